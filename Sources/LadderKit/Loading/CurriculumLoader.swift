@@ -1,0 +1,533 @@
+import Foundation
+import Yams
+
+/// The result of loading a curriculum: the model (when the sources were usable enough to
+/// build one) and every diagnostic found along the way.
+public struct LoadResult: Sendable {
+    public var curriculum: Curriculum?
+    public var diagnostics: Diagnostics
+}
+
+/// Loading: YAML and Markdown sources under `curricula/<id>/` → `Curriculum`, with every
+/// problem reported as a diagnostic naming the file, line and column.
+///
+/// Steps: read `curriculum.yaml`; read each level file it names; read the pages, question
+/// banks and checklists the levels reference; read `frameworks.yaml`; then check the
+/// references between them (skills, levels, `after`, files used twice, cycles).
+public struct CurriculumLoader {
+    /// The folder as the user named it: diagnostics show paths under it.
+    let displayRoot: String
+    let root: URL
+    var diags = Diagnostics()
+    /// Level ids as listed in curriculum.yaml (some may have failed to load).
+    var listedLevels: [String] = []
+
+    public init(folder: String) {
+        let trimmed = folder.hasSuffix("/") && folder.count > 1 ? String(folder.dropLast()) : folder
+        displayRoot = trimmed
+        root = URL(fileURLWithPath: trimmed, isDirectory: true)
+    }
+
+    /// Loads the curriculum. Never throws: unreadable input is a diagnostic.
+    public static func load(folder: String) -> LoadResult {
+        var loader = CurriculumLoader(folder: folder)
+        let curriculum = loader.run()
+        return LoadResult(curriculum: loader.diags.hasErrors ? nil : curriculum, diagnostics: loader.diags)
+    }
+
+    func display(_ relative: String) -> String { displayRoot == "." ? relative : "\(displayRoot)/\(relative)" }
+
+    func url(_ relative: String) -> URL { root.appendingPathComponent(relative) }
+
+    // MARK: Steps
+
+    mutating func run() -> Curriculum? {
+        var isDir: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: root.path, isDirectory: &isDir), isDir.boolValue else {
+            diags.error(SourceLocation(file: displayRoot), "no such curriculum folder")
+            return nil
+        }
+        guard let top = readChecked("curriculum.yaml", kind: .curriculum) else { return nil }
+        let file = display("curriculum.yaml")
+        var c = Curriculum(
+            id: top[field: "id"]?.text ?? "", title: top[field: "title"]?.text ?? "",
+            summary: clean(top[field: "summary"]?.text), track: CareerTrack(rawValue: top[field: "track"]?.text ?? "") ?? .professional,
+            language: top[field: "language"]?.text ?? "en",
+            occupationCodes: top[field: "occupation_codes"]?.items.compactMap { n in
+                guard let s = n[field: "scheme"]?.text, let code = n[field: "code"]?.text else { return nil }
+                return OccupationCode(scheme: s, code: code, title: n[field: "title"]?.text)
+            } ?? [],
+            scopeNotes: top[field: "scope_notes"]?.items.compactMap(\.text).map(clean) ?? [],
+            scale: top[field: "scale"]?.items.compactMap { n in
+                guard let id = n[field: "id"]?.text, let name = n[field: "name"]?.text else { return nil }
+                return ProficiencyStep(id: id, name: name, description: n[field: "description"]?.text.map(clean))
+            } ?? [],
+            skills: top[field: "skills"]?.items.compactMap { n in
+                guard let id = n[field: "id"]?.text, let name = n[field: "name"]?.text else { return nil }
+                return Skill(id: id, name: name, description: n[field: "description"]?.text.map(clean))
+            } ?? [],
+            levels: [], frameworks: [], theme: Theme(), root: root)
+
+        if let folderName = root.standardizedFileURL.pathComponents.last, folderName != c.id, !c.id.isEmpty,
+            let n = top[field: "id"]
+        {
+            diags.warning(n.location(in: file), "curriculum id '\(c.id)' differs from its folder name '\(folderName)'")
+        }
+        duplicates(top[field: "scale"]?.items ?? [], key: "id", what: "proficiency step", file: file)
+        duplicates(top[field: "skills"]?.items ?? [], key: "id", what: "skill", file: file)
+
+        if let t = top[field: "theme"] {
+            c.theme = Theme(stylesheet: t[field: "stylesheet"]?.text, logo: t[field: "logo"]?.text, accent: t[field: "accent"]?.text)
+            for key in ["stylesheet", "logo"] {
+                if let n = t[field: key], let p = n.text, RelativePath.problem(p) == nil, !exists(p) {
+                    diags.error(n.location(in: file), "theme \(key) '\(p)' does not exist")
+                }
+            }
+            if let n = t[field: "accent"], let a = n.text, !Self.isSafeCSSColor(a) {
+                diags.error(n.location(in: file), "theme accent '\(a)' is not a CSS colour (use #rgb, #rrggbb or a colour name)")
+            }
+        }
+
+        // Levels, in the order listed.
+        let levelNodes = top[field: "levels"]?.items ?? []
+        var seenLevels = Set<String>()
+        for (index, node) in levelNodes.enumerated() {
+            guard let id = node.text, Shape.isIdentifier(id) else { continue }
+            listedLevels.append(id)
+            guard seenLevels.insert(id).inserted else {
+                diags.error(node.location(in: file), "level '\(id)' is listed twice")
+                continue
+            }
+            if let level = loadLevel(id: id, listedAt: index, listNode: node, curriculum: c) { c.levels.append(level) }
+        }
+        c.frameworks = loadFrameworks(curriculum: c)
+        crossCheck(&c)
+        return c
+    }
+
+    static func isSafeCSSColor(_ s: String) -> Bool {
+        let hex = s.hasPrefix("#") && [4, 5, 7, 9].contains(s.count) && s.dropFirst().allSatisfy(\.isHexDigit)
+        let name = !s.isEmpty && s.count < 30 && s.allSatisfy { $0.isLetter && $0.isASCII }
+        return hex || name
+    }
+
+    /// Reads a YAML file and checks it against its kind's shape. Returns the root node if the
+    /// file could be parsed (even when it has shape errors, so later checks still run).
+    mutating func readChecked(_ relative: String, kind: FileKind, referencedFrom: SourceLocation? = nil) -> Node? {
+        let path = display(relative)
+        guard exists(relative) else {
+            if let at = referencedFrom {
+                diags.error(at, "'\(relative)' does not exist")
+            } else {
+                diags.error(SourceLocation(file: path), "missing file: a curriculum needs \(relative)")
+            }
+            return nil
+        }
+        guard let doc = YAMLDocument.read(url: url(relative), displayPath: path, into: &diags) else { return nil }
+        guard let root = doc.root else {
+            diags.error(SourceLocation(file: path, line: 1, column: 1), "the file is empty")
+            return nil
+        }
+        var checker = ShapeChecker(file: path, diags: diags)
+        checker.check(root, kind.shape, at: "")
+        diags = checker.diags
+        return root
+    }
+
+    func exists(_ relative: String) -> Bool {
+        var isDir: ObjCBool = false
+        return FileManager.default.fileExists(atPath: url(relative).path, isDirectory: &isDir) && !isDir.boolValue
+    }
+
+    mutating func duplicates(_ nodes: [Node], key: String, what: String, file: String) {
+        var seen: [String: SourceLocation] = [:]
+        for n in nodes {
+            guard let idNode = n[field: key], let id = idNode.text else { continue }
+            let here = idNode.location(in: file)
+            if let first = seen[id] {
+                diags.error(here, "duplicate \(what) id '\(id)' (first defined at line \(first.line))")
+            } else {
+                seen[id] = here
+            }
+        }
+    }
+
+    // MARK: Levels
+
+    mutating func loadLevel(id: String, listedAt index: Int, listNode: Node, curriculum c: Curriculum) -> Level? {
+        let relative = "levels/\(id).yaml"
+        guard let n = readChecked(relative, kind: .level, referencedFrom: listNode.location(in: display("curriculum.yaml"))) else {
+            return nil
+        }
+        let file = display(relative)
+        if let idNode = n[field: "id"], let fileID = idNode.text, fileID != id {
+            diags.error(idNode.location(in: file), "level id '\(fileID)' does not match its file name '\(id).yaml'")
+        }
+        let rank = n[field: "rank"]?.text.flatMap { Int($0) } ?? 0
+        if let rankNode = n[field: "rank"], rank > 0, rank != index + 1 {
+            diags.error(
+                rankNode.location(in: file),
+                "levels out of order: '\(id)' has rank \(rank) but is listed \(ordinal(index + 1)) in curriculum.yaml")
+        }
+        var targets: [SkillTarget] = []
+        for (k, v) in n[field: "skills"]?.pairs ?? [] {
+            guard let skill = k.text else { continue }
+            if c.skill(skill) == nil {
+                diags.error(k.location(in: file), "unknown skill '\(skill)'\(Suggest.hint(skill, c.skills.map(\.id)))")
+                continue
+            }
+            guard let raw = v.text else { continue }
+            if let step = resolveStep(raw, scale: c.scale) {
+                targets.append(SkillTarget(skill: skill, step: step))
+            } else {
+                let steps = c.scale.enumerated().map { "\($0.offset + 1)=\($0.element.id)" }.joined(separator: ", ")
+                diags.error(v.location(in: file), "proficiency '\(raw)' for skill '\(skill)' is not on the scale (\(steps))")
+            }
+        }
+        if n[field: "skills"] != nil {
+            let missing = c.skills.map(\.id).filter { s in !targets.contains { $0.skill == s } }
+            if !missing.isEmpty, let at = n[field: "skills"] {
+                diags.warning(at.location(in: file), "no proficiency target at level \(id) for skill\(missing.count == 1 ? "" : "s") \(missing.map { "'\($0)'" }.joined(separator: ", "))")
+            }
+        }
+        let g = n[field: "guidelines"]
+        var level = Level(
+            id: id, rank: rank, title: n[field: "title"]?.text ?? id, summary: n[field: "summary"]?.text.map(clean),
+            guidelines: Guidelines(
+                knowledge: g?[field: "knowledge"]?.text.map(clean), problemSolving: g?[field: "problem_solving"]?.text.map(clean),
+                collaboration: g?[field: "collaboration"]?.text.map(clean), experience: g?[field: "experience"]?.text.map(clean)),
+            targets: targets, responsibilities: [])
+        for r in n[field: "responsibilities"]?.items ?? [] {
+            if let resp = loadResponsibility(r, level: id, file: file, curriculum: c) { level.responsibilities.append(resp) }
+        }
+        return level
+    }
+
+    func resolveStep(_ raw: String, scale: [ProficiencyStep]) -> Int? {
+        if let n = Int(raw) { return (1...scale.count).contains(n) ? n : nil }
+        if let i = scale.firstIndex(where: { $0.id == raw || $0.name.lowercased() == raw.lowercased() }) { return i + 1 }
+        return nil
+    }
+
+    mutating func loadResponsibility(_ n: Node, level: String, file: String, curriculum c: Curriculum) -> Responsibility? {
+        guard let id = n[field: "id"]?.text, Shape.isIdentifier(id) else { return nil }
+        var r = Responsibility(
+            id: id, level: level, statement: clean(n[field: "statement"]?.text), skills: [], after: [],
+            module: nil, assessment: nil, shadowing: nil)
+        for s in n[field: "skills"]?.items ?? [] {
+            guard let sid = s.text else { continue }
+            if c.skill(sid) == nil {
+                diags.error(s.location(in: file), "unknown skill '\(sid)'\(Suggest.hint(sid, c.skills.map(\.id)))")
+            } else {
+                r.skills.append(sid)
+            }
+        }
+        r.after = n[field: "after"]?.items.compactMap(\.text) ?? []
+        if let t = n[field: "training"] {
+            if let m = t[field: "module"], case .mapping = m {
+                var module = Module(
+                    title: clean(m[field: "title"]?.text), summary: m[field: "summary"]?.text.map(clean),
+                    objectives: m[field: "objectives"]?.items.compactMap(\.text).map(clean) ?? [], pages: [])
+                for p in m[field: "pages"]?.items ?? [] {
+                    guard let path = p.text, RelativePath.problem(path) == nil else { continue }
+                    if let page = loadPage(path, referencedFrom: p.location(in: file)) { module.pages.append(page) }
+                }
+                r.module = module
+            }
+            if let a = t[field: "assessment"], let path = a.text, RelativePath.problem(path) == nil {
+                r.assessment = loadAssessment(path, referencedFrom: a.location(in: file), responsibility: r, curriculum: c)
+            }
+            if let s = t[field: "shadowing"], let path = s.text, RelativePath.problem(path) == nil {
+                r.shadowing = loadShadowing(path, referencedFrom: s.location(in: file))
+            }
+        }
+        return r
+    }
+
+    // MARK: Training files
+
+    mutating func loadPage(_ relative: String, referencedFrom: SourceLocation) -> Page? {
+        let file = display(relative)
+        guard exists(relative) else {
+            diags.error(referencedFrom, "page '\(relative)' does not exist")
+            return nil
+        }
+        guard let data = try? Data(contentsOf: url(relative)) else {
+            diags.error(SourceLocation(file: file), "cannot read the file")
+            return nil
+        }
+        guard let text = SourceText.decodeUTF8(data, path: file, into: &diags) else { return nil }
+        let fm = FrontMatter.split(text)
+        guard let yaml = fm.yaml else {
+            diags.error(SourceLocation(file: file, line: 1, column: 1), "missing front matter: start the page with '---', a 'title:' line and '---'")
+            return nil
+        }
+        guard let node = YAMLDocument.parse(text: yaml, displayPath: file, lineOffset: 1, into: &diags) else { return nil }
+        var checker = ShapeChecker(file: file, lineOffset: 1, diags: diags)
+        checker.check(node, .object(FileKind.pageFrontMatterShape), at: "")
+        diags = checker.diags
+        let words = fm.body.split(whereSeparator: \.isWhitespace).count
+        let minutes = node[field: "minutes"]?.text.flatMap { Int($0) } ?? max(1, (words + 179) / 180)
+        let body = fm.body
+        if body.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty {
+            diags.warning(SourceLocation(file: file, line: fm.bodyLine), "the page has no content")
+        }
+        // Images are packaged with the module: each must exist beside the page.
+        let doc = Markdown.render(body)
+        let folder = (relative as NSString).deletingLastPathComponent
+        for src in doc.imageSources where !src.contains("://") && !src.hasPrefix("//") {
+            let path = src.split(separator: "#")[0].split(separator: "?")[0]
+            let joined = folder.isEmpty ? String(path) : "\(folder)/\(path)"
+            let line = fm.bodyLine + Self.lineIndex(of: "(\(src)", in: body)
+            if let problem = RelativePath.problem(String(path)) {
+                diags.error(SourceLocation(file: file, line: line, column: 1), "image: \(problem)")
+            } else if !exists(joined) {
+                diags.error(SourceLocation(file: file, line: line, column: 1), "image '\(src)' does not exist")
+            }
+        }
+        return Page(path: relative, title: clean(node[field: "title"]?.text), minutes: minutes, markdown: body)
+    }
+
+    static func lineIndex(of needle: String, in text: String) -> Int {
+        guard let r = text.range(of: needle) else { return 0 }
+        return text[..<r.lowerBound].filter { $0 == "\n" }.count
+    }
+
+    mutating func loadAssessment(
+        _ relative: String, referencedFrom: SourceLocation, responsibility r: Responsibility, curriculum c: Curriculum
+    ) -> Assessment? {
+        guard let n = readChecked(relative, kind: .assessment, referencedFrom: referencedFrom) else { return nil }
+        let file = display(relative)
+        var questions: [Question] = []
+        duplicates(n[field: "questions"]?.items ?? [], key: "id", what: "question", file: file)
+        for q in n[field: "questions"]?.items ?? [] {
+            guard let id = q[field: "id"]?.text, let kind = q[field: "type"]?.text.flatMap(Question.Kind.init(rawValue:)) else {
+                continue
+            }
+            let options = q[field: "options"]?.items.map { o in
+                AnswerOption(
+                    text: clean(o[field: "text"]?.text), correct: o[field: "correct"]?.text.flatMap(ShapeChecker.bool) ?? false,
+                    feedback: clean(o[field: "feedback"]?.text))
+            } ?? []
+            let at = q.location(in: file)
+            let correct = options.filter(\.correct).count
+            if options.count >= 2 {
+                if correct == 0 {
+                    diags.error(at, "question '\(id)' has no correct answer: mark one option 'correct: true'")
+                } else if kind != .multiple, correct > 1 {
+                    diags.error(at, "question '\(id)' is type '\(kind.rawValue)' but has \(correct) correct options; use type 'multiple' or mark one")
+                }
+            }
+            if options.count > 26 { diags.error(at, "question '\(id)' has \(options.count) options; at most 26 are allowed") }
+            if kind == .trueFalse {
+                let texts = options.map { $0.text.lowercased() }
+                if texts != ["true", "false"] && texts != ["false", "true"] {
+                    diags.error(at, "true-false question '\(id)' needs exactly two options, \"True\" and \"False\"")
+                }
+            }
+            if kind == .scenario, q[field: "scenario"] == nil {
+                diags.error(at, "scenario question '\(id)' needs a 'scenario' (the situation shown before the prompt)")
+            }
+            var skills: [String] = []
+            for s in q[field: "skills"]?.items ?? [] {
+                guard let sid = s.text else { continue }
+                if c.skill(sid) == nil {
+                    diags.error(s.location(in: file), "unknown skill '\(sid)'\(Suggest.hint(sid, c.skills.map(\.id)))")
+                } else {
+                    skills.append(sid)
+                }
+            }
+            questions.append(
+                Question(
+                    id: id, kind: kind, prompt: clean(q[field: "prompt"]?.text), scenario: q[field: "scenario"]?.text.map(clean),
+                    options: options, skills: skills.isEmpty ? r.skills : skills))
+        }
+        let minutes = n[field: "minutes"]?.text.flatMap { Int($0) } ?? max(1, (questions.count * 3 + 1) / 2)
+        return Assessment(
+            path: relative, title: clean(n[field: "title"]?.text), masteryScore: n[field: "mastery_score"]?.text.flatMap { Int($0) } ?? 0,
+            minutes: minutes, questions: questions)
+    }
+
+    mutating func loadShadowing(_ relative: String, referencedFrom: SourceLocation) -> ShadowingTask? {
+        guard let n = readChecked(relative, kind: .shadowing, referencedFrom: referencedFrom) else { return nil }
+        let file = display(relative)
+        duplicates(n[field: "behaviours"]?.items ?? [], key: "id", what: "behaviour", file: file)
+        return ShadowingTask(
+            path: relative, title: clean(n[field: "title"]?.text), setting: clean(n[field: "setting"]?.text),
+            observer: clean(n[field: "observer"]?.text), minutes: n[field: "minutes"]?.text.flatMap { Int($0) } ?? 0,
+            observe: n[field: "observe"]?.items.compactMap(\.text).map(clean) ?? [],
+            behaviours: n[field: "behaviours"]?.items.compactMap { b in
+                guard let id = b[field: "id"]?.text else { return nil }
+                return Behaviour(id: id, text: clean(b[field: "text"]?.text), evidence: b[field: "evidence"]?.text.map(clean))
+            } ?? [],
+            evidence: clean(n[field: "evidence"]?.text), signOff: clean(n[field: "sign_off"]?.text))
+    }
+
+    // MARK: Frameworks
+
+    mutating func loadFrameworks(curriculum c: Curriculum) -> [Framework] {
+        guard exists("frameworks.yaml"), let n = readChecked("frameworks.yaml", kind: .frameworks) else { return [] }
+        let file = display("frameworks.yaml")
+        duplicates(n[field: "frameworks"]?.items ?? [], key: "id", what: "framework", file: file)
+        return (n[field: "frameworks"]?.items ?? []).compactMap { f in
+            guard let id = f[field: "id"]?.text else { return nil }
+            duplicates(f[field: "statements"]?.items ?? [], key: "id", what: "statement", file: file)
+            let statements: [Statement] = (f[field: "statements"]?.items ?? []).compactMap { s in
+                guard let sid = s[field: "id"]?.text else { return nil }
+                let levelNode = s[field: "level"]
+                if let ln = levelNode, let l = ln.text, !listedLevels.contains(l) {
+                    diags.error(ln.location(in: file), "unknown level '\(l)'\(Suggest.hint(l, listedLevels))")
+                }
+                var skills: [String] = []
+                for k in s[field: "skills"]?.items ?? [] {
+                    guard let skill = k.text else { continue }
+                    if c.skill(skill) == nil {
+                        diags.error(k.location(in: file), "unknown skill '\(skill)'\(Suggest.hint(skill, c.skills.map(\.id)))")
+                    } else {
+                        skills.append(skill)
+                    }
+                }
+                return Statement(
+                    id: sid, text: clean(s[field: "text"]?.text), level: levelNode?.text, excluded: s[field: "excluded"]?.text.map(clean),
+                    skills: skills)
+            }
+            return Framework(id: id, name: clean(f[field: "name"]?.text), source: f[field: "source"]?.text.map(clean), statements: statements)
+        }
+    }
+
+    // MARK: References between files
+
+    mutating func crossCheck(_ c: inout Curriculum) {
+        var seen: [String: (level: String, index: Int)] = [:]
+        var files: [String: String] = [:]
+        for (li, level) in c.levels.enumerated() {
+            let file = display("levels/\(level.id).yaml")
+            for r in level.responsibilities {
+                if let first = seen[r.id] {
+                    diags.error(
+                        locate(r.id, in: level.id), "duplicate responsibility id '\(r.id)' (first defined at level \(first.level))")
+                } else {
+                    seen[r.id] = (level.id, li)
+                }
+                for path in [r.assessment?.path, r.shadowing?.path].compactMap({ $0 }) {
+                    if let other = files[path] {
+                        diags.error(locate(r.id, in: level.id), "'\(path)' is already used by responsibility '\(other)'; each file trains one responsibility")
+                    } else {
+                        files[path] = r.id
+                    }
+                }
+                if r.module == nil {
+                    diags.warning(
+                        locate(r.id, in: level.id),
+                        "responsibility '\(r.id)' has no authored module; the plan derives a draft module from its statement")
+                }
+                _ = file
+            }
+        }
+        // `after` references: known, not higher up the ladder.
+        for (li, level) in c.levels.enumerated() {
+            for r in level.responsibilities {
+                for a in r.after {
+                    let at = locate(r.id, in: level.id, key: "after", value: a)
+                    guard let target = seen[a] else {
+                        diags.error(at, "unknown responsibility '\(a)' in 'after'\(Suggest.hint(a, seen.keys.sorted()))")
+                        continue
+                    }
+                    if target.index > li {
+                        diags.error(at, "'\(r.id)' cannot come after '\(a)': '\(a)' belongs to the higher level \(target.level)")
+                    }
+                    if a == r.id { diags.error(at, "'\(r.id)' lists itself in 'after'") }
+                }
+            }
+        }
+        if let cycle = Self.findCycle(c.responsibilities) {
+            let first = c.responsibility(cycle[0])!
+            diags.error(
+                locate(first.id, in: first.level, key: "after"),
+                "prerequisite cycle: \((cycle + [cycle[0]]).joined(separator: " -> "))")
+        }
+        // Targets never drop going up the ladder.
+        for (lower, upper) in zip(c.levels, c.levels.dropFirst()) {
+            for t in upper.targets {
+                if let before = lower.target(for: t.skill), before > t.step {
+                    diags.warning(
+                        locate(t.skill, in: upper.id, key: "skills"),
+                        "skill '\(t.skill)' drops from \(c.stepName(before)) at \(lower.id) to \(c.stepName(t.step)) at \(upper.id)")
+                }
+            }
+        }
+    }
+
+    /// A cycle in the `after` graph, as responsibility ids, or nil.
+    static func findCycle(_ rs: [Responsibility]) -> [String]? {
+        let edges = Dictionary(rs.map { ($0.id, $0.after) }, uniquingKeysWith: { a, _ in a })
+        var state: [String: Int] = [:]  // 1 visiting, 2 done
+        var stack: [String] = []
+        func visit(_ id: String) -> [String]? {
+            if state[id] == 2 { return nil }
+            if state[id] == 1 {
+                let start = stack.firstIndex(of: id) ?? 0
+                return Array(stack[start...])
+            }
+            state[id] = 1
+            stack.append(id)
+            for next in edges[id] ?? [] where edges[next] != nil && next != id {
+                if let c = visit(next) { return c }
+            }
+            stack.removeLast()
+            state[id] = 2
+            return nil
+        }
+        for r in rs { if let c = visit(r.id) { return c } }
+        return nil
+    }
+
+    /// Finds where a responsibility (or one of its keys) is written, re-reading the level file.
+    func locate(_ responsibility: String, in level: String, key: String? = nil, value: String? = nil) -> SourceLocation {
+        let relative = "levels/\(level).yaml"
+        let file = display(relative)
+        var scratch = Diagnostics()
+        guard let doc = YAMLDocument.read(url: url(relative), displayPath: file, into: &scratch), let root = doc.root else {
+            return SourceLocation(file: file)
+        }
+        if key == "skills", let skills = root[field: "skills"] {
+            if let k = skills.pairs.first(where: { $0.key.text == responsibility })?.key { return k.location(in: file) }
+            return skills.location(in: file)
+        }
+        for r in root[field: "responsibilities"]?.items ?? [] where r[field: "id"]?.text == responsibility {
+            guard let key, let n = r[field: key] else { return (r[field: "id"] ?? r).location(in: file) }
+            if let value, let v = n.items.first(where: { $0.text == value }) { return v.location(in: file) }
+            return n.location(in: file)
+        }
+        return SourceLocation(file: file)
+    }
+
+    func ordinal(_ n: Int) -> String {
+        let suffix = (11...13).contains(n % 100) ? "th" : ["th", "st", "nd", "rd", "th", "th", "th", "th", "th", "th"][n % 10]
+        return "\(n)\(suffix)"
+    }
+
+    /// Folded YAML text keeps a trailing newline; titles and statements should not.
+    func clean(_ s: String?) -> String { (s ?? "").trimmingCharacters(in: .whitespacesAndNewlines) }
+}
+
+/// Splits a Markdown page into its YAML front matter and body.
+enum FrontMatter {
+    struct Parts {
+        var yaml: String?
+        var body: String
+        /// 1-based line where the body starts.
+        var bodyLine: Int
+    }
+
+    static func split(_ text: String) -> Parts {
+        var lines = text.split(separator: "\n", omittingEmptySubsequences: false).map { $0.hasSuffix("\r") ? $0.dropLast() : $0 }
+        guard lines.first?.trimmingCharacters(in: .whitespaces) == "---" else { return Parts(yaml: nil, body: text, bodyLine: 1) }
+        guard let end = lines.dropFirst().firstIndex(where: { $0.trimmingCharacters(in: .whitespaces) == "---" }) else {
+            return Parts(yaml: nil, body: text, bodyLine: 1)
+        }
+        let yaml = lines[1..<end].joined(separator: "\n")
+        lines = Array(lines[(end + 1)...])
+        return Parts(yaml: yaml, body: lines.joined(separator: "\n"), bodyLine: end + 2)
+    }
+}

@@ -1,0 +1,127 @@
+/// Planning: curriculum → items with prerequisites, in an order that respects them, and
+/// the onboarding and promotion tracks. A pure function of the curriculum.
+public enum Planner {
+    public static func plan(_ c: Curriculum) -> Plan {
+        var items: [PlanItem] = []
+        let placed = c.frameworks.flatMap { f in f.statements.map { (f, $0) } }
+        var lastGateOfLevel: [String: String] = [:]
+
+        for (li, level) in c.levels.enumerated() {
+            let gateBelow = li > 0 ? lastGateOfLevel[c.levels[li - 1].id] : nil
+            for r in level.responsibilities {
+                let objectives = placed.filter { $0.1.level == level.id && !Set($0.1.skills).isDisjoint(with: r.skills) }
+                    .map { "\($0.0.id).\($0.1.id)" }
+                let moduleID = "\(r.id).module"
+                var modulePrereqs = r.after.map { "\($0).module" }
+                if r.after.isEmpty, let gateBelow { modulePrereqs = [gateBelow] }
+                let module = r.module
+                items.append(
+                    PlanItem(
+                        id: moduleID, kind: .module, title: module?.title ?? r.statement, level: level.id, responsibility: r.id,
+                        skills: r.skills, minutes: module?.pages.reduce(0) { $0 + $1.minutes } ?? 0, prerequisites: modulePrereqs,
+                        draft: module == nil, masteryScore: nil, sources: module?.pages.map(\.path) ?? ["levels/\(level.id).yaml"],
+                        objectives: objectives))
+                var last = moduleID
+                if let a = r.assessment {
+                    let id = "\(r.id).assessment"
+                    items.append(
+                        PlanItem(
+                            id: id, kind: .assessment, title: a.title, level: level.id, responsibility: r.id,
+                            skills: orderedUnion(a.questions.flatMap(\.skills)), minutes: a.minutes, prerequisites: [moduleID],
+                            draft: false, masteryScore: a.masteryScore, sources: [a.path], objectives: objectives))
+                    last = id
+                }
+                lastGateOfLevel[level.id] = last
+                if let s = r.shadowing {
+                    items.append(
+                        PlanItem(
+                            id: "\(r.id).shadowing", kind: .shadowing, title: s.title, level: level.id, responsibility: r.id,
+                            skills: r.skills, minutes: s.minutes, prerequisites: [last], draft: false, masteryScore: nil,
+                            sources: [s.path], objectives: objectives))
+                }
+            }
+        }
+        let ordered = topologicalOrder(items)
+        let levelPlans = c.levels.map { level in
+            let ids = ordered.filter { $0.level == level.id }
+            return LevelPlan(
+                id: level.id, rank: level.rank, title: level.title,
+                targets: level.targets.map { PlanTarget(skill: $0.skill, step: $0.step, name: c.stepName($0.step)) },
+                responsibilities: level.responsibilities.map(\.id),
+                objectives: placed.filter { $0.1.level == level.id }.map {
+                    Objective(framework: $0.0.id, statement: $0.1.id, text: $0.1.text, reason: nil)
+                },
+                items: ids.map(\.id), minutes: ids.reduce(0) { $0 + $1.minutes })
+        }
+        var tracks: [Track] = []
+        for (li, level) in c.levels.enumerated() {
+            let upTo = Set(c.levels[...li].map(\.id))
+            tracks.append(
+                makeTrack(
+                    id: "onboarding-\(level.id)", kind: .onboarding, title: "Onboarding into \(level.id): \(level.title)",
+                    level: level.id, from: nil, items: ordered.filter { upTo.contains($0.level) }))
+        }
+        for (lower, upper) in zip(c.levels, c.levels.dropFirst()) {
+            tracks.append(
+                makeTrack(
+                    id: "promotion-\(lower.id)-\(upper.id)", kind: .promotion,
+                    title: "Promotion from \(lower.id) to \(upper.id): \(upper.title)", level: upper.id, from: lower.id,
+                    items: ordered.filter { $0.level == upper.id }))
+        }
+        let excluded = placed.filter { $0.1.level == nil }.map {
+            Objective(framework: $0.0.id, statement: $0.1.id, text: $0.1.text, reason: $0.1.excluded)
+        }
+        return Plan(
+            curriculum: c.id, title: c.title, levels: levelPlans, items: ordered, tracks: tracks, excludedStatements: excluded)
+    }
+
+    /// A track holds a subset of the plan; prerequisites on items outside it are dropped,
+    /// because the learner is taken to have done them already.
+    static func makeTrack(id: String, kind: Track.Kind, title: String, level: String, from: String?, items: [PlanItem]) -> Track {
+        Track(id: id, kind: kind, title: title, level: level, from: from, items: items.map(\.id), minutes: items.reduce(0) { $0 + $1.minutes })
+    }
+
+    /// Kahn's algorithm; among ready items the one declared first goes first, so the order
+    /// is deterministic and close to file order. Items in a cycle (reported by the loader)
+    /// keep file order at the end rather than disappearing.
+    static func topologicalOrder(_ items: [PlanItem]) -> [PlanItem] {
+        let index = Dictionary(uniqueKeysWithValues: items.enumerated().map { ($1.id, $0) })
+        var indegree = items.map { $0.prerequisites.filter { index[$0] != nil }.count }
+        var dependents = Array(repeating: [Int](), count: items.count)
+        for (i, item) in items.enumerated() {
+            for p in item.prerequisites { if let j = index[p] { dependents[j].append(i) } }
+        }
+        var ready = indegree.indices.filter { indegree[$0] == 0 }
+        var out: [Int] = []
+        var done = Array(repeating: false, count: items.count)
+        while !ready.isEmpty {
+            let k = ready.indices.min { ready[$0] < ready[$1] }!
+            let i = ready.remove(at: k)
+            out.append(i)
+            done[i] = true
+            for d in dependents[i] {
+                indegree[d] -= 1
+                if indegree[d] == 0 { ready.append(d) }
+            }
+        }
+        out += items.indices.filter { !done[$0] }
+        return out.map { items[$0] }
+    }
+
+    static func orderedUnion(_ xs: [String]) -> [String] {
+        var seen = Set<String>()
+        return xs.filter { seen.insert($0).inserted }
+    }
+}
+
+extension Plan {
+    /// The items of a track, in order, with prerequisites outside the track removed.
+    public func items(of track: Track) -> [PlanItem] {
+        let inside = Set(track.items)
+        return track.items.compactMap { item($0) }.map { item in
+            var i = item
+            i.prerequisites = i.prerequisites.filter(inside.contains)
+            return i
+        }
+    }
+}

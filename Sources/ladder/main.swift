@@ -1,0 +1,13 @@
+import ArgumentParser
+import LadderKit
+
+/// `ladder`: curriculum in, training plans and SCORM packages out.
+struct Ladder: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "ladder",
+        abstract: "Turn a job ladder into training: plans, SCORM packages, progress.",
+        version: LadderKit.version,
+        subcommands: [Check.self, Plan.self, Schema.self])
+}
+
+Ladder.main()
