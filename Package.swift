@@ -34,7 +34,7 @@ let package = Package(
             ]),
         .testTarget(
             name: "LadderKitTests", dependencies: ["LadderKit"],
-            resources: [.copy("Fixtures")]),
+            exclude: ["Fixtures"]),
         .testTarget(name: "LadderCLITests", dependencies: ["ladder"]),
     ]
 )

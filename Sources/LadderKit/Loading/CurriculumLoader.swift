@@ -185,7 +185,9 @@ public struct CurriculumLoader {
             }
         }
         if n[field: "skills"] != nil {
-            let missing = c.skills.map(\.id).filter { s in !targets.contains { $0.skill == s } }
+            // A skill whose target is written but invalid already has an error; don't also call it missing.
+            let written = Set((n[field: "skills"]?.pairs ?? []).compactMap { $0.key.text })
+            let missing = c.skills.map(\.id).filter { !written.contains($0) }
             if !missing.isEmpty, let at = n[field: "skills"] {
                 diags.warning(at.location(in: file), "no proficiency target at level \(id) for skill\(missing.count == 1 ? "" : "s") \(missing.map { "'\($0)'" }.joined(separator: ", "))")
             }
@@ -204,7 +206,8 @@ public struct CurriculumLoader {
     }
 
     func resolveStep(_ raw: String, scale: [ProficiencyStep]) -> Int? {
-        if let n = Int(raw) { return (1...scale.count).contains(n) ? n : nil }
+        // Not `1...scale.count`: that range traps when the scale is missing or empty.
+        if let n = Int(raw) { return n >= 1 && n <= scale.count ? n : nil }
         if let i = scale.firstIndex(where: { $0.id == raw || $0.name.lowercased() == raw.lowercased() }) { return i + 1 }
         return nil
     }
@@ -402,10 +405,14 @@ public struct CurriculumLoader {
         var files: [String: String] = [:]
         for (li, level) in c.levels.enumerated() {
             let file = display("levels/\(level.id).yaml")
-            for r in level.responsibilities {
+            for (ri, r) in level.responsibilities.enumerated() {
                 if let first = seen[r.id] {
+                    // A repeat within one level: point at this entry, not the first with the id.
+                    let occurrence = level.responsibilities[..<ri].filter { $0.id == r.id }.count
+                    let earlier = first.level == level.id ? "line \(locate(r.id, in: level.id).line)" : "level \(first.level)"
                     diags.error(
-                        locate(r.id, in: level.id), "duplicate responsibility id '\(r.id)' (first defined at level \(first.level))")
+                        locate(r.id, in: level.id, occurrence: occurrence),
+                        "duplicate responsibility id '\(r.id)' (first defined at \(earlier))")
                 } else {
                     seen[r.id] = (level.id, li)
                 }
@@ -483,7 +490,10 @@ public struct CurriculumLoader {
     }
 
     /// Finds where a responsibility (or one of its keys) is written, re-reading the level file.
-    func locate(_ responsibility: String, in level: String, key: String? = nil, value: String? = nil) -> SourceLocation {
+    /// `occurrence` picks among entries that share the id (0 = the first).
+    func locate(
+        _ responsibility: String, in level: String, occurrence: Int = 0, key: String? = nil, value: String? = nil
+    ) -> SourceLocation {
         let relative = "levels/\(level).yaml"
         let file = display(relative)
         var scratch = Diagnostics()
@@ -494,7 +504,7 @@ public struct CurriculumLoader {
             if let k = skills.pairs.first(where: { $0.key.text == responsibility })?.key { return k.location(in: file) }
             return skills.location(in: file)
         }
-        for r in root[field: "responsibilities"]?.items ?? [] where r[field: "id"]?.text == responsibility {
+        for r in (root[field: "responsibilities"]?.items ?? []).filter({ $0[field: "id"]?.text == responsibility }).dropFirst(occurrence) {
             guard let key, let n = r[field: key] else { return (r[field: "id"] ?? r).location(in: file) }
             if let value, let v = n.items.first(where: { $0.text == value }) { return v.location(in: file) }
             return n.location(in: file)

@@ -56,7 +56,7 @@ public enum FileKind: String, CaseIterable, Sendable {
                             Field("id", .identifier, required: true, "Step id."),
                             Field("name", .text(maxLength: 80), required: true, "Step name."),
                             Field("description", .text(), "What the step means."),
-                        ])), minItems: 2), "Ordered proficiency steps, lowest first."),
+                        ])), minItems: 2), required: true, "Ordered proficiency steps, lowest first."),
             Field(
                 "skills",
                 .list(
@@ -65,7 +65,7 @@ public enum FileKind: String, CaseIterable, Sendable {
                             Field("id", .identifier, required: true, "Skill id, unique."),
                             Field("name", .text(maxLength: 120), required: true, "Skill name."),
                             Field("description", .text(), "What the skill is."),
-                        ])), minItems: 1), "The skills of the role."),
+                        ])), minItems: 1), required: true, "The skills of the role."),
             Field("levels", .list(.identifier, minItems: 1), required: true, "Level ids, lowest first; each is levels/<id>.yaml."),
             Field(
                 "theme",

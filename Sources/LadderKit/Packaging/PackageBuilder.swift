@@ -1,0 +1,307 @@
+import Foundation
+
+/// What `ladder build` is asked to produce.
+public struct BuildRequest: Sendable {
+    public enum PackageMode: String, Sendable, Codable, CaseIterable {
+        /// One multi-SCO package per track.
+        case track
+        /// One single-SCO package per item.
+        case module
+    }
+    public var tracks: [Track]
+    public var lms: LMSProfile
+    public var mode: PackageMode
+    /// `exports/` (packages land in `exports/<curriculum>/<track>/`).
+    public var outputFolder: URL
+    /// A folder laid out like ../shared/conformance/schemas, or nil.
+    public var schemasFolder: URL?
+    public var jobs: Int
+
+    public init(tracks: [Track], lms: LMSProfile, mode: PackageMode, outputFolder: URL, schemasFolder: URL?, jobs: Int) {
+        self.tracks = tracks
+        self.lms = lms
+        self.mode = mode
+        self.outputFolder = outputFolder
+        self.schemasFolder = schemasFolder
+        self.jobs = jobs
+    }
+}
+
+/// One package written by a build, as recorded in `ledger.json`.
+public struct LedgerEntry: Sendable, Codable, Equatable {
+    /// Relative to `exports/<curriculum>/`.
+    public var path: String
+    public var sha256: String
+    public var size: Int
+    public var standard: String
+    public var lms: LMSProfile
+    public var package: BuildRequest.PackageMode
+    public var track: String
+    public var items: [String]
+    public var sourceDigest: String
+    /// Learners this package was built for (personal skill-gap tracks).
+    public var learners: [String]?
+
+    enum CodingKeys: String, CodingKey {
+        case path, sha256, size, standard, lms, package, track, items, learners
+        case sourceDigest = "source_digest"
+    }
+}
+
+public struct Ledger: Sendable, Codable, Equatable {
+    public var format = 1
+    public var curriculum: String
+    public var packages: [LedgerEntry]
+}
+
+/// Packaging: plan tracks → SCORM 1.2 zips under `exports/<curriculum>/`, plus the ledger.
+///
+/// For each package: render its SCOs (in memory), write the manifest with libxml2, check it
+/// (schema-validated when schemas are given), write the zip with libzip to a temporary file,
+/// read that file back and validate it, and only then rename it into place. Packages are
+/// built in parallel; an error in any of them leaves no partial zip and no ledger change.
+public struct PackageBuilder: Sendable {
+    public let curriculum: Curriculum
+    public let plan: Plan
+
+    public init(curriculum: Curriculum, plan: Plan) {
+        self.curriculum = curriculum
+        self.plan = plan
+    }
+
+    /// A package to build: a name and the items in it.
+    struct Job: Sendable {
+        var track: Track
+        var relativePath: String
+        var identifier: String
+        var title: String
+        var items: [PlanItem]
+        var learners: [String]?
+    }
+
+    func jobs(for request: BuildRequest) -> [Job] {
+        var out: [Job] = []
+        let c = curriculum.id
+        for track in request.tracks {
+            let items = plan.items(of: track)
+            switch request.mode {
+            case .track:
+                out.append(
+                    Job(
+                        track: track, relativePath: "\(track.id)/\(c)-\(track.id)-\(request.lms.rawValue).zip",
+                        identifier: "\(c)-\(track.id)", title: "\(curriculum.title): \(track.title)", items: items))
+            case .module:
+                let width = max(2, String(items.count).count)
+                for (n, item) in items.enumerated() {
+                    let number = String(repeating: "0", count: width - String(n + 1).count) + String(n + 1)
+                    var single = item
+                    single.prerequisites = []
+                    out.append(
+                        Job(
+                            track: track, relativePath: "\(track.id)/\(request.lms.rawValue)-\(number)-\(item.id).zip",
+                            identifier: "\(c)-\(item.id.replacingOccurrences(of: ".", with: "-"))",
+                            title: item.title, items: [single]))
+                }
+            }
+        }
+        return out
+    }
+
+    /// Builds every package of the request. `progress` is called after each package.
+    public func build(
+        _ request: BuildRequest, learnersByTrack: [String: [String]] = [:],
+        progress: @escaping @Sendable (_ done: Int, _ total: Int, _ path: String) -> Void = { _, _, _ in }
+    ) throws -> Ledger {
+        let validator = try PackageValidator(schemasFolder: request.schemasFolder, lms: request.lms)
+        let shared = try SharedAssets.files(for: curriculum)
+        let controlDocuments = try Self.controlDocuments(request.schemasFolder)
+        var allJobs = jobs(for: request)
+        for i in allJobs.indices { allJobs[i].learners = learnersByTrack[allJobs[i].track.id] }
+        let jobs = allJobs
+        let root = request.outputFolder.appendingPathComponent(curriculum.id)
+        try FileManager.default.createDirectory(at: root, withIntermediateDirectories: true)
+
+        // Workers pull jobs from a shared counter; results are stored by index so the ledger
+        // order never depends on scheduling.
+        let state = BuildState(count: jobs.count)
+        ZipWriter.warmUp
+        let workers = max(1, min(request.jobs, jobs.count))
+        DispatchQueue.concurrentPerform(iterations: workers) { _ in
+            while let i = state.next() {
+                do {
+                    let result = try buildOne(jobs[i], root: root, request: request, shared: shared, control: controlDocuments, validator: validator)
+                    state.finish(i, .success(result))
+                } catch {
+                    state.finish(i, .failure(error))
+                }
+                progress(state.doneCount, jobs.count, jobs[i].relativePath)
+            }
+        }
+        let results = state.results
+        let failures = results.compactMap { r -> Error? in if case .failure(let e) = r { return e } else { return nil } }
+        if let first = failures.first {
+            // Nothing is renamed into place unless every package succeeded.
+            for case .success(let built) in results { try? FileManager.default.removeItem(at: built.temporary) }
+            throw first
+        }
+        var entries: [LedgerEntry] = []
+        for case .success(let built) in results {
+            try AtomicFile.commit(built.temporary, to: built.destination)
+            entries.append(built.entry)
+        }
+        return try updateLedger(at: root, with: entries, request: request)
+    }
+
+    struct Built: Sendable {
+        var temporary: URL
+        var destination: URL
+        var entry: LedgerEntry
+    }
+
+    final class BuildState: @unchecked Sendable {
+        private let lock = NSLock()
+        private var nextIndex = 0
+        private var done = 0
+        private var slots: [Result<Built, Error>?]
+        init(count: Int) { slots = Array(repeating: nil, count: count) }
+        func next() -> Int? {
+            lock.lock()
+            defer { lock.unlock() }
+            // Stop handing out work after a failure.
+            if slots.contains(where: { if case .failure = $0 { return true } else { return false } }) { return nil }
+            guard nextIndex < slots.count else { return nil }
+            defer { nextIndex += 1 }
+            return nextIndex
+        }
+        func finish(_ i: Int, _ r: Result<Built, Error>) {
+            lock.lock()
+            slots[i] = r
+            done += 1
+            lock.unlock()
+        }
+        var doneCount: Int { lock.lock(); defer { lock.unlock() }; return done }
+        var results: [Result<Built, Error>] { lock.lock(); defer { lock.unlock() }; return slots.compactMap { $0 } }
+    }
+
+    static func controlDocuments(_ schemas: URL?) throws -> [String: URL] {
+        guard let schemas else { return [:] }
+        let folder = schemas.appendingPathComponent("scorm12")
+        let names = ["adlcp_rootv1p2.xsd", "imscp_rootv1p1p2.xsd", "imsmd_rootv1p2p1.xsd", "ims_xml.xsd"]
+        var out: [String: URL] = [:]
+        for n in names {
+            let u = folder.appendingPathComponent(n)
+            guard FileManager.default.fileExists(atPath: u.path) else {
+                throw PackagingError.io(path: u.path, message: "the SCORM 1.2 control document is missing from the schemas folder")
+            }
+            out[n] = u
+        }
+        return out
+    }
+
+    func buildOne(
+        _ job: Job, root: URL, request: BuildRequest, shared: [String: Data], control: [String: URL], validator: PackageValidator
+    ) throws -> Built {
+        let renderer = SCORenderer(curriculum: curriculum, courseTitle: curriculum.title)
+        let scos = job.items.map(renderer.render)
+        for sco in scos where sco.worstSuspendData > 4096 {
+            throw PackagingError.suspendDataTooLong(item: sco.item.id, worst: sco.worstSuspendData)
+        }
+        let inside = Set(job.items.map(\.id))
+        let content = PackageContent(
+            identifier: job.identifier, title: job.title,
+            description: job.items.count == 1 ? (curriculum.responsibility(job.items[0].responsibility)?.statement ?? job.title) : job.track.title + ". " + curriculum.summary,
+            language: curriculum.language, scos: scos, rootItem: scos.count > 1, sharedFiles: shared.keys.sorted(),
+            prerequisites: Dictionary(uniqueKeysWithValues: job.items.map { ($0.id, $0.prerequisites.filter(inside.contains)) }))
+        let manifest = try ManifestWriter.write(content)
+
+        // Every entry: path → bytes in memory or a file streamed at close.
+        enum Source { case data(Data), file(URL) }
+        var entries: [String: Source] = ["imsmanifest.xml": .data(manifest)]
+        for (k, v) in shared { entries[k] = .data(v) }
+        for (k, v) in control { entries[k] = .file(v) }
+        for sco in scos {
+            entries[sco.launch] = .data(sco.html)
+            for (k, v) in sco.media { entries[k] = .file(v) }
+        }
+        let label = job.relativePath
+        let early = validator.validate(manifest: manifest, files: Set(entries.keys), label: label)
+        if !early.valid {
+            throw PackagingError.invalidPackage(path: label, problems: early.issues.filter { $0.severity == .error }.map(\.message))
+        }
+
+        let destination = root.appendingPathComponent(job.relativePath)
+        try FileManager.default.createDirectory(at: destination.deletingLastPathComponent(), withIntermediateDirectories: true)
+        let temporary = AtomicFile.temporaryPath(for: destination)
+        do {
+            let zip = try ZipWriter(path: temporary.path)
+            for name in entries.keys.sorted() {
+                let method: ZipWriter.Method = Self.isCompressed(name) ? .store : .deflate
+                switch entries[name]! {
+                case .data(let d): try zip.add(name, data: d, method: method)
+                case .file(let u): try zip.add(name, file: u.path, method: method)
+                }
+            }
+            try zip.close()
+            // Read the finished file back and validate it as any third-party package would be.
+            let report = validator.validate(path: temporary.path)
+            if !report.valid {
+                throw PackagingError.invalidPackage(path: label, problems: report.issues.filter { $0.severity == .error }.map(\.message))
+            }
+            let data = try Data(contentsOf: temporary)
+            let entry = LedgerEntry(
+                path: job.relativePath, sha256: SHA256Hasher.hex(data), size: data.count, standard: "SCORM 1.2", lms: request.lms,
+                package: request.mode, track: job.track.id, items: job.items.map(\.id), sourceDigest: try sourceDigest(job.items),
+                learners: job.learners)
+            return Built(temporary: temporary, destination: destination, entry: entry)
+        } catch {
+            try? FileManager.default.removeItem(at: temporary)
+            throw error
+        }
+    }
+
+    /// Already-compressed media are stored: deflating them costs time and saves nothing.
+    static func isCompressed(_ name: String) -> Bool {
+        let ext = (name as NSString).pathExtension.lowercased()
+        return ["png", "jpg", "jpeg", "gif", "webp", "mp4", "webm", "mp3", "m4a", "ogg", "zip", "woff", "woff2", "pdf"].contains(ext)
+    }
+
+    /// A digest of every source file the package was built from, so a ledger tells whether
+    /// a package is stale.
+    func sourceDigest(_ items: [PlanItem]) throws -> String {
+        var files = Set(["curriculum.yaml"])
+        for item in items {
+            files.insert("levels/\(item.level).yaml")
+            for s in item.sources { files.insert(s) }
+        }
+        if let s = curriculum.theme.stylesheet { files.insert(s) }
+        if let l = curriculum.theme.logo { files.insert(l) }
+        var h = SHA256Hasher()
+        for f in files.sorted() {
+            h.update(f + "\0")
+            h.update(try Data(contentsOf: curriculum.root.appendingPathComponent(f)))
+        }
+        return h.finalize()
+    }
+
+    /// Replaces this build's (track, LMS, mode) entries in `ledger.json`, removes packages
+    /// of those tracks that the build no longer produces, and writes the ledger atomically.
+    func updateLedger(at root: URL, with entries: [LedgerEntry], request: BuildRequest) throws -> Ledger {
+        let url = root.appendingPathComponent("ledger.json")
+        var ledger = Ledger(curriculum: curriculum.id, packages: [])
+        if let data = try? Data(contentsOf: url), let old = try? JSONDecoder().decode(Ledger.self, from: data) {
+            ledger = old
+        }
+        let rebuilt = Set(entries.map { "\($0.track)|\($0.lms.rawValue)|\($0.package.rawValue)" })
+        let fresh = Set(entries.map(\.path))
+        for old in ledger.packages where rebuilt.contains("\(old.track)|\(old.lms.rawValue)|\(old.package.rawValue)") && !fresh.contains(old.path) {
+            try? FileManager.default.removeItem(at: root.appendingPathComponent(old.path))
+        }
+        ledger.packages.removeAll { rebuilt.contains("\($0.track)|\($0.lms.rawValue)|\($0.package.rawValue)") || fresh.contains($0.path) }
+        ledger.packages.append(contentsOf: entries)
+        ledger.packages.sort { $0.path < $1.path }
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        try AtomicFile.write(try encoder.encode(ledger), to: url)
+        return ledger
+    }
+}

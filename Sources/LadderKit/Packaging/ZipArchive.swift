@@ -1,0 +1,185 @@
+import Foundation
+internal import CLibZip
+
+/// A zip problem, with the archive path and libzip's own message.
+public struct ZipError: Error, CustomStringConvertible, Equatable {
+    public var path: String
+    public var message: String
+    public var description: String { "\(path): \(message)" }
+}
+
+/// Writes a zip archive with libzip, reproducibly: entries in the order given (callers sort
+/// them), a fixed DOS timestamp and fixed Unix permissions, so the same entries give the same
+/// bytes whatever the time zone, the source files' mtimes or their modes
+/// (../shared/PACKAGING-NOTES.md). libzip writes the archive at `close()`; until then
+/// nothing exists at `path`. The archive is written to `path` directly: atomic placement
+/// (temp file, then rename) is the caller's job, see `AtomicFile`.
+final class ZipWriter {
+    /// How an entry is stored.
+    enum Method { case deflate, store }
+
+    private var archive: OpaquePointer?
+    let path: String
+    /// 1980-01-01 00:00: the earliest DOS date, as a fixed timestamp.
+    private static let dosDate: UInt16 = (0 << 9) | (1 << 5) | 1
+    private static let dosTime: UInt16 = 0
+
+    init(path: String) throws {
+        ZipWriter.warmUp
+        self.path = path
+        var code: Int32 = 0
+        guard let za = zip_open(path, ZIP_CREATE | ZIP_TRUNCATE, &code) else {
+            throw ZipError(path: path, message: Self.message(forCode: code))
+        }
+        archive = za
+    }
+
+    deinit {
+        // An archive never closed successfully is discarded: no half-written file.
+        if let archive { zip_discard(archive) }
+    }
+
+    /// libzip 1.7.3 can fail the first `zip_open` of two threads racing (ZIP_ER_RDONLY);
+    /// one open on the first caller's thread before workers start avoids it.
+    static let warmUp: Void = {
+        var code: Int32 = 0
+        if let za = zip_open("/dev/null/ladder-warm-up.zip", ZIP_RDONLY, &code) { zip_discard(za) }
+        var e = zip_error_t()
+        zip_error_init(&e)
+        zip_error_fini(&e)
+    }()
+
+    /// Adds an entry whose bytes are in memory. libzip gets its own copy.
+    func add(_ name: String, data: Data, method: Method) throws {
+        guard let za = archive else { throw ZipError(path: path, message: "archive already closed") }
+        let count = data.count
+        let buffer = malloc(max(count, 1))!
+        data.withUnsafeBytes { raw in
+            if let base = raw.baseAddress { memcpy(buffer, base, count) }
+        }
+        // freep = 1: libzip frees the copy when the source is done with it.
+        guard let source = zip_source_buffer(za, buffer, zip_uint64_t(count), 1) else {
+            free(buffer)
+            throw error("cannot add '\(name)'")
+        }
+        try add(name, source: source, method: method)
+    }
+
+    /// Adds an entry read from a file when the archive is written (streamed, not held in memory).
+    func add(_ name: String, file: String, method: Method) throws {
+        guard let za = archive else { throw ZipError(path: path, message: "archive already closed") }
+        guard let source = zip_source_file(za, file, 0, -1) else { throw error("cannot read '\(file)' for '\(name)'") }
+        try add(name, source: source, method: method)
+    }
+
+    private func add(_ name: String, source: OpaquePointer, method: Method) throws {
+        guard let za = archive else { return }
+        let index = zip_file_add(za, name, source, zip_flags_t(ZIP_FL_ENC_UTF_8))
+        guard index >= 0 else {
+            // libzip owns the source only after zip_file_add succeeds.
+            zip_source_free(source)
+            throw error("cannot add '\(name)'")
+        }
+        let i = zip_uint64_t(index)
+        let cm: Int32 = method == .deflate ? Int32(ZIP_CM_DEFLATE) : Int32(ZIP_CM_STORE)
+        guard zip_set_file_compression(za, i, cm, 9) == 0,
+            zip_file_set_dostime(za, i, Self.dosTime, Self.dosDate, 0) == 0,
+            zip_file_set_external_attributes(za, i, 0, zip_uint8_t(ZIP_OPSYS_UNIX), zip_uint32_t(0o100644) << 16) == 0
+        else { throw error("cannot set attributes of '\(name)'") }
+    }
+
+    /// Writes the archive. On failure nothing is left at `path` by libzip.
+    func close() throws {
+        guard let za = archive else { return }
+        if zip_close(za) != 0 {
+            let e = error("cannot write the archive")
+            zip_discard(za)
+            archive = nil
+            throw e
+        }
+        archive = nil
+    }
+
+    private func error(_ what: String) -> ZipError {
+        guard let za = archive else { return ZipError(path: path, message: what) }
+        return ZipError(path: path, message: "\(what): \(String(cString: zip_error_strerror(zip_get_error(za))))")
+    }
+
+    static func message(forCode code: Int32) -> String {
+        var e = zip_error_t()
+        zip_error_init_with_code(&e, code)
+        defer { zip_error_fini(&e) }
+        return String(cString: zip_error_strerror(&e))
+    }
+}
+
+/// Reads a zip archive with libzip: the entry list with sizes, and entry contents.
+final class ZipReader {
+    struct Entry: Equatable {
+        var index: Int
+        var name: String
+        var size: UInt64
+        var compressedSize: UInt64
+        var method: UInt16
+        var crc: UInt32
+    }
+
+    private let archive: OpaquePointer
+    let path: String
+    let entries: [Entry]
+
+    init(path: String) throws {
+        ZipWriter.warmUp
+        self.path = path
+        var code: Int32 = 0
+        guard let za = zip_open(path, ZIP_RDONLY | ZIP_CHECKCONS, &code) else {
+            throw ZipError(path: path, message: ZipWriter.message(forCode: code))
+        }
+        archive = za
+        var list: [Entry] = []
+        let n = zip_get_num_entries(za, 0)
+        for i in 0..<max(n, 0) {
+            var st = zip_stat_t()
+            zip_stat_init(&st)
+            // ZIP_FL_ENC_RAW is avoided: names are decoded (CP437 or UTF-8) to UTF-8 by libzip.
+            guard zip_stat_index(za, zip_uint64_t(i), 0, &st) == 0, let name = st.name else { continue }
+            list.append(
+                Entry(
+                    index: Int(i), name: String(cString: name), size: st.size, compressedSize: st.comp_size,
+                    method: st.comp_method, crc: st.crc))
+        }
+        entries = list
+    }
+
+    deinit { zip_discard(archive) }
+
+    /// Reads one entry, refusing to inflate more than `limit` bytes (zip-bomb guard).
+    func read(_ entry: Entry, limit: UInt64 = 256 << 20) throws -> Data {
+        guard entry.size <= limit else {
+            throw ZipError(path: path, message: "'\(entry.name)' declares \(entry.size) bytes, over the \(limit)-byte limit")
+        }
+        guard let f = zip_fopen_index(archive, zip_uint64_t(entry.index), 0) else {
+            throw ZipError(path: path, message: "cannot open '\(entry.name)': \(String(cString: zip_error_strerror(zip_get_error(archive))))")
+        }
+        defer { zip_fclose(f) }
+        var out = Data()
+        var chunk = [UInt8](repeating: 0, count: 64 << 10)
+        while true {
+            let n = chunk.withUnsafeMutableBytes { zip_fread(f, $0.baseAddress!, zip_uint64_t($0.count)) }
+            if n < 0 {
+                throw ZipError(path: path, message: "cannot read '\(entry.name)': \(String(cString: zip_error_strerror(zip_file_get_error(f))))")
+            }
+            if n == 0 { break }
+            out.append(contentsOf: chunk[0..<Int(n)])
+            if UInt64(out.count) > limit {
+                throw ZipError(path: path, message: "'\(entry.name)' inflates past the \(limit)-byte limit")
+            }
+        }
+        return out
+    }
+
+    func read(_ name: String) throws -> Data? {
+        guard let e = entries.first(where: { $0.name == name }) else { return nil }
+        return try read(e)
+    }
+}

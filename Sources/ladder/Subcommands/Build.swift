@@ -1,0 +1,103 @@
+import ArgumentParser
+import Foundation
+import LadderKit
+
+extension LMSProfile: ExpressibleByArgument {}
+extension BuildRequest.PackageMode: ExpressibleByArgument {}
+
+struct Build: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Build SCORM 1.2 packages for an LMS from a curriculum.",
+        discussion: """
+            Packages land in <out>/<curriculum>/<track>/, with <out>/<curriculum>/ledger.json
+            listing each package's sha256, size, LMS profile, items and source digest.
+            --lms moodle: one multi-SCO package per track. --lms talentlms: one SCO per
+            package (TalentLMS takes one SCO a unit). --lms generic (default): one multi-SCO
+            package per track with a single root item, the most portable layout.
+            """)
+
+    @Argument(help: "The curriculum folder.")
+    var folder: String
+
+    @Option(help: "onboarding or promotion (default: both).")
+    var track: Plan.TrackKind?
+
+    @Option(help: "The level tracks lead to, e.g. P2, or all.")
+    var level: String = "all"
+
+    @Option(help: "generic, moodle or talentlms.")
+    var lms: LMSProfile = .generic
+
+    @Option(help: "track (one package per track) or module (one package per item). Default: module for talentlms, else track.")
+    var package: BuildRequest.PackageMode?
+
+    @Option(help: "The exports folder.")
+    var out: String = "exports"
+
+    @Option(help: "SCORM schemas folder (like ../shared/conformance/schemas); default $LADDER_SCHEMAS.")
+    var schemas: String?
+
+    @Option(name: .short, help: "Packages built at once (default: all cores).")
+    var j: Int = ProcessInfo.processInfo.activeProcessorCount
+
+    func validate() throws {
+        if j < 1 { throw ValidationError("-j must be at least 1") }
+        if lms == .talentlms, package == .track {
+            throw ValidationError("TalentLMS takes one SCO per package: use --package module (the default for talentlms)")
+        }
+    }
+
+    func run() throws {
+        let c = try loadOrExit(folder, quietWarnings: true)
+        let plan = Planner.plan(c)
+        if level != "all", c.level(level) == nil {
+            throw ValidationError("unknown level '\(level)'; the levels are \(c.levels.map(\.id).joined(separator: ", ")) or all")
+        }
+        let tracks = plan.tracks.filter { t in
+            (track == nil || t.kind.rawValue == track!.rawValue) && (level == "all" || t.level == level)
+        }
+        guard !tracks.isEmpty else { throw ValidationError("no track matches --track \(track?.rawValue ?? "any") --level \(level)") }
+        let schemasPath = schemas ?? ProcessInfo.processInfo.environment["LADDER_SCHEMAS"]
+        if schemasPath == nil {
+            printError("warning: no --schemas given: manifests get Ladder's structural checks but no XML Schema validation, and packages carry no control documents")
+        }
+        let request = BuildRequest(
+            tracks: tracks, lms: lms, mode: package ?? (lms == .talentlms ? .module : .track),
+            outputFolder: URL(fileURLWithPath: out), schemasFolder: schemasPath.map { URL(fileURLWithPath: $0) }, jobs: j)
+        let display = ProgressLine()
+        let start = Date()
+        let ledger: Ledger
+        do {
+            ledger = try PackageBuilder(curriculum: c, plan: plan).build(request) { done, total, path in
+                display.update("[\(done)/\(total)] \(path)")
+            }
+        } catch {
+            display.clear()
+            printError("error: \(error)")
+            throw ExitCode(1)
+        }
+        display.clear()
+        let written = ledger.packages.filter { p in tracks.contains { $0.id == p.track } && p.lms == lms }
+        let bytes = written.reduce(0) { $0 + $1.size }
+        print(
+            "built \(written.count) package\(written.count == 1 ? "" : "s") (\(lms.rawValue), SCORM 1.2, \(bytes / 1024) KiB) in "
+                + String(format: "%.2f s", Date().timeIntervalSince(start)) + " → \(out)/\(c.id)/")
+        for p in written { print("  \(p.path)  \(p.sha256.prefix(12))  \(p.items.count) item\(p.items.count == 1 ? "" : "s")") }
+    }
+}
+
+/// One self-overwriting status line on a terminal; silent when stderr is not a terminal.
+final class ProgressLine: @unchecked Sendable {
+    private let enabled = isatty(STDERR_FILENO) == 1
+    private let lock = NSLock()
+    func update(_ s: String) {
+        guard enabled else { return }
+        lock.lock()
+        defer { lock.unlock() }
+        FileHandle.standardError.write(Data(("\r\u{1B}[K" + String(s.prefix(100))).utf8))
+    }
+    func clear() {
+        guard enabled else { return }
+        FileHandle.standardError.write(Data("\r\u{1B}[K".utf8))
+    }
+}

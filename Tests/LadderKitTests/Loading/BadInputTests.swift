@@ -1,0 +1,510 @@
+import Foundation
+import Testing
+
+@testable import LadderKit
+
+/// Every kind of bad input gives a clear diagnostic at file:line:column, never a crash, and
+/// all of them come back from one load. Each test breaks a private copy of the sample
+/// curriculum with one precise edit and computes the expected line from the edited text.
+@Suite("Bad input")
+struct BadInputTests {
+    /// The copy loads cleanly before any edit, so every error below comes from the edit.
+    @Test func sampleCopyIsClean() throws {
+        let root = try copySample()
+        defer { removeCopy(root) }
+        let result = load(root)
+        #expect(result.curriculum != nil)
+        #expect(result.diagnostics.all.isEmpty, "\(result.diagnostics.sorted.map(\.description))")
+    }
+
+    // MARK: Syntax, encoding, types, keys
+
+    @Test func yamlSyntaxError() throws {
+        let root = try copySample()
+        defer { removeCopy(root) }
+        let at = try #require(
+            edit(
+                root, "levels/P2.yaml", replace: "title: Customer Service Representative II",
+                with: "title: Customer: Service Representative II"))
+        let result = load(root)
+        #expect(result.curriculum == nil)
+        // libyaml points at the second ':' on the title line.
+        let colon = "title: Customer".unicodeScalars.count + 1
+        expectDiagnostic(
+            result, in: root, "levels/P2.yaml", line: at.line, column: at.column + colon - 1,
+            contains: "YAML syntax error: mapping values are not allowed")
+    }
+
+    @Test func fileThatIsNotUTF8() throws {
+        let root = try copySample()
+        defer { removeCopy(root) }
+        let text = try read(root, "levels/P3.yaml")
+        let at = try #require(place(of: "title: ", in: root, "levels/P3.yaml"))
+        var bytes = [UInt8](text.utf8)
+        let offset = try #require(text.range(of: "title: ")).upperBound.utf16Offset(in: text)
+        #expect(text.utf8.count == text.utf16.count, "the sample level file is expected to be ASCII")
+        bytes.insert(contentsOf: [0xFF, 0xFE], at: offset)
+        try write(root, "levels/P3.yaml", bytes: Data(bytes))
+        let result = load(root)
+        #expect(result.curriculum == nil)
+        expectDiagnostic(
+            result, in: root, "levels/P3.yaml", line: at.line, column: at.column + "title: ".count,
+            contains: "not UTF-8 text (byte 0xFF")
+    }
+
+    @Test func wrongTypeRankIsText() throws {
+        let root = try copySample()
+        defer { removeCopy(root) }
+        let at = try #require(edit(root, "levels/P2.yaml", replace: "rank: 2\n", with: "rank: \"two\"\n"))
+        let result = load(root)
+        #expect(result.curriculum == nil)
+        expectDiagnostic(
+            result, in: root, "levels/P2.yaml", line: at.line, column: at.column + "rank: ".count,
+            contains: "'rank' must be a whole number, not 'two'")
+    }
+
+    @Test func wrongTypeSkillsIsTextNotList() throws {
+        let root = try copySample()
+        defer { removeCopy(root) }
+        let at = try #require(
+            edit(
+                root, "levels/P2.yaml", after: ["- id: handle-sensitive-interactions"],
+                replace: "skills: [empathy, active-listening, speaking, problem-solving]", with: "skills: empathy"))
+        let result = load(root)
+        #expect(result.curriculum == nil)
+        expectDiagnostic(
+            result, in: root, "levels/P2.yaml", line: at.line, column: at.column + "skills: ".count,
+            contains: "'responsibilities[0].skills' must be a list, not a scalar")
+    }
+
+    @Test func missingRequiredStatement() throws {
+        let root = try copySample()
+        defer { removeCopy(root) }
+        let statement = try #require(
+            yamlBlock(root, "levels/P1.yaml", after: ["- id: confirm-resolution"], key: "    statement:"))
+        let entry = try #require(place(of: "id: confirm-resolution", in: root, "levels/P1.yaml"))
+        try #require(
+            edit(root, "levels/P1.yaml", after: ["- id: confirm-resolution"], replace: statement, with: "") != nil)
+        let result = load(root)
+        #expect(result.curriculum == nil)
+        // Reported at the responsibility's mapping, which starts at its first key.
+        let d = expectDiagnostic(
+            result, in: root, "levels/P1.yaml", line: entry.line, column: entry.column,
+            contains: "missing required key 'responsibilities[4].statement'")
+        #expect(d.map { !$0.description.contains("Fatal") } ?? true)
+    }
+
+    @Test func unknownKeyTypoSuggestsTheKey() throws {
+        let root = try copySample()
+        defer { removeCopy(root) }
+        let at = try #require(edit(root, "levels/P1.yaml", replace: "\nsummary: ", with: "\nsumary: "))
+        let result = load(root)
+        #expect(result.curriculum == nil)
+        expectDiagnostic(
+            result, in: root, "levels/P1.yaml", line: at.line + 1, column: 1,
+            contains: "unknown key 'sumary' (did you mean 'summary'?)")
+    }
+
+    @Test func unknownNestedKeyTypoNamesThePath() throws {
+        let root = try copySample()
+        defer { removeCopy(root) }
+        let question = try #require(place(of: "id: opening-order", in: root, "assessments/inform-customers.yaml"))
+        let at = try #require(
+            edit(root, "assessments/inform-customers.yaml", after: ["- id: opening-order"], replace: "prompt:", with: "promt:"))
+        let result = load(root)
+        #expect(result.curriculum == nil)
+        expectDiagnostic(
+            result, in: root, "assessments/inform-customers.yaml", line: at.line, column: at.column,
+            contains: "unknown key 'questions[0].promt' (did you mean 'prompt'?)")
+        expectDiagnostic(
+            result, in: root, "assessments/inform-customers.yaml", line: question.line, column: question.column,
+            contains: "missing required key 'questions[0].prompt'")
+    }
+
+    // MARK: Ids and references
+
+    @Test func duplicateResponsibilityIdAcrossLevels() throws {
+        let root = try copySample()
+        defer { removeCopy(root) }
+        let at = try #require(
+            edit(
+                root, "levels/P2.yaml", replace: "- id: handle-sensitive-interactions\n",
+                with: "- id: inform-customers\n"))
+        let result = load(root)
+        #expect(result.curriculum == nil)
+        expectDiagnostic(
+            result, in: root, "levels/P2.yaml", line: at.line, column: at.column + "- id: ".count,
+            contains: "duplicate responsibility id 'inform-customers' (first defined at level P1)")
+    }
+
+    @Test func duplicateResponsibilityIdInOneLevelPointsAtTheRepeat() throws {
+        let root = try copySample()
+        defer { removeCopy(root) }
+        let first = try #require(place(of: "inform-customers", in: root, "levels/P1.yaml", after: ["- id: "]))
+        let at = try #require(
+            edit(root, "levels/P1.yaml", replace: "- id: confirm-resolution\n", with: "- id: inform-customers\n"))
+        let result = load(root)
+        #expect(result.curriculum == nil)
+        #expect(first.line < at.line)
+        expectDiagnostic(
+            result, in: root, "levels/P1.yaml", line: at.line, column: at.column + "- id: ".count,
+            contains: "duplicate responsibility id 'inform-customers' (first defined at line \(first.line))")
+    }
+
+    @Test func duplicateQuestionIdInAnAssessment() throws {
+        let root = try copySample()
+        defer { removeCopy(root) }
+        let first = try #require(place(of: "- id: opening-order", in: root, "assessments/inform-customers.yaml"))
+        let at = try #require(
+            edit(root, "assessments/inform-customers.yaml", replace: "- id: verify-when\n", with: "- id: opening-order\n"))
+        let result = load(root)
+        #expect(result.curriculum == nil)
+        expectDiagnostic(
+            result, in: root, "assessments/inform-customers.yaml", line: at.line, column: at.column + "- id: ".count,
+            contains: "duplicate question id 'opening-order' (first defined at line \(first.line))")
+    }
+
+    @Test func unknownSkillSuggestsTheSkill() throws {
+        let root = try copySample()
+        defer { removeCopy(root) }
+        let at = try #require(
+            edit(
+                root, "levels/P2.yaml", after: ["- id: handle-sensitive-interactions", "skills: ["], replace: "empathy,",
+                with: "empathie,"))
+        let result = load(root)
+        #expect(result.curriculum == nil)
+        expectDiagnostic(
+            result, in: root, "levels/P2.yaml", line: at.line, column: at.column,
+            contains: "unknown skill 'empathie' (did you mean 'empathy'?)")
+    }
+
+    @Test func unknownLevelInFrameworks() throws {
+        let root = try copySample()
+        defer { removeCopy(root) }
+        let at = try #require(
+            edit(root, "frameworks.yaml", after: ["- id: account-lookups"], replace: "level: P1\n", with: "level: P7\n"))
+        let result = load(root)
+        #expect(result.curriculum == nil)
+        expectDiagnostic(
+            result, in: root, "frameworks.yaml", line: at.line, column: at.column + "level: ".count,
+            contains: "unknown level 'P7'")
+    }
+
+    @Test func unknownResponsibilityInAfterSuggestsTheId() throws {
+        let root = try copySample()
+        defer { removeCopy(root) }
+        let at = try #require(
+            edit(
+                root, "levels/P1.yaml", after: ["- id: record-orders-complaints"], replace: "after: [inform-customers]",
+                with: "after: [inform-customer]"))
+        let result = load(root)
+        #expect(result.curriculum == nil)
+        expectDiagnostic(
+            result, in: root, "levels/P1.yaml", line: at.line, column: at.column + "after: [".count,
+            contains: "unknown responsibility 'inform-customer' in 'after' (did you mean 'inform-customers'?)")
+    }
+
+    @Test func missingMarkdownPage() throws {
+        let root = try copySample()
+        defer { removeCopy(root) }
+        let page = "modules/inform-customers/02-explaining-clearly.md"
+        let at = try #require(place(of: page, in: root, "levels/P1.yaml"))
+        try FileManager.default.removeItem(at: root.appendingPathComponent(page))
+        let result = load(root)
+        #expect(result.curriculum == nil)
+        expectDiagnostic(
+            result, in: root, "levels/P1.yaml", line: at.line, column: at.column, contains: "page '\(page)' does not exist")
+    }
+
+    // MARK: Levels and scale
+
+    @Test func levelsOutOfOrder() throws {
+        let root = try copySample()
+        defer { removeCopy(root) }
+        try #require(
+            edit(root, "curriculum.yaml", replace: "levels: [P1, P2, P3, P4, P5]", with: "levels: [P2, P1, P3, P4, P5]") != nil)
+        let p1 = try #require(place(of: "rank: 1", in: root, "levels/P1.yaml"))
+        let p2 = try #require(place(of: "rank: 2", in: root, "levels/P2.yaml"))
+        let result = load(root)
+        #expect(result.curriculum == nil)
+        expectDiagnostic(
+            result, in: root, "levels/P2.yaml", line: p2.line, column: p2.column + "rank: ".count,
+            contains: "levels out of order: 'P2' has rank 2 but is listed 1st in curriculum.yaml")
+        expectDiagnostic(
+            result, in: root, "levels/P1.yaml", line: p1.line, column: p1.column + "rank: ".count,
+            contains: "levels out of order: 'P1' has rank 1 but is listed 2nd in curriculum.yaml")
+    }
+
+    @Test func swappedRanks() throws {
+        let root = try copySample()
+        defer { removeCopy(root) }
+        let at = try #require(edit(root, "levels/P3.yaml", replace: "rank: 3\n", with: "rank: 4\n"))
+        let result = load(root)
+        #expect(result.curriculum == nil)
+        expectDiagnostic(
+            result, in: root, "levels/P3.yaml", line: at.line, column: at.column + "rank: ".count,
+            contains: "levels out of order: 'P3' has rank 4 but is listed 3rd")
+    }
+
+    @Test func emptyLevel() throws {
+        let root = try copySample()
+        defer { removeCopy(root) }
+        let text = try read(root, "levels/P5.yaml")
+        let start = try #require(text.range(of: "\nresponsibilities:\n"))
+        let rest = text[start.upperBound...].split(separator: "\n")
+        #expect(
+            rest.allSatisfy { $0.hasPrefix(" ") || $0.hasPrefix("#") }, "responsibilities is expected to be the last key of P5.yaml")
+        let block = String(text[text.index(after: start.lowerBound)...])
+        let at = try #require(edit(root, "levels/P5.yaml", replace: block, with: "responsibilities: []\n"))
+        let result = load(root)
+        #expect(result.curriculum == nil)
+        expectDiagnostic(
+            result, in: root, "levels/P5.yaml", line: at.line, column: at.column + "responsibilities: ".count,
+            contains: "'responsibilities' needs at least 1 entry")
+    }
+
+    @Test(arguments: ["7", "expert"])
+    func proficiencyOutsideTheScale(step: String) throws {
+        let root = try copySample()
+        defer { removeCopy(root) }
+        let at = try #require(
+            edit(root, "levels/P1.yaml", after: ["\nskills:\n"], replace: "  active-listening: 3\n", with: "  active-listening: \(step)\n"))
+        let result = load(root)
+        #expect(result.curriculum == nil)
+        expectDiagnostic(
+            result, in: root, "levels/P1.yaml", line: at.line, column: at.column + "  active-listening: ".count,
+            contains: "proficiency '\(step)' for skill 'active-listening' is not on the scale (1=follow")
+    }
+
+    // MARK: Assessments
+
+    @Test(arguments: ["101", "-1"])
+    func masteryScoreOutside0To100(score: String) throws {
+        let root = try copySample()
+        defer { removeCopy(root) }
+        let at = try #require(
+            edit(root, "assessments/inform-customers.yaml", replace: "mastery_score: 80\n", with: "mastery_score: \(score)\n"))
+        let result = load(root)
+        #expect(result.curriculum == nil)
+        expectDiagnostic(
+            result, in: root, "assessments/inform-customers.yaml", line: at.line, column: at.column + "mastery_score: ".count,
+            contains: "'mastery_score' is \(score); it must be between 0 and 100")
+    }
+
+    @Test func questionWithoutACorrectAnswer() throws {
+        let root = try copySample()
+        defer { removeCopy(root) }
+        let file = "assessments/inform-customers.yaml"
+        let question = try #require(place(of: "id: opening-order", in: root, file))
+        try #require(edit(root, file, after: ["- id: opening-order"], replace: "        correct: true\n", with: "") != nil)
+        let result = load(root)
+        #expect(result.curriculum == nil)
+        expectDiagnostic(
+            result, in: root, file, line: question.line, column: question.column,
+            contains: "question 'opening-order' has no correct answer")
+    }
+
+    @Test func singleChoiceWithTwoCorrectOptions() throws {
+        let root = try copySample()
+        defer { removeCopy(root) }
+        let file = "assessments/inform-customers.yaml"
+        let question = try #require(place(of: "id: opening-order", in: root, file))
+        // Mark the second option correct too.
+        try #require(
+            edit(root, file, after: ["- id: opening-order", "- text:", "- text:"], replace: "\n", with: "\n        correct: true\n")
+                != nil)
+        let result = load(root)
+        #expect(result.curriculum == nil)
+        expectDiagnostic(
+            result, in: root, file, line: question.line, column: question.column,
+            contains: "question 'opening-order' is type 'single' but has 2 correct options")
+    }
+
+    @Test func trueFalseWithWrongOptions() throws {
+        let root = try copySample()
+        defer { removeCopy(root) }
+        let file = "assessments/inform-customers.yaml"
+        let question = try #require(place(of: "id: verify-when", in: root, file))
+        try #require(edit(root, file, after: ["- id: verify-when"], replace: "- text: \"True\"", with: "- text: \"Yes\"") != nil)
+        let result = load(root)
+        #expect(result.curriculum == nil)
+        expectDiagnostic(
+            result, in: root, file, line: question.line, column: question.column,
+            contains: "true-false question 'verify-when' needs exactly two options, \"True\" and \"False\"")
+    }
+
+    @Test func scenarioWithoutScenario() throws {
+        let root = try copySample()
+        defer { removeCopy(root) }
+        let file = "assessments/inform-customers.yaml"
+        let question = try #require(place(of: "id: unknown-answer", in: root, file))
+        let scenario = try #require(yamlBlock(root, file, after: ["- id: unknown-answer"], key: "    scenario:"))
+        try #require(edit(root, file, after: ["- id: unknown-answer"], replace: scenario, with: "") != nil)
+        let result = load(root)
+        #expect(result.curriculum == nil)
+        expectDiagnostic(
+            result, in: root, file, line: question.line, column: question.column,
+            contains: "scenario question 'unknown-answer' needs a 'scenario'")
+    }
+
+    // MARK: Prerequisites
+
+    @Test func prerequisiteCycleAcrossTwoResponsibilities() throws {
+        let root = try copySample()
+        defer { removeCopy(root) }
+        // record-orders-complaints already comes after inform-customers; close the loop.
+        #expect(try read(root, "levels/P1.yaml").contains("after: [inform-customers]\n"))
+        let skills = try #require(yamlBlock(root, "levels/P1.yaml", after: ["- id: inform-customers"], key: "    skills:"))
+        let at = try #require(
+            edit(
+                root, "levels/P1.yaml", after: ["- id: inform-customers"], replace: skills,
+                with: skills + "    after: [record-orders-complaints]\n"))
+        let result = load(root)
+        #expect(result.curriculum == nil)
+        let line = at.line + skills.filter { $0 == "\n" }.count
+        expectDiagnostic(
+            result, in: root, "levels/P1.yaml", line: line, column: "    after: ".count + 1,
+            contains: "prerequisite cycle: inform-customers -> record-orders-complaints -> inform-customers")
+    }
+
+    // MARK: Draft modules
+
+    @Test func responsibilityWithoutModuleIsADraftWarning() throws {
+        let root = try copySample()
+        defer { removeCopy(root) }
+        let module = try #require(yamlBlock(root, "levels/P1.yaml", after: ["- id: inform-customers"], key: "      module:"))
+        #expect(module.contains("pages:"))
+        let entry = try #require(place(of: "inform-customers", in: root, "levels/P1.yaml", after: ["- id: "]))
+        try #require(edit(root, "levels/P1.yaml", after: ["- id: inform-customers"], replace: module, with: "") != nil)
+        let result = load(root)
+        #expect(!result.diagnostics.hasErrors, "\(result.diagnostics.sorted.map(\.description))")
+        #expect(result.diagnostics.warningCount == 1)
+        expectDiagnostic(
+            result, .warning, in: root, "levels/P1.yaml", line: entry.line, column: entry.column,
+            contains: "responsibility 'inform-customers' has no authored module")
+        let curriculum = try #require(result.curriculum)
+        let plan = Planner.plan(curriculum)
+        let item = try #require(plan.item("inform-customers.module"))
+        #expect(item.draft)
+        #expect(item.title == curriculum.responsibility("inform-customers")?.statement)
+        #expect(item.sources == ["levels/P1.yaml"])
+        // Only that one item is a draft; the rest of the responsibility is still planned.
+        #expect(plan.items.filter(\.draft).map(\.id) == ["inform-customers.module"])
+        #expect(plan.item("inform-customers.assessment")?.prerequisites == ["inform-customers.module"])
+    }
+
+    // MARK: All at once
+
+    @Test func manyBreakagesAreAllReportedInOneLoad() throws {
+        let root = try copySample()
+        defer { removeCopy(root) }
+        struct Expected {
+            var file: String
+            var line: Int
+            var column: Int
+            var message: String
+        }
+        var expected: [Expected] = []
+
+        // 1. Proficiency outside the scale (P1).
+        var at = try #require(
+            edit(root, "levels/P1.yaml", after: ["\nskills:\n"], replace: "  speaking: 2\n", with: "  speaking: 9\n"))
+        expected.append(.init(file: "levels/P1.yaml", line: at.line, column: 13, message: "proficiency '9' for skill 'speaking'"))
+        // 2. Missing page (P1).
+        let page = "modules/record-orders-complaints/03-writing-crm-notes.md"
+        at = try #require(place(of: page, in: root, "levels/P1.yaml"))
+        try FileManager.default.removeItem(at: root.appendingPathComponent(page))
+        expected.append(.init(file: "levels/P1.yaml", line: at.line, column: at.column, message: "page '\(page)' does not exist"))
+        // 3. Unknown skill (P2).
+        at = try #require(
+            edit(
+                root, "levels/P2.yaml", after: ["- id: handle-sensitive-interactions", "skills: ["], replace: "empathy,",
+                with: "empathie,"))
+        expected.append(
+            .init(file: "levels/P2.yaml", line: at.line, column: at.column, message: "unknown skill 'empathie' (did you mean 'empathy'?)"))
+        // 4. Wrong type (P3).
+        at = try #require(edit(root, "levels/P3.yaml", replace: "rank: 3\n", with: "rank: three\n"))
+        expected.append(.init(file: "levels/P3.yaml", line: at.line, column: 7, message: "'rank' must be a whole number, not 'three'"))
+        // 5. Mastery score outside 0-100.
+        at = try #require(
+            edit(root, "assessments/inform-customers.yaml", replace: "mastery_score: 80\n", with: "mastery_score: 101\n"))
+        expected.append(
+            .init(file: "assessments/inform-customers.yaml", line: at.line, column: 16, message: "'mastery_score' is 101"))
+        // 6. Unknown key typo in a shadowing task.
+        at = try #require(edit(root, "shadowing/inform-customers.yaml", replace: "\nsetting: ", with: "\nseting: "))
+        expected.append(
+            .init(
+                file: "shadowing/inform-customers.yaml", line: at.line + 1, column: 1,
+                message: "unknown key 'seting' (did you mean 'setting'?)"))
+        // 7. YAML syntax error in another shadowing task.
+        at = try #require(
+            edit(root, "shadowing/record-orders-complaints.yaml", after: ["title: "], replace: " ", with: ": "))
+        expected.append(
+            .init(
+                file: "shadowing/record-orders-complaints.yaml", line: at.line, column: at.column,
+                message: "YAML syntax error"))
+        // 8. Not UTF-8: a module page.
+        let badPage = "modules/inform-customers/01-opening-the-contact.md"
+        var bytes = [UInt8](try read(root, badPage).utf8)
+        bytes.append(contentsOf: [0xFF, 0xFE])
+        let lastLine = bytes.split(separator: 0x0A, omittingEmptySubsequences: false)
+        try write(root, badPage, bytes: Data(bytes))
+        expected.append(
+            .init(
+                file: badPage, line: lastLine.count, column: (lastLine.last?.count ?? 0) - 1, message: "not UTF-8 text"))
+        // 9. A question without a correct answer.
+        let question = try #require(place(of: "id: verify-when", in: root, "assessments/inform-customers.yaml"))
+        try #require(
+            edit(root, "assessments/inform-customers.yaml", after: ["- id: verify-when"], replace: "        correct: true\n", with: "")
+                != nil)
+        expected.append(
+            .init(
+                file: "assessments/inform-customers.yaml", line: question.line, column: question.column,
+                message: "question 'verify-when' has no correct answer"))
+
+        #expect(expected.count == 9)
+        let result = load(root)
+        #expect(result.curriculum == nil)
+        for e in expected {
+            expectDiagnostic(result, in: root, e.file, line: e.line, column: e.column, contains: e.message)
+        }
+        // Distinct diagnostics, one per breakage.
+        let matched = Set(
+            expected.compactMap { e in
+                result.diagnostics.all.firstIndex { $0.file == "\(root.path)/\(e.file)" && $0.message.contains(e.message) }
+            })
+        #expect(matched.count == expected.count)
+        #expect(result.diagnostics.errorCount >= expected.count)
+        // Sorted output is grouped by file and ordered by position.
+        let sorted = result.diagnostics.sorted
+        #expect(sorted.count == result.diagnostics.all.count)
+        for (a, b) in zip(sorted, sorted.dropFirst()) where a.file == b.file {
+            #expect(a.line < b.line || (a.line == b.line && a.column <= b.column))
+        }
+    }
+
+    // MARK: Never a crash
+
+    @Test func unreadableFolderIsADiagnostic() throws {
+        let result = CurriculumLoader.load(folder: "/nonexistent/ladder-tests/\(UUID().uuidString)")
+        #expect(result.curriculum == nil)
+        #expect(result.diagnostics.all.count == 1)
+        #expect(result.diagnostics.all.first?.message == "no such curriculum folder")
+    }
+
+    @Test func missingScaleWithNumericTargetsIsNotACrash() throws {
+        let root = try copySample()
+        defer { removeCopy(root) }
+        let scale = try #require(yamlBlock(root, "curriculum.yaml", key: "scale:"))
+        let at = try #require(edit(root, "curriculum.yaml", replace: scale, with: "scale: follow\n"))
+        let result = load(root)
+        #expect(result.curriculum == nil)
+        expectDiagnostic(
+            result, in: root, "curriculum.yaml", line: at.line, column: 8, contains: "'scale' must be a list, not a scalar")
+        // Numeric targets cannot be resolved against an empty scale: reported, not a trap.
+        let target = try #require(place(of: "  active-listening: 3\n", in: root, "levels/P1.yaml"))
+        expectDiagnostic(
+            result, in: root, "levels/P1.yaml", line: target.line, column: target.column + "  active-listening: ".count,
+            contains: "proficiency '3' for skill 'active-listening' is not on the scale")
+    }
+}
