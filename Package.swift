@@ -11,6 +11,8 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
     ],
     targets: [
         .systemLibrary(
@@ -24,17 +26,29 @@ let package = Package(
             dependencies: [
                 "CLibZip", "CLibXML2",
                 .product(name: "Yams", package: "Yams"),
+                .product(name: "GRDB", package: "GRDB.swift"),
             ],
             resources: [.copy("Rendering/Assets")]),
+        .target(
+            name: "LadderPreview",
+            dependencies: [
+                "LadderKit",
+                .product(name: "Hummingbird", package: "hummingbird"),
+            ]),
         .executableTarget(
             name: "ladder",
             dependencies: [
-                "LadderKit",
+                "LadderKit", "LadderPreview",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
+        .executableTarget(
+            name: "ladder-bench",
+            dependencies: ["LadderKit", "CLibZip"],
+            path: "Benchmarks/ladder-bench"),
         .testTarget(
             name: "LadderKitTests", dependencies: ["LadderKit"],
             exclude: ["Fixtures"]),
         .testTarget(name: "LadderCLITests", dependencies: ["ladder"]),
+        .testTarget(name: "LadderPreviewTests", dependencies: ["LadderPreview", "LadderKit"]),
     ]
 )

@@ -7,7 +7,7 @@ struct Ladder: ParsableCommand {
         commandName: "ladder",
         abstract: "Turn a job ladder into training: plans, SCORM packages, progress.",
         version: LadderKit.version,
-        subcommands: [Check.self, Plan.self, Schema.self, Build.self, Validate.self])
+        subcommands: [Check.self, Plan.self, Schema.self, Build.self, Validate.self, Preview.self, Progress.self, Gaps.self])
 }
 
 Ladder.main()

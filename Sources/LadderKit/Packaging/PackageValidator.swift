@@ -672,7 +672,7 @@ struct ManifestContentChecker {
             } else if wrong.namespace != adlcp {
                 why = "'\(wrong.name)' is in namespace '\(wrong.namespace!)', not \(adlcp)"
             } else {
-                why = "it is spelled '\(wrong.name)'; \(is2004 ? "SCORM 2004" : "SCORM 1.2") spells it adlcp:\(right)"
+                why = "'\(wrong.name)' is the \(is2004 ? "SCORM 1.2" : "SCORM 2004") spelling; \(is2004 ? "SCORM 2004" : "SCORM 1.2") spells it adlcp:\(right)"
             }
             run.error("bad-scormtype", "\(prefix): \(why)", line: r.line)
             return
@@ -820,12 +820,11 @@ struct ManifestContentChecker {
                     if declares { declared.insert(found) }
                     return
                 }
+                // A name that differs only in case: say so, and do not also call the file undeclared.
+                let real = candidates.lazy.compactMap { lowered[$0.lowercased()] }.first
+                if declares, let real { declared.insert(real) }
                 guard reported.insert(first).inserted else { return }
-                var hint = ""
-                if let real = candidates.lazy.compactMap({ lowered[$0.lowercased()] }).first {
-                    hint = " (the package has '\(real)': names are case-sensitive)"
-                    if declares { declared.insert(real) }
-                }
+                let hint = real.map { " (the package has '\($0)': names are case-sensitive)" } ?? ""
                 run.error("missing-file", "\(what) '\(trimmed)' is not in the package\(hint)", line: line, entry: first)
             }
         }

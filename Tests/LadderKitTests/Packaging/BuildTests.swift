@@ -151,7 +151,7 @@ struct BuildTests {
     @Test func hostileTextIsEscapedInManifestAndPages() throws {
         let copy = try copySample()
         defer { removeCopy(copy) }
-        let hostile = "<script>alert('x')</script> & \"quotes\" ]]> 🚀 مرحبا " + String(repeating: "long ", count: 20)
+        let hostile = "<script>alert('x')</script> & \"quotes\" ]]> 🚀 مرحبا " + String(repeating: "long ", count: 20) + "end"
         edit(
             copy, "levels/P1.yaml", replace: "title: Informing customers about products and services",
             with: "title: '\(hostile.replacingOccurrences(of: "'", with: "''"))'")

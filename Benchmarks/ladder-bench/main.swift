@@ -1,0 +1,1 @@
+print("ladder-bench: not yet written")

@@ -1,0 +1,2 @@
+import LadderKit
+// The preview server (issue: `ladder preview`) is built here.
