@@ -815,7 +815,8 @@ struct ManifestContentChecker {
                     run.error("bad-href", "\(what) '\(trimmed)' \(why)", line: line)
                 }
             case .package(let candidates):
-                guard let first = candidates.first, !first.isEmpty else { return }
+                // The %-decoded form is what the href means as a URI: report under that name.
+                guard let first = candidates.last, !first.isEmpty else { return }
                 if let found = candidates.first(where: files.contains) {
                     if declares { declared.insert(found) }
                     return

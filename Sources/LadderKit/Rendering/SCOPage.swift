@@ -43,7 +43,7 @@ public struct SCORenderer: Sendable {
                     html: "<p class=\"ladder-draft\">Draft: the training content for this responsibility has not been written yet.</p>\n<p>\(HTML.escape(r?.statement ?? item.title))</p>\n")
             }
             for (i, page) in pages.enumerated() {
-                var doc = Markdown.render(page.markdown, headingOffset: 2, idPrefix: "page-\(i + 1)-")
+                var doc = Markdown.render(Self.droppingTitleHeading(page.markdown, title: page.title), headingOffset: 1, idPrefix: "page-\(i + 1)-")
                 var html = doc.html
                 for src in Set(doc.imageSources).sorted() where !src.contains(":") && !src.hasPrefix("//") {
                     let folder = (page.path as NSString).deletingLastPathComponent
@@ -126,6 +126,19 @@ public struct SCORenderer: Sendable {
         }
         let page = document(title: item.title, kind: item.kind.rawValue, body: body, config: config)
         return RenderedSCO(item: item, folder: item.id, html: Data(page.utf8), media: media, worstSuspendData: worst)
+    }
+
+    /// Pages often repeat their front-matter title as a leading `# Title`; the page heading
+    /// already shows it, so the repeat is dropped.
+    static func droppingTitleHeading(_ markdown: String, title: String) -> String {
+        var lines = markdown.split(separator: "\n", omittingEmptySubsequences: false)
+        guard let first = lines.firstIndex(where: { !$0.trimmingCharacters(in: .whitespaces).isEmpty }) else { return markdown }
+        let line = lines[first].trimmingCharacters(in: .whitespaces)
+        guard line.hasPrefix("# "),
+            line.dropFirst(2).trimmingCharacters(in: .whitespaces).lowercased() == title.lowercased()
+        else { return markdown }
+        lines.remove(at: first)
+        return lines.joined(separator: "\n")
     }
 
     func section(_ k: Int, title: String, html: String) -> String {

@@ -1,0 +1,81 @@
+import GRDB
+
+/// The versioned schema of the progress store. Append migrations (`v2`, `v3`, …); never edit
+/// one that has shipped.
+enum ProgressSchema {
+    static var migrator: DatabaseMigrator {
+        var m = DatabaseMigrator()
+        m.registerMigration("v1") { db in
+            try db.execute(sql: """
+                CREATE TABLE learners (
+                  id TEXT PRIMARY KEY NOT NULL,
+                  name TEXT,
+                  email TEXT
+                );
+                CREATE TABLE enrolments (
+                  learner_id TEXT NOT NULL REFERENCES learners(id),
+                  curriculum TEXT NOT NULL,
+                  level TEXT,
+                  track TEXT,
+                  PRIMARY KEY (learner_id, curriculum)
+                ) WITHOUT ROWID;
+                CREATE TABLE import_batches (
+                  id INTEGER PRIMARY KEY,
+                  source TEXT NOT NULL,
+                  path TEXT NOT NULL,
+                  digest TEXT NOT NULL,
+                  rows INTEGER NOT NULL,
+                  changed INTEGER NOT NULL,
+                  rejected INTEGER NOT NULL,
+                  imported_at TEXT NOT NULL
+                );
+                CREATE INDEX import_batches_digest ON import_batches(source, digest);
+                -- status: 0 not attempted, 1 browsed, 2 incomplete, 3 failed, 4 completed, 5 passed
+                CREATE TABLE attempts (
+                  learner_id TEXT NOT NULL,
+                  curriculum TEXT NOT NULL,
+                  item_id TEXT NOT NULL,
+                  attempt INTEGER NOT NULL,
+                  kind TEXT NOT NULL,
+                  level TEXT,
+                  status INTEGER NOT NULL,
+                  score REAL,
+                  score_max REAL,
+                  started_at TEXT,
+                  last_at TEXT,
+                  seconds INTEGER,
+                  observer TEXT,
+                  source TEXT NOT NULL,
+                  batch_id INTEGER,
+                  PRIMARY KEY (learner_id, curriculum, item_id, attempt)
+                ) WITHOUT ROWID;
+                CREATE TABLE interactions (
+                  learner_id TEXT NOT NULL,
+                  curriculum TEXT NOT NULL,
+                  item_id TEXT NOT NULL,
+                  attempt INTEGER NOT NULL,
+                  interaction TEXT NOT NULL,
+                  type TEXT,
+                  response TEXT,
+                  correct TEXT,
+                  result TEXT,
+                  latency TEXT,
+                  time TEXT,
+                  weighting TEXT,
+                  PRIMARY KEY (learner_id, curriculum, item_id, attempt, interaction)
+                ) WITHOUT ROWID;
+                CREATE TABLE runtime (
+                  learner_id TEXT NOT NULL,
+                  package TEXT NOT NULL,
+                  sco TEXT NOT NULL,
+                  attempt INTEGER NOT NULL,
+                  cmi_values TEXT NOT NULL,
+                  cmi_interactions TEXT NOT NULL,
+                  curriculum TEXT,
+                  PRIMARY KEY (learner_id, package, sco, attempt)
+                ) WITHOUT ROWID;
+                """)
+        }
+        return m
+    }
+}
