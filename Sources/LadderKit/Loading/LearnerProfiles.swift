@@ -109,7 +109,7 @@ public enum LearnerProfileLoader {
     // MARK: CSV
 
     static func readCSV(_ text: String, path: String, curriculum c: Curriculum, into diags: inout Diagnostics) -> [RawLearner] {
-        let records = CSVReader.records(text, path: path, into: &diags)
+        let records = CohortCSVReader.records(text, path: path, into: &diags)
         guard let header = records.first else {
             diags.error(
                 SourceLocation(file: path, line: 1, column: 1),
@@ -122,7 +122,7 @@ public enum LearnerProfileLoader {
         var seen: [String: Int] = [:]
         for (i, field) in header.fields.enumerated() {
             let name = field.text.trimmingCharacters(in: .whitespaces)
-            let at = SourceLocation(file: path, line: header.line, column: field.column)
+            let at = SourceLocation(file: path, line: field.line, column: field.column)
             if let first = seen[name] {
                 diags.error(at, "column '\(name)' appears twice (first as column \(first + 1))")
                 continue
@@ -157,7 +157,7 @@ public enum LearnerProfileLoader {
             func cell(_ i: Int?) -> Located? {
                 guard let i else { return nil }
                 let f = row.fields[i]
-                return Located(text: f.text.trimmingCharacters(in: .whitespaces), at: SourceLocation(file: path, line: row.line, column: f.column))
+                return Located(text: f.text.trimmingCharacters(in: .whitespaces), at: SourceLocation(file: path, line: f.line, column: f.column))
             }
             var r = RawLearner(
                 at: SourceLocation(file: path, line: row.line, column: 1), id: cell(fixed["learner_id"]), name: cell(fixed["name"]),
@@ -273,7 +273,7 @@ public enum LearnerProfileLoader {
                 if let i = c.levelIndex(v.text) {
                     if what == "current" { ci = i } else { ti = i }
                 } else {
-                    diags.error(v.at, "unknown \(what) level '\(v.text)'\(Suggest.hint(v.text, c.levels.map(\.id))); the levels are \(levels)")
+                    diags.error(v.at, "unknown \(what) level '\(v.text)'; the levels are \(levels)")
                     ok = false
                 }
             }
@@ -320,10 +320,11 @@ public enum LearnerProfileLoader {
 }
 
 /// A small RFC 4180 reader that keeps the line and column where each record and field starts.
-enum CSVReader {
+enum CohortCSVReader {
     struct Field {
         var text: String
-        /// 1-based, in Unicode scalars.
+        /// Where the field starts (a quoted field may span lines). 1-based; columns in Unicode scalars.
+        var line: Int
         var column: Int
     }
     struct Record {
@@ -344,6 +345,7 @@ enum CSVReader {
             var endOfRecord = false
             while !endOfRecord {
                 let fieldColumn = column
+                let fieldLine = line
                 var value = String.UnicodeScalarView()
                 if i < scalars.count, scalars[i] == "\"" {
                     let openLine = line
@@ -385,7 +387,7 @@ enum CSVReader {
                         column += 1
                     }
                 }
-                fields.append(Field(text: String(value), column: fieldColumn))
+                fields.append(Field(text: String(value), line: fieldLine, column: fieldColumn))
                 if i < scalars.count, scalars[i] == "," {
                     i += 1
                     column += 1

@@ -157,7 +157,9 @@ public struct PackageValidator: Sendable {
         do {
             reader = try ZipReader(path: path)
         } catch let e as ZipError {
-            run.error("zip-unreadable", "not a readable zip archive: \(e.message)")
+            // libzip's ZIP_ER_EXISTS, as worded by zip_error_strerror.
+            let hint = e.message == "File already exists" ? " (two entries have the same name)" : ""
+            run.error("zip-unreadable", "not a readable zip archive: \(e.message)\(hint)")
             return run.report
         } catch {
             run.error("zip-unreadable", "not a readable zip archive: \(error)")
@@ -279,10 +281,8 @@ public struct PackageValidator: Sendable {
                 run.warning("macos-metadata", "'\(name)' is macOS Finder metadata, not course content; leave it out of the package", entry: name)
             }
             if name.hasSuffix("/") { continue }
-            if !files.insert(name).inserted {
-                run.error("duplicate-entry", "the entry '\(name)' appears more than once; which copy an LMS extracts is undefined", entry: name)
-                continue
-            }
+            // Exact duplicates never get here: libzip refuses such an archive (ZIP_CHECKCONS).
+            files.insert(name)
             let lower = name.lowercased()
             if let other = lowered[lower] {
                 run.warning(
@@ -372,7 +372,8 @@ public struct PackageValidator: Sendable {
             case .generic:
                 run.warning("scorm-2004", "SCORM 2004 manifest\(version), not checked as SCORM 1.2: only its structure and files are checked", line: root.line)
             case .moodle:
-                run.error("scorm-2004", "SCORM 2004 manifest\(version), not checked as SCORM 1.2: the moodle profile checks SCORM 1.2 packages", line: root.line)
+                // Moodle imports SCORM 2004, but its player implements only part of it.
+                run.warning("scorm-2004", "SCORM 2004 manifest\(version): Moodle imports it but supports SCORM 2004 only partly (sequencing is limited); only its structure and files are checked", line: root.line)
             case .talentlms:
                 run.error("scorm-2004", "SCORM 2004 manifest\(version): TalentLMS imports SCORM 1.2 only (schemaversion must be 1.2)", line: root.line)
             }
@@ -849,7 +850,9 @@ struct ManifestContentChecker {
         // Package files no <file> declares. The manifest and the schema documents that travel
         // with it (root *.xsd, *.dtd) are control files, not content.
         for name in files.sorted() where !declared.contains(name) {
+            // Already reported as litter or as unsafe.
             if name == "imsmanifest.xml" || name.hasPrefix("__MACOSX/") || (name as NSString).lastPathComponent == ".DS_Store" { continue }
+            if PackageValidator.unsafeReason(name) != nil { continue }
             if !name.contains("/"), name.lowercased().hasSuffix(".xsd") || name.lowercased().hasSuffix(".dtd") { continue }
             if name.lowercased() != "imsmanifest.xml", (name as NSString).lastPathComponent.lowercased() == "imsmanifest.xml" { continue }
             run.warning("undeclared-file", "'\(name)' is in the package but no <file> declares it", entry: name)

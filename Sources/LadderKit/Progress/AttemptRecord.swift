@@ -53,6 +53,9 @@ public struct AttemptRecord: Sendable, Equatable {
     public var seconds: Int?
     public var observer: String?
     public var interactions: [InteractionRecord] = []
+    /// The level and track the learner is enrolled at, when the source says so.
+    public var enrolmentLevel: String?
+    public var track: String?
 
     public init(learner: String, curriculum: String, item: String, attempt: Int, status: LessonStatus) {
         self.learner = learner
@@ -99,7 +102,7 @@ public enum SCOIdentifier {
 }
 
 /// SCORM time spans (`HHHH:MM:SS.SS`) and friendlier spellings to seconds.
-enum Durations {
+enum DurationCell {
     static func seconds(_ raw: String) -> Int? {
         let s = raw.trimmingCharacters(in: .whitespaces)
         if s.isEmpty || s == "-" { return nil }
@@ -159,7 +162,7 @@ enum ProgressWriter {
     static func mergeAttempt(_ db: Database, _ r: AttemptRecord, source: String, batch: Int64?) throws -> Bool {
         try db.cachedStatement(sql: """
             INSERT INTO attempts (\(insertColumns)) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-            ON CONFLICT (learner_id, curriculum, item_id, attempt) DO UPDATE SET
+            ON CONFLICT (learner_id, item_id, curriculum, attempt) DO UPDATE SET
               kind = excluded.kind,
               level = COALESCE(excluded.level, level),
               status = MAX(status, excluded.status),
@@ -216,7 +219,7 @@ enum ProgressWriter {
     static func replaceAttempt(_ db: Database, _ r: AttemptRecord, source: String) throws {
         try db.cachedStatement(sql: """
             INSERT INTO attempts (\(insertColumns)) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-            ON CONFLICT (learner_id, curriculum, item_id, attempt) DO UPDATE SET
+            ON CONFLICT (learner_id, item_id, curriculum, attempt) DO UPDATE SET
               kind = excluded.kind, level = COALESCE(excluded.level, level), status = excluded.status,
               score = excluded.score, score_max = excluded.score_max,
               started_at = COALESCE(started_at, excluded.started_at), last_at = excluded.last_at,
@@ -239,7 +242,7 @@ enum RuntimeMapping {
             status: LessonStatus(parsing: v["cmi.core.lesson_status"] ?? "") ?? .notAttempted)
         r.score = v["cmi.core.score.raw"].flatMap { Double($0) }
         r.scoreMax = v["cmi.core.score.max"].flatMap { Double($0) }
-        r.seconds = v["cmi.core.total_time"].flatMap(Durations.seconds)
+        r.seconds = v["cmi.core.total_time"].flatMap(DurationCell.seconds)
         let stamp = ISO8601DateFormatter().string(from: now)
         r.startedAt = stamp
         r.lastAt = stamp

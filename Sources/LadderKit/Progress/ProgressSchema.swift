@@ -47,7 +47,7 @@ enum ProgressSchema {
                   observer TEXT,
                   source TEXT NOT NULL,
                   batch_id INTEGER,
-                  PRIMARY KEY (learner_id, curriculum, item_id, attempt)
+                  PRIMARY KEY (learner_id, item_id, curriculum, attempt)
                 ) WITHOUT ROWID;
                 CREATE TABLE interactions (
                   learner_id TEXT NOT NULL,

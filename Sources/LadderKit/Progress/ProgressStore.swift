@@ -93,8 +93,8 @@ public final class ProgressStore: @unchecked Sendable {
             else { return nil }
             return CMIState(
                 attempt: row["attempt"],
-                values: JSONCodec.decodeValues(row["cmi_values"]),
-                interactions: JSONCodec.decodeInteractions(row["cmi_interactions"]))
+                values: RuntimeJSON.decodeValues(row["cmi_values"]),
+                interactions: RuntimeJSON.decodeInteractions(row["cmi_interactions"]))
         }
     }
 
@@ -113,7 +113,7 @@ public final class ProgressStore: @unchecked Sendable {
                     """,
                 arguments: [
                     key.learner, key.package, key.sco, state.attempt,
-                    JSONCodec.encode(state.values), JSONCodec.encode(state.interactions), curriculum,
+                    RuntimeJSON.encode(state.values), RuntimeJSON.encode(state.interactions), curriculum,
                 ])
             if let record = RuntimeMapping.attempt(key: key, state: state, curriculum: curriculum ?? "") {
                 try ProgressWriter.replaceAttempt(db, record, source: "preview")
@@ -143,16 +143,35 @@ public final class ProgressStore: @unchecked Sendable {
                 sql: "SELECT * FROM runtime ORDER BY learner_id, package, sco, attempt"
             ).map { row in
                 (SCOKey(learner: row["learner_id"], package: row["package"], sco: row["sco"]),
-                 CMIState(attempt: row["attempt"], values: JSONCodec.decodeValues(row["cmi_values"]),
-                          interactions: JSONCodec.decodeInteractions(row["cmi_interactions"])),
+                 CMIState(attempt: row["attempt"], values: RuntimeJSON.decodeValues(row["cmi_values"]),
+                          interactions: RuntimeJSON.decodeInteractions(row["cmi_interactions"])),
                  row["curriculum"] as String?)
             }
         }
     }
 }
 
+extension ProgressStore {
+    /// Every table's rows as text in key order (for tests: equal texts mean nothing changed).
+    func snapshotText() throws -> String {
+        try pool.read { db in
+            var out = ""
+            for t in ["learners", "enrolments", "attempts", "interactions", "runtime", "import_batches"] {
+                let rows = try Row.fetchAll(db, sql: "SELECT * FROM \(t) ORDER BY 1, 2, 3")
+                out += "\(t) \(rows.count)\n" + rows.map(\.description).joined(separator: "\n") + "\n"
+            }
+            return out
+        }
+    }
+
+    /// One integer from a query (for tests and diagnostics).
+    func scalarInt(_ sql: String) throws -> Int {
+        try pool.read { db in try Int.fetchOne(db, sql: sql) ?? -1 }
+    }
+}
+
 /// JSON for the runtime columns; sorted keys so the stored text is deterministic.
-enum JSONCodec {
+enum RuntimeJSON {
     static func encode(_ v: [String: String]) -> String {
         let enc = JSONEncoder()
         enc.outputFormatting = [.sortedKeys]

@@ -2,11 +2,17 @@ import Foundation
 
 /// SHA-256 (FIPS 180-4), for the ledger's package and source digests. Foundation on Linux
 /// has no digest API, and this avoids a crypto dependency for one function.
-public struct SHA256Hasher {
-    private var h: [UInt32] = [
-        0x6a09_e667, 0xbb67_ae85, 0x3c6e_f372, 0xa54f_f53a, 0x510e_527f, 0x9b05_688c, 0x1f83_d9ab, 0x5be0_cd19,
-    ]
-    private var pending: [UInt8] = []
+///
+/// Hashes input in place, 64-byte blocks straight from the caller's buffer, with the state,
+/// the partial block and the message schedule in fixed-size storage (no allocation per
+/// block): hashing every package a build writes must cost little next to writing it.
+public struct SHA256Hasher: Sendable {
+    private var state: (UInt32, UInt32, UInt32, UInt32, UInt32, UInt32, UInt32, UInt32) = (
+        0x6a09_e667, 0xbb67_ae85, 0x3c6e_f372, 0xa54f_f53a, 0x510e_527f, 0x9b05_688c, 0x1f83_d9ab, 0x5be0_cd19
+    )
+    /// A partial block: `buffered` bytes waiting for the rest of their 64.
+    private var buffer: (UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64) = (0, 0, 0, 0, 0, 0, 0, 0)
+    private var buffered = 0
     private var length: UInt64 = 0
 
     private static let k: [UInt32] = [
@@ -23,27 +29,63 @@ public struct SHA256Hasher {
     public init() {}
 
     public mutating func update(_ data: some DataProtocol) {
-        length += UInt64(data.count)
-        pending.append(contentsOf: data)
-        var offset = 0
-        while pending.count - offset >= 64 {
-            pending.withUnsafeBufferPointer { block(UnsafeBufferPointer(rebasing: $0[offset..<(offset + 64)])) }
-            offset += 64
+        for region in data.regions {
+            region.withUnsafeBytes { update(bytes: $0) }
         }
-        if offset > 0 { pending.removeFirst(offset) }
     }
 
-    public mutating func update(_ s: String) { update(Data(s.utf8)) }
+    public mutating func update(_ s: String) {
+        var s = s
+        s.withUTF8 { update(bytes: UnsafeRawBufferPointer($0)) }
+    }
+
+    private mutating func update(bytes: UnsafeRawBufferPointer) {
+        guard let base = bytes.baseAddress, bytes.count > 0 else { return }
+        length &+= UInt64(bytes.count)
+        var offset = 0
+        var count = bytes.count
+        if buffered > 0 {
+            // Complete the partial block first.
+            let take = min(64 - buffered, count)
+            let at = buffered
+            withUnsafeMutableBytes(of: &buffer) { b in
+                b.baseAddress!.advanced(by: at).copyMemory(from: base, byteCount: take)
+            }
+            buffered += take
+            offset += take
+            count -= take
+            guard buffered == 64 else { return }
+            var block = buffer
+            withUnsafeBytes(of: &block) { b in compress(b.baseAddress!, blocks: 1) }
+            buffered = 0
+        }
+        let whole = count / 64
+        if whole > 0 {
+            compress(base.advanced(by: offset), blocks: whole)
+            offset += whole * 64
+            count -= whole * 64
+        }
+        if count > 0 {
+            withUnsafeMutableBytes(of: &buffer) { b in
+                b.baseAddress!.copyMemory(from: base.advanced(by: offset), byteCount: count)
+            }
+            buffered = count
+        }
+    }
 
     public mutating func finalize() -> String {
         let bits = length &* 8
-        var tail: [UInt8] = [0x80]
-        while (pending.count + tail.count) % 64 != 56 { tail.append(0) }
-        for i in (0..<8).reversed() { tail.append(UInt8(truncatingIfNeeded: bits >> (UInt64(i) * 8))) }
-        let saved = length
-        update(tail)
-        length = saved
-        return h.map { String(format: "%08x", $0) }.joined()
+        var tail = [UInt8](repeating: 0, count: (buffered < 56 ? 56 : 120) - buffered + 8)
+        tail[0] = 0x80
+        for i in 0..<8 { tail[tail.count - 1 - i] = UInt8(truncatingIfNeeded: bits >> (UInt64(i) * 8)) }
+        tail.withUnsafeBytes { update(bytes: $0) }
+        let digits: [UInt8] = Array("0123456789abcdef".utf8)
+        var out = [UInt8]()
+        out.reserveCapacity(64)
+        for word in [state.0, state.1, state.2, state.3, state.4, state.5, state.6, state.7] {
+            for shift in stride(from: 28, through: 0, by: -4) { out.append(digits[Int((word >> UInt32(shift)) & 0xF)]) }
+        }
+        return String(decoding: out, as: UTF8.self)
     }
 
     public static func hex(_ data: some DataProtocol) -> String {
@@ -52,26 +94,44 @@ public struct SHA256Hasher {
         return s.finalize()
     }
 
-    private mutating func block(_ p: UnsafeBufferPointer<UInt8>) {
-        var w = [UInt32](repeating: 0, count: 64)
-        for i in 0..<16 {
-            w[i] = UInt32(p[i * 4]) << 24 | UInt32(p[i * 4 + 1]) << 16 | UInt32(p[i * 4 + 2]) << 8 | UInt32(p[i * 4 + 3])
+    /// Compresses `blocks` consecutive 64-byte blocks starting at `p` (any alignment).
+    private mutating func compress(_ p: UnsafeRawPointer, blocks: Int) {
+        var (h0, h1, h2, h3, h4, h5, h6, h7) = state
+        Self.k.withUnsafeBufferPointer { k in
+            withUnsafeTemporaryAllocation(of: UInt32.self, capacity: 64) { w in
+                for n in 0..<blocks {
+                    let block = p.advanced(by: n * 64)
+                    for i in 0..<16 {
+                        w[i] = UInt32(bigEndian: block.loadUnaligned(fromByteOffset: i * 4, as: UInt32.self))
+                    }
+                    for i in 16..<64 {
+                        let a = w[i - 15], b = w[i - 2]
+                        let s0 = a.rotr(7) ^ a.rotr(18) ^ (a >> 3)
+                        let s1 = b.rotr(17) ^ b.rotr(19) ^ (b >> 10)
+                        w[i] = w[i - 16] &+ s0 &+ w[i - 7] &+ s1
+                    }
+                    var (a, b, c, d, e, f, g, h) = (h0, h1, h2, h3, h4, h5, h6, h7)
+                    for i in 0..<64 {
+                        let t1 = h &+ (e.rotr(6) ^ e.rotr(11) ^ e.rotr(25)) &+ ((e & f) ^ (~e & g)) &+ k[i] &+ w[i]
+                        let t2 = (a.rotr(2) ^ a.rotr(13) ^ a.rotr(22)) &+ ((a & b) ^ (a & c) ^ (b & c))
+                        h = g
+                        g = f
+                        f = e
+                        e = d &+ t1
+                        d = c
+                        c = b
+                        b = a
+                        a = t1 &+ t2
+                    }
+                    h0 &+= a; h1 &+= b; h2 &+= c; h3 &+= d; h4 &+= e; h5 &+= f; h6 &+= g; h7 &+= h
+                }
+            }
         }
-        for i in 16..<64 {
-            let s0 = w[i - 15].rotr(7) ^ w[i - 15].rotr(18) ^ (w[i - 15] >> 3)
-            let s1 = w[i - 2].rotr(17) ^ w[i - 2].rotr(19) ^ (w[i - 2] >> 10)
-            w[i] = w[i - 16] &+ s0 &+ w[i - 7] &+ s1
-        }
-        var (a, b, c, d, e, f, g, hh) = (h[0], h[1], h[2], h[3], h[4], h[5], h[6], h[7])
-        for i in 0..<64 {
-            let t1 = hh &+ (e.rotr(6) ^ e.rotr(11) ^ e.rotr(25)) &+ ((e & f) ^ (~e & g)) &+ Self.k[i] &+ w[i]
-            let t2 = (a.rotr(2) ^ a.rotr(13) ^ a.rotr(22)) &+ ((a & b) ^ (a & c) ^ (b & c))
-            (hh, g, f, e, d, c, b, a) = (g, f, e, d &+ t1, c, b, a, t1 &+ t2)
-        }
-        h[0] &+= a; h[1] &+= b; h[2] &+= c; h[3] &+= d; h[4] &+= e; h[5] &+= f; h[6] &+= g; h[7] &+= hh
+        state = (h0, h1, h2, h3, h4, h5, h6, h7)
     }
 }
 
 extension UInt32 {
-    fileprivate func rotr(_ n: UInt32) -> UInt32 { (self >> n) | (self << (32 - n)) }
+    @inline(__always)
+    fileprivate func rotr(_ n: UInt32) -> UInt32 { (self >> n) | (self << (32 &- n)) }
 }

@@ -14,13 +14,19 @@ struct Build: ParsableCommand {
             --lms moodle: one multi-SCO package per track. --lms talentlms: one SCO per
             package (TalentLMS takes one SCO a unit). --lms generic (default): one multi-SCO
             package per track with a single root item, the most portable layout.
+            --track gaps --learners FILE: one personal skill-gap track per distinct set of
+            items the cohort's gaps call for (docs/gaps.md); the ledger lists each package's
+            learners, and a learner with nothing to train is reported, not packaged.
             """)
 
     @Argument(help: "The curriculum folder.")
     var folder: String
 
-    @Option(help: "onboarding or promotion (default: both).")
+    @Option(help: "onboarding, promotion or gaps (default: onboarding and promotion).")
     var track: Plan.TrackKind?
+
+    @Option(help: "A cohort file (.csv, .yaml) for --track gaps.")
+    var learners: String?
 
     @Option(help: "The level tracks lead to, e.g. P2, or all.")
     var level: String = "all"
@@ -45,6 +51,15 @@ struct Build: ParsableCommand {
         if lms == .talentlms, package == .track {
             throw ValidationError("TalentLMS takes one SCO per package: use --package module (the default for talentlms)")
         }
+        if track == .gaps, learners == nil {
+            throw ValidationError("--track gaps needs --learners FILE (a cohort file, see docs/gaps.md)")
+        }
+        if learners != nil, track != .gaps {
+            throw ValidationError("--learners builds personal skill-gap tracks: add --track gaps")
+        }
+        if track == .gaps, level != "all" {
+            throw ValidationError("--level does not apply to --track gaps: each learner's target level comes from the cohort file")
+        }
     }
 
     func run() throws {
@@ -53,8 +68,23 @@ struct Build: ParsableCommand {
         if level != "all", c.level(level) == nil {
             throw ValidationError("unknown level '\(level)'; the levels are \(c.levels.map(\.id).joined(separator: ", ")) or all")
         }
-        let tracks = plan.tracks.filter { t in
+        var tracks = plan.tracks.filter { t in
             (track == nil || t.kind.rawValue == track!.rawValue) && (level == "all" || t.level == level)
+        }
+        var learnersByTrack: [String: [String]] = [:]
+        if track == .gaps, let learners {
+            // Bad cohort files stop here, before anything is written.
+            let report = try analyzeOrExit(c, plan: plan, learners: learners)
+            for l in report.learners where l.track == nil {
+                let why = l.gapSkills.isEmpty ? "no gaps against \(l.targetLevel)" : "no responsibility up to \(l.targetLevel) develops their gaps"
+                print("\(l.learner): \(why); no package")
+            }
+            if report.tracks.isEmpty {
+                print("no learner in \(learners) has anything to train; nothing built")
+                return
+            }
+            tracks = report.tracks
+            learnersByTrack = report.learnersByTrack
         }
         guard !tracks.isEmpty else { throw ValidationError("no track matches --track \(track?.rawValue ?? "any") --level \(level)") }
         let schemasPath = schemas ?? ProcessInfo.processInfo.environment["LADDER_SCHEMAS"]
@@ -68,7 +98,7 @@ struct Build: ParsableCommand {
         let start = Date()
         let ledger: Ledger
         do {
-            ledger = try PackageBuilder(curriculum: c, plan: plan).build(request) { done, total, path in
+            ledger = try PackageBuilder(curriculum: c, plan: plan).build(request, learnersByTrack: learnersByTrack) { done, total, path in
                 display.update("[\(done)/\(total)] \(path)")
             }
         } catch {
@@ -82,7 +112,11 @@ struct Build: ParsableCommand {
         print(
             "built \(written.count) package\(written.count == 1 ? "" : "s") (\(lms.rawValue), SCORM 1.2, \(bytes / 1024) KiB) in "
                 + String(format: "%.2f s", Date().timeIntervalSince(start)) + " → \(out)/\(c.id)/")
-        for p in written { print("  \(p.path)  \(p.sha256.prefix(12))  \(p.items.count) item\(p.items.count == 1 ? "" : "s")") }
+        for p in written {
+            var line = "  \(p.path)  \(p.sha256.prefix(12))  \(p.items.count) item\(p.items.count == 1 ? "" : "s")"
+            if let l = p.learners { line += "  for " + l.joined(separator: ", ") }
+            print(line)
+        }
     }
 }
 

@@ -22,7 +22,16 @@ struct Plan: ParsableCommand {
     @Option(help: "text or json.")
     var format: OutputFormat = .text
 
-    enum TrackKind: String, ExpressibleByArgument, CaseIterable { case onboarding, promotion }
+    /// `gaps` is accepted by `ladder build` only: a skill-gap track is personal and needs a
+    /// cohort file (`--learners`).
+    enum TrackKind: String, ExpressibleByArgument, CaseIterable { case onboarding, promotion, gaps }
+
+    func validate() throws {
+        if track == .gaps {
+            throw ValidationError(
+                "skill-gap tracks are personal: use 'ladder gaps CURRICULUM --learners FILE' to see them, or 'ladder build CURRICULUM --learners FILE --track gaps' to build them")
+        }
+    }
 
     func run() throws {
         let c = try loadOrExit(folder, quietWarnings: true)

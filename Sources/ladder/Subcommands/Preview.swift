@@ -1,6 +1,111 @@
 import ArgumentParser
+import Foundation
+import LadderKit
+import LadderPreview
 
+/// `ladder preview PACKAGE.zip|DIR`: a strict local LMS to click through a package.
 struct Preview: ParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "(not yet available)")
-    func run() throws { throw ValidationError("'ladder preview' is not available yet") }
+    static let configuration = CommandConfiguration(
+        abstract: "Serve a SCORM package in a strict local LMS and record progress.",
+        discussion: """
+            Validates the package (as 'ladder validate' does), then serves it on 127.0.0.1 with \
+            a table of contents, a frame for each SCO and a strict SCORM 1.2 API. Commits are \
+            stored per learner and attempt in the progress store. Open http://127.0.0.1:PORT/?learner=ID \
+            to try the package as another learner.
+            """)
+
+    @Argument(help: "A package: a .zip written by 'ladder build', or an unpacked package folder.")
+    var package: String
+
+    @Option(help: "Port to listen on (0 picks a free one).")
+    var port: Int = 8080
+
+    @Option(help: "Address to bind (default 127.0.0.1: only this machine can connect).")
+    var host: String = "127.0.0.1"
+
+    @Option(help: "Learner id used when the URL names none.")
+    var learner: String = "learner-1"
+
+    @Option(help: "Progress store (default: $LADDER_DB or .ladder/progress.sqlite).")
+    var db: String?
+
+    @Option(help: "Folder with the SCORM 1.2 schemas (scorm12.xsd and scorm12/) for validation.")
+    var schemas: String?
+
+    @Flag(help: "Open the player in the default browser.")
+    var open = false
+
+    func validate() throws {
+        guard (0...65535).contains(port) else { throw ValidationError("--port must be between 0 and 65535") }
+        guard learner.range(of: #"^[A-Za-z0-9][A-Za-z0-9._@-]{0,63}$"#, options: .regularExpression) != nil else {
+            throw ValidationError("--learner must be 1-64 characters: letters, digits, '.', '_', '@', '-'")
+        }
+    }
+
+    func run() throws {
+        let source: PackageSource
+        do {
+            source = try PackageSource(path: package, schemasFolder: schemas.map { URL(fileURLWithPath: $0) })
+        } catch {
+            printError("error: \(error)")
+            throw ExitCode(1)
+        }
+        let dbPath = db ?? ProgressStore.defaultPath(environment: ProcessInfo.processInfo.environment)
+        let store: ProgressStore
+        do {
+            store = try ProgressStore(path: dbPath)
+        } catch {
+            printError("error: \(error)")
+            throw ExitCode(1)
+        }
+        let server = PreviewServer(
+            package: source, store: store, configuration: PreviewConfiguration(host: host, port: port, defaultLearner: learner))
+        let scos = source.manifest.items.filter { $0.launch != nil }.count
+        let shownHost = host.contains(":") ? "[\(host)]" : host
+        let openBrowser = open
+        let learnerID = learner
+        // The root command is synchronous: the server runs on a task and this thread waits
+        // for it (Ctrl-C ends the process; every commit is already in the store).
+        let outcome = Outcome()
+        let done = DispatchSemaphore(value: 0)
+        Task {
+            do {
+                try await server.run { bound in
+                    let url = "http://\(shownHost):\(bound)/?learner=\(learnerID)"
+                    // Written straight to the file handle: no buffering between the URL and a reader.
+                    let text = "Previewing \(source.manifest.title) (\(scos) SCO\(scos == 1 ? "" : "s")), progress in \(dbPath)\n"
+                        + "Open \(url)   (Ctrl-C to stop)\n"
+                    FileHandle.standardOutput.write(Data(text.utf8))
+                    if openBrowser { Self.openInBrowser(url) }
+                }
+            } catch {
+                outcome.set(error)
+            }
+            done.signal()
+        }
+        done.wait()
+        if let error = outcome.error {
+            printError("error: cannot serve on \(host):\(port): \(error)")
+            throw ExitCode(1)
+        }
+    }
+
+    final class Outcome: @unchecked Sendable {
+        private let lock = NSLock()
+        private var stored: Error?
+        var error: Error? { lock.withLock { stored } }
+        func set(_ e: Error) { lock.withLock { stored = e } }
+    }
+
+    static func openInBrowser(_ url: String) {
+        let p = Process()
+        #if os(macOS)
+            p.executableURL = URL(fileURLWithPath: "/usr/bin/open")
+        #else
+            p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+            p.arguments = ["xdg-open"]
+        #endif
+        p.arguments = (p.arguments ?? []) + [url]
+        do { try p.run() } catch { printError("warning: cannot open a browser: \(error)") }
+    }
 }

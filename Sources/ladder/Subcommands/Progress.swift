@@ -1,6 +1,212 @@
 import ArgumentParser
+import Foundation
+import LadderKit
 
+/// `ladder progress`: import LMS results into the progress store and report on them.
 struct Progress: ParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "(not yet available)")
-    func run() throws { throw ValidationError("'ladder progress' is not available yet") }
+    static let configuration = CommandConfiguration(
+        abstract: "Import LMS results and report who is where and who is ready for the next level.",
+        subcommands: [Import.self, Report.self, Bench.self])
+}
+
+struct StoreOptions: ParsableArguments {
+    @Option(name: .long, help: ArgumentHelp("The progress store (SQLite).", valueName: "PATH"))
+    var db: String?
+
+    func open() throws -> ProgressStore {
+        let path = db ?? ProgressStore.defaultPath(environment: ProcessInfo.processInfo.environment)
+        do { return try ProgressStore(path: path) } catch {
+            printError("error: \(error)")
+            throw ExitCode(1)
+        }
+    }
+}
+
+extension ImportSource: ExpressibleByArgument {}
+extension ReportFormat: ExpressibleByArgument {}
+
+func loadPlan(_ folder: String?) throws -> LadderKit.Plan? {
+    guard let folder else { return nil }
+    return Planner.plan(try loadOrExit(folder, quietWarnings: true))
+}
+
+extension Progress {
+    struct Import: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Import LMS exports (Moodle, TalentLMS, generic CSV) or a preview store.",
+            discussion: "Valid rows land and bad ones are listed with their line and field; with --strict nothing lands unless every row is valid. Importing the same file twice changes nothing.")
+
+        @Argument(help: "Export files (CSV or tab-separated text), or preview stores for --from preview.")
+        var files: [String]
+
+        @Option(help: "The file layout: moodle, talentlms, csv or preview.")
+        var from: ImportSource
+
+        @Option(help: ArgumentHelp("The curriculum folder: maps SCO and unit titles to items and gives their levels.", valueName: "DIR"))
+        var curriculum: String?
+
+        @Flag(help: "Import nothing unless every row is valid.")
+        var strict = false
+
+        @OptionGroup var store: StoreOptions
+
+        func run() throws {
+            let plan = try loadPlan(curriculum)
+            let db = try store.open()
+            let summary: ImportSummary
+            do {
+                summary = try db.importFiles(files, options: ImportOptions(source: from, strict: strict, plan: plan))
+            } catch {
+                printError("\(error)")
+                throw ExitCode(1)
+            }
+            for i in summary.issues { printError(i.description) }
+            for f in summary.files {
+                let note = f.alreadyImported ? " (already imported, nothing changed)" : ""
+                print("\(f.path): \(f.rows) rows, \(f.attempts) attempts, \(f.changed) changed, \(f.rejected) rejected\(note)")
+            }
+            if !summary.committed {
+                printError("--strict: \(summary.issues.count) problem\(summary.issues.count == 1 ? "" : "s"); nothing was imported")
+                throw ExitCode(1)
+            }
+            if !summary.issues.isEmpty {
+                printError("\(summary.rejected) row\(summary.rejected == 1 ? "" : "s") rejected; the valid rows were imported")
+                throw ExitCode(1)
+            }
+        }
+    }
+
+    struct Report: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Report progress per learner and per cohort: levels, readiness, funnel, stalled learners, hardest questions.")
+
+        @Option(help: ArgumentHelp("The curriculum folder: its levels' required items decide readiness.", valueName: "DIR"))
+        var curriculum: String?
+
+        @Option(help: "Only this level (e.g. P2).")
+        var level: String?
+
+        @Option(help: "Only this learner, with the per-level detail.")
+        var learner: String?
+
+        @Option(help: "text, csv, json or html.")
+        var format: ReportFormat = .text
+
+        @Option(help: ArgumentHelp("Write to this file instead of standard output.", valueName: "FILE"))
+        var out: String?
+
+        @Option(help: ArgumentHelp("The report date (default today), for the stalled test.", valueName: "YYYY-MM-DD"))
+        var asOf: String?
+
+        @Option(help: "Days without activity after which a learner counts as stalled.")
+        var stalledDays = 30
+
+        @Flag(help: "Per-level detail for every learner (always on with --learner).")
+        var detail = false
+
+        @OptionGroup var store: StoreOptions
+
+        func validate() throws {
+            if let asOf, Self.date(asOf) == nil { throw ValidationError("--as-of must be a date like 2026-03-20") }
+            if stalledDays < 1 { throw ValidationError("--stalled-days must be at least 1") }
+        }
+
+        static func date(_ s: String) -> Date? {
+            let f = ISO8601DateFormatter()
+            f.formatOptions = [.withFullDate]
+            return f.date(from: s)
+        }
+
+        func run() throws {
+            let plan = try loadPlan(curriculum)
+            let db = try store.open()
+            let report: ProgressReport
+            do {
+                report = try db.report(ReportOptions(plan: plan, level: level, learner: learner,
+                                                     asOf: asOf.flatMap(Self.date) ?? Date(), stalledDays: stalledDays))
+            } catch {
+                printError("error: \(error)")
+                throw ExitCode(1)
+            }
+            let text = ReportRenderer.render(report, as: format, detail: detail || learner != nil)
+            if let out {
+                do {
+                    let url = URL(fileURLWithPath: out)
+                    try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+                    try Data(text.utf8).write(to: url, options: .atomic)
+                } catch {
+                    printError("error: \(out): cannot write: \(error.localizedDescription)")
+                    throw ExitCode(1)
+                }
+            } else {
+                print(text, terminator: "")
+            }
+        }
+    }
+}
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+extension Progress {
+    /// The scale benchmark (Benchmarks/progress-bench/run.sh): generates a generic CSV of
+    /// learners x items x attempts, imports it into a fresh store and makes a cohort report,
+    /// printing wall time and peak RSS. Hidden: a development tool, not a user command.
+    struct Bench: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Benchmark import and cohort report at scale.", shouldDisplay: false)
+
+        @Option var learners = 10_000
+        @Option var items = 100
+        @Option var attempts = 3
+        @Option(help: "Work folder (the CSV and the store go here).") var work = "/tmp/ladder-progress-bench"
+        @Flag(help: "Also time a second import of the same file (must change nothing).") var reimport = false
+
+        static func peakRSSMiB() -> Double {
+            var u = rusage()
+            #if os(Linux)
+            getrusage(__rusage_who_t(RUSAGE_SELF.rawValue), &u)
+            #else
+            getrusage(RUSAGE_SELF, &u)
+            #endif
+            #if os(Linux)
+            return Double(u.ru_maxrss) / 1024
+            #else
+            return Double(u.ru_maxrss) / 1024 / 1024
+            #endif
+        }
+
+        static func time<T>(_ body: () throws -> T) rethrows -> (T, Double) {
+            let t0 = DispatchTime.now().uptimeNanoseconds
+            let v = try body()
+            return (v, Double(DispatchTime.now().uptimeNanoseconds - t0) / 1e9)
+        }
+
+        func run() throws {
+            try FileManager.default.createDirectory(atPath: work, withIntermediateDirectories: true)
+            let csv = work + "/attempts.csv"
+            let dbPath = work + "/progress.sqlite"
+            for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: dbPath + suffix) }
+            let (rows, tg) = try Self.time { try BenchmarkData.writeCSV(path: csv, learners: learners, items: items, attempts: attempts) }
+            let size = (try FileManager.default.attributesOfItem(atPath: csv)[.size] as? Int) ?? 0
+            print(String(format: "generate: %d rows, %.1f MiB, %.1f s, peak RSS %.0f MiB", rows, Double(size) / 1_048_576, tg, Self.peakRSSMiB()))
+            let store = try ProgressStore(path: dbPath)
+            let (summary, ti) = try Self.time { try store.importFiles([csv], options: ImportOptions(source: .csv)) }
+            print(String(format: "import: %d rows, %d changed, %d rejected, %.1f s, peak RSS %.0f MiB",
+                         summary.rows, summary.changed, summary.rejected, ti, Self.peakRSSMiB()))
+            if reimport {
+                let (again, tr) = try Self.time { try store.importFiles([csv], options: ImportOptions(source: .csv)) }
+                print(String(format: "re-import: %d rows, %d changed, %.1f s, peak RSS %.0f MiB", again.rows, again.changed, tr, Self.peakRSSMiB()))
+            }
+            let asOf = ISO8601DateFormatter().date(from: "2026-03-31T00:00:00Z")!
+            let (report, tr) = try Self.time { try store.report(ReportOptions(asOf: asOf)) }
+            let (text, tt) = Self.time { ReportRenderer.render(report, as: .text, detail: false) }
+            print(String(format: "cohort report: %d learners, %d levels, query %.2f s, render %.2f s (%d KiB), peak RSS %.0f MiB",
+                         report.learners.count, report.levels.count, tr, tt, text.utf8.count / 1024, Self.peakRSSMiB()))
+            for c in report.cohort.atLevel { print("  \(c.level): \(c.learners) learners, \(c.ready) ready") }
+        }
+    }
 }

@@ -37,7 +37,7 @@ struct Validate: ParsableCommand {
         do {
             validator = try PackageValidator(schemasFolder: schemasPath.map { URL(fileURLWithPath: $0) }, lms: lms)
         } catch {
-            throw Self.usage("--schemas \(error)")
+            throw Self.usage("\(schemas != nil ? "--schemas" : "LADDER_SCHEMAS") \(error)")
         }
         let reports = paths.map(validator.validate(path:))
         switch format {

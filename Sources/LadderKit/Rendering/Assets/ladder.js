@@ -409,7 +409,9 @@
 
     _call(fn, args) {
       if (!this.api) return null;
-      const f = this.api[fn];
+      let f = this.api[fn];
+      // An API object with SCORM 2004's name for finish (seen in wagtail-lms's 1.2 player).
+      if (typeof f !== 'function' && fn === 'LMSFinish') f = this.api.LMSTerminate;
       if (typeof f !== 'function') return null;
       try {
         return f.apply(this.api, args);
@@ -523,6 +525,10 @@
       }
       if (LESSON_STATUS.indexOf(status) < 0) status = '';
       const saved = decodeSuspend(suspend);
+      // Some LMS APIs answer "" for lesson_status on relaunch (Open edX's SCORM XBlock drops
+      // the value it fetched). Rebuild the status from our own saved state rather than
+      // writing "incomplete" over a passed or completed SCO.
+      if (status === '') status = this._statusFromSaved(saved);
       const c = this.config;
       let target = status === '' || status === 'not attempted' ? 'incomplete' : status;
       let wantLocation;
@@ -601,6 +607,21 @@
     noteAnswer(questionId) {
       if (this.kind !== 'assessment' || this.quizState !== 'open') return;
       this.lastChange[questionId] = this._now();
+    }
+
+    /** The status our suspend data implies: a scored quiz attempt, or a full sign-off. */
+    _statusFromSaved(saved) {
+      const c = this.config;
+      if (this.kind === 'assessment' && saved.t > 0 && Array.isArray(saved.a) && saved.a.length === c.questions.length) {
+        const answers = {};
+        c.questions.forEach(function (q, i) { answers[q.id] = normalizeLetters(saved.a[i], q); });
+        return this._evaluate(answers).passed ? 'passed' : 'failed';
+      }
+      if (this.kind === 'shadowing' && typeof saved.s === 'string' && saved.s.length === c.behaviours.length &&
+          c.behaviours.length > 0 && saved.s.indexOf('0') < 0) {
+        return 'completed';
+      }
+      return '';
     }
 
     _evaluate(answers) {

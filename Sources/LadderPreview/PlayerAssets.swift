@@ -1,0 +1,253 @@
+import Foundation
+
+/// The LMS player: one page with the table of contents and a frame for the SCO, its script
+/// (which defines `window.API`) and its stylesheet. No inline script, so the page runs
+/// under `script-src 'self'`.
+enum PlayerAssets {
+    static func escape(_ s: String) -> String {
+        var out = ""
+        for c in s {
+            switch c {
+            case "&": out += "&amp;"
+            case "<": out += "&lt;"
+            case ">": out += "&gt;"
+            case "\"": out += "&quot;"
+            case "'": out += "&#39;"
+            default: out.append(c)
+            }
+        }
+        return out
+    }
+
+    static func page(title: String, learner: String) -> String {
+        """
+        <!DOCTYPE html>
+        <html lang="en">
+        <head>
+        <meta charset="utf-8">
+        <meta name="viewport" content="width=device-width, initial-scale=1">
+        <title>\(escape(title)) · ladder preview</title>
+        <link rel="stylesheet" href="/_ladder/player.css">
+        </head>
+        <body data-learner="\(escape(learner))">
+        <header class="player-header">
+        <p class="player-brand">ladder preview</p>
+        <h1 id="player-title">\(escape(title))</h1>
+        <p class="player-learner">Learner: <strong id="player-learner">\(escape(learner))</strong></p>
+        <button type="button" id="player-exit" hidden>Exit to contents</button>
+        </header>
+        <div class="player-body">
+        <nav class="player-toc" aria-label="Contents"><h2>Contents</h2><ol id="player-toc"></ol></nav>
+        <main class="player-stage">
+        <div id="player-message" class="player-message" role="status" hidden></div>
+        <p id="player-empty" class="player-empty">Choose an item from the contents to start.</p>
+        <iframe id="player-frame" name="sco" title="Learning content" src="about:blank" hidden></iframe>
+        </main>
+        </div>
+        <script src="/_ladder/player.js"></script>
+        </body>
+        </html>
+
+        """
+    }
+
+    static let style = """
+        *{box-sizing:border-box}
+        html,body{margin:0;height:100%}
+        body{font:16px/1.45 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;color:#1d2433;background:#eef1f6;display:flex;flex-direction:column}
+        .player-header{display:flex;flex-wrap:wrap;align-items:center;gap:.25rem 1rem;padding:.6rem 1rem;background:#1f3a5f;color:#fff}
+        .player-brand{margin:0;font-size:.75rem;letter-spacing:.08em;text-transform:uppercase;opacity:.8}
+        .player-header h1{margin:0;font-size:1.1rem;flex:1 1 16rem}
+        .player-learner{margin:0;font-size:.9rem}
+        .player-header button{font:inherit;padding:.35rem .8rem;border-radius:6px;border:1px solid #fff;background:transparent;color:#fff;cursor:pointer}
+        .player-body{display:flex;flex:1;min-height:0}
+        .player-toc{width:20rem;flex:none;overflow:auto;background:#fff;border-right:1px solid #d5dbe5;padding:.5rem 0}
+        .player-toc h2{font-size:.8rem;text-transform:uppercase;letter-spacing:.06em;color:#5b6578;margin:.4rem 1rem}
+        .player-toc ol{list-style:none;margin:0;padding:0}
+        .player-toc li{margin:0}
+        .player-toc .toc-folder{padding:.5rem 1rem;font-weight:600;color:#5b6578}
+        .player-toc button{display:flex;width:100%;gap:.5rem;align-items:flex-start;text-align:left;font:inherit;background:none;border:0;border-left:4px solid transparent;padding:.45rem 1rem;cursor:pointer;color:inherit}
+        .player-toc button:hover,.player-toc button:focus-visible{background:#eef3fb}
+        .player-toc button[aria-current="true"]{border-left-color:#2f6fde;background:#e4edfc}
+        .player-toc button[data-locked]{color:#7b8494}
+        .toc-title{flex:1}
+        .toc-status{font-size:.75rem;padding:.1rem .45rem;border-radius:999px;background:#e7eaf0;color:#3b4556;white-space:nowrap}
+        .toc-status[data-status="passed"],.toc-status[data-status="completed"]{background:#dcf3e3;color:#17602e}
+        .toc-status[data-status="failed"]{background:#fbe1e1;color:#8a1c1c}
+        .toc-status[data-status="incomplete"]{background:#fff1cc;color:#6b4e00}
+        .toc-status[data-status="locked"]{background:#eceef2;color:#5b6578}
+        .player-stage{flex:1;display:flex;flex-direction:column;min-width:0;padding:.75rem}
+        .player-message{margin:0 0 .75rem;padding:.6rem .9rem;border-radius:6px;background:#fff4d6;border:1px solid #e8c66a}
+        .player-empty{margin:2rem auto;color:#5b6578}
+        #player-frame{flex:1;width:100%;min-height:70vh;border:1px solid #d5dbe5;border-radius:6px;background:#fff}
+        @media (max-width:720px){
+        .player-body{flex-direction:column}
+        .player-toc{width:auto;border-right:0;border-bottom:1px solid #d5dbe5;max-height:40vh}
+        .player-stage{padding:.5rem}
+        #player-frame{min-height:75vh}
+        }
+
+        """
+
+    static let script = #"""
+        // ladder preview player: table of contents, launch, and a SCORM 1.2 window.API that
+        // forwards every call synchronously to the server, which checks it and stores commits.
+        (function () {
+          'use strict';
+          var ERRORS = {'0': 'No error', '101': 'General exception', '201': 'Invalid argument error',
+            '202': 'Element cannot have children', '203': 'Element not an array - cannot have count',
+            '301': 'Not initialized', '401': 'Not implemented error', '402': 'Invalid set value, element is a keyword',
+            '403': 'Element is read only', '404': 'Element is write only', '405': 'Incorrect data type'};
+          var learner = document.body.getAttribute('data-learner');
+          var frame = document.getElementById('player-frame');
+          var tocList = document.getElementById('player-toc');
+          var message = document.getElementById('player-message');
+          var empty = document.getElementById('player-empty');
+          var exitButton = document.getElementById('player-exit');
+          var current = null; // {sco, session, lastError, lastDiagnostic}
+          var none = {lastError: '0', lastDiagnostic: ''};
+
+          function send(body) {
+            var x = new XMLHttpRequest();
+            x.open('POST', '/api/call', false);
+            x.setRequestHeader('Content-Type', 'application/json');
+            x.send(JSON.stringify(body));
+            if (x.status !== 200) throw new Error('HTTP ' + x.status + ': ' + x.responseText);
+            return JSON.parse(x.responseText);
+          }
+
+          function call(fn, args) {
+            var s = current;
+            var failed = fn === 'LMSGetValue' ? '' : 'false';
+            if (!s) { none.lastError = '301'; none.lastDiagnostic = 'no SCO is running'; return failed; }
+            var body = {learner: learner, sco: s.sco, session: s.session, fn: fn, args: args};
+            var r;
+            try {
+              r = send(body);
+            } catch (e) {
+              // Browsers refuse synchronous requests while a page is being dismissed: a last
+              // commit then goes by beacon, which the server handles the same way.
+              if ((fn === 'LMSCommit' || fn === 'LMSFinish') && navigator.sendBeacon &&
+                  navigator.sendBeacon('/api/call', new Blob([JSON.stringify(body)], {type: 'text/plain'}))) {
+                s.lastError = '0'; s.lastDiagnostic = '';
+                return 'true';
+              }
+              s.lastError = '101'; s.lastDiagnostic = 'the preview server did not answer: ' + e;
+              return failed;
+            }
+            if (r.session) s.session = r.session;
+            s.lastError = String(r.error);
+            s.lastDiagnostic = r.diagnostic || '';
+            if ((fn === 'LMSCommit' || fn === 'LMSFinish') && r.error === '0') refreshSoon();
+            return r.result;
+          }
+
+          window.API = {
+            LMSInitialize: function (a) { return call('LMSInitialize', [a]); },
+            LMSFinish: function (a) { return call('LMSFinish', [a]); },
+            LMSGetValue: function (e) { return call('LMSGetValue', [e]); },
+            LMSSetValue: function (e, v) { return call('LMSSetValue', [e, v]); },
+            LMSCommit: function (a) { return call('LMSCommit', [a]); },
+            LMSGetLastError: function () { return (current || none).lastError; },
+            LMSGetErrorString: function (c) { return ERRORS[String(c)] || ''; },
+            LMSGetDiagnostic: function (c) {
+              var s = current || none;
+              if (c === undefined || c === '' || String(c) === s.lastError) return s.lastDiagnostic;
+              return ERRORS[String(c)] || '';
+            }
+          };
+
+          function say(text) {
+            message.textContent = text || '';
+            message.hidden = !text;
+          }
+
+          var refreshTimer = null;
+          function refreshSoon() {
+            if (refreshTimer) return;
+            refreshTimer = setTimeout(function () { refreshTimer = null; refresh(); }, 0);
+          }
+
+          function refresh() {
+            return fetch('/api/toc?learner=' + encodeURIComponent(learner)).then(function (r) { return r.json(); })
+              .then(render, function (e) { say('The contents cannot be loaded: ' + e); });
+          }
+
+          function render(toc) {
+            var active = current ? current.sco : null;
+            tocList.textContent = '';
+            toc.items.forEach(function (item) {
+              var li = document.createElement('li');
+              li.style.paddingLeft = (item.depth * 0.75) + 'rem';
+              if (!item.launchable) {
+                li.className = 'toc-folder';
+                li.textContent = item.title;
+              } else {
+                var b = document.createElement('button');
+                b.type = 'button';
+                b.setAttribute('data-sco', item.id);
+                var t = document.createElement('span');
+                t.className = 'toc-title';
+                t.textContent = item.title;
+                var st = document.createElement('span');
+                st.className = 'toc-status';
+                var status = item.locked ? 'locked' : item.status;
+                st.setAttribute('data-status', status);
+                st.textContent = status + (item.score && !item.locked ? ' · ' + item.score + '%' : '');
+                if (item.locked) b.setAttribute('data-locked', item.locked);
+                if (item.id === active) b.setAttribute('aria-current', 'true');
+                b.appendChild(t);
+                b.appendChild(st);
+                b.addEventListener('click', function () { launch(item.id); });
+                li.appendChild(b);
+              }
+              tocList.appendChild(li);
+            });
+          }
+
+          // The old SCO leaves first (its pagehide commits and finishes its own session),
+          // then the new one gets a fresh session.
+          function unloadFrame() {
+            return new Promise(function (resolve) {
+              if (frame.hidden || frame.getAttribute('src') === 'about:blank') { resolve(); return; }
+              frame.addEventListener('load', function () { resolve(); }, {once: true});
+              frame.src = 'about:blank';
+            });
+          }
+
+          function launch(sco) {
+            say('');
+            return fetch('/api/launch', {method: 'POST', headers: {'Content-Type': 'application/json'},
+              body: JSON.stringify({learner: learner, sco: sco})})
+              .then(function (r) { return r.json(); })
+              .then(function (r) {
+                if (!r.ok) { say(r.reason); return; }
+                return unloadFrame().then(function () {
+                  current = {sco: sco, session: null, lastError: '0', lastDiagnostic: ''};
+                  document.body.setAttribute('data-sco', sco);
+                  empty.hidden = true;
+                  frame.hidden = false;
+                  exitButton.hidden = false;
+                  frame.src = r.url;
+                  return refresh();
+                });
+              }, function (e) { say('The item cannot be launched: ' + e); });
+          }
+
+          exitButton.addEventListener('click', function () {
+            unloadFrame().then(function () {
+              current = null;
+              document.body.removeAttribute('data-sco');
+              frame.hidden = true;
+              empty.hidden = false;
+              exitButton.hidden = true;
+              return refresh();
+            });
+          });
+
+          window.LadderPlayer = {launch: launch, refresh: refresh};
+          refresh();
+        })();
+
+        """#
+}

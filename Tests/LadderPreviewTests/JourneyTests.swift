@@ -1,0 +1,204 @@
+import Foundation
+import LadderKit
+import Testing
+
+@testable import LadderPreview
+
+/// Learner journeys in a real headless Chromium (Debian's chromium + chromium-driver) against
+/// the preview server, for the onboarding-P1 package built from the sample. Every assertion
+/// reads the progress store the server wrote from the browser's own API calls.
+@Suite(.serialized, .enabled(if: WebDriver.available, "needs Debian's chromium and chromium-driver"))
+struct JourneyTests {
+    @Test func passAQuiz() async throws {
+        try await Journey.run("pass-a-quiz", learner: "pat") { j in
+            try await j.completeModule()
+            try await j.launch(PreviewFixture.assessment)
+            let qs = try await j.questions()
+            try #require(!qs.isEmpty)
+            var chosen: [String: [String]] = [:]
+            for q in qs { chosen[q.id] = try await j.answer(q, correctly: true) }
+            #expect(try await j.submitQuiz())
+            try await j.exitToContents()
+
+            let s = try await j.waitStored(PreviewFixture.assessment, "quiz finished") { isTimespan($0.values["cmi.core.session_time"]) && $0.values["cmi.core.total_time"] != "0000:00:00.00" }
+            #expect(s.values["cmi.core.lesson_status"] == "passed")
+            #expect(s.values["cmi.core.score.raw"] == "100")
+            #expect(s.values["cmi.core.score.min"] == "0")
+            #expect(s.values["cmi.core.score.max"] == "100")
+            #expect(s.values["cmi.core.lesson_location"] == "quiz")
+            #expect(s.values["cmi.core.exit"] == "")
+            #expect(s.attempt == 1)
+            #expect(s.interactions.count == qs.count)
+            for (q, i) in zip(qs, s.interactions) {
+                #expect(i["id"] == q.id)
+                #expect(i["type"] == "choice" || i["type"] == "true-false")
+                #expect(i["result"] == "correct")
+                #expect(i["student_response"] == chosen[q.id]!.joined(separator: ","))
+                #expect(i["correct_responses.0.pattern"] == q.correct.joined(separator: ","))
+                #expect(isTimespan(i["latency"]))
+                #expect(i["time"]?.range(of: #"^\d\d:\d\d:\d\d"#, options: .regularExpression) != nil)
+            }
+            let sd = try #require(s.values["cmi.suspend_data"])
+            #expect(sd.hasPrefix(#"{"v":1,"a":["#) && sd.hasSuffix(#""t":1}"#))
+            // The table of contents shows what the LMS recorded.
+            try await j.driver.switchToTop()
+            try await j.driver.waitForScript(
+                "the contents to show passed",
+                "var b = document.querySelector('button[data-sco=\"\(PreviewFixture.assessment)\"] .toc-status'); return !!b && b.getAttribute('data-status') === 'passed'")
+        }
+    }
+
+    @Test func failRetryAndPass() async throws {
+        try await Journey.run("fail-retry-pass", learner: "fay") { j in
+            try await j.completeModule()
+            try await j.launch(PreviewFixture.assessment)
+            let qs = try await j.questions()
+            for q in qs { _ = try await j.answer(q, correctly: false) }
+            #expect(try await j.submitQuiz() == false)
+            let failed = try await j.waitStored(PreviewFixture.assessment, "a failed attempt") { $0.values["cmi.core.lesson_status"] == "failed" }
+            #expect(failed.values["cmi.core.score.raw"] == "0")
+            #expect(failed.interactions.count == qs.count)
+            #expect(failed.interactions.allSatisfy { $0["result"] == "wrong" })
+
+            try await j.driver.click("button[data-action=retry]")
+            try await j.driver.waitForScript("answers cleared", "return document.querySelectorAll('#ladder-quiz input:checked').length === 0")
+            for q in qs { _ = try await j.answer(q, correctly: true) }
+            #expect(try await j.submitQuiz())
+            let passed = try await j.waitStored(PreviewFixture.assessment, "the pass") { $0.values["cmi.core.lesson_status"] == "passed" }
+            #expect(passed.values["cmi.core.score.raw"] == "100")
+            #expect(passed.interactions.count == 2 * qs.count, "the journal keeps both tries")
+            #expect(passed.interactions.prefix(qs.count).allSatisfy { $0["result"] == "wrong" })
+            #expect(passed.interactions.suffix(qs.count).allSatisfy { $0["result"] == "correct" })
+            #expect(passed.values["cmi.suspend_data"]?.hasSuffix(#""t":2}"#) == true)
+        }
+    }
+
+    @Test func quitMidModuleResumeAtTheBookmarkAndSurviveAServerKill() async throws {
+        try await Journey.run("quit-and-resume", learner: "quinn") { j in
+            try await j.launch(PreviewFixture.module)
+            let pages = try await j.config()["pages"] as? Int ?? 0
+            try #require(pages >= 3, "the sample module has at least 3 pages")
+            try await j.goToPage(2)
+            try await j.exitToContents()
+            let quit = try await j.waitStored(PreviewFixture.module, "the suspended session") { $0.values["cmi.core.exit"] == "suspend" }
+            #expect(quit.values["cmi.core.lesson_location"] == "page-2")
+            #expect(quit.values["cmi.suspend_data"] == #"{"v":1,"p":2}"#)
+            #expect(quit.values["cmi.core.lesson_status"] == "incomplete")
+            #expect(isTimespan(quit.values["cmi.core.session_time"]))
+
+            try await j.launch(PreviewFixture.module)
+            #expect(try await j.driver.execute("return parent.API.LMSGetValue('cmi.core.entry')") as? String == "resume")
+            #expect(try await j.driver.execute("return !document.getElementById('page-2').hidden && document.getElementById('page-1').hidden") as? Bool == true)
+            try await j.goToPage(3)
+            try await j.waitStored(PreviewFixture.module, "page 3 committed") { $0.values["cmi.core.lesson_location"] == "page-3" }
+
+            // Kill the server mid-module (no LMSFinish reaches it), start another on the same store.
+            try await j.restartServer()
+            try await j.launch(PreviewFixture.module)
+            #expect(try await j.driver.execute("return LadderRuntime.instance.session.view().page") as? Int == 3)
+            #expect(try await j.driver.execute("return !document.getElementById('page-3').hidden") as? Bool == true)
+            let after = try #require(try j.stored(PreviewFixture.module))
+            #expect(after.values["cmi.suspend_data"] == #"{"v":1,"p":3}"#)
+        }
+    }
+
+    @Test func hideTheTabMidQuizAndLoseNothing() async throws {
+        try await Journey.run("hide-mid-quiz", learner: "hal") { j in
+            try await j.completeModule()
+            try await j.launch(PreviewFixture.assessment)
+            let qs = try await j.questions()
+            try #require(qs.count >= 2)
+            let half = qs.count / 2
+            for q in qs.prefix(half) { _ = try await j.answer(q, correctly: true) }
+
+            try await j.setHidden(true)
+            let hidden = try await j.waitStored(PreviewFixture.assessment, "the commit on hide") { $0.values["cmi.core.exit"] == "suspend" }
+            #expect(isTimespan(hidden.values["cmi.core.session_time"]))
+            #expect(hidden.values["cmi.core.lesson_status"] == "incomplete")
+            #expect(hidden.values["cmi.core.lesson_location"] == "quiz")
+            try await j.setHidden(false)
+
+            // The answers given before hiding are still there; the session goes on.
+            try await j.driver.switchToFrame("#player-frame")
+            let checked = try await j.driver.execute("return document.querySelectorAll('#ladder-quiz input:checked').length") as? Int ?? 0
+            #expect(checked == qs.prefix(half).reduce(0) { $0 + $1.correct.count })
+            for q in qs.dropFirst(half) { _ = try await j.answer(q, correctly: true) }
+            #expect(try await j.submitQuiz())
+            let s = try await j.waitStored(PreviewFixture.assessment, "the pass") { $0.values["cmi.core.lesson_status"] == "passed" }
+            #expect(s.interactions.count == qs.count)
+            #expect(s.interactions.map { $0["id"] ?? "" } == qs.map(\.id))
+            #expect(s.interactions.allSatisfy { $0["result"] == "correct" })
+        }
+    }
+
+    @Test func completeAShadowingSignOff() async throws {
+        try await Journey.run("shadowing-sign-off", learner: "sam") { j in
+            try await j.completeModule()
+            try await j.launch(PreviewFixture.assessment)
+            for q in try await j.questions() { _ = try await j.answer(q, correctly: true) }
+            #expect(try await j.submitQuiz())
+            try await j.exitToContents()
+
+            try await j.launch(PreviewFixture.shadowing)
+            let behaviours = try await j.config()["behaviours"] as? [String] ?? []
+            try #require(!behaviours.isEmpty)
+            for b in behaviours { try await j.driver.click("#b-\(b)") }
+            try await j.driver.type("#ladder-observer", "Sam Lee")
+            try await j.typeDate("#ladder-date", year: "2026", month: "01", day: "15")
+            try await j.driver.click("#ladder-signoff button.ladder-primary")
+            try await j.driver.waitForScript("the sign-off result", "var r = document.getElementById('ladder-result'); return !r.hidden && r.textContent.length > 0")
+
+            let s = try await j.waitStored(PreviewFixture.shadowing, "the sign-off") { $0.values["cmi.core.lesson_status"] == "completed" }
+            #expect(s.values["cmi.comments"] == "Signed off by Sam Lee on 2026-01-15: \(behaviours.count) of \(behaviours.count) behaviours")
+            #expect(s.values["cmi.suspend_data"] == #"{"v":1,"s":"\#(String(repeating: "1", count: behaviours.count))","o":"Sam Lee","d":"2026-01-15"}"#)
+            #expect(s.values["cmi.core.lesson_location"] == "signoff")
+            #expect(s.interactions.map { $0["id"] ?? "" } == behaviours)
+            #expect(s.interactions.allSatisfy { $0["type"] == "performance" && $0["student_response"] == "signed" && $0["result"] == "correct" })
+        }
+    }
+
+    @Test func aSCOWhosePrerequisiteIsNotMetDoesNotOpen() async throws {
+        try await Journey.run("prerequisite-not-met", learner: "pia") { j in
+            try await j.driver.switchToTop()
+            let locked = try await j.driver.execute(
+                "return document.querySelector('button[data-sco=\"\(PreviewFixture.assessment)\"]').getAttribute('data-locked')") as? String
+            #expect(locked?.contains(PreviewFixture.module) == true)
+            try await j.driver.click("button[data-sco=\"\(PreviewFixture.assessment)\"]")
+            try await j.driver.waitForScript("the locked message", "var m = document.getElementById('player-message'); return !m.hidden && m.textContent.indexOf('locked') >= 0")
+            #expect(try await j.driver.execute("return document.getElementById('player-frame').hidden") as? Bool == true)
+            #expect(try j.stored(PreviewFixture.assessment) == nil)
+            // Even a SCO that calls the API by itself is refused.
+            let r = try await j.driver.execute(
+                """
+                var x = new XMLHttpRequest(); x.open('POST', '/api/call', false); x.setRequestHeader('Content-Type', 'application/json');
+                x.send(JSON.stringify({learner: 'pia', sco: '\(PreviewFixture.assessment)', fn: 'LMSInitialize', args: ['']}));
+                return JSON.parse(x.responseText).result
+                """) as? String
+            #expect(r == "false")
+            #expect(try j.stored(PreviewFixture.assessment) == nil)
+        }
+    }
+}
+
+extension Journey {
+    /// Types a date into `<input type=date>` the way a person does in an en-US browser
+    /// (month, day, year), and checks the value the page got.
+    func typeDate(_ css: String, year: String, month: String, day: String) async throws {
+        try await driver.type(css, month + day + year)
+        let value = try await driver.execute("return document.querySelector('\(css)').value") as? String
+        try #require(value == "\(year)-\(month)-\(day)", "the date input reads \(value ?? "nil")")
+    }
+
+    /// Hides the page by minimizing the browser window, and shows it again by restoring the
+    /// window's size: the frame's document gets `visibilitychange` from the browser itself.
+    func setHidden(_ hidden: Bool) async throws {
+        try await driver.switchToTop()
+        if hidden {
+            try await driver.command("POST", "/window/minimize")
+            try await driver.waitForScript("the page to be hidden", "return document.visibilityState === 'hidden'")
+        } else {
+            try await driver.command("POST", "/window/rect", ["width": 1280, "height": 860])
+            try await driver.waitForScript("the page to be visible", "return document.visibilityState === 'visible'")
+        }
+    }
+}

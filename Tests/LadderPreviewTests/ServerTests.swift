@@ -1,0 +1,151 @@
+import Foundation
+import LadderKit
+import Testing
+
+@testable import LadderPreview
+
+/// The preview server over real HTTP on 127.0.0.1: files, safety, the API and persistence.
+@Suite(.serialized)
+struct ServerTests {
+    @Test func servesThePlayerTheTableOfContentsAndPackageFilesWithSecurityHeaders() async throws {
+        let db = PreviewFixture.tempDB()
+        let s = try await RunningServer.start(package: try PreviewFixture.packagePath(), db: db)
+        defer { Task { await s.stop() } }
+
+        let page = try await HTTP.request("GET", s.url + "/?learner=ana")
+        #expect(page.status == 200)
+        #expect(page.text.contains("data-learner=\"ana\""))
+        #expect(page.headers["content-security-policy"]?.contains("frame-ancestors 'self'") == true)
+        #expect(page.headers["x-content-type-options"] == "nosniff")
+        #expect(page.headers["x-frame-options"] == "SAMEORIGIN")
+        #expect(page.headers["referrer-policy"] == "no-referrer")
+
+        let toc = try await HTTP.request("GET", s.url + "/api/toc?learner=ana").json
+        let items = try #require(toc["items"] as? [[String: Any]])
+        #expect(items.count == 16, "the root folder and 15 SCOs")
+        let module = try #require(items.first { $0["id"] as? String == PreviewFixture.module })
+        #expect(module["status"] as? String == "not attempted")
+        #expect(module["locked"] == nil)
+        let quiz = try #require(items.first { $0["id"] as? String == PreviewFixture.assessment })
+        #expect((quiz["locked"] as? String)?.contains(PreviewFixture.module) == true)
+
+        let launch = try await HTTP.request(
+            "POST", s.url + "/api/launch", body: Data(#"{"learner":"ana","sco":"ITEM-inform-customers-module"}"#.utf8)
+        ).json
+        let href = try #require(launch["url"] as? String)
+        let sco = try await HTTP.request("GET", s.url + href)
+        #expect(sco.status == 200)
+        #expect(sco.headers["content-type"] == "text/html; charset=utf-8")
+        #expect(sco.text.contains("ladder.js"))
+        let js = try await HTTP.request("GET", s.url + "/content/ladder/ladder.js")
+        #expect(js.status == 200 && js.headers["content-type"]?.hasPrefix("text/javascript") == true)
+    }
+
+    @Test func refusesPathsOutsideThePackageOversizedBodiesForeignOriginsAndHosts() async throws {
+        let s = try await RunningServer.start(package: try PreviewFixture.packagePath(), db: PreviewFixture.tempDB())
+        defer { Task { await s.stop() } }
+        for path in [
+            "/content/../Package.swift", "/content/%2e%2e/%2e%2e/etc/passwd", "/content/ladder/..%2f..%2fimsmanifest.xml",
+            "/content//etc/passwd", "/content/ladder%5c..%5cladder.js", "/content/nope.html", "/etc/passwd",
+        ] {
+            let r = try await HTTP.request("GET", s.url + path)
+            #expect(r.status == 404, "\(path) → \(r.status)")
+            #expect(!r.text.contains("root:"))
+        }
+        let big = Data(repeating: UInt8(ascii: "x"), count: 100_000)
+        #expect(try await HTTP.request("POST", s.url + "/api/call", body: big).status == 413)
+        let foreign = try await HTTP.request(
+            "POST", s.url + "/api/launch", body: Data(#"{"learner":"ana","sco":"ITEM-inform-customers-module"}"#.utf8),
+            headers: ["Origin": "http://evil.example"])
+        #expect(foreign.status == 403)
+        let rebinding = try await HTTP.request("GET", s.url + "/", headers: ["Host": "evil.example"])
+        #expect(rebinding.status == 421)
+        let badLearner = try await HTTP.request("GET", s.url + "/api/toc?learner=%3Cscript%3E")
+        #expect(badLearner.status == 400)
+    }
+
+    @Test func theAPIValidatesEveryWriteAndGatesPrerequisites() async throws {
+        let db = PreviewFixture.tempDB()
+        let s = try await RunningServer.start(package: try PreviewFixture.packagePath(), db: db)
+        defer { Task { await s.stop() } }
+        let gated = try await HTTP.call(s.url, ["learner": "bo", "sco": PreviewFixture.assessment, "fn": "LMSInitialize", "args": [""]])
+        #expect(gated["result"] as? String == "false")
+        #expect((gated["diagnostic"] as? String)?.contains("prerequisites") == true)
+        let gatedLaunch = try await HTTP.request(
+            "POST", s.url + "/api/launch", body: Data(#"{"learner":"bo","sco":"ITEM-inform-customers-assessment"}"#.utf8))
+        #expect(gatedLaunch.status == 403)
+
+        let start = try await HTTP.call(s.url, ["learner": "bo", "sco": PreviewFixture.module, "fn": "LMSInitialize", "args": [""]])
+        let session = try #require(start["session"] as? String)
+        func call(_ fn: String, _ args: [Any]) async throws -> [String: Any] {
+            try await HTTP.call(s.url, ["learner": "bo", "sco": PreviewFixture.module, "session": session, "fn": fn, "args": args])
+        }
+        #expect(try await call("LMSSetValue", ["cmi.core.lesson_status", "bogus"])["error"] as? String == "405")
+        #expect(try await call("LMSSetValue", ["cmi.core.student_name", "x"])["error"] as? String == "403")
+        #expect(try await call("LMSGetValue", ["cmi.core.session_time"])["error"] as? String == "404")
+        #expect(try await call("LMSSetValue", ["cmi.core.score.raw", 50])["error"] as? String == "405")
+        #expect(try await call("LMSSetValue", ["cmi.core.lesson_location", "page-2"])["result"] as? String == "true")
+        #expect(try await call("LMSCommit", [""])["result"] as? String == "true")
+        #expect(try PreviewFixture.state(db, learner: "bo", sco: PreviewFixture.module)?.values["cmi.core.lesson_location"] == "page-2")
+        // A write that is not committed is not stored.
+        #expect(try await call("LMSSetValue", ["cmi.core.lesson_location", "page-3"])["result"] as? String == "true")
+        #expect(try PreviewFixture.state(db, learner: "bo", sco: PreviewFixture.module)?.values["cmi.core.lesson_location"] == "page-2")
+        // Other learners on the same server are apart.
+        #expect(try PreviewFixture.state(db, learner: "cy", sco: PreviewFixture.module) == nil)
+    }
+
+    @Test func committedDataSurvivesAServerThatIsStoppedMidSession() async throws {
+        let db = PreviewFixture.tempDB()
+        let package = try PreviewFixture.packagePath()
+        let first = try await RunningServer.start(package: package, db: db)
+        let start = try await HTTP.call(first.url, ["learner": "di", "sco": PreviewFixture.module, "fn": "LMSInitialize", "args": [""]])
+        let session = try #require(start["session"] as? String)
+        for (e, v) in [("cmi.core.lesson_location", "page-3"), ("cmi.suspend_data", #"{"v":1,"p":3}"#), ("cmi.core.lesson_status", "incomplete")] {
+            _ = try await HTTP.call(first.url, ["session": session, "fn": "LMSSetValue", "args": [e, v]])
+        }
+        _ = try await HTTP.call(first.url, ["session": session, "fn": "LMSCommit", "args": [""]])
+        await first.stop()
+
+        let second = try await RunningServer.start(package: package, db: db)
+        defer { Task { await second.stop() } }
+        // The old session is gone with the old server: a conformant 301, nothing invented.
+        let stale = try await HTTP.call(second.url, ["session": session, "fn": "LMSGetValue", "args": ["cmi.core.lesson_location"]])
+        #expect(stale["error"] as? String == "301")
+        let again = try await HTTP.call(second.url, ["learner": "di", "sco": PreviewFixture.module, "fn": "LMSInitialize", "args": [""]])
+        let s2 = try #require(again["session"] as? String)
+        let loc = try await HTTP.call(second.url, ["session": s2, "fn": "LMSGetValue", "args": ["cmi.core.lesson_location"]])
+        #expect(loc["result"] as? String == "page-3")
+        let sd = try await HTTP.call(second.url, ["session": s2, "fn": "LMSGetValue", "args": ["cmi.suspend_data"]])
+        #expect(sd["result"] as? String == #"{"v":1,"p":3}"#)
+    }
+
+    @Test func refusesAPackageThatValidateRejects() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("ladder-preview-bad-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        try Data("<manifest><broken>".utf8).write(to: folder.appendingPathComponent("imsmanifest.xml"))
+        #expect(throws: PreviewError.self) { try PackageSource(path: folder.path) }
+        #expect(throws: PreviewError.self) { try PackageSource(path: folder.appendingPathComponent("missing.zip").path) }
+    }
+
+    @Test func aPackageFolderServesNoSymlinkOut() throws {
+        // Unpack the built zip into a folder, add a symlink pointing outside, and serve it.
+        let zip = try PreviewFixture.packagePath()
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("ladder-preview-dir-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let contents = try PackageContents(zipPath: zip)
+        for e in contents.entries where !e.name.hasSuffix("/") {
+            let url = folder.appendingPathComponent(e.name)
+            try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+            try #require(try contents.read(e.name)).write(to: url)
+        }
+        let source = try PackageSource(path: folder.path)
+        #expect(source.data(at: "ladder/ladder.js") != nil)
+        try FileManager.default.createSymbolicLink(atPath: folder.appendingPathComponent("ladder/passwd").path, withDestinationPath: "/etc/passwd")
+        try FileManager.default.createSymbolicLink(atPath: folder.appendingPathComponent("up").path, withDestinationPath: "/etc")
+        #expect(source.data(at: "ladder/passwd") == nil)
+        #expect(source.data(at: "up/passwd") == nil)
+        #expect(source.data(at: "../imsmanifest.xml") == nil)
+        #expect(source.data(at: "ladder") == nil, "a folder is not a file")
+    }
+}

@@ -1,0 +1,217 @@
+import Foundation
+
+#if canImport(FoundationNetworking)
+    import FoundationNetworking
+#endif
+
+/// A small W3C WebDriver client for Debian's `chromium-driver` (chromedriver): plain HTTP
+/// JSON, enough to click, type, switch frames, run a script, take screenshots and read the
+/// browser console. Every wait is an explicit poll with a deadline.
+final class WebDriver: @unchecked Sendable {
+    struct Failure: Error, CustomStringConvertible {
+        var description: String
+    }
+
+    static let chromium = ["/usr/bin/chromium", "/usr/bin/chromium-browser"].first { FileManager.default.isExecutableFile(atPath: $0) }
+    static let chromedriver = ["/usr/bin/chromedriver", "/usr/lib/chromium/chromedriver"].first {
+        FileManager.default.isExecutableFile(atPath: $0)
+    }
+    static var available: Bool { chromium != nil && chromedriver != nil }
+
+    let process: Process
+    let base: URL
+    var sessionID = ""
+    let urlSession: URLSession
+
+    /// Starts chromedriver and a headless Chromium session. `phone` emulates a 390×844 phone.
+    static func start(width: Int = 1280, height: Int = 860, phone: Bool = false) async throws -> WebDriver {
+        guard let driverPath = chromedriver, let browser = chromium else { throw Failure(description: "chromium or chromedriver missing") }
+        var lastError: Error = Failure(description: "chromedriver did not start")
+        for _ in 0..<5 {
+            let port = Int.random(in: 20_000...45_000)
+            let p = Process()
+            p.executableURL = URL(fileURLWithPath: driverPath)
+            p.arguments = ["--port=\(port)", "--allowed-ips=127.0.0.1"]
+            p.standardOutput = FileHandle.nullDevice
+            p.standardError = FileHandle.nullDevice
+            try p.run()
+            let d = WebDriver(process: p, base: URL(string: "http://127.0.0.1:\(port)")!)
+            do {
+                try await d.waitUntilReady()
+                try await d.newSession(browser: browser, width: width, height: height, phone: phone)
+                return d
+            } catch {
+                lastError = error
+                d.quit()
+            }
+        }
+        throw lastError
+    }
+
+    init(process: Process, base: URL) {
+        self.process = process
+        self.base = base
+        let config = URLSessionConfiguration.ephemeral
+        config.timeoutIntervalForRequest = 60
+        urlSession = URLSession(configuration: config)
+    }
+
+    func waitUntilReady() async throws {
+        let deadline = Date().addingTimeInterval(20)
+        while Date() < deadline {
+            if !process.isRunning { throw Failure(description: "chromedriver exited") }
+            if let r = try? await raw("GET", "/status", nil), let v = r["value"] as? [String: Any], v["ready"] as? Bool == true { return }
+            try await Task.sleep(nanoseconds: 50_000_000)
+        }
+        throw Failure(description: "chromedriver was not ready within 20 s")
+    }
+
+    func newSession(browser: String, width: Int, height: Int, phone: Bool) async throws {
+        var args = ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--no-first-run",
+                    "--disable-extensions", "--hide-scrollbars", "--force-device-scale-factor=1", "--lang=en-US"]
+        if !phone { args.append("--window-size=\(width),\(height)") }
+        var chrome: [String: Any] = ["binary": browser, "args": args]
+        if phone {
+            chrome["mobileEmulation"] = ["deviceMetrics": ["width": 390, "height": 844, "pixelRatio": 2, "touch": true]]
+        }
+        let caps: [String: Any] = [
+            "capabilities": [
+                "alwaysMatch": ["browserName": "chrome", "goog:chromeOptions": chrome, "goog:loggingPrefs": ["browser": "ALL"]]
+            ]
+        ]
+        let r = try await raw("POST", "/session", caps)
+        guard let v = r["value"] as? [String: Any], let id = v["sessionId"] as? String else {
+            throw Failure(description: "no session: \(r)")
+        }
+        sessionID = id
+    }
+
+    func quit() {
+        if !sessionID.isEmpty {
+            let sem = DispatchSemaphore(value: 0)
+            var req = URLRequest(url: base.appendingPathComponent("session/\(sessionID)"))
+            req.httpMethod = "DELETE"
+            req.timeoutInterval = 15
+            urlSession.dataTask(with: req) { _, _, _ in sem.signal() }.resume()
+            _ = sem.wait(timeout: .now() + 20)
+            sessionID = ""
+        }
+        if process.isRunning { process.terminate() }
+        process.waitUntilExit()
+    }
+
+    // MARK: - Protocol
+
+    func raw(_ method: String, _ path: String, _ body: Any?) async throws -> [String: Any] {
+        var req = URLRequest(url: URL(string: base.absoluteString + path)!)
+        req.httpMethod = method
+        if let body {
+            req.httpBody = try JSONSerialization.data(withJSONObject: body)
+            req.setValue("application/json", forHTTPHeaderField: "Content-Type")
+        }
+        let (data, _) = try await urlSession.data(for: req)
+        return (try JSONSerialization.jsonObject(with: data) as? [String: Any]) ?? [:]
+    }
+
+    @discardableResult
+    func command(_ method: String, _ path: String, _ body: Any? = nil) async throws -> Any? {
+        let r = try await raw(method, "/session/\(sessionID)" + path, body ?? (method == "POST" ? [String: Any]() : nil))
+        if let v = r["value"] as? [String: Any], let error = v["error"] as? String {
+            throw Failure(description: "\(method) \(path): \(error): \((v["message"] as? String)?.prefix(300) ?? "")")
+        }
+        return r["value"]
+    }
+
+    static let elementKey = "element-6066-11e4-a94c-4a5c0d7a8c23"
+
+    func navigate(_ url: String) async throws { try await command("POST", "/url", ["url": url]) }
+
+    func find(_ css: String) async throws -> String {
+        let v = try await command("POST", "/element", ["using": "css selector", "value": css])
+        guard let e = v as? [String: Any], let id = e[Self.elementKey] as? String else { throw Failure(description: "no element \(css)") }
+        return id
+    }
+
+    func findAll(_ css: String) async throws -> [String] {
+        let v = try await command("POST", "/elements", ["using": "css selector", "value": css])
+        return (v as? [[String: Any]] ?? []).compactMap { $0[Self.elementKey] as? String }
+    }
+
+    func click(_ css: String) async throws {
+        let id = try await waitForElement(css)
+        try await command("POST", "/element/\(id)/click")
+    }
+
+    func type(_ css: String, _ text: String) async throws {
+        let id = try await waitForElement(css)
+        try await command("POST", "/element/\(id)/value", ["text": text])
+    }
+
+    func clear(_ css: String) async throws {
+        let id = try await waitForElement(css)
+        try await command("POST", "/element/\(id)/clear")
+    }
+
+    /// Runs a script in the current frame; `return` gives the value.
+    @discardableResult
+    func execute(_ script: String, _ args: [Any] = []) async throws -> Any? {
+        try await command("POST", "/execute/sync", ["script": script, "args": args])
+    }
+
+    func switchToTop() async throws { try await command("POST", "/frame", ["id": NSNull()]) }
+
+    func switchToFrame(_ css: String) async throws {
+        let id = try await waitForElement(css)
+        try await command("POST", "/frame", ["id": [Self.elementKey: id]])
+    }
+
+    func screenshot() async throws -> Data {
+        guard let s = try await command("GET", "/screenshot") as? String, let d = Data(base64Encoded: s) else {
+            throw Failure(description: "no screenshot")
+        }
+        return d
+    }
+
+    /// The browser console since the last call (chromedriver's log endpoint).
+    func consoleLog() async -> [String] {
+        guard let v = try? await command("POST", "/se/log", ["type": "browser"]) as? [[String: Any]] else { return [] }
+        return v.map { "\($0["level"] ?? "") \($0["message"] ?? "")" }
+    }
+
+    func cdp(_ cmd: String, _ params: [String: Any] = [:]) async throws {
+        try await command("POST", "/goog/cdp/execute", ["cmd": cmd, "params": params])
+    }
+
+    // MARK: - Waits
+
+    /// Polls `condition` until it is true or `timeout` passes (then throws, naming `what`).
+    func wait(_ what: String, timeout: TimeInterval = 20, _ condition: () async throws -> Bool) async throws {
+        let deadline = Date().addingTimeInterval(timeout)
+        var last: Error?
+        while Date() < deadline {
+            do {
+                if try await condition() { return }
+            } catch {
+                last = error
+            }
+            try await Task.sleep(nanoseconds: 50_000_000)
+        }
+        throw Failure(description: "timed out after \(Int(timeout)) s waiting for \(what)\(last.map { " (last error: \($0))" } ?? "")")
+    }
+
+    func waitForElement(_ css: String, timeout: TimeInterval = 20) async throws -> String {
+        var found = ""
+        try await wait("element \(css)", timeout: timeout) {
+            let all = try await findAll(css)
+            guard let first = all.first else { return false }
+            found = first
+            return true
+        }
+        return found
+    }
+
+    /// Waits until a script returns true in the current frame.
+    func waitForScript(_ what: String, _ script: String, timeout: TimeInterval = 20) async throws {
+        try await wait(what, timeout: timeout) { try await execute(script) as? Bool == true }
+    }
+}
