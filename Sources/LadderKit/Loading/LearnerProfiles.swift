@@ -285,8 +285,8 @@ public enum LearnerProfileLoader {
             for (skill, v) in r.skills where !v.text.isEmpty {
                 switch step(v.text, scale: c.scale) {
                 case .success(let s): proficiency[skill] = s
-                case .failure(let message):
-                    diags.error(v.at, "\(skill): \(message)")
+                case .failure(let problem):
+                    diags.error(v.at, "\(skill): \(problem.message)")
                     ok = false
                 }
             }

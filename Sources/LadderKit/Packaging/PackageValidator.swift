@@ -167,6 +167,13 @@ public struct PackageValidator: Sendable {
         }
         let entries = reader.entries
         let listing = checkListing(entries.map(\.name), &run)
+        // A symbolic link entry becomes, once extracted by a Unix tool, a link that can point
+        // anywhere on the server (scormhost refuses such packages).
+        for e in entries where e.isSymbolicLink {
+            run.error(
+                "unsafe-path", "entry '\(e.name)' is a symbolic link (Unix mode \(String((e.externalAttributes >> 16) & 0o177777, radix: 8))); extracted, it could point outside the package",
+                entry: e.name)
+        }
 
         // Zip-bomb limits, from the sizes the central directory declares: nothing is inflated.
         var refused = false
@@ -563,6 +570,17 @@ struct ManifestContentChecker {
                 run.error("unknown-default-organization", "<organizations default=\"\(raw)\"> names \(what)", line: node.line)
             }
         }
+        // Importers that ignore organizations/@default launch the first organization (scormhost).
+        if let node = organizationsNode, let raw = node.plainAttribute("default"), let first = organizations.first {
+            let d = Self.trimmed(raw)
+            let firstID = first.plainAttribute("identifier").map(Self.trimmed)
+            if ids[d]?.kind == .organization, firstID != d {
+                run.warning(
+                    "default-organization-not-first",
+                    "the default organization '\(d)' is not the first <organization> ('\(firstID ?? "?")'): some LMS importers ignore default and use the first; put it first",
+                    line: node.line)
+            }
+        }
         if organizations.isEmpty {
             run.error("no-organization", "the manifest has no <organization>: an LMS has nothing to show or launch", line: organizationsNode?.line ?? root.line)
         }
@@ -639,6 +657,9 @@ struct ManifestContentChecker {
             }
         }
 
+        checkLaunchResourceFirst(organizationsNode: organizationsNode, organizations: organizations, resources: resources, resourcesByID: resourcesByID, &run)
+        checkXMLBase(&run)
+        checkAdlcpPrefix(&run)
         checkFiles(resourcesNode: resourcesNode, resources: resources, &run)
 
         if lms == .talentlms {
@@ -648,6 +669,85 @@ struct ManifestContentChecker {
             } else if run.scos == 0 {
                 run.warning("talentlms-sco-count", "the package has no SCO (adlcp:scormtype=\"sco\"): TalentLMS will not track completion or scores")
             }
+        }
+    }
+
+    /// The default organization (or the first, when there is no valid default), and its first
+    /// item that launches a resource with an href: what a conforming LMS launches first.
+    /// Importers that take the first resource (abstract-scorm-xblock) or the first webcontent
+    /// resource (wagtail-lms) launch something else when that resource is not listed first.
+    func checkLaunchResourceFirst(
+        organizationsNode: XMLNode?, organizations: [XMLNode], resources: [XMLNode], resourcesByID: [String: XMLNode], _ run: inout ValidationRun
+    ) {
+        guard let firstResource = resources.first else { return }
+        let defaultID = organizationsNode?.plainAttribute("default").map(Self.trimmed)
+        guard let org = organizations.first(where: { $0.plainAttribute("identifier").map(Self.trimmed) == defaultID }) ?? organizations.first
+        else { return }
+        func firstLaunch(_ n: XMLNode) -> (item: String, resource: String)? {
+            for i in children(n, "item") {
+                if let ref = i.plainAttribute("identifierref").map(Self.trimmed), let r = resourcesByID[ref],
+                    !Self.trimmed(r.plainAttribute("href") ?? "").isEmpty
+                {
+                    return (i.plainAttribute("identifier").map(Self.trimmed) ?? "?", ref)
+                }
+                if let found = firstLaunch(i) { return found }
+            }
+            return nil
+        }
+        guard let launch = firstLaunch(org) else { return }
+        let firstID = firstResource.plainAttribute("identifier").map(Self.trimmed) ?? "?"
+        guard firstID != launch.resource else { return }
+        run.warning(
+            "launch-resource-not-first",
+            "the first <resource> is '\(firstID)', but the course starts at item '\(launch.item)' with resource '\(launch.resource)': some LMS importers launch the first (webcontent) resource; list '\(launch.resource)' first",
+            line: firstResource.line)
+    }
+
+    /// xml:base anywhere in the manifest. Most importers ignore it and launch the bare href;
+    /// Moodle honours it only on <resource>.
+    func checkXMLBase(_ run: inout ValidationRun) {
+        for n in root.descendants {
+            guard let base = n.attributes.first(where: { $0.name == "base" && $0.namespace == PackageValidator.xmlNamespace })?.value else { continue }
+            let element = n.qualifiedName
+            if lms == .moodle, !(n.name == "resource" && n.namespace == cp) {
+                run.error(
+                    "xml-base",
+                    "xml:base=\"\(base)\" on <\(element)>: Moodle honours xml:base only on <resource>, so hrefs below it resolve wrongly; write the full paths in the hrefs",
+                    line: n.line)
+            } else {
+                run.warning(
+                    "xml-base",
+                    "xml:base=\"\(base)\" on <\(element)>: most LMS importers ignore xml:base; hrefs then resolve wrongly; write the full paths in the hrefs",
+                    line: n.line)
+            }
+        }
+    }
+
+    /// Moodle's importer (scormlib.php) reads the adlcp names literally, prefix included
+    /// (ADLCP:SCORMTYPE, ADLCP:MASTERYSCORE, ADLCP:PREREQUISITES, case-folded): with the adlcp
+    /// namespace under another prefix every SCO becomes an asset and mastery scores and
+    /// prerequisites are lost.
+    func checkAdlcpPrefix(_ run: inout ValidationRun) {
+        guard lms == .moodle || lms == .generic else { return }
+        var prefixes: [String] = []
+        var firstLine: Int?
+        func note(_ prefix: String?, _ line: Int) {
+            guard prefix?.lowercased() != "adlcp" else { return }
+            let shown = prefix.map { "'\($0)'" } ?? "no prefix (default namespace)"
+            if !prefixes.contains(shown) { prefixes.append(shown) }
+            if firstLine == nil { firstLine = line }
+        }
+        for n in root.descendants {
+            if n.namespace == adlcp { note(n.prefix, n.line) }
+            for a in n.attributes where a.namespace == adlcp { note(a.prefix, n.line) }
+        }
+        guard let line = firstLine else { return }
+        let message =
+            "the adlcp namespace (\(adlcp)) is used with \(prefixes.joined(separator: ", ")), not the prefix 'adlcp': Moodle reads adlcp:scormtype, adlcp:masteryscore and adlcp:prerequisites by their literal names, so every SCO becomes an asset; bind it as xmlns:adlcp"
+        if lms == .moodle {
+            run.error("moodle-adlcp-prefix", message, line: line)
+        } else {
+            run.warning("moodle-adlcp-prefix", message, line: line)
         }
     }
 

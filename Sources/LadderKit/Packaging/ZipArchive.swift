@@ -122,6 +122,16 @@ final class ZipReader {
         var compressedSize: UInt64
         var method: UInt16
         var crc: UInt32
+        /// The central directory's "version made by" host (ZIP_OPSYS_*) and external attributes;
+        /// for a Unix host the file mode is in the high 16 bits.
+        var opsys: UInt8 = 0
+        var externalAttributes: UInt32 = 0
+
+        /// A Unix entry whose mode says symbolic link (S_IFLNK): extracted by a Unix tool, it
+        /// becomes a link that may point anywhere.
+        var isSymbolicLink: Bool {
+            opsys == UInt8(ZIP_OPSYS_UNIX) && (externalAttributes >> 16) & 0o170000 == 0o120000
+        }
     }
 
     private let archive: OpaquePointer
@@ -143,10 +153,16 @@ final class ZipReader {
             zip_stat_init(&st)
             // ZIP_FL_ENC_RAW is avoided: names are decoded (CP437 or UTF-8) to UTF-8 by libzip.
             guard zip_stat_index(za, zip_uint64_t(i), 0, &st) == 0, let name = st.name else { continue }
+            var opsys: zip_uint8_t = 0
+            var attributes: zip_uint32_t = 0
+            if zip_file_get_external_attributes(za, zip_uint64_t(i), 0, &opsys, &attributes) != 0 {
+                opsys = 0
+                attributes = 0
+            }
             list.append(
                 Entry(
                     index: Int(i), name: String(cString: name), size: st.size, compressedSize: st.comp_size,
-                    method: st.comp_method, crc: st.crc))
+                    method: st.comp_method, crc: st.crc, opsys: opsys, externalAttributes: attributes))
         }
         entries = list
     }

@@ -109,14 +109,25 @@ public enum GapsText {
         }
         out += "\nLeft out:\n"
         // Levels above the target are summed up in one line each.
+        // Items of one responsibility left out for the same reason share a line.
         var above: [String: Int] = [:]
+        var groups: [(key: String, responsibility: String, kinds: [String], reason: String)] = []
         for d in l.decisions where !d.chosen {
             guard let item = plan.item(d.item) else { continue }
             if let li = c.levelIndex(item.level), let ti = c.levelIndex(l.targetLevel), li > ti {
                 above[item.level, default: 0] += 1
                 continue
             }
-            out += "  \(d.item): \(d.reason)\n"
+            let key = item.responsibility + "\n" + d.reason
+            if let g = groups.firstIndex(where: { $0.key == key }) {
+                groups[g].kinds.append(item.kind.rawValue)
+            } else {
+                groups.append((key, item.responsibility, [item.kind.rawValue], d.reason))
+            }
+        }
+        for g in groups {
+            let items = g.kinds.count == 1 ? "\(g.responsibility).\(g.kinds[0])" : "\(g.responsibility).{\(g.kinds.joined(separator: ", "))}"
+            out += "  \(items): \(g.reason)\n"
         }
         for level in c.levels where above[level.id] != nil {
             out += "  \(level.id): \(count(above[level.id]!, "item")), above the target level \(l.targetLevel)\n"

@@ -21,7 +21,16 @@ public enum LessonStatus: Int, Sendable, Comparable, CaseIterable, Codable {
 
     /// Reads SCORM vocabulary and the words Moodle and TalentLMS print; nil when unknown.
     public init?(parsing raw: String) {
-        let s = raw.trimmingCharacters(in: .whitespaces).lowercased()
+        // The exact SCORM words first, without allocating.
+        switch raw {
+        case "passed": self = .passed; return
+        case "completed": self = .completed; return
+        case "failed": self = .failed; return
+        case "incomplete": self = .incomplete; return
+        case "not attempted": self = .notAttempted; return
+        default: break
+        }
+        let s = raw.trimmedCell.lowercased()
         switch s {
         case "passed", "pass": self = .passed
         case "completed", "complete", "completed successfully": self = .completed
@@ -104,8 +113,9 @@ public enum SCOIdentifier {
 /// SCORM time spans (`HHHH:MM:SS.SS`) and friendlier spellings to seconds.
 enum DurationCell {
     static func seconds(_ raw: String) -> Int? {
-        let s = raw.trimmingCharacters(in: .whitespaces)
+        let s = raw.trimmedCell
         if s.isEmpty || s == "-" { return nil }
+        if let n = Int(s) { return n }
         if let n = Double(s) { return Int(n.rounded()) }
         let parts = s.split(separator: ":")
         if parts.count == 3 || parts.count == 2, let nums = Optional(parts.compactMap { Double($0) }), nums.count == parts.count {
@@ -160,7 +170,7 @@ enum ProgressWriter {
     /// dates widen, time keeps the longest, given values replace missing ones. Commutative
     /// and idempotent, so re-imports and overlapping files converge. Returns whether the row changed.
     static func mergeAttempt(_ db: Database, _ r: AttemptRecord, source: String, batch: Int64?) throws -> Bool {
-        try db.cachedStatement(sql: """
+        let statement = try db.cachedStatement(sql: """
             INSERT INTO attempts (\(insertColumns)) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             ON CONFLICT (learner_id, item_id, curriculum, attempt) DO UPDATE SET
               kind = excluded.kind,
@@ -183,7 +193,10 @@ enum ProgressWriter {
               OR (excluded.last_at IS NOT NULL AND (last_at IS NULL OR excluded.last_at > last_at))
               OR (excluded.seconds IS NOT NULL AND (seconds IS NULL OR excluded.seconds > seconds))
               OR (excluded.observer IS NOT NULL AND excluded.observer IS NOT observer)
-            """).execute(arguments: arguments(r, source: source, batch: batch))
+            """)
+        // Unchecked: the argument count is fixed by construction, and this is the hot path.
+        statement.setUncheckedArguments(arguments(r, source: source, batch: batch))
+        try statement.execute()
         var changed = db.changesCount > 0
         for i in r.interactions {
             if try mergeInteraction(db, r, i) { changed = true }

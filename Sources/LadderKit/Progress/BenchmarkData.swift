@@ -3,7 +3,8 @@ import Foundation
 /// Synthetic progress data for the scale benchmark: a deterministic generic CSV.
 public enum BenchmarkData {
     /// Writes `learners x items x attempts` rows to `path`, streaming; returns the row count.
-    /// Items `resp-NNN.<kind>` spread evenly over levels P1..P5; statuses, scores and dates
+    /// Items `resp-NNN.<kind>` spread evenly over levels P1..P5 (column `item_level`, as
+    /// there is no curriculum); statuses, scores and dates
     /// come from a fixed-seed generator, so every run writes the same bytes.
     @discardableResult
     public static func writeCSV(path: String, learners: Int, items: Int, attempts: Int) throws -> Int {
@@ -20,7 +21,7 @@ public enum BenchmarkData {
         let kinds = ["module", "assessment", "shadowing"]
         let itemIDs = (0..<items).map { String(format: "resp-%03d.", $0) + kinds[$0 % 3] }
         let levels = (0..<items).map { "P\(1 + $0 * 5 / max(1, items))" }
-        var buf = "learner,name,level,item,attempt,status,score,score_max,started,last,seconds,observer\n"
+        var buf = "learner,name,item_level,item,attempt,status,score,score_max,started,last,seconds,observer\n"
         buf.reserveCapacity(1 << 21)
         var rows = 0
         for l in 0..<learners {

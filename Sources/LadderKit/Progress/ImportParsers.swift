@@ -40,7 +40,7 @@ struct ItemResolver {
     }
 
     static func norm(_ s: String) -> String {
-        s.trimmingCharacters(in: .whitespaces).lowercased()
+        s.trimmedCell.lowercased()
     }
 
     /// The item id and its level (when the curriculum knows it), nil when nothing matches.
@@ -69,7 +69,7 @@ struct ColumnHeader {
             if index[k] == nil { index[k] = i }
         }
     }
-    static func key(_ s: String) -> String { s.trimmingCharacters(in: .whitespaces).lowercased() }
+    static func key(_ s: String) -> String { s.trimmedCell.lowercased() }
     func column(_ aliases: String...) -> Int? {
         for a in aliases { if let i = index[ColumnHeader.key(a)] { return i } }
         return nil
@@ -112,7 +112,7 @@ enum LMSDates {
 
     /// nil for an empty or "-" cell; throws-by-nil handled by callers for unparseable text.
     static func parse(_ raw: String) -> String?? {
-        let s = raw.trimmingCharacters(in: .whitespaces)
+        let s = raw.trimmedCell
         if s.isEmpty || s == "-" || s.lowercased() == "never" { return .some(nil) }
         // Fast path for what Ladder itself writes.
         if s.count == 10, s.utf8.dropFirst(4).first == UInt8(ascii: "-") { return .some(s) }
@@ -129,12 +129,12 @@ enum LMSDates {
 /// Parses a score cell: `85`, `85%`, `85/100`, `8.5/10`.
 enum ScoreCell {
     static func parse(_ raw: String) -> (score: Double, max: Double?)?? {
-        let s = raw.trimmingCharacters(in: .whitespaces)
+        let s = raw.trimmedCell
         if s.isEmpty || s == "-" { return .some(nil) }
-        if s.hasSuffix("%"), let v = Double(s.dropLast().trimmingCharacters(in: .whitespaces)) { return .some((v, 100)) }
+        if s.hasSuffix("%"), let v = Double(String(s.dropLast()).trimmedCell) { return .some((v, 100)) }
         if let slash = s.firstIndex(of: "/") {
-            guard let a = Double(s[..<slash].trimmingCharacters(in: .whitespaces)),
-                  let b = Double(s[s.index(after: slash)...].trimmingCharacters(in: .whitespaces)) else { return nil }
+            guard let a = Double(String(s[..<slash]).trimmedCell),
+                  let b = Double(String(s[s.index(after: slash)...]).trimmedCell) else { return nil }
             return .some((a, b))
         }
         if let v = Double(s) { return .some((v, nil)) }
@@ -146,11 +146,17 @@ enum ScoreCell {
 
 /// The documented generic layout (docs/progress.md): one row per attempt, or per interaction
 /// of an attempt with the attempt's columns repeated.
+/// Item look-ups already made in this file (a file names few items many times).
+final class ItemMemo {
+    var items: [String: (id: String, level: String?)?] = [:]
+}
+
 struct GenericCSVParser: RowParser {
+    let memo = ItemMemo()
     let file: String
     let curriculum: String
     let resolver: ItemResolver
-    let c: (learner: Int, name: Int?, email: Int?, curriculum: Int?, level: Int?, track: Int?, item: Int, attempt: Int?,
+    let c: (learner: Int, name: Int?, email: Int?, curriculum: Int?, level: Int?, itemLevel: Int?, track: Int?, item: Int, attempt: Int?,
             status: Int, score: Int?, scoreMax: Int?, started: Int?, last: Int?, seconds: Int?, observer: Int?,
             interaction: Int?, type: Int?, response: Int?, correct: Int?, result: Int?, latency: Int?)
 
@@ -164,7 +170,7 @@ struct GenericCSVParser: RowParser {
             throw ImportIssue(file: file, line: header.line, field: n[0], message: "missing column '\(n[0])'")
         }
         c = (try need("learner", "learner_id"), h.column("name", "learner_name"), h.column("email"), h.column("curriculum"),
-             h.column("level"), h.column("track"), try need("item", "item_id", "sco"), h.column("attempt"),
+             h.column("level"), h.column("item_level"), h.column("track"), try need("item", "item_id", "sco"), h.column("attempt"),
              try need("status", "lesson_status"), h.column("score"), h.column("score_max"), h.column("started", "started_at"),
              h.column("last", "last_at", "completed_at", "date"), h.column("seconds", "time", "total_time"), h.column("observer"),
              h.column("interaction", "question"), h.column("interaction_type", "type"), h.column("response", "student_response"),
@@ -175,7 +181,7 @@ struct GenericCSVParser: RowParser {
         var issues: [ImportIssue] = []
         func cell(_ i: Int?) -> String? {
             guard let i, i < r.fields.count else { return nil }
-            let v = r.fields[i].trimmingCharacters(in: .whitespaces)
+            let v = r.fields[i].trimmedCell
             return v.isEmpty ? nil : v
         }
         func bad(_ field: String, _ msg: String) { issues.append(ImportIssue(file: file, line: r.line, field: field, message: msg)) }
@@ -183,7 +189,11 @@ struct GenericCSVParser: RowParser {
             return .issues([ImportIssue(file: file, line: r.line, field: "learner", message: "empty learner id")])
         }
         let itemName = cell(c.item) ?? ""
-        let resolved = resolver.resolve(itemName)
+        let resolved: (id: String, level: String?)?
+        if let hit = memo.items[itemName] { resolved = hit } else {
+            resolved = resolver.resolve(itemName)
+            if memo.items.count < 100_000 { memo.items[itemName] = resolved }
+        }
         if resolved == nil { bad("item", itemName.isEmpty ? "empty item" : "unknown item '\(itemName)'\(resolver.hint)") }
         var attempt = 1
         if let a = cell(c.attempt) {
@@ -215,7 +225,7 @@ struct GenericCSVParser: RowParser {
                                 attempt: attempt, status: status!)
         rec.learnerName = cell(c.name)
         rec.email = cell(c.email)
-        rec.level = resolved!.level ?? cell(c.level)
+        rec.level = resolved!.level ?? cell(c.itemLevel)
         rec.enrolmentLevel = cell(c.level)
         rec.track = cell(c.track)
         rec.score = score
@@ -283,7 +293,7 @@ struct MoodleParser: RowParser {
         func isQuestionish(_ s: String) -> (kind: String, n: Int)? {
             let k = ColumnHeader.key(s)
             for p in ["question ", "response ", "right answer ", "result "] where k.hasPrefix(p) {
-                if let n = Int(k.dropFirst(p.count)) { return (p.trimmingCharacters(in: .whitespaces), n) }
+                if let n = Int(k.dropFirst(p.count)) { return (p.trimmedCell, n) }
             }
             return nil
         }
@@ -324,7 +334,7 @@ struct MoodleParser: RowParser {
     func parse(_ r: DelimitedRecord) -> ParsedRow {
         func cell(_ i: Int?) -> String {
             guard let i, i < r.fields.count else { return "" }
-            return r.fields[i].trimmingCharacters(in: .whitespaces)
+            return r.fields[i].trimmedCell
         }
         func bad(_ field: String, _ msg: String) -> ParsedRow {
             .issues([ImportIssue(file: file, line: r.line, field: field, message: msg)])
@@ -453,7 +463,7 @@ struct TalentLMSParser: RowParser {
     func parse(_ r: DelimitedRecord) -> ParsedRow {
         func cell(_ i: Int?) -> String {
             guard let i, i < r.fields.count else { return "" }
-            return r.fields[i].trimmingCharacters(in: .whitespaces)
+            return r.fields[i].trimmedCell
         }
         func bad(_ field: String, _ msg: String) -> ParsedRow {
             .issues([ImportIssue(file: file, line: r.line, field: field, message: msg)])
@@ -536,5 +546,16 @@ func makeRowParser(_ source: ImportSource, file: String, header: DelimitedRecord
         return .failure(issue)
     } catch {
         return .failure(ImportIssue(file: file, line: header.line, field: nil, message: "\(error)"))
+    }
+}
+
+extension String {
+    /// The text without surrounding spaces and tabs; no copy when there are none (the
+    /// common case, which keeps the importer's hot path cheap).
+    var trimmedCell: String {
+        let u = utf8
+        guard let f = u.first, let l = u.last else { return self }
+        if f != 32 && f != 9 && l != 32 && l != 9 { return self }
+        return trimmingCharacters(in: .whitespaces)
     }
 }

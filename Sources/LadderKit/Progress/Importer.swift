@@ -107,6 +107,7 @@ extension ProgressStore {
             arguments: [options.source.rawValue, path, ISO8601DateFormatter().string(from: now)])
         let batch = db.lastInsertedRowID
         var learnersSeen = Set<String>()
+        var enrolmentsSeen: [String: (String?, String?)] = [:]
         while true {
             let record: DelimitedRecord?
             do { record = try reader.next() } catch let e as DelimitedFileError {
@@ -133,7 +134,9 @@ extension ProgressStore {
                         if db.changesCount > 0 { file.changed += 1 }
                         learnersSeen.insert(rec.learner)
                     }
-                    if rec.enrolmentLevel != nil || rec.track != nil {
+                    if rec.enrolmentLevel != nil || rec.track != nil,
+                       enrolmentsSeen[rec.learner + "\u{1F}" + rec.curriculum].map({ $0 != (rec.enrolmentLevel, rec.track) }) ?? true {
+                        enrolmentsSeen[rec.learner + "\u{1F}" + rec.curriculum] = (rec.enrolmentLevel, rec.track)
                         try ProgressWriter.upsertEnrolment(db, learner: rec.learner, curriculum: rec.curriculum,
                                                            level: rec.enrolmentLevel, track: rec.track)
                         if db.changesCount > 0 { file.changed += 1 }

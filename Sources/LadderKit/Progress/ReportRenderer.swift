@@ -16,6 +16,12 @@ public enum ReportRenderer {
         }
     }
 
+    /// "Name (id)", or the id alone when there is no name or it is the id.
+    static func label(_ id: String, _ name: String?) -> String {
+        guard let name, !name.isEmpty, name != id else { return id }
+        return "\(id) (\(name))"
+    }
+
     static func duration(_ s: Int) -> String {
         let h = s / 3600, m = (s % 3600) / 60
         return h > 0 ? "\(h)h \(m)m" : "\(m)m"
@@ -45,7 +51,7 @@ public enum ReportRenderer {
         o += "\nLearners:\n"
         for l in r.learners {
             let lv = l.levels.first { $0.level == l.level }
-            o += "  \(l.id)\(l.name.map { " (\($0))" } ?? ""): \(l.level) \(lv?.percent ?? 0)%, \(l.verdict)"
+            o += "  \(label(l.id, l.name)): \(l.level) \(lv?.percent ?? 0)%, \(l.verdict)"
             o += ", time \(duration(l.seconds))" + (l.lastActivity.map { ", last \($0.prefix(10))" } ?? "") + (l.stalled ? ", STALLED" : "") + "\n"
             if detail { o += learnerDetail(l) }
         }
@@ -120,8 +126,9 @@ public enum ReportRenderer {
 
     /// A vertical bar chart: one bar per label.
     static func barChart(title: String, bars: [(label: String, value: Int, accent: Int)], id: String) -> String {
-        let w = 560, h = 240, left = 44, bottom = 36, top = 28
-        let maxV = max(1, bars.map(\.value).max() ?? 1)
+        let w = 560, h = 250, left = 44, bottom = 36, top = 40
+        // A multiple of 4, so the four gridlines carry whole numbers.
+        let maxV = max(4, ((bars.map(\.value).max() ?? 1) + 3) / 4 * 4)
         let slot = bars.isEmpty ? 0 : (w - left - 16) / bars.count
         var s = "<svg id=\"\(id)\" class=\"chart\" role=\"img\" aria-label=\"\(esc(title))\" viewBox=\"0 0 \(w) \(h)\" width=\"\(w)\" height=\"\(h)\" xmlns=\"http://www.w3.org/2000/svg\">"
         s += "<title>\(esc(title))</title>"
@@ -180,7 +187,7 @@ public enum ReportRenderer {
             .ct{font-size:14px;font-weight:600;fill:#1d2330}.ax{font-size:12px;fill:#5b6475}.val{font-size:12px;fill:#1d2330}.grid{stroke:#e3e6ee}
             .bar{fill:#9db7e8}.bar2{fill:#2f6fdb}.mbg{fill:#e3e6ee}
             table{border-collapse:collapse;width:100%;font-size:.9rem}th,td{text-align:left;padding:.3rem .5rem;border-bottom:1px solid #e3e6ee;vertical-align:top}
-            th{background:#f2f4f8}.ready{color:#11703a;font-weight:600}.stalled{color:#a3261b;font-weight:600}.legend span{display:inline-block;width:.8rem;height:.8rem;margin:0 .3rem 0 1rem;vertical-align:middle}
+            th{background:#f2f4f8}.nw{white-space:nowrap}.ready{color:#11703a;font-weight:600}.stalled{color:#a3261b;font-weight:600}.legend span{display:inline-block;width:.8rem;height:.8rem;margin:0 .3rem 0 1rem;vertical-align:middle}
             @media print{body{margin:0;max-width:none}.chart{break-inside:avoid}tr{break-inside:avoid}h2{break-after:avoid}}
             """
         o += "</style></head><body>"
@@ -195,7 +202,7 @@ public enum ReportRenderer {
         if r.cohort.stalled.isEmpty { o += "<p>None.</p>" } else {
             o += "<table><thead><tr><th>Learner</th><th>Level</th><th>Last activity</th><th>Days</th></tr></thead><tbody>"
             for s in r.cohort.stalled.prefix(200) {
-                o += "<tr><td>\(esc(s.name.map { "\($0) (\(s.learner))" } ?? s.learner))</td><td>\(esc(s.level))</td><td>\(esc(String(s.lastActivity.prefix(10))))</td><td>\(s.days)</td></tr>"
+                o += "<tr><td>\(esc(label(s.learner, s.name)))</td><td>\(esc(s.level))</td><td>\(esc(String(s.lastActivity.prefix(10))))</td><td>\(s.days)</td></tr>"
             }
             o += "</tbody></table>"
         }
@@ -203,7 +210,7 @@ public enum ReportRenderer {
         if r.cohort.hardest.isEmpty { o += "<p>No interactions recorded.</p>" } else {
             o += "<table><thead><tr><th>Item</th><th>Question</th><th>Wrong</th><th>Responses</th><th>Wrong rate</th></tr></thead><tbody>"
             for q in r.cohort.hardest {
-                o += "<tr><td>\(esc(q.item))</td><td>\(esc(q.question))</td><td>\(q.wrong)</td><td>\(q.responses)</td><td>\(meter(Int((q.wrongRate * 100).rounded()))) \(Int((q.wrongRate * 100).rounded()))%</td></tr>"
+                o += "<tr><td>\(esc(q.item))</td><td>\(esc(q.question))</td><td>\(q.wrong)</td><td>\(q.responses)</td><td class=\"nw\">\(meter(Int((q.wrongRate * 100).rounded()))) \(Int((q.wrongRate * 100).rounded()))%</td></tr>"
             }
             o += "</tbody></table>"
         }
@@ -211,7 +218,7 @@ public enum ReportRenderer {
         for l in r.learners.prefix(5000) {
             let lv = l.levels.first { $0.level == l.level }
             let pct = lv?.percent ?? 0
-            o += "<tr><td>\(esc(l.name.map { "\($0) (\(l.id))" } ?? l.id))</td><td>\(esc(l.level))</td><td>\(meter(pct)) \(pct)%</td>"
+            o += "<tr><td>\(esc(label(l.id, l.name)))</td><td>\(esc(l.level))</td><td class=\"nw\">\(meter(pct)) \(pct)%</td>"
             o += "<td class=\"\(l.ready ? "ready" : (l.stalled ? "stalled" : ""))\">\(esc(l.verdict))\(l.stalled ? " · stalled" : "")</td>"
             o += "<td>\(duration(l.seconds))</td><td>\(esc(String((l.lastActivity ?? "").prefix(10))))</td></tr>"
         }
@@ -219,14 +226,14 @@ public enum ReportRenderer {
         if r.learners.count > 5000 { o += "<p>\(r.learners.count - 5000) more learners: use the CSV or JSON format for all of them.</p>" }
         if detail {
             for l in r.learners {
-                o += "<h2>\(esc(l.name.map { "\($0) (\(l.id))" } ?? l.id))</h2><p>\(esc(l.verdict))</p>"
+                o += "<h2>\(esc(label(l.id, l.name)))</h2><p>\(esc(l.verdict))</p>"
                 o += "<table><thead><tr><th>Level</th><th>Complete</th><th>Assessments</th><th>Shadowing sign-offs</th><th>Time</th><th>Missing</th></tr></thead><tbody>"
                 for lv in l.levels {
                     let asmt = lv.assessments.filter { $0.attempts > 0 || $0.passed }.map {
                         "\($0.item): \($0.passed ? "passed" : "not passed")" + ($0.bestScore.map { ", \(number($0))%" } ?? "") + ", \($0.attempts) attempt\($0.attempts == 1 ? "" : "s")"
                     }
                     let sh = lv.shadowing.filter(\.complete).map { "\($0.item): \($0.observer ?? "no observer"), \($0.date ?? "no date")" }
-                    o += "<tr><td>\(esc(lv.level))</td><td>\(meter(lv.percent)) \(lv.percent)% (\(lv.done)/\(lv.required))</td>"
+                    o += "<tr><td>\(esc(lv.level))</td><td class=\"nw\">\(meter(lv.percent)) \(lv.percent)% (\(lv.done)/\(lv.required))</td>"
                     o += "<td>\(asmt.map(esc).joined(separator: "<br>"))</td><td>\(sh.map(esc).joined(separator: "<br>"))</td>"
                     o += "<td>\(duration(lv.seconds))</td><td>\(lv.missing.map(esc).joined(separator: "<br>"))</td></tr>"
                 }

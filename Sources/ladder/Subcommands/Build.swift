@@ -25,7 +25,7 @@ struct Build: ParsableCommand {
     @Option(help: "onboarding, promotion or gaps (default: onboarding and promotion).")
     var track: Plan.TrackKind?
 
-    @Option(help: "A cohort file (.csv, .yaml) for --track gaps.")
+    @Option(help: "For --track gaps: a cohort file (.csv, .yaml) or a progress store (.sqlite); see docs/gaps.md.")
     var learners: String?
 
     @Option(help: "The level tracks lead to, e.g. P2, or all.")

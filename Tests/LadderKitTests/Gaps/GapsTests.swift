@@ -109,12 +109,14 @@ struct GapsTests {
             let target = try #require(c.levelIndex(l.targetLevel))
             for id in l.items {
                 let item = try #require(plan.item(id))
-                #expect(try #require(c.levelIndex(item.level)) <= target, "\(l.learner): \(id) is not above the target level")
+                let itemLevel = try #require(c.levelIndex(item.level))
+                #expect(itemLevel <= target, "\(l.learner): \(id) is not above the target level")
                 for p in item.prerequisites {
                     if let before = position[p] {
                         #expect(before < position[id]!, "\(l.learner): \(p) comes before \(id)")
                     } else {
-                        let level = try #require(c.levelIndex(try #require(plan.item(p)).level))
+                        let pre = try #require(plan.item(p))
+                        let level = try #require(c.levelIndex(pre.level))
                         #expect(level <= current, "\(l.learner): \(p), left out, is at or below the current level")
                     }
                 }
@@ -216,6 +218,22 @@ struct GapsTests {
         }
     }
 
+    @Test(.enabled(if: BuildTests.schemas != nil, "no SCORM schemas at ../shared/conformance/schemas or $LADDER_SCHEMAS: schema validation skipped"))
+    func gapPackagesAreSchemaValid() throws {
+        let (c, plan, r) = try Self.report()
+        let schemas = try #require(BuildTests.schemas)
+        let out = FileManager.default.temporaryDirectory.appendingPathComponent("ladder-gaps-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: out) }
+        let request = BuildRequest(tracks: r.tracks, lms: .generic, mode: .track, outputFolder: out, schemasFolder: schemas, jobs: 2)
+        let ledger = try PackageBuilder(curriculum: c, plan: plan).build(request, learnersByTrack: r.learnersByTrack)
+        #expect(ledger.packages.count == 7)
+        let validator = try PackageValidator(schemasFolder: schemas, lms: .generic)
+        for p in ledger.packages {
+            let report = validator.validate(path: out.appendingPathComponent("customer-service/\(p.path)").path)
+            #expect(report.valid && report.schemaValidated, "\(p.path): \(report.errors.map(\.message))")
+        }
+    }
+
     // MARK: Output
 
     @Test func htmlHasAnAccessibleHeatmapAndEscapesText() throws {
@@ -268,6 +286,41 @@ struct GapsTests {
         func strip(_ p: LearnerProfile) -> LearnerProfile { var q = p; q.line = 0; return q }
         #expect(yaml.profiles.map(strip) == csv.profiles.prefix(3).map(strip))
         #expect(yaml.profiles.map(\.line) == [3, 20, 37])
+    }
+
+    @Test func profilesDerivedFromAProgressReport() throws {
+        let (c, plan) = try Self.sample()
+        func report(level: String) throws -> ProgressReport {
+            let json = """
+                {"format": 1, "curriculum": "customer-service", "title": "t", "as_of": "1970-01-01", "stalled_days": 30, "levels": ["P1", "P2"],
+                 "learners": [{"id": "kim", "name": "Kim Lee", "level": "\(level)", "ready": false, "verdict": "in progress", "stalled": false, "seconds": 0,
+                   "levels": [
+                     {"level": "P1", "required": 15, "done": 2, "percent": 13, "complete": false, "started": true, "missing": [], "shadowing": [], "seconds": 0,
+                      "assessments": [{"item": "inform-customers.assessment", "best_score": 90, "mastery": 80, "attempts": 1, "passed": true},
+                                      {"item": "record-orders-complaints.assessment", "mastery": 80, "attempts": 0, "passed": false}]},
+                     {"level": "P2", "required": 15, "done": 0, "percent": 0, "complete": false, "started": true, "missing": [], "shadowing": [], "seconds": 0,
+                      "assessments": [{"item": "handle-sensitive-interactions.assessment", "best_score": 40, "mastery": 80, "attempts": 2, "passed": false}]}]}],
+                 "cohort": {"learners": 1, "at_level": [], "funnel": [], "stalled": [], "hardest": []}}
+                """
+            return try JSONDecoder().decode(ProgressReport.self, from: Data(json.utf8))
+        }
+        let r = LearnerProfileLoader.profiles(from: try report(level: "P1"), curriculum: c, plan: plan, source: "store.sqlite")
+        #expect(!r.diagnostics.hasErrors)
+        let kim = try #require(r.profiles.first)
+        #expect(kim.currentLevel == "P1" && kim.targetLevel == "P2" && kim.name == "Kim Lee")
+        let p1 = try #require(c.level("P1"))
+        let p2 = try #require(c.level("P2"))
+        let passed = try #require(plan.item("inform-customers.assessment")).skills
+        let failed = try #require(plan.item("handle-sensitive-interactions.assessment")).skills
+        #expect(!passed.isEmpty && !failed.isEmpty)
+        var expected: [String: Int] = [:]
+        for s in failed { expected[s] = max(1, (p2.target(for: s) ?? 1) - 1) }
+        for s in passed { expected[s] = p1.target(for: s) }
+        #expect(kim.proficiency == expected, "passed: the level's target; only failed: one step below; no attempt: not assessed")
+
+        let bad = LearnerProfileLoader.profiles(from: try report(level: "P7"), curriculum: c, plan: plan, source: "store.sqlite")
+        #expect(bad.profiles.isEmpty)
+        #expect(bad.diagnostics.sorted.first?.description.hasPrefix("store.sqlite: error: learner 'kim' is at level 'P7'") == true)
     }
 
     @Test func csvReaderKeepsLinesAcrossQuotedNewlinesAndCRLF() throws {

@@ -32,10 +32,14 @@ final class WebDriver: @unchecked Sendable {
             let p = Process()
             p.executableURL = URL(fileURLWithPath: driverPath)
             p.arguments = ["--port=\(port)", "--allowed-ips=127.0.0.1"]
-            p.standardOutput = FileHandle.nullDevice
+            let out = Pipe()
+            p.standardOutput = out
             p.standardError = FileHandle.nullDevice
+            let started = StartupLog()
+            out.fileHandleForReading.readabilityHandler = { h in started.append(h.availableData) }
             try p.run()
             let d = WebDriver(process: p, base: URL(string: "http://127.0.0.1:\(port)")!)
+            d.startup = started
             do {
                 try await d.waitUntilReady()
                 try await d.newSession(browser: browser, width: width, height: height, phone: phone)
@@ -56,14 +60,28 @@ final class WebDriver: @unchecked Sendable {
         urlSession = URLSession(configuration: config)
     }
 
+    /// chromedriver's standard output, read as it comes.
+    final class StartupLog: @unchecked Sendable {
+        private let lock = NSLock()
+        private var data = Data()
+        func append(_ d: Data) { lock.withLock { data.append(d) } }
+        var text: String { lock.withLock { String(decoding: data, as: UTF8.self) } }
+    }
+    var startup = StartupLog()
+
+    /// Waits for chromedriver to say it listens (before that, a request could wait for a
+    /// connection that never comes), then for `/status` to report ready.
     func waitUntilReady() async throws {
         let deadline = Date().addingTimeInterval(20)
         while Date() < deadline {
-            if !process.isRunning { throw Failure(description: "chromedriver exited") }
-            if let r = try? await raw("GET", "/status", nil), let v = r["value"] as? [String: Any], v["ready"] as? Bool == true { return }
+            if !process.isRunning { throw Failure(description: "chromedriver exited: \(startup.text)") }
+            if startup.text.contains("started successfully") {
+                let r = try await raw("GET", "/status", nil)
+                if let v = r["value"] as? [String: Any], v["ready"] as? Bool == true { return }
+            }
             try await Task.sleep(nanoseconds: 50_000_000)
         }
-        throw Failure(description: "chromedriver was not ready within 20 s")
+        throw Failure(description: "chromedriver was not ready within 20 s: \(startup.text)")
     }
 
     func newSession(browser: String, width: Int, height: Int, phone: Bool) async throws {
