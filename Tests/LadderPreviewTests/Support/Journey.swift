@@ -75,7 +75,8 @@ final class Journey: @unchecked Sendable {
         try await driver.waitForScript(
             "the SCO \(sco) to start",
             """
-            return location.pathname.indexOf('\(slug)') >= 0 && !!window.LadderRuntime && !!LadderRuntime.instance
+            var c = document.getElementById('ladder-sco');
+            return !!c && JSON.parse(c.textContent).id.replace(/\\./g, '-') === '\(slug)' && !!window.LadderRuntime && !!LadderRuntime.instance
               && !!LadderRuntime.instance.session && document.body.classList.contains('ladder-js')
             """)
     }

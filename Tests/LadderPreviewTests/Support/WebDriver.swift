@@ -16,6 +16,7 @@ final class WebDriver: @unchecked Sendable {
     static let chromedriver = ["/usr/bin/chromedriver", "/usr/lib/chromium/chromedriver"].first {
         FileManager.default.isExecutableFile(atPath: $0)
     }
+    static let trace = ProcessInfo.processInfo.environment["LADDER_WEBDRIVER_TRACE"] == "1"
     static var available: Bool { chromium != nil && chromedriver != nil }
 
     let process: Process
@@ -120,19 +121,30 @@ final class WebDriver: @unchecked Sendable {
 
     // MARK: - Protocol
 
+    /// One WebDriver request, sent with curl: Foundation's URLSession on Linux was seen to
+    /// wait forever on chromedriver's answers, and curl's `--max-time` bounds every call.
     func raw(_ method: String, _ path: String, _ body: Any?) async throws -> [String: Any] {
-        var req = URLRequest(url: URL(string: base.absoluteString + path)!)
-        req.httpMethod = method
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: "/usr/bin/curl")
+        var args = ["-s", "--max-time", "90", "-X", method, base.absoluteString + path]
         if let body {
-            req.httpBody = try JSONSerialization.data(withJSONObject: body)
-            req.setValue("application/json", forHTTPHeaderField: "Content-Type")
+            let data = try JSONSerialization.data(withJSONObject: body)
+            args += ["-H", "Content-Type: application/json", "--data-binary", String(decoding: data, as: UTF8.self)]
         }
-        let (data, _) = try await urlSession.data(for: req)
+        p.arguments = args
+        let out = Pipe()
+        p.standardOutput = out
+        p.standardError = FileHandle.nullDevice
+        try p.run()
+        let data = out.fileHandleForReading.readDataToEndOfFile()
+        p.waitUntilExit()
+        guard p.terminationStatus == 0 else { throw Failure(description: "curl \(method) \(path): exit \(p.terminationStatus)") }
         return (try JSONSerialization.jsonObject(with: data) as? [String: Any]) ?? [:]
     }
 
     @discardableResult
     func command(_ method: String, _ path: String, _ body: Any? = nil) async throws -> Any? {
+        if Self.trace { print("webdriver: \(method) \(path)") }
         let r = try await raw(method, "/session/\(sessionID)" + path, body ?? (method == "POST" ? [String: Any]() : nil))
         if let v = r["value"] as? [String: Any], let error = v["error"] as? String {
             throw Failure(description: "\(method) \(path): \(error): \((v["message"] as? String)?.prefix(300) ?? "")")
@@ -140,7 +152,7 @@ final class WebDriver: @unchecked Sendable {
         return r["value"]
     }
 
-    static let elementKey = "element-6066-11e4-a94c-4a5c0d7a8c23"
+    static let elementKey = "element-6066-11e4-a52e-4f735466cecf"
 
     func navigate(_ url: String) async throws { try await command("POST", "/url", ["url": url]) }
 

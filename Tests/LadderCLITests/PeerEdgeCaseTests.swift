@@ -1,0 +1,38 @@
+import Foundation
+import Testing
+
+/// Runs Tests/peers/edge_cases.py: 35 hand-made packages (symlinks, xml:base, manifests in
+/// subfolders, SCORM 2004, other prefixes, …) whose expected verdicts come from what real
+/// third-party importers do (see Tests/peers/README.md), checked with the built `ladder
+/// validate` under every LMS profile. Needs only python3's standard library.
+struct PeerEdgeCaseTests {
+    static var python: String? {
+        ["/usr/bin/python3", "/usr/local/bin/python3"].first { FileManager.default.isExecutableFile(atPath: $0) }
+            ?? (ProcessInfo.processInfo.environment["PATH"] ?? "").split(separator: ":").map { "\($0)/python3" }
+            .first { FileManager.default.isExecutableFile(atPath: $0) }
+    }
+
+    @Test(.enabled(if: python != nil, "python3 is not installed: the third-party edge cases were skipped"))
+    func validatorVerdictsMatchThirdPartyImporters() throws {
+        let ladder = try CLITests.executable()
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: Self.python!)
+        p.arguments = [CLITests.repoRoot.appendingPathComponent("Tests/peers/edge_cases.py").path, "--ladder", ladder.path]
+        p.currentDirectoryURL = CLITests.repoRoot
+        let out = FileManager.default.temporaryDirectory.appendingPathComponent("ladder-peers-\(UUID().uuidString).txt")
+        FileManager.default.createFile(atPath: out.path, contents: nil)
+        defer { try? FileManager.default.removeItem(at: out) }
+        let handle = try FileHandle(forWritingTo: out)
+        p.standardOutput = handle
+        p.standardError = handle
+        try p.run()
+        p.waitUntilExit()
+        try handle.close()
+        let text = String(decoding: try Data(contentsOf: out), as: UTF8.self)
+        let summary = text.split(separator: "\n").last { $0.contains(" passed, ") } ?? ""
+        #expect(p.terminationStatus == 0, "edge cases failed:\n\(text.split(separator: "\n").filter { $0.hasPrefix("FAIL") }.joined(separator: "\n"))")
+        #expect(summary.hasSuffix(" 0 failed"), "\(summary)")
+        let passed = Int(summary.split(separator: " ").first ?? "") ?? 0
+        #expect(passed >= 100, "expected the full set of edge cases to run, got: \(summary)")
+    }
+}
