@@ -26,7 +26,13 @@ public struct Curriculum: Sendable {
     /// Every responsibility, lowest level first, in file order.
     public var responsibilities: [Responsibility] { levels.flatMap(\.responsibilities) }
 
-    public func responsibility(_ id: String) -> Responsibility? { responsibilities.first { $0.id == id } }
+    /// Searched level by level: no flattened copy of every responsibility per call.
+    public func responsibility(_ id: String) -> Responsibility? {
+        for level in levels {
+            if let r = level.responsibilities.first(where: { $0.id == id }) { return r }
+        }
+        return nil
+    }
 
     /// The name of a 1-based proficiency step ("Apply").
     public func stepName(_ step: Int) -> String {

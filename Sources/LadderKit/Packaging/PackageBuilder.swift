@@ -267,6 +267,28 @@ public struct PackageBuilder: Sendable {
 
     /// A digest of every source file the package was built from, so a ledger tells whether
     /// a package is stale.
+    /// Each source file is read and hashed once per build, however many packages use it
+    /// (a level file is shared by every package of its level).
+    final class FileDigests: @unchecked Sendable {
+        private let lock = NSLock()
+        private var digests: [String: String] = [:]
+        func digest(_ relative: String, root: URL) throws -> String {
+            lock.lock()
+            if let d = digests[relative] {
+                lock.unlock()
+                return d
+            }
+            lock.unlock()
+            let d = SHA256Hasher.hex(try Data(contentsOf: root.appendingPathComponent(relative)))
+            lock.lock()
+            digests[relative] = d
+            lock.unlock()
+            return d
+        }
+    }
+    let fileDigests = FileDigests()
+
+    /// The digest of the sorted list of (path, file digest) pairs.
     func sourceDigest(_ items: [PlanItem]) throws -> String {
         var files = Set(["curriculum.yaml"])
         for item in items {
@@ -277,8 +299,7 @@ public struct PackageBuilder: Sendable {
         if let l = curriculum.theme.logo { files.insert(l) }
         var h = SHA256Hasher()
         for f in files.sorted() {
-            h.update(f + "\0")
-            h.update(try Data(contentsOf: curriculum.root.appendingPathComponent(f)))
+            h.update(f + "\0" + (try fileDigests.digest(f, root: curriculum.root)) + "\n")
         }
         return h.finalize()
     }
