@@ -14,11 +14,11 @@ struct PeerEdgeCaseTests {
 
     @Test(.enabled(if: python != nil, "python3 is not installed: the third-party edge cases were skipped"))
     func validatorVerdictsMatchThirdPartyImporters() throws {
-        let ladder = try CLITests.executable()
+        let ladder = try Ladder.executable()
         let p = Process()
         p.executableURL = URL(fileURLWithPath: Self.python!)
-        p.arguments = [CLITests.repoRoot.appendingPathComponent("Tests/peers/edge_cases.py").path, "--ladder", ladder.path]
-        p.currentDirectoryURL = CLITests.repoRoot
+        p.arguments = [Ladder.repoRoot.appendingPathComponent("Tests/peers/edge_cases.py").path, "--ladder", ladder.path]
+        p.currentDirectoryURL = Ladder.repoRoot
         let out = FileManager.default.temporaryDirectory.appendingPathComponent("ladder-peers-\(UUID().uuidString).txt")
         FileManager.default.createFile(atPath: out.path, contents: nil)
         defer { try? FileManager.default.removeItem(at: out) }

@@ -108,6 +108,7 @@ extension ProgressStore {
         let batch = db.lastInsertedRowID
         var learnersSeen = Set<String>()
         var enrolmentsSeen: [String: (String?, String?)] = [:]
+        var itemsSeen = Set<String>()
         while true {
             let record: DelimitedRecord?
             do { record = try reader.next() } catch let e as DelimitedFileError {
@@ -140,6 +141,12 @@ extension ProgressStore {
                         try ProgressWriter.upsertEnrolment(db, learner: rec.learner, curriculum: rec.curriculum,
                                                            level: rec.enrolmentLevel, track: rec.track)
                         if db.changesCount > 0 { file.changed += 1 }
+                    }
+                    if let level = rec.level, !itemsSeen.contains(rec.curriculum + "\u{1F}" + rec.item) {
+                        itemsSeen.insert(rec.curriculum + "\u{1F}" + rec.item)
+                        try db.execute(
+                            sql: "INSERT INTO items (curriculum, id, kind, level) VALUES (?, ?, ?, ?) ON CONFLICT (curriculum, id) DO UPDATE SET kind = excluded.kind, level = excluded.level WHERE kind IS NOT excluded.kind OR level IS NOT excluded.level",
+                            arguments: [rec.curriculum, rec.item, rec.kind, level])
                     }
                     if try ProgressWriter.mergeAttempt(db, rec, source: options.source.rawValue, batch: batch) {
                         file.changed += 1

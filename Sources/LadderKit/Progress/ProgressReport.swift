@@ -191,11 +191,14 @@ private struct ReportBuilder {
                 }
             }
         } else {
-            let rows = try Row.fetchAll(db, sql: "SELECT DISTINCT level, item_id, kind FROM attempts WHERE level IS NOT NULL ORDER BY level, item_id")
+            let rows = try Row.fetchAll(db, sql: "SELECT DISTINCT level, id, kind FROM items ORDER BY level, id")
+            var seen = Set<String>()
             for r in rows {
                 let lv: String = r["level"]
+                let id: String = r["id"]
+                if !seen.insert(id).inserted { continue }
                 if required[lv] == nil { levels.append(lv) }
-                required[lv, default: []].append(ReqItem(id: r["item_id"], kind: r["kind"], level: lv, mastery: nil))
+                required[lv, default: []].append(ReqItem(id: id, kind: r["kind"], level: lv, mastery: nil))
             }
             levels.sort { $0.localizedStandardCompare($1) == .orderedAscending }
         }

@@ -76,6 +76,21 @@ enum ProgressSchema {
                 ) WITHOUT ROWID;
                 """)
         }
+        // v2: the items the imports have seen, with kind and level, so a report without a
+        // curriculum finds the levels without scanning every attempt.
+        m.registerMigration("v2") { db in
+            try db.execute(sql: """
+                CREATE TABLE items (
+                  curriculum TEXT NOT NULL,
+                  id TEXT NOT NULL,
+                  kind TEXT NOT NULL,
+                  level TEXT NOT NULL,
+                  PRIMARY KEY (curriculum, id)
+                ) WITHOUT ROWID;
+                INSERT OR IGNORE INTO items (curriculum, id, kind, level)
+                  SELECT curriculum, item_id, kind, level FROM attempts WHERE level IS NOT NULL;
+                """)
+        }
         return m
     }
 }

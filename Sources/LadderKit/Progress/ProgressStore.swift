@@ -156,7 +156,7 @@ extension ProgressStore {
     func snapshotText() throws -> String {
         try pool.read { db in
             var out = ""
-            for t in ["learners", "enrolments", "attempts", "interactions", "runtime", "import_batches"] {
+            for t in ["learners", "enrolments", "attempts", "interactions", "runtime", "import_batches", "items"] {
                 let rows = try Row.fetchAll(db, sql: "SELECT * FROM \(t) ORDER BY 1, 2, 3")
                 out += "\(t) \(rows.count)\n" + rows.map(\.description).joined(separator: "\n") + "\n"
             }

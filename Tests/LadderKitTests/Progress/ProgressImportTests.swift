@@ -9,10 +9,10 @@ struct ProgressImportTests {
         let s = try freshStore()
         defer { removeStore(s) }
         #expect(FileManager.default.fileExists(atPath: s.path))
-        #expect(try s.appliedMigrations() == ["v1"])
+        #expect(try s.appliedMigrations() == ["v1", "v2"])
         // Reopening runs no migration twice.
         let again = try ProgressStore(path: s.path)
-        #expect(try again.appliedMigrations() == ["v1"])
+        #expect(try again.appliedMigrations() == ["v1", "v2"])
         #expect(ProgressStore.defaultPath(environment: ["LADDER_DB": "/x/y.sqlite"]) == "/x/y.sqlite")
         #expect(ProgressStore.defaultPath(environment: [:]).hasSuffix("/.ladder/progress.sqlite"))
     }
