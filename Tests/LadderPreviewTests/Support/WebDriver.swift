@@ -3,6 +3,9 @@ import Foundation
 #if canImport(FoundationNetworking)
     import FoundationNetworking
 #endif
+#if canImport(Glibc)
+    import Glibc
+#endif
 
 /// A small W3C WebDriver client for Debian's `chromium-driver` (chromedriver): plain HTTP
 /// JSON, enough to click, type, switch frames, run a script, take screenshots and read the
@@ -115,7 +118,8 @@ final class WebDriver: @unchecked Sendable {
             _ = sem.wait(timeout: .now() + 20)
             sessionID = ""
         }
-        if process.isRunning { process.terminate() }
+        // chromedriver may outlive SIGTERM while its browser closes: end it for sure.
+        if process.isRunning { kill(process.processIdentifier, SIGKILL) }
         process.waitUntilExit()
     }
 
