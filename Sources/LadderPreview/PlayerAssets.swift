@@ -116,30 +116,81 @@ enum PlayerAssets {
             return JSON.parse(x.responseText);
           }
 
+          // A SCO's last calls come while its frame is being dismissed (pagehide), when the
+          // browser refuses synchronous requests. Such calls, and every call after them, are
+          // queued here and answered locally; the player (whose page stays) then sends the
+          // queue in order to /api/batch. If the SCO never finished, the player finishes its
+          // session for it once the frame has gone.
           function call(fn, args) {
             var s = current;
             var failed = fn === 'LMSGetValue' ? '' : 'false';
             if (!s) { none.lastError = '301'; none.lastDiagnostic = 'no SCO is running'; return failed; }
-            var body = {learner: learner, sco: s.sco, session: s.session, fn: fn, args: args};
+            if (s.pending) return queue(s, fn, args);
             var r;
             try {
-              r = send(body);
+              r = send({learner: learner, sco: s.sco, session: s.session, fn: fn, args: args});
             } catch (e) {
-              // Browsers refuse synchronous requests while a page is being dismissed: a last
-              // commit then goes by beacon, which the server handles the same way.
-              if ((fn === 'LMSCommit' || fn === 'LMSFinish') && navigator.sendBeacon &&
-                  navigator.sendBeacon('/api/call', new Blob([JSON.stringify(body)], {type: 'text/plain'}))) {
-                s.lastError = '0'; s.lastDiagnostic = '';
-                return 'true';
-              }
+              if (s.session && fn !== 'LMSInitialize') return queue(s, fn, args);
               s.lastError = '101'; s.lastDiagnostic = 'the preview server did not answer: ' + e;
               return failed;
             }
             if (r.session) s.session = r.session;
             s.lastError = String(r.error);
             s.lastDiagnostic = r.diagnostic || '';
+            if (fn === 'LMSSetValue' && r.error === '0') s.values[args[0]] = String(args[1]);
+            if (fn === 'LMSFinish' && r.error === '0') s.finished = true;
             if ((fn === 'LMSCommit' || fn === 'LMSFinish') && r.error === '0') refreshSoon();
             return r.result;
+          }
+
+          var WRITE_ONLY = ['cmi.core.session_time', 'cmi.core.exit'];
+          function queue(s, fn, args) {
+            if (!s.pending) s.pending = [];
+            s.lastError = '0'; s.lastDiagnostic = '';
+            if (fn === 'LMSGetValue') {
+              if (WRITE_ONLY.indexOf(args[0]) >= 0) { s.lastError = '404'; s.lastDiagnostic = args[0] + ' is write-only'; return ''; }
+              return Object.prototype.hasOwnProperty.call(s.values, args[0]) ? s.values[args[0]] : '';
+            }
+            if (s.finished) { s.lastError = '301'; s.lastDiagnostic = fn + ' after LMSFinish'; return 'false'; }
+            if (fn === 'LMSSetValue') s.values[args[0]] = String(args[1]);
+            if (fn === 'LMSFinish') s.finished = true;
+            s.pending.push({fn: fn, args: args});
+            if (!s.flushTimer) s.flushTimer = setTimeout(function () { s.flushTimer = null; flush(s); }, 0);
+            return 'true';
+          }
+
+          // Sends the queued calls in order; the queue closes (calls go synchronously again)
+          // once it is empty. Resolves when nothing is queued or in flight.
+          function flush(s) {
+            if (s.inflight) return s.inflight.then(function () { return flush(s); });
+            if (!s.pending) return Promise.resolve();
+            if (!s.pending.length) { s.pending = null; return Promise.resolve(); }
+            var calls = s.pending;
+            s.pending = [];
+            s.inflight = batch(s, calls).then(function () {
+              s.inflight = null;
+              return flush(s);
+            });
+            return s.inflight;
+          }
+
+          function batch(s, calls) {
+            return fetch('/api/batch', {method: 'POST', keepalive: true, headers: {'Content-Type': 'application/json'},
+              body: JSON.stringify({learner: learner, sco: s.sco, session: s.session, calls: calls})})
+              .then(function (r) {
+                if (!r.ok) return r.text().then(function (t) { say('The last calls of the content were not recorded: ' + t); });
+                refreshSoon();
+              }, function (e) { say('The last calls of the content were not recorded: ' + e); });
+          }
+
+          // After the frame has gone: the queue is sent, and a session the SCO left open is finished.
+          function settle(s) {
+            if (!s) return Promise.resolve();
+            return flush(s).then(function () {
+              if (!s.session || s.finished) return;
+              s.finished = true;
+              return batch(s, [{fn: 'LMSFinish', args: ['']}]);
+            });
           }
 
           window.API = {
@@ -205,12 +256,13 @@ enum PlayerAssets {
             });
           }
 
-          // The old SCO leaves first (its pagehide commits and finishes its own session),
-          // then the new one gets a fresh session.
+          // The old SCO leaves first (its pagehide commits and finishes its own session; the
+          // player sends what the browser would not let through), then the new one gets a fresh session.
           function unloadFrame() {
             return new Promise(function (resolve) {
               if (frame.hidden || frame.getAttribute('src') === 'about:blank') { resolve(); return; }
-              frame.addEventListener('load', function () { resolve(); }, {once: true});
+              var s = current;
+              frame.addEventListener('load', function () { resolve(settle(s)); }, {once: true});
               frame.src = 'about:blank';
             });
           }
@@ -223,7 +275,7 @@ enum PlayerAssets {
               .then(function (r) {
                 if (!r.ok) { say(r.reason); return; }
                 return unloadFrame().then(function () {
-                  current = {sco: sco, session: null, lastError: '0', lastDiagnostic: ''};
+                  current = {sco: sco, session: null, lastError: '0', lastDiagnostic: '', values: {}, pending: null, finished: false};
                   document.body.setAttribute('data-sco', sco);
                   empty.hidden = true;
                   frame.hidden = false;

@@ -28,7 +28,7 @@ public struct PreviewConfiguration: Sendable {
 /// progress store, per learner and attempt.
 ///
 /// Routes: `GET /` player · `GET /_ladder/player.js|player.css` · `GET /api/toc?learner=` ·
-/// `POST /api/launch` · `POST /api/call` · `GET /content/<path>`.
+/// `POST /api/launch` · `POST /api/call` · `POST /api/batch` · `GET /content/<path>`.
 public final class PreviewServer: Sendable {
     public let package: PackageSource
     public let store: ProgressStore
@@ -86,6 +86,7 @@ public final class PreviewServer: Sendable {
         }
         switch path {
         case "/api/call": return apiCall(object)
+        case "/api/batch": return apiBatch(object)
         case "/api/launch": return launch(object)
         default: return text(.notFound, "not found")
         }
@@ -258,6 +259,24 @@ public final class PreviewServer: Sendable {
                 return callResult(result, session.lastError, session.lastDiagnostic, session: id)
             }
         }
+    }
+
+    /// `{learner, sco, session, calls: [{fn, args}]}` → `{count}`:
+    /// the calls a SCO made while its frame was being dismissed (when browsers refuse
+    /// synchronous requests), which the player queued and sends in order once it can. Each
+    /// is checked exactly as `/api/call` checks it.
+    func apiBatch(_ o: [String: Any]) -> Response {
+        guard let calls = o["calls"] as? [[String: Any]], !calls.isEmpty, calls.count <= 1000 else {
+            return text(.badRequest, "calls must be a non-empty array")
+        }
+        guard let id = o["session"] as? String, sessions.get(id) != nil else { return text(.badRequest, "no such session") }
+        for c in calls {
+            guard let fn = c["fn"] as? String, fn != "LMSInitialize", let args = c["args"] as? [Any] else {
+                return text(.badRequest, "each call needs fn (not LMSInitialize) and args")
+            }
+            _ = apiCall(["learner": o["learner"] ?? "", "sco": o["sco"] ?? "", "session": id, "fn": fn, "args": args])
+        }
+        return json(["count": calls.count])
     }
 
     func callResult(_ result: String, _ error: CMIError, _ diagnostic: String, session: String?) -> Response {

@@ -119,6 +119,41 @@ struct ServerTests {
         #expect(sd["result"] as? String == #"{"v":1,"p":3}"#)
     }
 
+    /// The calls a SCO makes while its frame is dismissed reach the server as one batch from
+    /// the player; each is checked and committed as if it came alone.
+    @Test func aBatchOfQueuedCallsIsAppliedInOrder() async throws {
+        let db = PreviewFixture.tempDB()
+        let s = try await RunningServer.start(package: try PreviewFixture.packagePath(), db: db)
+        defer { Task { await s.stop() } }
+        let start = try await HTTP.call(s.url, ["learner": "bo", "sco": PreviewFixture.module, "fn": "LMSInitialize", "args": [""]])
+        let session = try #require(start["session"] as? String)
+        let calls: [[String: Any]] = [
+            ["fn": "LMSSetValue", "args": ["cmi.core.lesson_location", "page-2"]],
+            ["fn": "LMSSetValue", "args": ["cmi.core.session_time", "0000:01:30.00"]],
+            ["fn": "LMSSetValue", "args": ["cmi.core.exit", "suspend"]],
+            ["fn": "LMSCommit", "args": [""]],
+            ["fn": "LMSFinish", "args": [""]],
+        ]
+        let body = try JSONSerialization.data(withJSONObject: ["learner": "bo", "sco": PreviewFixture.module, "session": session, "calls": calls])
+        let r = try await HTTP.request("POST", s.url + "/api/batch", body: body, headers: ["Content-Type": "application/json"])
+        #expect(r.status == 200)
+        let stored = try #require(try PreviewFixture.state(db, learner: "bo", sco: PreviewFixture.module))
+        #expect(stored.values["cmi.core.lesson_location"] == "page-2")
+        #expect(stored.values["cmi.core.exit"] == "suspend")
+        #expect(stored.values["cmi.core.total_time"] == "0000:01:30.00")
+        // The session is finished: a second batch is refused call by call, nothing changes.
+        let again = try await HTTP.request("POST", s.url + "/api/batch", body: body, headers: ["Content-Type": "application/json"])
+        #expect(again.status == 200)
+        #expect(try PreviewFixture.state(db, learner: "bo", sco: PreviewFixture.module)?.values["cmi.core.total_time"] == "0000:01:30.00")
+        let noSession = try await HTTP.request(
+            "POST", s.url + "/api/batch", body: try JSONSerialization.data(withJSONObject: ["session": "nope", "calls": calls]))
+        #expect(noSession.status == 400)
+        let initialize = try await HTTP.request(
+            "POST", s.url + "/api/batch",
+            body: try JSONSerialization.data(withJSONObject: ["session": session, "calls": [["fn": "LMSInitialize", "args": [""]]]]))
+        #expect(initialize.status == 400)
+    }
+
     @Test func refusesAPackageThatValidateRejects() throws {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("ladder-preview-bad-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)

@@ -171,9 +171,20 @@ final class WebDriver: @unchecked Sendable {
         return (v as? [[String: Any]] ?? []).compactMap { $0[Self.elementKey] as? String }
     }
 
+    /// Clicks the first match. A page that re-renders (the player's table of contents after
+    /// every commit) can replace the element between finding and clicking it; the click then
+    /// goes to the element that replaced it, as a person's would.
     func click(_ css: String) async throws {
-        let id = try await waitForElement(css)
-        try await command("POST", "/element/\(id)/click")
+        var attempt = 0
+        while true {
+            let id = try await waitForElement(css)
+            do {
+                try await command("POST", "/element/\(id)/click")
+                return
+            } catch let f as Failure where f.description.contains("stale element reference") && attempt < 5 {
+                attempt += 1
+            }
+        }
     }
 
     func type(_ css: String, _ text: String) async throws {
