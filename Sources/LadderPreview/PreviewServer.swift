@@ -228,7 +228,7 @@ public final class PreviewServer: Sendable {
             context.timeLimitAction = item.timeLimitAction
             context.launchData = item.dataFromLMS
             let session = RuntimeSession(
-                context: context, record: record.map { RuntimeRecord(attempt: $0.attempt, values: $0.values, interactions: $0.interactions) },
+                context: context, record: record,
                 attempt: 1)
             let result = session.call(fn, args)
             let id = sessions.add(session, key: key)
@@ -246,7 +246,7 @@ public final class PreviewServer: Sendable {
                 if let record {
                     do {
                         try store.commitRuntime(
-                            entry.key, state: CMIState(attempt: record.attempt, values: record.values, interactions: record.interactions),
+                            entry.key, state: record,
                             learnerName: session.context.learnerName, curriculum: package.curriculum)
                     } catch {
                         _ = session.fail(.general, "false", "the progress store cannot be written: \(error)")

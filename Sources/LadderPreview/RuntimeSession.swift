@@ -1,4 +1,5 @@
 import Foundation
+import LadderKit
 
 /// What the LMS knows about a launch before the SCO starts: the learner, and the item's
 /// manifest data (`adlcp:masteryscore`, `adlcp:maxtimeallowed`, …).
@@ -19,20 +20,9 @@ public struct LaunchContext: Sendable, Equatable {
     }
 }
 
-/// What is kept between sessions for one learner, SCO and attempt: the committed data-model
-/// values (`cmi.core.lesson_status`, `cmi.suspend_data`, `cmi.objectives.0.id`, …) and the
-/// interactions journal (keys `id`, `type`, `student_response`, `correct_responses.0.pattern`, …).
-public struct RuntimeRecord: Sendable, Equatable {
-    public var attempt: Int
-    public var values: [String: String]
-    public var interactions: [[String: String]]
-
-    public init(attempt: Int, values: [String: String], interactions: [[String: String]]) {
-        self.attempt = attempt
-        self.values = values
-        self.interactions = interactions
-    }
-}
+/// What is kept between sessions for one learner, SCO and attempt is the progress store's
+/// own `CMIState`: the committed data-model values and the interactions journal.
+public typealias RuntimeRecord = CMIState
 
 /// One SCO session between LMSInitialize and LMSFinish, as strict as a conformant SCORM 1.2
 /// LMS: every call is checked and answers a 1.2 error code. Not thread-safe: the server
