@@ -169,7 +169,16 @@ enum ProgressWriter {
     /// Merges an imported view of an attempt into the stored one: status keeps the furthest,
     /// dates widen, time keeps the longest, given values replace missing ones. Commutative
     /// and idempotent, so re-imports and overlapping files converge. Returns whether the row changed.
+    ///
+    /// With a `batch`, the item summary (`item_progress`) is left to the caller, who calls
+    /// `refreshSummaries(_:batch:)` once the batch is written; without one it is refreshed here.
     static func mergeAttempt(_ db: Database, _ r: AttemptRecord, source: String, batch: Int64?) throws -> Bool {
+        let changed = try mergeAttemptRow(db, r, source: source, batch: batch)
+        if changed && batch == nil { try refreshSummary(db, learner: r.learner, curriculum: r.curriculum, item: r.item) }
+        return changed
+    }
+
+    private static func mergeAttemptRow(_ db: Database, _ r: AttemptRecord, source: String, batch: Int64?) throws -> Bool {
         let statement = try db.cachedStatement(sql: """
             INSERT INTO attempts (\(insertColumns)) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             ON CONFLICT (learner_id, item_id, curriculum, attempt) DO UPDATE SET
@@ -242,6 +251,47 @@ enum ProgressWriter {
             sql: "DELETE FROM interactions WHERE learner_id = ? AND curriculum = ? AND item_id = ? AND attempt = ?",
             arguments: [r.learner, r.curriculum, r.item, r.attempt])
         for i in r.interactions { _ = try mergeInteraction(db, r, i) }
+        try refreshSummary(db, learner: r.learner, curriculum: r.curriculum, item: r.item)
+    }
+
+    /// One row of `item_progress` from the attempts of one learner at one item.
+    private static let summarySelect = """
+        SELECT learner_id, curriculum, item_id, MAX(status),
+          MAX(CASE WHEN score_max > 0 THEN score * 100.0 / score_max ELSE score END),
+          COUNT(*), COALESCE(SUM(seconds), 0), MAX(last_at),
+          MAX(CASE WHEN status >= 4 THEN observer END),
+          MAX(CASE WHEN status >= 4 THEN last_at END)
+        FROM attempts
+        """
+
+    /// Recomputes the summary of one learner's attempts at one item.
+    static func refreshSummary(_ db: Database, learner: String, curriculum: String, item: String) throws {
+        try db.cachedStatement(sql: "DELETE FROM item_progress WHERE learner_id = ? AND item_id = ? AND curriculum = ?")
+            .execute(arguments: [learner, item, curriculum])
+        try db.cachedStatement(sql: """
+            INSERT INTO item_progress \(summarySelect)
+            WHERE learner_id = ? AND item_id = ? AND curriculum = ?
+            GROUP BY learner_id, item_id, curriculum
+            """).execute(arguments: [learner, item, curriculum])
+    }
+
+    /// Recomputes the summaries of every item an import batch changed. When the batch touched
+    /// a large share of the attempts, rebuilding the whole table in key order is faster than
+    /// looking each group up.
+    static func refreshSummaries(_ db: Database, batch: Int64) throws {
+        let changed = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM attempts WHERE batch_id = ?", arguments: [batch]) ?? 0
+        if changed == 0 { return }
+        let total = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM attempts") ?? 0
+        if changed * 5 >= total {
+            try db.execute(sql: "DELETE FROM item_progress")
+            try db.execute(sql: "INSERT INTO item_progress \(summarySelect) GROUP BY learner_id, item_id, curriculum")
+        } else {
+            try db.execute(sql: """
+                INSERT OR REPLACE INTO item_progress \(summarySelect)
+                WHERE (learner_id, item_id, curriculum) IN (SELECT learner_id, item_id, curriculum FROM attempts WHERE batch_id = ?)
+                GROUP BY learner_id, item_id, curriculum
+                """, arguments: [batch])
+        }
     }
 }
 

@@ -404,57 +404,92 @@ struct MoodleParser: RowParser {
 
 // MARK: - TalentLMS
 
-/// TalentLMS progress exports saved as CSV. Two shapes:
-/// - one row per user and unit (the course's user-progress / unit report): User (or
-///   Username), Email, Course, Unit, Unit type, Status, Score, Completion date, Time;
-/// - the unit matrix (Reports › Courses › Unit matrix, Excel export saved as CSV): "User"
-///   then one column per unit, each cell a status or a score.
+/// TalentLMS progress saved as CSV (TalentLMS exports Excel; save the sheet as CSV). The
+/// header decides between two shapes; docs/progress.md ("TalentLMS") says where each is
+/// described and what is still unverified:
+///
+/// - **rows**, one per user and unit: the unit fields of TalentLMS's REST API call
+///   `getuserstatusincourse` (`id`, `name`, `type`, `completion_status`, `completed_on`,
+///   `completed_on_timestamp`, `score`, `total_time`) after the user fields of its `users`
+///   call (`login`, `email`, `first_name`, `last_name`). Report-style names (`User`, `Email`,
+///   `Unit`, `Status`, `Score`, `Completion date`, `Time`, …) are read as aliases, and a
+///   `Course` column stands in for the unit when there is none (one Ladder item per course).
+/// - **matrix**: the unit matrix (Reports › Courses › a course › Unit matrix) and the
+///   training matrix (users × courses) exports: `User`, then one column per unit or course
+///   headed by its name; a cell holds a status word or mark (`✔`), a score, a time, or a
+///   status followed by a score and/or a time (the report's "View" options).
 struct TalentLMSParser: RowParser {
     let file: String
     let curriculum: String
     let resolver: ItemResolver
-    let user: Int
-    let email: Int?
+    /// The header's texts, so an issue names the column as the file does.
+    let names: [String]
+    let email: Int?, login: Int?, fullName: Int?, firstName: Int?, lastName: Int?, userID: Int?
     let unit: Int?
     let status: Int?
     let score: Int?
     let date: Int?
+    let timestamp: Int?
     let time: Int?
+    let timeSeconds: Int?
     let attempt: Int?
     let matrix: [(index: Int, item: String, level: String?)]
     var headerIssues: [ImportIssue] = []
+    private let memo = ItemMemo()
+    private let iso = ISO8601DateFormatter()
 
     init(file: String, header: DelimitedRecord, curriculum: String, resolver: ItemResolver) throws {
         self.file = file
         self.curriculum = curriculum
         self.resolver = resolver
-        let h = ColumnHeader(header.fields)
-        guard let u = h.column("User", "Username", "Login", "Learner", "Name") else {
-            throw ImportIssue(file: file, line: header.line, field: "User", message: "missing column 'User'")
+        names = header.fields.map(\.trimmedCell)
+        var index: [String: Int] = [:]
+        for (i, f) in header.fields.enumerated() where index[ColumnHeader.key(f)] == nil { index[ColumnHeader.key(f)] = i }
+        // TalentLMS's own names first, then the aliases.
+        func col(_ aliases: [String]) -> Int? { aliases.lazy.compactMap { index[ColumnHeader.key($0)] }.first }
+        // With the API's `completion_status`, a bare `name` is the unit's name (as in the
+        // API's `units` list); otherwise it is the user's.
+        let apiRows = index["completion_status"] != nil
+        status = col(["completion_status", "Status", "Completion status", "Unit status", "Progress status"])
+        email = col(["email", "Email", "E-mail", "Email address", "user_email"])
+        login = col(["login", "Username", "User name", "user_username"])
+        firstName = col(["first_name", "First name"])
+        lastName = col(["last_name", "Last name"])
+        fullName = col(["User", "Learner", "Full name", "user_fullname", "user_name"] + (apiRows ? [] : ["Name"]))
+        userID = col(["user_id", "User ID"])
+        var unitColumn = col(["Unit", "Unit name", "unit_name", "Content"] + (apiRows ? ["name"] : []))
+        if unitColumn == nil, status != nil { unitColumn = col(["Course", "course_name", "Course name"]) }
+        unit = unitColumn
+        score = col(["score", "Score"])
+        date = col(["completed_on", "Completion date", "Completed on", "Date"])
+        timestamp = col(["completed_on_timestamp"])
+        time = col(["total_time", "Time", "Total time", "Time spent", "Unit time"])
+        timeSeconds = col(["total_time_seconds"])
+        attempt = col(["Attempt", "Attempts"])
+        let learnerColumns = [email, login, fullName, firstName, lastName, userID].compactMap { $0 }
+        if learnerColumns.isEmpty {
+            throw ImportIssue(file: file, line: header.line, field: "User",
+                              message: "missing column 'User' (or 'email', 'login'): is this a TalentLMS export?")
         }
-        user = u
-        email = h.column("Email", "E-mail")
-        unit = h.column("Unit", "Unit name", "Content")
-        status = h.column("Status", "Completion status", "Unit status")
-        score = h.column("Score")
-        date = h.column("Completion date", "Completed on", "Date")
-        time = h.column("Time", "Total time", "Time spent", "Unit time")
-        attempt = h.column("Attempt", "Attempts")
         var m: [(Int, String, String?)] = []
         var issues: [ImportIssue] = []
         if unit == nil {
-            let known = Set([u, email, status, score, date, time, attempt].compactMap { $0 })
-            for (i, f) in header.fields.enumerated() where !known.contains(i) {
-                if let r = resolver.resolve(f) { m.append((i, r.id, r.level)) } else {
-                    issues.append(ImportIssue(file: file, line: header.line, field: f,
-                                              message: "unit column '\(f)' matches no curriculum item\(resolver.hint); its cells are skipped"))
+            let known = Set(learnerColumns + [status, score, date, timestamp, time, timeSeconds, attempt].compactMap { $0 })
+            for (i, title) in names.enumerated() where !known.contains(i) && !title.isEmpty {
+                if let r = resolver.resolve(title) { m.append((i, r.id, r.level)) } else {
+                    issues.append(ImportIssue(file: file, line: header.line, field: title,
+                                              message: "column '\(title)' matches no curriculum item\(resolver.hint); its cells are skipped"))
                 }
             }
             if m.isEmpty {
-                throw ImportIssue(file: file, line: header.line, field: "Unit", message: "no 'Unit' column and no unit columns that match the curriculum\(resolver.hint)")
+                let tried = issues.prefix(3).compactMap(\.field).map { "'\($0)'" }.joined(separator: ", ")
+                throw ImportIssue(file: file, line: header.line, field: nil,
+                                  message: "no unit column ('name', 'Unit') and no unit or course column that matches the curriculum"
+                                      + (tried.isEmpty ? "" : " (not matched: \(tried))") + resolver.hint)
             }
         } else if status == nil {
-            throw ImportIssue(file: file, line: header.line, field: "Status", message: "missing column 'Status'")
+            throw ImportIssue(file: file, line: header.line, field: "completion_status",
+                              message: "missing column 'completion_status' (or 'Status')")
         }
         matrix = m
         headerIssues = issues
@@ -465,13 +500,17 @@ struct TalentLMSParser: RowParser {
             guard let i, i < r.fields.count else { return "" }
             return r.fields[i].trimmedCell
         }
-        func bad(_ field: String, _ msg: String) -> ParsedRow {
-            .issues([ImportIssue(file: file, line: r.line, field: field, message: msg)])
+        func bad(_ column: Int?, _ fallback: String, _ msg: String) -> ParsedRow {
+            .issues([ImportIssue(file: file, line: r.line, field: column.map { names[$0] } ?? fallback, message: msg)])
         }
-        let name = cell(user)
+        // Spreadsheets saved as CSV often end with rows of empty cells.
+        if r.fields.allSatisfy({ $0.trimmedCell.isEmpty }) { return .skip }
         let mail = cell(email)
-        let learner = mail.isEmpty ? name : mail
-        if learner.isEmpty { return bad("User", "empty user") }
+        var name = cell(fullName)
+        if name.isEmpty { name = [cell(firstName), cell(lastName)].filter { !$0.isEmpty }.joined(separator: " ") }
+        guard let learner = [mail, cell(login), name, cell(userID)].first(where: { !$0.isEmpty }) else {
+            return bad(email ?? login ?? fullName ?? firstName ?? userID, "User", "no email, login or name to identify the user")
+        }
         func base(_ item: String, _ level: String?, _ st: LessonStatus) -> AttemptRecord {
             var rec = AttemptRecord(learner: learner, curriculum: curriculum, item: item, attempt: 1, status: st)
             rec.learnerName = name.isEmpty ? nil : name
@@ -479,50 +518,169 @@ struct TalentLMSParser: RowParser {
             rec.level = level
             return rec
         }
+        // A user the export lists without progress is still a learner of the course.
+        let enrolledOnly = ParsedRow.learner(id: learner, name: name.isEmpty ? nil : name, email: mail.isEmpty ? nil : mail)
+
         if unit == nil {
             var out: [AttemptRecord] = []
             for col in matrix {
                 let text = cell(col.index)
                 if text.isEmpty { continue }
-                if let st = LessonStatus(parsing: text) {
-                    if st != .notAttempted { out.append(base(col.item, col.level, st)) }
-                } else if case .some(let v) = ScoreCell.parse(text), let v {
-                    var rec = base(col.item, col.level, .completed)
-                    rec.score = v.score
-                    rec.scoreMax = v.max
-                    out.append(rec)
-                } else {
-                    return bad(r.fields.indices.contains(col.index) ? "unit '\(col.item)'" : "unit", "neither a status nor a score: '\(text)'")
+                guard let v = TalentLMSCell.matrixCell(text) else {
+                    return bad(col.index, "unit", "neither a status, a score nor a time: '\(text)'")
                 }
+                if v.status == .notAttempted && (v.score ?? 0) == 0 { continue }
+                var rec = base(col.item, col.level, v.status)
+                // The matrices show one state, "Completed/Passed" (✔): for a test unit with no
+                // score in the cell, that state is its pass.
+                if rec.kind == "assessment" && v.status == .completed && v.score == nil { rec.status = .passed }
+                rec.score = v.score
+                rec.scoreMax = v.scoreMax
+                rec.seconds = v.seconds
+                out.append(rec)
             }
-            return .records(out)
+            return out.isEmpty ? enrolledOnly : .records(out)
         }
+
         let unitName = cell(unit)
-        guard let resolved = resolver.resolve(unitName) else {
-            return bad("Unit", unitName.isEmpty ? "empty unit" : "unit '\(unitName)' matches no curriculum item\(resolver.hint)")
+        let resolved: (id: String, level: String?)?
+        if let hit = memo.items[unitName] { resolved = hit } else {
+            resolved = resolver.resolve(unitName)
+            if memo.items.count < 100_000 { memo.items[unitName] = resolved }
+        }
+        guard let resolved else {
+            return bad(unit, "Unit", unitName.isEmpty ? "empty unit name" : "unit '\(unitName)' matches no curriculum item\(resolver.hint)")
         }
         let statusText = cell(status)
-        guard let st = LessonStatus(parsing: statusText) else { return bad("Status", "unknown status '\(statusText)'") }
+        guard let st = TalentLMSCell.status(statusText) else { return bad(status, "Status", "unknown status '\(statusText)'") }
         var rec = base(resolved.id, resolved.level, st)
         let a = cell(attempt)
         if !a.isEmpty {
-            guard let n = Int(a), n >= 1 else { return bad("Attempt", "not a positive whole number: '\(a)'") }
+            guard let n = Int(a), n >= 1 else { return bad(attempt, "Attempt", "not a positive whole number: '\(a)'") }
             rec.attempt = n
         }
         let s = cell(score)
-        guard case .some(let sc) = ScoreCell.parse(s) else { return bad("Score", "not a score: '\(s)'") }
+        guard case .some(let sc) = ScoreCell.parse(s) else { return bad(score, "Score", "not a score: '\(s)'") }
         rec.score = sc?.score
+        // TalentLMS scores are percentages ("100.00%" in its API).
         rec.scoreMax = sc?.max ?? (sc == nil ? nil : 100)
-        let d = cell(date)
-        guard case .some(let dd) = LMSDates.parse(d) else { return bad("Completion date", "not a date: '\(d)'") }
-        rec.lastAt = dd
-        let t = cell(time)
-        if !t.isEmpty && t != "-" {
-            guard let secs = DurationCell.seconds(t) else { return bad("Time", "not a duration: '\(t)'") }
-            rec.seconds = secs
+        // The Unix timestamp is unambiguous; the text follows the portal's date format
+        // (DD/MM/YYYY by default), so it is only the fallback.
+        let ts = cell(timestamp)
+        if !ts.isEmpty && ts != "-" && ts.lowercased() != "null" {
+            guard let secs = Double(ts), secs >= 0 else { return bad(timestamp, "completed_on_timestamp", "not a Unix timestamp: '\(ts)'") }
+            rec.lastAt = iso.string(from: Date(timeIntervalSince1970: secs))
+        } else {
+            let d = cell(date)
+            guard case .some(let dd) = LMSDates.parse(d) else {
+                return bad(date, "Completion date", "not a date (TalentLMS writes DD/MM/YYYY, HH:MM:SS): '\(d)'")
+            }
+            rec.lastAt = dd
         }
-        if st == .notAttempted && rec.score == nil { return .skip }
+        let secsText = cell(timeSeconds)
+        if !secsText.isEmpty {
+            guard let n = Int(secsText), n >= 0 else { return bad(timeSeconds, "total_time_seconds", "not a number of seconds: '\(secsText)'") }
+            rec.seconds = n
+        } else {
+            let t = cell(time)
+            if !t.isEmpty && t != "-" {
+                guard let secs = DurationCell.seconds(t) else { return bad(time, "Time", "not a duration (TalentLMS writes e.g. '3m 17s'): '\(t)'") }
+                rec.seconds = secs
+            }
+        }
+        if st == .notAttempted && (rec.score ?? 0) == 0 { return enrolledOnly }
         return .records([rec])
+    }
+}
+
+/// TalentLMS's words and marks for a unit's state, and the matrix cells that carry them.
+enum TalentLMSCell {
+    /// Completed, not passed and in-progress marks; the unit matrix shows a checkmark, an X
+    /// and a circle (help centre), the training-matrix export holds `✔` for completed.
+    private static let marks: [Character: LessonStatus] = [
+        "✔": .completed, "✓": .completed, "✅": .completed, "☑": .completed,
+        "✘": .failed, "✗": .failed, "✖": .failed, "❌": .failed,
+        "○": .incomplete, "◯": .incomplete, "◌": .incomplete,
+    ]
+    /// Status words that may start a cell that goes on with a score or a time; longest first.
+    private static let words: [(String, LessonStatus)] = [
+        ("not attempted", .notAttempted), ("not started", .notAttempted), ("not passed", .failed),
+        ("in progress", .incomplete), ("incomplete", .incomplete), ("completed", .completed),
+        ("pending", .incomplete), ("complete", .completed), ("passed", .passed), ("failed", .failed),
+        ("browsed", .browsed),
+    ]
+    private static let separators = CharacterSet(charactersIn: " ,;|()[]\t\r\n–—-")
+
+    /// The cell without surrounding spaces and emoji variation selectors (`✔️` is `✔`).
+    private static func clean(_ raw: String) -> String {
+        guard raw.unicodeScalars.contains("\u{FE0F}") else { return raw.trimmedCell }
+        var scalars = String.UnicodeScalarView()
+        scalars.append(contentsOf: raw.unicodeScalars.filter { $0 != "\u{FE0F}" })
+        return String(scalars).trimmedCell
+    }
+
+    /// The state a status cell names: TalentLMS's words (`Completed`, `Passed`, `Failed`,
+    /// `Not passed`, `In progress`, `Pending`, `Not attempted`, the API's `incomplete`),
+    /// SCORM's, or a mark (`✔`, `X`, `○`). nil when unknown.
+    static func status(_ raw: String) -> LessonStatus? {
+        let s = clean(raw)
+        if s.count == 1, let c = s.first {
+            if let st = marks[c] { return st }
+            if c == "X" || c == "x" { return .failed }
+        }
+        switch s.lowercased() {
+        case "pending", "pending review", "pending instructor review": return .incomplete
+        default: return LessonStatus(parsing: s)
+        }
+    }
+
+    struct Reading: Equatable {
+        var status: LessonStatus
+        var score: Double?
+        var scoreMax: Double?
+        var seconds: Int?
+    }
+
+    /// A matrix cell: a status, a score (`85`, `85%`, `8.5/10`: completed with that score), a
+    /// time (`12m 30s`: the unit was worked on, its state not shown), or a status followed by
+    /// a score and/or a time. nil when it is none of those.
+    static func matrixCell(_ raw: String) -> Reading? {
+        let s = clean(raw)
+        if let st = status(s) { return Reading(status: st) }
+        var rest = Substring(s)
+        var st: LessonStatus?
+        if let c = rest.first, let mark = marks[c] {
+            st = mark
+            rest = rest.dropFirst()
+        } else {
+            let lower = s.lowercased()
+            for (word, value) in words where lower.hasPrefix(word) {
+                let after = lower.dropFirst(word.count)
+                if let next = after.unicodeScalars.first, !separators.contains(next) { continue }
+                st = value
+                rest = rest.dropFirst(word.count)
+                break
+            }
+        }
+        let tokens = rest.split { c in c.unicodeScalars.allSatisfy { separators.contains($0) } }
+        var reading = Reading(status: st ?? .completed)
+        var timeTokens = tokens[...]
+        if let first = tokens.first, !(first.last?.isLetter ?? false), case .some(let v?) = ScoreCell.parse(String(first)) {
+            reading.score = v.score
+            reading.scoreMax = v.max ?? 100
+            timeTokens = tokens.dropFirst()
+        }
+        if !timeTokens.isEmpty {
+            guard let secs = DurationCell.seconds(timeTokens.joined(separator: " ")) else { return nil }
+            reading.seconds = secs
+        }
+        if st == nil {
+            // A score alone counts as done with that score (the item's mastery decides); a
+            // time alone only says the unit was worked on.
+            if reading.score == nil && reading.seconds == nil { return nil }
+            if reading.score == nil { reading.status = .incomplete }
+        }
+        return reading
     }
 }
 

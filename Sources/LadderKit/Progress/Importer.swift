@@ -154,6 +154,7 @@ extension ProgressStore {
                 }
             }
         }
+        try ProgressWriter.refreshSummaries(db, batch: batch)
         file.digest = reader.digest()
         let seenBefore = try Bool.fetchOne(
             db, sql: "SELECT EXISTS (SELECT 1 FROM import_batches WHERE source = ? AND digest = ? AND id != ?)",

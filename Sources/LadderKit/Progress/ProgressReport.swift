@@ -164,6 +164,18 @@ private struct ItemAgg {
     var last: String?
     var observer: String?
     var signed: String?
+
+    /// Two summaries of one item as one, the way SQL's MAX/SUM/COUNT would have grouped them.
+    func merged(with o: ItemAgg) -> ItemAgg {
+        func maxOpt<T: Comparable>(_ a: T?, _ b: T?) -> T? {
+            guard let a else { return b }
+            guard let b else { return a }
+            return Swift.max(a, b)
+        }
+        return ItemAgg(status: Swift.max(status, o.status), best: maxOpt(best, o.best), attempts: attempts + o.attempts,
+                       seconds: seconds + o.seconds, last: maxOpt(last, o.last), observer: maxOpt(observer, o.observer),
+                       signed: maxOpt(signed, o.signed))
+    }
 }
 
 private struct ReqItem {
@@ -225,15 +237,8 @@ private struct ReportBuilder {
             if curriculum == nil || c == curriculum || c.isEmpty { enrolled[r["learner_id"]] = r["level"] }
         }
 
-        // Per learner and item, in one ordered pass over the attempts.
-        var sql = """
-            SELECT learner_id, item_id, MAX(status) AS st,
-              MAX(CASE WHEN score_max > 0 THEN score * 100.0 / score_max ELSE score END) AS best,
-              COUNT(*) AS n, SUM(seconds) AS secs, MAX(last_at) AS last,
-              MAX(CASE WHEN status >= 4 THEN observer END) AS obs,
-              MAX(CASE WHEN status >= 4 THEN last_at END) AS signed
-            FROM attempts
-            """
+        // Per learner and item, in one ordered pass over the attempts' summaries.
+        var sql = "SELECT learner_id, item_id, status, best, attempts, seconds, last_at, observer, signed_at FROM item_progress"
         var args: StatementArguments = []
         var conds: [String] = []
         if let curriculum {
@@ -245,7 +250,7 @@ private struct ReportBuilder {
             args += [id]
         }
         if !conds.isEmpty { sql += " WHERE " + conds.joined(separator: " AND ") }
-        sql += " GROUP BY learner_id, item_id ORDER BY learner_id, item_id"
+        sql += " ORDER BY learner_id, item_id"
 
         let asOfText = ISO8601DateFormatter().string(from: options.asOf)
         let cutoff = ISO8601DateFormatter().string(from: options.asOf.addingTimeInterval(-Double(options.stalledDays) * 86400))
@@ -265,7 +270,10 @@ private struct ReportBuilder {
                 flush()
                 current = id
             }
-            aggs[r[1]] = ItemAgg(status: r[2], best: r[3], attempts: r[4], seconds: r[5] ?? 0, last: r[6], observer: r[7], signed: r[8])
+            let agg = ItemAgg(status: r[2], best: r[3], attempts: r[4], seconds: r[5], last: r[6], observer: r[7], signed: r[8])
+            let item: String = r[1]
+            // The same item recorded with and without the curriculum id: one item.
+            if let seen = aggs[item] { aggs[item] = seen.merged(with: agg) } else { aggs[item] = agg }
         }
         flush()
 

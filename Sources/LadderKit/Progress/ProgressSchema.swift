@@ -91,6 +91,34 @@ enum ProgressSchema {
                   SELECT curriculum, item_id, kind, level FROM attempts WHERE level IS NOT NULL;
                 """)
         }
+        // v3: one row per learner, item and curriculum summarising its attempts, so a report
+        // reads a million small rows instead of grouping millions of attempts. Writers keep it
+        // current through `ProgressWriter.refreshSummary` / `refreshSummaries` (not triggers:
+        // a trigger per inserted attempt more than doubled the import time).
+        m.registerMigration("v3") { db in
+            try db.execute(sql: """
+                CREATE TABLE item_progress (
+                  learner_id TEXT NOT NULL,
+                  curriculum TEXT NOT NULL,
+                  item_id TEXT NOT NULL,
+                  status INTEGER NOT NULL,
+                  best REAL,
+                  attempts INTEGER NOT NULL,
+                  seconds INTEGER NOT NULL,
+                  last_at TEXT,
+                  observer TEXT,
+                  signed_at TEXT,
+                  PRIMARY KEY (learner_id, item_id, curriculum)
+                ) WITHOUT ROWID;
+                INSERT INTO item_progress
+                  SELECT learner_id, curriculum, item_id, MAX(status),
+                    MAX(CASE WHEN score_max > 0 THEN score * 100.0 / score_max ELSE score END),
+                    COUNT(*), COALESCE(SUM(seconds), 0), MAX(last_at),
+                    MAX(CASE WHEN status >= 4 THEN observer END),
+                    MAX(CASE WHEN status >= 4 THEN last_at END)
+                  FROM attempts GROUP BY learner_id, item_id, curriculum;
+                """)
+        }
         return m
     }
 }

@@ -156,11 +156,30 @@ extension ProgressStore {
     func snapshotText() throws -> String {
         try pool.read { db in
             var out = ""
-            for t in ["learners", "enrolments", "attempts", "interactions", "runtime", "import_batches", "items"] {
+            for t in ["learners", "enrolments", "attempts", "interactions", "runtime", "import_batches", "items", "item_progress"] {
                 let rows = try Row.fetchAll(db, sql: "SELECT * FROM \(t) ORDER BY 1, 2, 3")
                 out += "\(t) \(rows.count)\n" + rows.map(\.description).joined(separator: "\n") + "\n"
             }
             return out
+        }
+    }
+
+    /// The number of `item_progress` rows that differ from a fresh grouping of the attempts
+    /// (missing, extra or different): 0 when every writer kept the summaries current.
+    func summaryDrift() throws -> Int {
+        try pool.read { db in
+            let fresh = """
+                SELECT learner_id, curriculum, item_id, MAX(status),
+                  MAX(CASE WHEN score_max > 0 THEN score * 100.0 / score_max ELSE score END),
+                  COUNT(*), COALESCE(SUM(seconds), 0), MAX(last_at),
+                  MAX(CASE WHEN status >= 4 THEN observer END),
+                  MAX(CASE WHEN status >= 4 THEN last_at END)
+                FROM attempts GROUP BY learner_id, item_id, curriculum
+                """
+            let stored = "SELECT learner_id, curriculum, item_id, status, best, attempts, seconds, last_at, observer, signed_at FROM item_progress"
+            return try Int.fetchOne(db, sql: """
+                SELECT (SELECT COUNT(*) FROM (\(fresh) EXCEPT \(stored))) + (SELECT COUNT(*) FROM (\(stored) EXCEPT \(fresh)))
+                """) ?? -1
         }
     }
 

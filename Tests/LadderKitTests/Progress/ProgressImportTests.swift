@@ -9,10 +9,10 @@ struct ProgressImportTests {
         let s = try freshStore()
         defer { removeStore(s) }
         #expect(FileManager.default.fileExists(atPath: s.path))
-        #expect(try s.appliedMigrations() == ["v1", "v2"])
+        #expect(try s.appliedMigrations() == ["v1", "v2", "v3"])
         // Reopening runs no migration twice.
         let again = try ProgressStore(path: s.path)
-        #expect(try again.appliedMigrations() == ["v1", "v2"])
+        #expect(try again.appliedMigrations() == ["v1", "v2", "v3"])
         #expect(ProgressStore.defaultPath(environment: ["LADDER_DB": "/x/y.sqlite"]) == "/x/y.sqlite")
         #expect(ProgressStore.defaultPath(environment: [:]).hasSuffix("/.ladder/progress.sqlite"))
     }
@@ -151,9 +151,13 @@ struct ProgressImportTests {
         defer { removeStore(s) }
         let tl = ProgressFixtures.path("talentlms/bad-rows.csv")
         let sum = try s.importFiles([tl], options: ImportOptions(source: .talentlms, plan: ProgressFixtures.plan))
-        #expect(sum.issues.map { "\($0.line) \($0.field ?? "-")" } == ["3 Score", "4 Unit", "6 Status"])
-        #expect(sum.issues[0].description == "\(tl):3: error: field 'Score': not a score: 'eighty'")
-        #expect(sum.committed && sum.rejected == 3)
+        // Issues name the column as the file heads it (TalentLMS's API keys here).
+        #expect(sum.issues.map { "\($0.line) \($0.field ?? "-")" }
+            == ["3 score", "4 name", "6 completion_status", "7 completed_on", "8 total_time"])
+        #expect(sum.issues[0].description == "\(tl):3: error: field 'score': not a score: 'eighty'")
+        #expect(sum.issues[1].message == "unit 'Unknown unit title' matches no curriculum item")
+        #expect(sum.issues[3].message == "not a date (TalentLMS writes DD/MM/YYYY, HH:MM:SS): '31/02/2026, 11:00:00'")
+        #expect(sum.committed && sum.rejected == 5)
         #expect(try count(s, "SELECT COUNT(*) FROM attempts WHERE learner_id = 'farid@example.com'") == 2)
 
         let csv = ProgressFixtures.path("csv/bad-rows.csv")
@@ -176,6 +180,132 @@ struct ProgressImportTests {
                                    options: ImportOptions(source: .talentlms, strict: true, plan: ProgressFixtures.plan))
         #expect(ok.committed && ok.issues.isEmpty)
         #expect(try count(s, "SELECT COUNT(*) FROM attempts") == 15)
+    }
+
+    // MARK: TalentLMS
+
+    @Test func talentLMSUnitRowsKeepTheAPIsFormats() throws {
+        let s = try freshStore()
+        defer { removeStore(s) }
+        let path = ProgressFixtures.path("talentlms/course-progress.csv")
+        let sum = try s.importFiles([path], options: ImportOptions(source: .talentlms, plan: ProgressFixtures.plan))
+        #expect(sum.issues.isEmpty && sum.committed && sum.rejected == 0)
+        #expect(try count(s, "SELECT COUNT(*) FROM attempts WHERE learner_id = 'dana.reyes@example.com' AND source = 'talentlms'") == 15)
+        #expect(try count(s, "SELECT COUNT(*) FROM learners WHERE id = 'dana.reyes@example.com' AND name = 'Dana Reyes' AND email = 'dana.reyes@example.com'") == 1)
+        // completed_on_timestamp → ISO 8601; total_time "10m 30s" → 630 s.
+        #expect(try count(s, "SELECT COUNT(*) FROM attempts WHERE item_id = 'inform-customers.module' AND status = 4 AND last_at = '2026-03-12T14:10:00Z' AND seconds = 630") == 1)
+        // "Passed" with "92.00%": passed, 92 of 100.
+        #expect(try count(s, "SELECT COUNT(*) FROM attempts WHERE item_id = 'inform-customers.assessment' AND status = 5 AND score = 92 AND score_max = 100") == 1)
+        // The API's lower-case "incomplete", no completion date, "5m".
+        #expect(try count(s, "SELECT COUNT(*) FROM attempts WHERE item_id = 'confirm-resolution.shadowing' AND status = 2 AND last_at IS NULL AND seconds = 300") == 1)
+        let before = try snapshot(s)
+        let again = try s.importFiles([path], options: ImportOptions(source: .talentlms, plan: ProgressFixtures.plan))
+        #expect(again.changed == 0 && again.files.allSatisfy(\.alreadyImported))
+        #expect(try snapshot(s) == before)
+    }
+
+    @Test func talentLMSReportStyleHeadersAndTextDatesStillImport() throws {
+        let s = try freshStore()
+        defer { removeStore(s) }
+        let path = try temporaryCSV("""
+            User,Email,Course,Unit,Unit type,Status,Score,Completion date,Time
+            Gus Lee,gus@example.com,P1,Informing customers check,SCORM | xAPI | cmi5,Not passed,55%,"12/03/2026, 14:10:00",3m 17s
+            Gus Lee,gus@example.com,P1,ITEM-inform-customers-module,SCORM | xAPI | cmi5,Pending,,,0s
+            Gus Lee,gus@example.com,P1,Shadowing information calls and counter contacts,SCORM | xAPI | cmi5,Not attempted,,,
+            ,,,,,,,,
+
+            """)
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        let sum = try s.importFiles([path], options: ImportOptions(source: .talentlms, plan: ProgressFixtures.plan))
+        #expect(sum.issues.isEmpty && sum.rejected == 0)
+        #expect(try count(s, "SELECT COUNT(*) FROM attempts WHERE item_id = 'inform-customers.assessment' AND status = 3 AND score = 55 AND last_at = '2026-03-12T14:10:00Z' AND seconds = 197") == 1)
+        #expect(try count(s, "SELECT COUNT(*) FROM attempts WHERE item_id = 'inform-customers.module' AND status = 2 AND seconds = 0") == 1)
+        // "Not attempted" records the learner, no attempt.
+        #expect(try count(s, "SELECT COUNT(*) FROM attempts") == 2)
+        #expect(try count(s, "SELECT COUNT(*) FROM learners WHERE id = 'gus@example.com' AND name = 'Gus Lee'") == 1)
+    }
+
+    @Test func talentLMSTrainingMatrixChecksCountAsCompletedOrPassed() throws {
+        let s = try freshStore()
+        defer { removeStore(s) }
+        let path = ProgressFixtures.path("talentlms/training-matrix.csv")
+        let sum = try s.importFiles([path], options: ImportOptions(source: .talentlms, plan: ProgressFixtures.plan))
+        // A course that is not a Ladder item is named once, on the header line, and skipped.
+        #expect(sum.issues.map { "\($0.line) \($0.field ?? "-")" } == ["1 Fire safety basics"])
+        #expect(sum.committed && sum.rejected == 0)
+        // ✔ is TalentLMS's "Completed/Passed": completed for modules and shadowing, passed for tests.
+        #expect(try count(s, "SELECT COUNT(*) FROM attempts WHERE learner_id = 'Gomez Lina' AND status = 4 AND score IS NULL") == 10)
+        #expect(try count(s, "SELECT COUNT(*) FROM attempts WHERE learner_id = 'Gomez Lina' AND status = 5 AND item_id LIKE '%.assessment'") == 5)
+        #expect(try count(s, "SELECT COUNT(*) FROM attempts WHERE learner_id = 'Ito Ken'") == 3)
+        // An empty row still says the user is enrolled.
+        #expect(try count(s, "SELECT COUNT(*) FROM learners WHERE id = 'Novak Petra'") == 1)
+        #expect(try count(s, "SELECT COUNT(*) FROM attempts WHERE learner_id = 'Novak Petra'") == 0)
+
+        let plan = ProgressFixtures.plan
+        let p1 = plan.levels.first { $0.id == "P1" }!
+        let r = try s.report(ReportOptions(plan: plan, asOf: ProgressFixtures.asOf))
+        let lina = try #require(r.learners.first { $0.id == "Gomez Lina" })
+        #expect(lina.ready && lina.verdict == "ready for P2")
+        let linaP1 = try #require(lina.levels.first { $0.level == "P1" })
+        #expect(linaP1.missing.isEmpty && linaP1.done == p1.items.count)
+        let ken = try #require(r.learners.first { $0.id == "Ito Ken" })
+        #expect(ken.levels.first { $0.level == "P1" }?.done == 3)
+
+        let before = try snapshot(s)
+        let again = try s.importFiles([path], options: ImportOptions(source: .talentlms, plan: plan))
+        #expect(again.changed == 0)
+        #expect(try snapshot(s) == before)
+    }
+
+    @Test func talentLMSMatrixCellsAndBadCells() throws {
+        #expect(TalentLMSCell.matrixCell("✔") == .init(status: .completed))
+        #expect(TalentLMSCell.matrixCell("✔\u{FE0F}") == .init(status: .completed))
+        #expect(TalentLMSCell.matrixCell("X") == .init(status: .failed))
+        #expect(TalentLMSCell.matrixCell("Not passed") == .init(status: .failed))
+        #expect(TalentLMSCell.matrixCell("Pending") == .init(status: .incomplete))
+        #expect(TalentLMSCell.matrixCell("85%") == .init(status: .completed, score: 85, scoreMax: 100))
+        #expect(TalentLMSCell.matrixCell("Passed 92.00%") == .init(status: .passed, score: 92, scoreMax: 100))
+        #expect(TalentLMSCell.matrixCell("✔ 85% (12m 30s)") == .init(status: .completed, score: 85, scoreMax: 100, seconds: 750))
+        #expect(TalentLMSCell.matrixCell("In progress, 3m 17s") == .init(status: .incomplete, seconds: 197))
+        #expect(TalentLMSCell.matrixCell("12m 30s") == .init(status: .incomplete, seconds: 750))
+        #expect(TalentLMSCell.matrixCell("Done-ish") == nil)
+        #expect(TalentLMSCell.matrixCell("Completed soon") == nil)
+
+        let s = try freshStore()
+        defer { removeStore(s) }
+        let path = try temporaryCSV("""
+            User,Informing customers about products and services,Informing customers check
+            Hana Mori,✔,Passed 90%
+            Ivo Roth,✔,maybe
+
+            """)
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        let sum = try s.importFiles([path], options: ImportOptions(source: .talentlms, plan: ProgressFixtures.plan))
+        #expect(sum.issues.map(\.description) == ["\(path):3: error: field 'Informing customers check': neither a status, a score nor a time: 'maybe'"])
+        #expect(sum.committed && sum.rejected == 1)
+        #expect(try count(s, "SELECT COUNT(*) FROM attempts WHERE learner_id = 'Hana Mori' AND item_id = 'inform-customers.assessment' AND status = 5 AND score = 90") == 1)
+        #expect(try count(s, "SELECT COUNT(*) FROM attempts WHERE learner_id = 'Ivo Roth'") == 0)
+    }
+
+    @Test func talentLMSHeaderWithoutUsersOrUnitsIsRejected() throws {
+        let s = try freshStore()
+        defer { removeStore(s) }
+        let noUser = try temporaryCSV("Course,Progress\nP1,50%\n")
+        let noUnit = try temporaryCSV("User,Fire safety basics\nHana Mori,✔\n")
+        defer { for p in [noUser, noUnit] { try? FileManager.default.removeItem(atPath: p) } }
+        let a = try s.importFiles([noUser], options: ImportOptions(source: .talentlms, plan: ProgressFixtures.plan))
+        #expect(a.issues.map { "\($0.line) \($0.field ?? "-")" } == ["1 User"])
+        let b = try s.importFiles([noUnit], options: ImportOptions(source: .talentlms, plan: ProgressFixtures.plan))
+        #expect(b.issues.map { "\($0.line) \($0.field ?? "-")" } == ["1 -"])
+        #expect(b.issues.first?.message.contains("(not matched: 'Fire safety basics')") == true)
+        #expect(try count(s, "SELECT COUNT(*) FROM attempts") == 0)
+    }
+
+    /// Writes `text` to a fresh temporary CSV file and returns its path.
+    private func temporaryCSV(_ text: String) throws -> String {
+        let p = FileManager.default.temporaryDirectory.appendingPathComponent("ladder-talentlms-\(UUID().uuidString).csv").path
+        try Data(text.utf8).write(to: URL(fileURLWithPath: p))
+        return p
     }
 
     @Test func moodleTitlesNeedTheCurriculum() throws {
