@@ -63,10 +63,12 @@ public struct Ledger: Sendable, Codable, Equatable {
 public struct PackageBuilder: Sendable {
     public let curriculum: Curriculum
     public let plan: Plan
+    let renderer: SCORenderer
 
     public init(curriculum: Curriculum, plan: Plan) {
         self.curriculum = curriculum
         self.plan = plan
+        renderer = SCORenderer(curriculum: curriculum, courseTitle: curriculum.title)
     }
 
     /// A package to build: a name and the items in it.
@@ -199,20 +201,27 @@ public struct PackageBuilder: Sendable {
     }
 
     func buildOne(
-        _ job: Job, root: URL, request: BuildRequest, shared: [String: Data], control: [String: URL], validator: PackageValidator
+        _ job: Job, root: URL, request: BuildRequest, shared: [String: Data], control: [String: URL], validator: PackageValidator,
+        clock: StageClock? = nil
     ) throws -> Built {
-        let renderer = SCORenderer(curriculum: curriculum, courseTitle: curriculum.title)
-        let scos = job.items.map(renderer.render)
+        func timed<T>(_ stage: String, _ body: () throws -> T) rethrows -> T {
+            guard let clock else { return try body() }
+            return try clock.time(stage, body)
+        }
+        let scos = timed("render SCO pages") { job.items.map(renderer.render) }
         for sco in scos where sco.worstSuspendData > 4096 {
             throw PackagingError.suspendDataTooLong(item: sco.item.id, worst: sco.worstSuspendData)
         }
-        let inside = Set(job.items.map(\.id))
-        let content = PackageContent(
-            identifier: job.identifier, title: job.title,
-            description: job.items.count == 1 ? (curriculum.responsibility(job.items[0].responsibility)?.statement ?? job.title) : job.track.title + ". " + curriculum.summary,
-            language: curriculum.language, scos: scos, rootItem: scos.count > 1, sharedFiles: shared.keys.sorted(),
-            prerequisites: Dictionary(uniqueKeysWithValues: job.items.map { ($0.id, $0.prerequisites.filter(inside.contains)) }))
-        let manifest = try ManifestWriter.write(content)
+        let content = timed("manifest content") { () -> PackageContent in
+            let inside = Set(job.items.map(\.id))
+            return PackageContent(
+                identifier: job.identifier, title: job.title,
+                description: job.items.count == 1
+                    ? (renderer.responsibility(job.items[0].responsibility)?.statement ?? job.title) : job.track.title + ". " + curriculum.summary,
+                language: curriculum.language, scos: scos, rootItem: scos.count > 1, sharedFiles: shared.keys.sorted(),
+                prerequisites: Dictionary(uniqueKeysWithValues: job.items.map { ($0.id, $0.prerequisites.filter(inside.contains)) }))
+        }
+        let manifest = try timed("write manifest (libxml2)") { try ManifestWriter.write(content) }
 
         // Every entry: path → bytes in memory or a file streamed at close.
         enum Source { case data(Data), file(URL) }
@@ -224,33 +233,32 @@ public struct PackageBuilder: Sendable {
             for (k, v) in sco.media { entries[k] = .file(v) }
         }
         let label = job.relativePath
-        let early = validator.validate(manifest: manifest, files: Set(entries.keys), label: label)
-        if !early.valid {
-            throw PackagingError.invalidPackage(path: label, problems: early.issues.filter { $0.severity == .error }.map(\.message))
-        }
-
         let destination = root.appendingPathComponent(job.relativePath)
         try FileManager.default.createDirectory(at: destination.deletingLastPathComponent(), withIntermediateDirectories: true)
         let temporary = AtomicFile.temporaryPath(for: destination)
         do {
-            let zip = try ZipWriter(path: temporary.path)
-            for name in entries.keys.sorted() {
-                let method: ZipWriter.Method = Self.isCompressed(name) ? .store : .deflate
-                switch entries[name]! {
-                case .data(let d): try zip.add(name, data: d, method: method)
-                case .file(let u): try zip.add(name, file: u.path, method: method)
+            try timed("write zip (libzip)") {
+                let zip = try ZipWriter(path: temporary.path)
+                for name in entries.keys.sorted() {
+                    let method: ZipWriter.Method = Self.isCompressed(name) ? .store : .deflate
+                    switch entries[name]! {
+                    case .data(let d): try zip.add(name, data: d, method: method)
+                    case .file(let u): try zip.add(name, file: u.path, method: method)
+                    }
                 }
+                try zip.close()
             }
-            try zip.close()
-            // Read the finished file back and validate it as any third-party package would be.
-            let report = validator.validate(path: temporary.path)
+            // Validated once, after writing: the finished file read back as any third-party
+            // importer would read it (the temporary file is removed if it fails).
+            let report = timed("read back and validate the zip") { validator.validate(path: temporary.path) }
             if !report.valid {
                 throw PackagingError.invalidPackage(path: label, problems: report.issues.filter { $0.severity == .error }.map(\.message))
             }
-            let data = try Data(contentsOf: temporary)
+            let (sha, size) = try timed("SHA-256 of the zip") { try SHA256Hasher.file(temporary.path) }
+            let digest = try timed("source digest") { try sourceDigest(job.items) }
             let entry = LedgerEntry(
-                path: job.relativePath, sha256: SHA256Hasher.hex(data), size: data.count, standard: "SCORM 1.2", lms: request.lms,
-                package: request.mode, track: job.track.id, items: job.items.map(\.id), sourceDigest: try sourceDigest(job.items),
+                path: job.relativePath, sha256: sha, size: size, standard: "SCORM 1.2", lms: request.lms,
+                package: request.mode, track: job.track.id, items: job.items.map(\.id), sourceDigest: digest,
                 learners: job.learners)
             return Built(temporary: temporary, destination: destination, entry: entry)
         } catch {

@@ -81,10 +81,15 @@ public enum Markdown {
     ///   - idPrefix: Prepended to every heading `id`. Ids are slugs of the heading text,
     ///     de-duplicated within the document with `-2`, `-3`, … suffixes.
     /// - Returns: The HTML together with the images, links and headings it contains.
-    public static func render(_ markdown: String, headingOffset: Int = 0, idPrefix: String = "") -> MarkdownDocument {
+    ///   - imageSource: Maps an image's source (as listed in `imageSources`) to the URL the
+    ///     `src` attribute gets, e.g. its path inside a package. Default: unchanged.
+    public static func render(
+        _ markdown: String, headingOffset: Int = 0, idPrefix: String = "", imageSource: ((String) -> String)? = nil
+    ) -> MarkdownDocument {
         let input = normalizedInput(markdown)
         let root = BlockParser().parse(input)
         var renderer = HTMLRenderer(headingOffset: headingOffset, idPrefix: idPrefix)
+        renderer.imageSource = imageSource
         renderer.renderChildren(of: root, tight: false)
         return MarkdownDocument(
             html: String(decoding: renderer.out, as: UTF8.self),
@@ -1310,6 +1315,7 @@ extension Markdown {
         let idPrefix: String
         var out: [UInt8] = []
         var imageSources: [String] = []
+        var imageSource: ((String) -> String)?
         var linkTargets: [String] = []
         var headings: [MarkdownHeading] = []
         private var usedIDs: Set<String> = []
@@ -1552,9 +1558,10 @@ extension Markdown {
                 case .image:
                     let link = parser.links[token.link]
                     guard link.kind != .refused else { continue }
-                    imageSources.append(String(decoding: link.destination, as: UTF8.self))
+                    let source = String(decoding: link.destination, as: UTF8.self)
+                    imageSources.append(source)
                     raw("<img src=\"")
-                    urlAttribute(link.destination)
+                    if let imageSource { escaped(Array(imageSource(source).utf8)) } else { urlAttribute(link.destination) }
                     raw("\" alt=\"")
                     escaped(link.alt)
                     raw("\"")

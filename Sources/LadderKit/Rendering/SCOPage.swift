@@ -20,17 +20,22 @@ public struct RenderedSCO: Sendable {
 public struct SCORenderer: Sendable {
     public let curriculum: Curriculum
     public let courseTitle: String
+    /// Responsibilities by id, built once: a build renders thousands of items.
+    private let responsibilities: [String: Responsibility]
 
     public init(curriculum: Curriculum, courseTitle: String) {
         self.curriculum = curriculum
         self.courseTitle = courseTitle
+        responsibilities = Dictionary(curriculum.responsibilities.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
     }
 
+    public func responsibility(_ id: String) -> Responsibility? { responsibilities[id] }
+
     public func render(_ item: PlanItem) -> RenderedSCO {
-        let r = curriculum.responsibility(item.responsibility)
+        let r = responsibilities[item.responsibility]
         var media: [String: URL] = [:]
         let body: String
-        let config: [String: Any]
+        let config: [String: ScriptJSON]
         var worst = 0
         switch item.kind {
         case .module:
@@ -43,17 +48,15 @@ public struct SCORenderer: Sendable {
                     html: "<p class=\"ladder-draft\">Draft: the training content for this responsibility has not been written yet.</p>\n<p>\(HTML.escape(r?.statement ?? item.title))</p>\n")
             }
             for (i, page) in pages.enumerated() {
-                var doc = Markdown.render(Self.droppingTitleHeading(page.markdown, title: page.title), headingOffset: 1, idPrefix: "page-\(i + 1)-")
-                var html = doc.html
-                for src in Set(doc.imageSources).sorted() where !src.contains(":") && !src.hasPrefix("//") {
-                    let folder = (page.path as NSString).deletingLastPathComponent
-                    let clean = String(src.split(separator: "#", omittingEmptySubsequences: false)[0].split(separator: "?", omittingEmptySubsequences: false)[0])
-                    let source = ((folder as NSString).appendingPathComponent(clean) as NSString).standardizingPath
-                    let packaged = "media/" + source.replacingOccurrences(of: "/", with: "-")
-                    media["\(item.id)/\(packaged)"] = curriculum.root.appendingPathComponent(source)
-                    html = html.replacingOccurrences(of: "src=\"\(HTML.escape(src))\"", with: "src=\"\(HTML.escape(packaged))\"")
+                let folder = (page.path as NSString).deletingLastPathComponent
+                let doc = Markdown.render(
+                    Self.droppingTitleHeading(page.markdown, title: page.title), headingOffset: 1, idPrefix: "page-\(i + 1)-",
+                    imageSource: { Self.packagedImage($0, folder: folder)?.packaged ?? $0 })
+                for src in doc.imageSources {
+                    if let image = Self.packagedImage(src, folder: folder) {
+                        media["\(item.id)/\(image.packaged)"] = curriculum.root.appendingPathComponent(image.source)
+                    }
                 }
-                doc.html = html
                 sections += section(i + 1, title: page.title, html: doc.html)
             }
             let count = max(pages.count, 1)
@@ -61,12 +64,12 @@ public struct SCORenderer: Sendable {
                 <nav class="ladder-nav" aria-label="Pages"><button type="button" data-action="prev">Previous</button><span class="ladder-progress" aria-live="polite"></span><button type="button" data-action="next">Next</button><button type="button" data-action="finish">Finish</button></nav>
 
                 """
-            config = ["v": 1, "kind": "module", "id": item.id, "title": item.title, "pages": count]
+            config = ["v": .int(1), "kind": .string("module"), "id": .string(item.id), "title": .string(item.title), "pages": .int(count)]
             worst = #"{"v":1,"p":\#(count)}"#.count
         case .assessment:
             let a = r?.assessment
             var form = "<form id=\"ladder-quiz\" class=\"ladder-quiz\" novalidate>\n"
-            var questions: [[String: Any]] = []
+            var questions: [ScriptJSON] = []
             var answersWorst = 0
             for (qi, q) in (a?.questions ?? []).enumerated() {
                 let letters = q.kind == .trueFalse ? q.options.map { $0.text.lowercased() == "true" ? "t" : "f" } : q.options.indices.map { String(UnicodeScalar(UInt8(97 + $0))) }
@@ -82,10 +85,10 @@ public struct SCORenderer: Sendable {
                 }
                 form += "</fieldset>\n"
                 let correct = q.options.indices.filter { q.options[$0].correct }.map { letters[$0] }
-                questions.append([
-                    "id": q.id, "type": q.kind == .trueFalse ? "true-false" : "choice", "multiple": q.kind == .multiple,
-                    "options": letters, "correct": correct,
-                ])
+                questions.append(.object([
+                    "id": .string(q.id), "type": .string(q.kind == .trueFalse ? "true-false" : "choice"), "multiple": .bool(q.kind == .multiple),
+                    "options": .array(letters.map { .string($0) }), "correct": .array(correct.map { .string($0) }),
+                ]))
                 answersWorst += letters.count + 3  // "abc", quotes and comma
             }
             form += "<button type=\"submit\" class=\"ladder-primary\">Submit answers</button>\n</form>\n"
@@ -94,8 +97,8 @@ public struct SCORenderer: Sendable {
             let intro = "<p class=\"ladder-intro\">\((a?.questions.count ?? 0)) questions. You pass at \(item.masteryScore ?? 0)% and may try again if you do not.</p>\n"
             body = intro + form
             config = [
-                "v": 1, "kind": "assessment", "id": item.id, "title": item.title, "mastery": item.masteryScore ?? 0,
-                "questions": questions,
+                "v": .int(1), "kind": .string("assessment"), "id": .string(item.id), "title": .string(item.title),
+                "mastery": .int(item.masteryScore ?? 0), "questions": .array(questions),
             ]
             // {"v":1,"a":[...],"t":99999}
             worst = #"{"v":1,"a":[],"t":99999}"#.count + answersWorst
@@ -120,7 +123,10 @@ public struct SCORenderer: Sendable {
             html += "<div id=\"ladder-result\" class=\"ladder-result\" role=\"status\" aria-live=\"polite\" hidden></div>\n"
             body = html
             let ids = (s?.behaviours ?? []).map(\.id)
-            config = ["v": 1, "kind": "shadowing", "id": item.id, "title": item.title, "behaviours": ids]
+            config = [
+                "v": .int(1), "kind": .string("shadowing"), "id": .string(item.id), "title": .string(item.title),
+                "behaviours": .array(ids.map { .string($0) }),
+            ]
             // observer: 64 characters, each at worst a 6-character JSON escape
             worst = #"{"v":1,"s":"","o":"","d":"YYYY-MM-DD"}"#.count + ids.count + 64 * 6
         }
@@ -129,25 +135,41 @@ public struct SCORenderer: Sendable {
     }
 
     /// Pages often repeat their front-matter title as a leading `# Title`; the page heading
-    /// already shows it, so the repeat is dropped.
+    /// already shows it, so the repeat is dropped. Only the first non-blank line is examined.
     static func droppingTitleHeading(_ markdown: String, title: String) -> String {
-        var lines = markdown.split(separator: "\n", omittingEmptySubsequences: false)
-        guard let first = lines.firstIndex(where: { !$0.trimmingCharacters(in: .whitespaces).isEmpty }) else { return markdown }
-        let line = lines[first].trimmingCharacters(in: .whitespaces)
-        guard line.hasPrefix("# "),
-            line.dropFirst(2).trimmingCharacters(in: .whitespaces).lowercased() == title.lowercased()
-        else { return markdown }
-        lines.remove(at: first)
-        return lines.joined(separator: "\n")
+        var start = markdown.startIndex
+        while start < markdown.endIndex {
+            let end = markdown[start...].firstIndex(of: "\n") ?? markdown.endIndex
+            let line = markdown[start..<end].trimmingCharacters(in: .whitespaces)
+            if line.isEmpty {
+                guard end < markdown.endIndex else { return markdown }
+                start = markdown.index(after: end)
+                continue
+            }
+            guard line.hasPrefix("# "),
+                line.dropFirst(2).trimmingCharacters(in: .whitespaces).lowercased() == title.lowercased()
+            else { return markdown }
+            // Drop the line, keeping its line break's place as the old line-based code did.
+            return String(markdown[..<start]) + (end < markdown.endIndex ? String(markdown[markdown.index(after: end)...]) : "")
+        }
+        return markdown
+    }
+
+    /// Where a page's relative image goes in the package (`media/<path with dashes>`) and the
+    /// curriculum file it comes from; nil for absolute URLs, which stay as they are.
+    static func packagedImage(_ src: String, folder: String) -> (packaged: String, source: String)? {
+        if src.contains(":") || src.hasPrefix("//") { return nil }
+        let clean = String(src.split(separator: "#", omittingEmptySubsequences: false)[0].split(separator: "?", omittingEmptySubsequences: false)[0])
+        let source = ((folder as NSString).appendingPathComponent(clean) as NSString).standardizingPath
+        return ("media/" + source.replacingOccurrences(of: "/", with: "-"), source)
     }
 
     func section(_ k: Int, title: String, html: String) -> String {
         "<section class=\"ladder-page\" id=\"page-\(k)\" data-page=\"\(k)\" aria-labelledby=\"page-\(k)-title\">\n<h2 id=\"page-\(k)-title\">\(HTML.escape(title))</h2>\n\(html)</section>\n"
     }
 
-    func document(title: String, kind: String, body: String, config: [String: Any]) -> String {
-        let json = (try? JSONSerialization.data(withJSONObject: config, options: [.sortedKeys, .withoutEscapingSlashes]))
-            .map { String(decoding: $0, as: UTF8.self) } ?? "{}"
+    func document(title: String, kind: String, body: String, config: [String: ScriptJSON]) -> String {
+        let json = ScriptJSON.object(config).text
         let theme = curriculum.theme
         let hasTheme = theme.stylesheet != nil || theme.accent != nil
         var head = """
@@ -176,7 +198,7 @@ public struct SCORenderer: Sendable {
             <main id="ladder-main" tabindex="-1">
             <h1>\(HTML.escape(title))</h1>
             \(body)</main>
-            <script type="application/json" id="ladder-sco">\(HTML.scriptJSON(json))</script>
+            <script type="application/json" id="ladder-sco">\(json)</script>
             <script src="../ladder/ladder.js"></script>
             </body>
             </html>

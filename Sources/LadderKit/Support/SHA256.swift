@@ -94,6 +94,30 @@ public struct SHA256Hasher: Sendable {
         return s.finalize()
     }
 
+    /// The digest and size of a file, read in 256 KiB chunks (no copy of the whole file).
+    public static func file(_ path: String) throws -> (hex: String, size: Int) {
+        guard let f = fopen(path, "rb") else {
+            throw CocoaError(.fileReadNoSuchFile, userInfo: [NSFilePathErrorKey: path])
+        }
+        defer { fclose(f) }
+        var s = SHA256Hasher()
+        var size = 0
+        let chunk = UnsafeMutableRawBufferPointer.allocate(byteCount: 256 << 10, alignment: 16)
+        defer { chunk.deallocate() }
+        while true {
+            let n = fread(chunk.baseAddress!, 1, chunk.count, f)
+            if n > 0 {
+                s.update(bytes: UnsafeRawBufferPointer(rebasing: chunk[0..<n]))
+                size += n
+            }
+            if n < chunk.count {
+                if ferror(f) != 0 { throw CocoaError(.fileReadUnknown, userInfo: [NSFilePathErrorKey: path]) }
+                break
+            }
+        }
+        return (s.finalize(), size)
+    }
+
     /// Compresses `blocks` consecutive 64-byte blocks starting at `p` (any alignment).
     private mutating func compress(_ p: UnsafeRawPointer, blocks: Int) {
         var (h0, h1, h2, h3, h4, h5, h6, h7) = state
