@@ -21,6 +21,11 @@ public struct CurriculumLoader {
     var diags = Diagnostics()
     /// Level ids as listed in curriculum.yaml (some may have failed to load).
     var listedLevels: [String] = []
+    /// Listed level files that did not load (missing, unreadable, not UTF-8, not YAML), each
+    /// with the responsibility ids its text appears to define, or nil when there is no text to
+    /// look at. The file's own error is the root cause: references to those ids are not
+    /// reported again as unknown.
+    var unloadedLevels: [(id: String, responsibilities: Set<String>?)] = []
 
     public init(folder: String) {
         let trimmed = folder.hasSuffix("/") && folder.count > 1 ? String(folder.dropLast()) : folder
@@ -157,6 +162,8 @@ public struct CurriculumLoader {
     mutating func loadLevel(id: String, listedAt index: Int, listNode: Node, curriculum c: Curriculum) -> Level? {
         let relative = "levels/\(id).yaml"
         guard let n = readChecked(relative, kind: .level, referencedFrom: listNode.location(in: display("curriculum.yaml"))) else {
+            let text = (try? Data(contentsOf: url(relative))).map { String(decoding: $0, as: UTF8.self) }
+            unloadedLevels.append((id, text.map(Self.responsibilityIDs(inUnparsedLevel:))))
             return nil
         }
         let file = display(relative)
@@ -203,6 +210,19 @@ public struct CurriculumLoader {
             if let resp = loadResponsibility(r, level: id, file: file, curriculum: c) { level.responsibilities.append(resp) }
         }
         return level
+    }
+
+    /// The responsibility ids a level file that could not be parsed appears to define: every
+    /// indented `id:` (`- id: x`, `  id: x`, `{id: x, ...}`) followed by a valid id. A guess
+    /// from the text, used only to keep a syntax error from also showing up as unknown
+    /// responsibilities in the files that refer to it.
+    static func responsibilityIDs(inUnparsedLevel text: String) -> Set<String> {
+        let pattern = #"(?m)(?:^[ \t]*-[ \t]+|^[ \t]+|[{,][ \t]*)["']?id["']?[ \t]*:[ \t]*["']?([A-Za-z][A-Za-z0-9_-]*)"#
+        guard let regex = try? NSRegularExpression(pattern: pattern) else { return [] }
+        let ns = text as NSString
+        return Set(
+            regex.matches(in: text, range: NSRange(location: 0, length: ns.length)).map { ns.substring(with: $0.range(at: 1)) }
+                .filter(Shape.isIdentifier))
     }
 
     func resolveStep(_ raw: String, scale: [ProficiencyStep]) -> Int? {
@@ -437,7 +457,15 @@ public struct CurriculumLoader {
                 for a in r.after {
                     let at = locate(r.id, in: level.id, key: "after", value: a)
                     guard let target = seen[a] else {
-                        diags.error(at, "unknown responsibility '\(a)' in 'after'\(Suggest.hint(a, seen.keys.sorted()))")
+                        // Defined, as far as its text shows, in a level file that did not load:
+                        // that file's own error is the one to fix.
+                        if unloadedLevels.contains(where: { $0.responsibilities?.contains(a) ?? false }) { continue }
+                        let known = seen.keys.sorted() + unloadedLevels.flatMap { ($0.responsibilities ?? []).sorted() }
+                        // A level file with no text to look at (missing, unreadable) may define it:
+                        // still an error, since it may as well be a typo, but one that says so.
+                        let unread = unloadedLevels.filter { $0.responsibilities == nil }.map { "levels/\($0.id).yaml" }
+                        let note = unread.isEmpty ? "" : " (\(unread.joined(separator: ", ")) did not load; it may define it)"
+                        diags.error(at, "unknown responsibility '\(a)' in 'after'\(Suggest.hint(a, known))\(note)")
                         continue
                     }
                     if target.index > li {

@@ -222,10 +222,8 @@ public enum LearnerProfileLoader {
                         diags.error(k.location(in: path), "unknown skill '\(name)'\(Suggest.hint(name, c.skills.map(\.id))); the skills are \(c.skills.map(\.id).joined(separator: ", "))")
                         continue
                     }
-                    guard seen.insert(name).inserted else {
-                        diags.error(k.location(in: path), "skill '\(name)' is given twice")
-                        continue
-                    }
+                    // A repeated key is already reported by the YAML reader; keep the first.
+                    guard seen.insert(name).inserted else { continue }
                     guard let t = v.text else {
                         diags.error(v.location(in: path), "the proficiency of '\(name)' must be a step, not \(v.kindName)")
                         continue

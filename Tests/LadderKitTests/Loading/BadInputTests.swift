@@ -121,6 +121,181 @@ struct BadInputTests {
             contains: "missing required key 'questions[0].prompt'")
     }
 
+    // MARK: Repeated keys
+
+    @Test func repeatedKeyIsReportedAtTheRepeatAndTheFileIsStillChecked() throws {
+        let root = try copySample()
+        defer { removeCopy(root) }
+        let first = try #require(place(of: "title: Customer Service Representative II\n", in: root, "levels/P2.yaml"))
+        let at = try #require(edit(root, "levels/P2.yaml", replace: "\nguidelines:\n", with: "\ntitle: Representative II\nguidelines:\n"))
+        // A second problem in the same file: the repeat does not stop the other checks.
+        let rank = try #require(edit(root, "levels/P2.yaml", replace: "rank: 2\n", with: "rank: two\n"))
+        let result = load(root)
+        #expect(result.curriculum == nil)
+        let file = "\(root.path)/levels/P2.yaml"
+        #expect(
+            result.diagnostics.sorted.map(\.description) == [
+                "\(file):\(rank.line):\(rank.column + "rank: ".count): error: 'rank' must be a whole number, not 'two'",
+                "\(file):\(at.line + 1):1: error: duplicate key 'title' (first at line \(first.line))",
+            ])
+    }
+
+    @Test func sameSkillTwiceInALevelsSkills() throws {
+        let root = try copySample()
+        defer { removeCopy(root) }
+        // The first one quoted: to the loader it is the same key.
+        let first = try #require(
+            edit(root, "levels/P1.yaml", after: ["\nskills:\n"], replace: "  empathy: 2\n", with: "  \"empathy\": 2\n"))
+        let at = try #require(
+            edit(
+                root, "levels/P1.yaml", after: ["\nskills:\n"], replace: "  training-development: 1\n",
+                with: "  training-development: 1\n  empathy: 3\n"))
+        let result = load(root)
+        #expect(result.curriculum == nil)
+        let file = "\(root.path)/levels/P1.yaml"
+        #expect(
+            result.diagnostics.sorted.map(\.description) == [
+                "\(file):\(at.line + 1):3: error: duplicate key 'empathy' (first at line \(first.line))"
+            ])
+    }
+
+    @Test func repeatedKeyInAMappingInsideAList() throws {
+        let root = try copySample()
+        defer { removeCopy(root) }
+        // responsibilities[0].training.module.title
+        let at = try #require(
+            edit(
+                root, "levels/P1.yaml", after: ["- id: inform-customers", "      module:\n"], replace: "        title: ",
+                with: "        title: Informing customers\n        title: "))
+        let result = load(root)
+        #expect(result.curriculum == nil)
+        let file = "\(root.path)/levels/P1.yaml"
+        #expect(
+            result.diagnostics.sorted.map(\.description) == [
+                "\(file):\(at.line + 1):9: error: duplicate key 'title' (first at line \(at.line))"
+            ])
+    }
+
+    @Test func everyRepeatInPageFrontMatterIsReportedAtItsFileLine() throws {
+        let root = try copySample()
+        defer { removeCopy(root) }
+        let page = "modules/inform-customers/01-opening-the-contact.md"
+        let first = try #require(place(of: "title: Opening the contact\n", in: root, page))
+        let at = try #require(
+            edit(
+                root, page, after: ["title: Opening the contact\n"], replace: "minutes: 6\n",
+                with: "minutes: 6\ntitle: Again\ntitle: Once more\n"))
+        let result = load(root)
+        #expect(result.curriculum == nil)
+        let file = "\(root.path)/\(page)"
+        #expect(
+            result.diagnostics.sorted.map(\.description) == [
+                "\(file):\(at.line + 1):1: error: duplicate key 'title' (first at line \(first.line))",
+                "\(file):\(at.line + 2):1: error: duplicate key 'title' (first at line \(first.line))",
+            ])
+    }
+
+    @Test func keysAreComparedByTheirText() throws {
+        let root = try copySample()
+        defer { removeCopy(root) }
+        // `1` (an integer to YAML) and `"1"` (a string) are read as the same text; `01` is not.
+        let at = try #require(
+            edit(
+                root, "levels/P1.yaml", after: ["\nskills:\n"], replace: "  training-development: 1\n",
+                with: "  training-development: 1\n  1: 2\n  \"1\": 2\n  01: 2\n"))
+        let result = load(root)
+        #expect(result.curriculum == nil)
+        let file = "\(root.path)/levels/P1.yaml"
+        let (one, quoted, zeroOne) = (at.line + 1, at.line + 2, at.line + 3)
+        #expect(
+            result.diagnostics.sorted.map(\.description) == [
+                "\(file):\(one):3: error: unknown skill '1'",
+                "\(file):\(quoted):3: error: duplicate key '1' (first at line \(one))",
+                "\(file):\(quoted):3: error: unknown skill '1'",
+                "\(file):\(zeroOne):3: error: unknown skill '01'",
+            ])
+    }
+
+    @Test func repeatedTaggedKeyMakesTheFileUnreadableWithoutFollowOnErrors() throws {
+        let root = try copySample()
+        defer { removeCopy(root) }
+        // A tagged key cannot be set aside, so the file is not read; its error points at the
+        // first occurrence, and P3's and P4's references to P2's responsibilities stay quiet.
+        let at = try #require(
+            edit(
+                root, "levels/P2.yaml", replace: "title: Customer Service Representative II\n",
+                with: "!!str title: Representative II\ntitle: Customer Service Representative II\n"))
+        let result = load(root)
+        #expect(result.curriculum == nil)
+        #expect(
+            result.diagnostics.sorted.map(\.description) == [
+                "\(root.path)/levels/P2.yaml:\(at.line):1: error: duplicate key 'title': it appears again later in the same mapping"
+            ])
+    }
+
+    // MARK: A level file that does not load
+
+    @Test func levelWithASyntaxErrorReportsOnlyTheRootCause() throws {
+        let root = try copySample()
+        defer { removeCopy(root) }
+        // Higher levels refer to P2's responsibilities.
+        #expect(try read(root, "levels/P3.yaml").contains("after: [handle-escalated-tickets, handle-sensitive-interactions]"))
+        #expect(try read(root, "levels/P4.yaml").contains("handle-sensitive-interactions]"))
+        let at = try #require(
+            edit(
+                root, "levels/P2.yaml", replace: "title: Customer Service Representative II",
+                with: "title: Customer: Service Representative II"))
+        let result = load(root)
+        #expect(result.curriculum == nil)
+        let colon = at.column + "title: Customer".unicodeScalars.count
+        #expect(
+            result.diagnostics.sorted.map(\.description) == [
+                "\(root.path)/levels/P2.yaml:\(at.line):\(colon): error: YAML syntax error: mapping values are not allowed in this context"
+            ])
+    }
+
+    @Test func levelWithASyntaxErrorStillLetsGenuineReferenceErrorsThrough() throws {
+        let root = try copySample()
+        defer { removeCopy(root) }
+        let syntax = try #require(
+            edit(
+                root, "levels/P2.yaml", replace: "title: Customer Service Representative II",
+                with: "title: Customer: Service Representative II"))
+        // A typo of one of P2's ids, and an id defined nowhere.
+        let at = try #require(
+            edit(
+                root, "levels/P3.yaml", replace: "after: [document-complex-cases, mentor-junior-staff]",
+                with: "after: [document-complex-case, mentor-junior-staff, no-such-responsibility]"))
+        let result = load(root)
+        #expect(result.curriculum == nil)
+        let p3 = "\(root.path)/levels/P3.yaml"
+        let typo = at.column + "after: [".count
+        let nowhere = typo + "document-complex-case, mentor-junior-staff, ".count
+        #expect(
+            result.diagnostics.sorted.map(\.description) == [
+                "\(root.path)/levels/P2.yaml:\(syntax.line):\(syntax.column + "title: Customer".count): error: YAML syntax error: mapping values are not allowed in this context",
+                "\(p3):\(at.line):\(typo): error: unknown responsibility 'document-complex-case' in 'after' (did you mean 'document-complex-cases'?)",
+                "\(p3):\(at.line):\(nowhere): error: unknown responsibility 'no-such-responsibility' in 'after'",
+            ])
+    }
+
+    @Test func missingLevelFileIsNamedInUnknownReferences() throws {
+        let root = try copySample()
+        defer { removeCopy(root) }
+        let listed = try #require(place(of: "P2", in: root, "curriculum.yaml", after: ["levels: [P1, "]))
+        let ref = try #require(
+            place(of: "handle-escalated-tickets", in: root, "levels/P3.yaml", after: ["- id: resolve-complex-issues", "after: ["]))
+        try FileManager.default.removeItem(at: root.appendingPathComponent("levels/P2.yaml"))
+        let result = load(root)
+        #expect(result.curriculum == nil)
+        expectDiagnostic(
+            result, in: root, "curriculum.yaml", line: listed.line, column: listed.column, contains: "'levels/P2.yaml' does not exist")
+        // Nothing shows what the missing file would define: still an error, one that says why.
+        expectDiagnostic(
+            result, in: root, "levels/P3.yaml", line: ref.line, column: ref.column,
+            contains: "unknown responsibility 'handle-escalated-tickets' in 'after' (levels/P2.yaml did not load; it may define it)")
+    }
+
     // MARK: Ids and references
 
     @Test func duplicateResponsibilityIdAcrossLevels() throws {
