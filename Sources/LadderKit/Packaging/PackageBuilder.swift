@@ -110,8 +110,12 @@ public struct PackageBuilder: Sendable {
     }
 
     /// Builds every package of the request. `progress` is called after each package.
+    ///
+    /// For personal gap tracks, `learnersByTrack` maps each track to its learners and `cohort`
+    /// lists every learner the gap analysis covered (with or without gaps): their packages
+    /// from an earlier cohort build are superseded (see `updateLedger`).
     public func build(
-        _ request: BuildRequest, learnersByTrack: [String: [String]] = [:],
+        _ request: BuildRequest, learnersByTrack: [String: [String]] = [:], cohort: Set<String> = [],
         progress: @escaping @Sendable (_ done: Int, _ total: Int, _ path: String) -> Void = { _, _, _ in }
     ) throws -> Ledger {
         let validator = try PackageValidator(schemasFolder: request.schemasFolder, lms: request.lms)
@@ -151,7 +155,7 @@ public struct PackageBuilder: Sendable {
             try AtomicFile.commit(built.temporary, to: built.destination)
             entries.append(built.entry)
         }
-        return try updateLedger(at: root, with: entries, request: request)
+        return try updateLedger(at: root, with: entries, request: request, cohort: cohort)
     }
 
     struct Built: Sendable {
@@ -314,18 +318,37 @@ public struct PackageBuilder: Sendable {
 
     /// Replaces this build's (track, LMS, mode) entries in `ledger.json`, removes packages
     /// of those tracks that the build no longer produces, and writes the ledger atomically.
-    func updateLedger(at root: URL, with entries: [LedgerEntry], request: BuildRequest) throws -> Ledger {
+    /// A gap build also supersedes the cohort's earlier gap packages for the same LMS and
+    /// mode: each learner of `cohort` is dropped from them, and a package left with no
+    /// learner is deleted. Packages of learners outside the cohort stay.
+    func updateLedger(at root: URL, with entries: [LedgerEntry], request: BuildRequest, cohort: Set<String> = []) throws -> Ledger {
         let url = root.appendingPathComponent("ledger.json")
         var ledger = Ledger(curriculum: curriculum.id, packages: [])
         if let data = try? Data(contentsOf: url), let old = try? JSONDecoder().decode(Ledger.self, from: data) {
             ledger = old
         }
-        let rebuilt = Set(entries.map { "\($0.track)|\($0.lms.rawValue)|\($0.package.rawValue)" })
+        func key(_ e: LedgerEntry) -> String { "\(e.track)|\(e.lms.rawValue)|\(e.package.rawValue)" }
+        let rebuilt = Set(entries.map(key))
         let fresh = Set(entries.map(\.path))
-        for old in ledger.packages where rebuilt.contains("\(old.track)|\(old.lms.rawValue)|\(old.package.rawValue)") && !fresh.contains(old.path) {
-            try? FileManager.default.removeItem(at: root.appendingPathComponent(old.path))
+        var kept: [LedgerEntry] = []
+        for var old in ledger.packages where !fresh.contains(old.path) {
+            var retire = rebuilt.contains(key(old))
+            if !retire, let learners = old.learners, !cohort.isEmpty, old.lms == request.lms, old.package == request.mode {
+                let remaining = learners.filter { !cohort.contains($0) }
+                if remaining.isEmpty { retire = true } else { old.learners = remaining }
+            }
+            if retire {
+                try? FileManager.default.removeItem(at: root.appendingPathComponent(old.path))
+                // Remove the track's folder too when that left it empty.
+                let folder = root.appendingPathComponent(old.path).deletingLastPathComponent()
+                if folder.path != root.path, (try? FileManager.default.contentsOfDirectory(atPath: folder.path))?.isEmpty == true {
+                    try? FileManager.default.removeItem(at: folder)
+                }
+            } else {
+                kept.append(old)
+            }
         }
-        ledger.packages.removeAll { rebuilt.contains("\($0.track)|\($0.lms.rawValue)|\($0.package.rawValue)") || fresh.contains($0.path) }
+        ledger.packages = kept
         ledger.packages.append(contentsOf: entries)
         ledger.packages.sort { $0.path < $1.path }
         let encoder = JSONEncoder()

@@ -72,6 +72,7 @@ struct Build: ParsableCommand {
             (track == nil || t.kind.rawValue == track!.rawValue) && (level == "all" || t.level == level)
         }
         var learnersByTrack: [String: [String]] = [:]
+        var cohort: Set<String> = []
         if track == .gaps, let learners {
             // Bad cohort files stop here, before anything is written.
             let report = try analyzeOrExit(c, plan: plan, learners: learners)
@@ -79,14 +80,14 @@ struct Build: ParsableCommand {
                 let why = l.gapSkills.isEmpty ? "no gaps against \(l.targetLevel)" : "no responsibility up to \(l.targetLevel) develops their gaps"
                 print("\(l.learner): \(why); no package")
             }
+            cohort = Set(report.learners.map(\.learner))
             if report.tracks.isEmpty {
                 print("no learner in \(learners) has anything to train; nothing built")
-                return
             }
             tracks = report.tracks
             learnersByTrack = report.learnersByTrack
         }
-        guard !tracks.isEmpty else { throw ValidationError("no track matches --track \(track?.rawValue ?? "any") --level \(level)") }
+        guard !tracks.isEmpty || track == .gaps else { throw ValidationError("no track matches --track \(track?.rawValue ?? "any") --level \(level)") }
         let schemasPath = schemas ?? ProcessInfo.processInfo.environment["LADDER_SCHEMAS"]
         if schemasPath == nil {
             printError("warning: no --schemas given: manifests get Ladder's structural checks but no XML Schema validation, and packages carry no control documents")
@@ -98,7 +99,7 @@ struct Build: ParsableCommand {
         let start = Date()
         let ledger: Ledger
         do {
-            ledger = try PackageBuilder(curriculum: c, plan: plan).build(request, learnersByTrack: learnersByTrack) { done, total, path in
+            ledger = try PackageBuilder(curriculum: c, plan: plan).build(request, learnersByTrack: learnersByTrack, cohort: cohort) { done, total, path in
                 display.update("[\(done)/\(total)] \(path)")
             }
         } catch {

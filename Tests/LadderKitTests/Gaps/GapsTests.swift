@@ -152,6 +152,59 @@ struct GapsTests {
         #expect(try Self.learner(r, "chen").track == "gaps-" + h.finalize().prefix(10))
     }
 
+    @Test func aLaterCohortBuildSupersedesItsLearnersEarlierGapPackages() throws {
+        let (c, plan, first) = try Self.report()
+        let out = FileManager.default.temporaryDirectory.appendingPathComponent("ladder-gaps-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: out) }
+        func build(_ r: GapReport) throws -> Ledger {
+            let request = BuildRequest(tracks: r.tracks, lms: .moodle, mode: .track, outputFolder: out, schemasFolder: nil, jobs: 1)
+            return try PackageBuilder(curriculum: c, plan: plan)
+                .build(request, learnersByTrack: r.learnersByTrack, cohort: Set(r.learners.map(\.learner)))
+        }
+        _ = try build(first)
+        let chenBefore = try #require(try Self.learner(first, "chen").track)
+        let amaraBefore = try #require(try Self.learner(first, "amara").track)
+
+        // A second, smaller cohort: Chen has closed her gaps, Amara's changed; the other
+        // learners are not in it and keep their packages.
+        let text = try String(contentsOfFile: Self.cohort, encoding: .utf8).split(separator: "\n").map(String.init)
+        let header = text[0].split(separator: ",").map(String.init)
+        func row(_ id: String) -> [String] { text.first { $0.hasPrefix(id + ",") }!.split(separator: ",", omittingEmptySubsequences: false).map(String.init) }
+        var chen = row("chen")
+        var amara = row("amara")
+        for (i, h) in header.enumerated() {
+            if h == "analytical-skills" || h == "metrics-fluency" { chen[i] = "6" }
+            if h == "speaking" { amara[i] = "6" }
+        }
+        let second = FileManager.default.temporaryDirectory.appendingPathComponent("ladder-cohort-\(UUID().uuidString).csv")
+        defer { try? FileManager.default.removeItem(at: second) }
+        try ([text[0], chen.joined(separator: ","), amara.joined(separator: ",")].joined(separator: "\n") + "\n").write(to: second, atomically: true, encoding: .utf8)
+        let (_, _, later) = try Self.report(second.path)
+        #expect(try Self.learner(later, "chen").track == nil, "Chen has no gaps left")
+        let amaraAfter = try #require(try Self.learner(later, "amara").track)
+        #expect(amaraAfter != amaraBefore)
+
+        let ledger = try build(later)
+        let root = out.appendingPathComponent("customer-service")
+        var packageOf: [String: String] = [:]
+        for p in ledger.packages {
+            #expect(FileManager.default.fileExists(atPath: root.appendingPathComponent(p.path).path), "\(p.path) is on disk")
+            for l in p.learners ?? [] {
+                #expect(packageOf[l] == nil, "\(l) is in one package only")
+                packageOf[l] = p.track
+            }
+        }
+        #expect(packageOf["chen"] == nil)
+        #expect(!FileManager.default.fileExists(atPath: root.appendingPathComponent(chenBefore).path), "Chen's old package and folder are gone")
+        #expect(packageOf["amara"] == amaraAfter)
+        // Bruno shared Amara's old gap set; he is not in the second cohort, so that package stays, now for him alone.
+        #expect(packageOf["bruno"] == amaraBefore)
+        #expect(ledger.packages.first { $0.track == amaraBefore }?.learners == ["bruno"])
+        #expect(Set(packageOf.keys) == ["amara", "bruno", "eli", "femi", "gwen", "hana", "ines"])
+        let onDisk = try JSONDecoder().decode(Ledger.self, from: Data(contentsOf: root.appendingPathComponent("ledger.json")))
+        #expect(onDisk == ledger)
+    }
+
     @Test func analysisIsDeterministicAndIndependentOfRowOrder() throws {
         let (c, plan, r) = try Self.report()
         let again = try Self.report().2
