@@ -298,7 +298,7 @@ func shaCheck(_ files: [String]) -> Int32 {
         guard let data = FileManager.default.contents(atPath: path) else { print("cannot read \(path)"); status = 1; continue }
         let whole = SHA256Hasher.hex(data)
         for chunk in [1, 7, 63, 64, 65, 1000, 65_537] {
-            var h = SHA256Hasher()
+            let h = SHA256Hasher()
             var i = 0
             while i < data.count {
                 h.update(data[i..<min(i + chunk, data.count)])

@@ -309,7 +309,7 @@ public struct PackageBuilder: Sendable {
         }
         if let s = curriculum.theme.stylesheet { files.insert(s) }
         if let l = curriculum.theme.logo { files.insert(l) }
-        var h = SHA256Hasher()
+        let h = SHA256Hasher()
         for f in files.sorted() {
             h.update(f + "\0" + (try fileDigests.digest(f, root: curriculum.root)) + "\n")
         }

@@ -512,7 +512,11 @@ struct ManifestContentChecker {
 
     func children(_ n: XMLNode, _ name: String) -> [XMLNode] { n.children.filter { $0.name == name && $0.namespace == cp } }
     func child(_ n: XMLNode, _ name: String) -> XMLNode? { n.children.first { $0.name == name && $0.namespace == cp } }
-    static func trimmed(_ s: String) -> String { s.trimmingCharacters(in: .whitespacesAndNewlines) }
+    static func trimmed(_ s: String) -> String {
+        // Almost every value starts and ends with a visible ASCII character: no copy needed.
+        if let first = s.utf8.first, let last = s.utf8.last, (0x21...0x7E).contains(first), (0x21...0x7E).contains(last) { return s }
+        return s.trimmingCharacters(in: .whitespacesAndNewlines)
+    }
 
     enum Kind: String { case manifest, organization, item, resource }
 
@@ -855,7 +859,7 @@ struct ManifestContentChecker {
         var path = prefix + href
         if let cut = path.firstIndex(where: { $0 == "#" || $0 == "?" }) { path = String(path[..<cut]) }
         var candidates: [String] = []
-        for form in [path, path.removingPercentEncoding].compactMap({ $0 }) {
+        for form in [path, path.contains("%") ? path.removingPercentEncoding : nil].compactMap({ $0 }) {
             guard let n = normalise(form) else { return .invalid("points outside the package ('..' climbs above the root)") }
             if !candidates.contains(n) { candidates.append(n) }
         }
@@ -882,6 +886,21 @@ struct ManifestContentChecker {
 
     /// Drops `.` and empty segments and applies `..`; nil when it climbs above the root.
     static func normalise(_ path: String) -> String? {
+        // Already normal (no empty, "." or ".." segment): the common case, returned as is.
+        var segment = 0
+        var dots = 0
+        var normal = !path.isEmpty
+        for b in path.utf8 {
+            if b == 0x2F {
+                if segment == 0 || segment == dots { normal = false; break }
+                segment = 0
+                dots = 0
+            } else {
+                segment += 1
+                if b == 0x2E { dots += 1 }
+            }
+        }
+        if normal && segment > 0 && !(segment == dots && dots <= 2) { return path }
         var out: [Substring] = []
         for part in path.split(separator: "/", omittingEmptySubsequences: true) {
             if part == "." { continue }

@@ -108,7 +108,7 @@ public enum GapAnalyzer {
     /// `gaps-` and the first 10 hex digits of the SHA-256 of the sorted item ids, one per
     /// line: the same items always give the same package identifier.
     public static func trackID(_ items: [String]) -> String {
-        var h = SHA256Hasher()
+        let h = SHA256Hasher()
         h.update(items.sorted().joined(separator: "\n"))
         return "gaps-" + h.finalize().prefix(10)
     }

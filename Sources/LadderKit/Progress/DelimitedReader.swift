@@ -25,7 +25,7 @@ public final class DelimitedReader {
     private var pos = 0
     private var eof = false
     private var line = 1
-    private var hasher = SHA256Hasher()
+    private let hasher = SHA256Hasher()
     private var started = false
     private static let chunk = 1 << 20
 
@@ -55,8 +55,7 @@ public final class DelimitedReader {
 
     /// The SHA-256 of the bytes read so far (the whole file once `next()` returned nil).
     public func digest() -> String {
-        var copy = hasher
-        return copy.finalize()
+        hasher.peek()
     }
 
     private func fill() throws {

@@ -221,7 +221,7 @@ extension ProgressStore {
             file.attempts += 1
             if try ProgressWriter.mergeAttempt(db, r, source: "preview", batch: nil) { file.changed += 1 }
         }
-        var h = SHA256Hasher()
+        let h = SHA256Hasher()
         h.update(path)
         file.digest = h.finalize()
         return file

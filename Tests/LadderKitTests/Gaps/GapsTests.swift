@@ -147,7 +147,7 @@ struct GapsTests {
         }
         #expect(r.tracks.first { $0.id == amara.track }?.title == "Skill-gap track: Speaking, Empathy")
         // The id depends on the items only: the known digest of Chen's three items.
-        var h = SHA256Hasher()
+        let h = SHA256Hasher()
         h.update(["analyze-service-metrics.assessment", "analyze-service-metrics.module", "analyze-service-metrics.shadowing"].joined(separator: "\n"))
         #expect(try Self.learner(r, "chen").track == "gaps-" + h.finalize().prefix(10))
     }

@@ -61,7 +61,7 @@ struct DelimitedReaderTests {
         #expect(recs.count == expected.count + 1)
         #expect(Array(recs.dropFirst().map(\.fields)) == expected)
         #expect(recs.last?.line == 1 + 2 * expected.count - 1)
-        var h = SHA256Hasher()
+        let h = SHA256Hasher()
         h.update(Data(text.utf8))
         #expect(r.digest() == h.finalize())
     }
