@@ -54,6 +54,32 @@ public struct Ledger: Sendable, Codable, Equatable {
     public var packages: [LedgerEntry]
 }
 
+extension PackageBuilder {
+    /// `ledger.json`: the bytes `JSONEncoder` gives with pretty printing and sorted keys,
+    /// written entry by entry so that encoding thousands of entries never holds more than one
+    /// entry's encoder tree (a whole-ledger encode was the main memory growth of big builds).
+    static func encode(_ ledger: Ledger) throws -> Data {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        var out = Data("{\n  \"curriculum\" : ".utf8)
+        out.append(try encoder.encode(ledger.curriculum))
+        out.append(contentsOf: ",\n  \"format\" : \(ledger.format),\n  \"packages\" : [\n".utf8)
+        for (i, entry) in ledger.packages.enumerated() {
+            if i > 0 { out.append(contentsOf: ",\n".utf8) }
+            // The entry's own lines, indented to its depth (two levels of two spaces).
+            let lines = try encoder.encode(entry).split(separator: 0x0A, omittingEmptySubsequences: false)
+            for (n, line) in lines.enumerated() {
+                if n > 0 { out.append(0x0A) }
+                if line.isEmpty { continue }  // JSONEncoder leaves the inside of [] unindented
+                out.append(contentsOf: "    ".utf8)
+                out.append(contentsOf: line)
+            }
+        }
+        out.append(contentsOf: "\n  ]\n}".utf8)
+        return out
+    }
+}
+
 /// Packaging: plan tracks → SCORM 1.2 zips under `exports/<curriculum>/`, plus the ledger.
 ///
 /// For each package: render its SCOs (in memory), write the manifest with libxml2, check it
@@ -351,9 +377,7 @@ public struct PackageBuilder: Sendable {
         ledger.packages = kept
         ledger.packages.append(contentsOf: entries)
         ledger.packages.sort { $0.path < $1.path }
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-        try AtomicFile.write(try encoder.encode(ledger), to: url)
+        try AtomicFile.write(try Self.encode(ledger), to: url)
         return ledger
     }
 }

@@ -94,6 +94,25 @@ struct BuildTests {
         }
     }
 
+    @Test func ledgerIsWrittenAsJSONEncoderWritesIt() throws {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        let entry = LedgerEntry(
+            path: "onboarding-P1/a \"b\"/c.zip", sha256: String(repeating: "a", count: 64), size: 12, standard: "SCORM 1.2",
+            lms: .moodle, package: .track, track: "onboarding-P1", items: ["x.module", "y.assessment"], sourceDigest: "d",
+            learners: nil)
+        var gap = entry
+        gap.learners = ["amara", "bruno"]
+        gap.items = []
+        for packages in [[], [entry], [entry, gap, entry]] {
+            let ledger = Ledger(curriculum: "cs/é", packages: packages)
+            let expected = try encoder.encode(ledger)
+            let written = try PackageBuilder.encode(ledger)
+            #expect(written == expected, "\(String(decoding: written, as: UTF8.self))\n---\n\(String(decoding: expected, as: UTF8.self))")
+            #expect(try JSONDecoder().decode(Ledger.self, from: written) == ledger)
+        }
+    }
+
     @Test func twoBuildsAreByteIdentical() throws {
         let (c, plan) = try Self.loadSample()
         let (a, la) = try Self.build(c, plan, tracks: ["promotion-P1-P2", "onboarding-P1"], lms: .moodle, mode: .track, jobs: 2)
