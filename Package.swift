@@ -30,6 +30,7 @@ let package = Package(
                 "CLibZip", "CLibXML2", "CLibCrypto",
                 .product(name: "Yams", package: "Yams"),
                 .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "GRDBSQLite", package: "GRDB.swift"),
             ],
             resources: [.copy("Rendering/Assets")]),
         .target(
