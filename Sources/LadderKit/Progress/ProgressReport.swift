@@ -305,7 +305,7 @@ private struct ReportBuilder {
         }
         let stalled = shown.filter(\.stalled).map {
             Cohort.Stalled(learner: $0.id, name: $0.name, level: $0.level, lastActivity: $0.lastActivity ?? "",
-                           days: Self.days(from: $0.lastActivity ?? "", to: options.asOf))
+                           days: ReportDates.days(from: $0.lastActivity ?? "", to: options.asOf))
         }.sorted { ($0.days, $0.learner) > ($1.days, $1.learner) }
 
         let hardest = try hardestQuestions(curriculum: curriculum, items: options.level.map { Set((required[$0] ?? []).map(\.id)) },
@@ -316,12 +316,6 @@ private struct ReportBuilder {
             cohort: Cohort(learners: shown.count, atLevel: atLevel, funnel: funnel, stalled: stalled, hardest: hardest))
     }
 
-    static func days(from iso: String, to date: Date) -> Int {
-        let f = ISO8601DateFormatter()
-        f.formatOptions = [.withFullDate]
-        guard let d = f.date(from: String(iso.prefix(10))) else { return 0 }
-        return max(0, Int(date.timeIntervalSince(d) / 86400))
-    }
 
     private func evaluate(
         id: String, aggs: [String: ItemAgg], levels: [String], required: [String: [ReqItem]], levelOfItem: [String: String],
@@ -423,5 +417,37 @@ private struct ReportBuilder {
         }
         out.sort { ($0.wrongRate, $0.responses) != ($1.wrongRate, $1.responses) ? ($0.wrongRate, $0.responses) > ($1.wrongRate, $1.responses) : ($0.item, $0.question) < ($1.item, $1.question) }
         return Array(out.prefix(options.hardestCount))
+    }
+}
+
+/// Date arithmetic for reports, on the ISO 8601 texts the store keeps.
+enum ReportDates {
+    /// Whole days from the date an ISO 8601 text starts with (`YYYY-MM-DD…`, UTC) to `date`.
+    /// Computed, not parsed with a date formatter: a cohort report calls it per learner.
+    static func days(from iso: String, to date: Date) -> Int {
+        let b = Array(iso.utf8.prefix(10))
+        func number(_ r: Range<Int>) -> Int? {
+            var n = 0
+            for i in r {
+                guard (0x30...0x39).contains(b[i]) else { return nil }
+                n = n * 10 + Int(b[i] - 0x30)
+            }
+            return n
+        }
+        guard b.count == 10, b[4] == 0x2D, b[7] == 0x2D, let y = number(0..<4), let m = number(5..<7), let d = number(8..<10),
+            (1...12).contains(m), (1...31).contains(d)
+        else { return 0 }
+        let start = Double(daysSinceEpoch(year: y, month: m, day: d)) * 86400
+        return max(0, Int((date.timeIntervalSince1970 - start) / 86400))
+    }
+
+    /// Days from 1970-01-01 to a proleptic Gregorian date (the civil-from-days inverse).
+    static func daysSinceEpoch(year: Int, month: Int, day: Int) -> Int {
+        let y = month <= 2 ? year - 1 : year
+        let era = (y >= 0 ? y : y - 399) / 400
+        let yoe = y - era * 400
+        let doy = (153 * (month + (month > 2 ? -3 : 9)) + 2) / 5 + day - 1
+        let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy
+        return era * 146097 + doe - 719468
     }
 }

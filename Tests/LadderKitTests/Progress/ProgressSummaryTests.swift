@@ -86,3 +86,32 @@ struct ProgressSummaryTests {
         #expect(try s.summaryDrift() == 0)
     }
 }
+
+@Suite("Progress: report date arithmetic")
+struct ReportDatesTests {
+    @Test func daysMatchFoundationsCalendar() throws {
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = TimeZone(identifier: "UTC")!
+        let asOf = ISO8601DateFormatter().date(from: "2026-03-20T15:30:00Z")!
+        var day = ISO8601DateFormatter().date(from: "1996-02-27T00:00:00Z")!
+        let f = DateFormatter()
+        f.calendar = calendar
+        f.timeZone = calendar.timeZone
+        f.locale = Locale(identifier: "en_US_POSIX")
+        f.dateFormat = "yyyy-MM-dd"
+        // Every 37th day over 30 years, leap days included, with and without a time part.
+        while day < asOf {
+            let text = f.string(from: day)
+            let expected = Int(asOf.timeIntervalSince(day) / 86400)
+            #expect(ReportDates.days(from: text, to: asOf) == expected, "\(text)")
+            #expect(ReportDates.days(from: text + "T23:59:59Z", to: asOf) == expected, "\(text)T…")
+            day = calendar.date(byAdding: .day, value: 37, to: day)!
+        }
+        #expect(ReportDates.daysSinceEpoch(year: 1970, month: 1, day: 1) == 0)
+        #expect(ReportDates.daysSinceEpoch(year: 2000, month: 3, day: 1) == 11017)
+        #expect(ReportDates.days(from: "2026-03-21", to: asOf) == 0, "a future date is 0 days")
+        for bad in ["", "2026-3-01", "2026/03/01", "2026-13-01", "abcd-ef-gh"] {
+            #expect(ReportDates.days(from: bad, to: asOf) == 0, "\(bad)")
+        }
+    }
+}
