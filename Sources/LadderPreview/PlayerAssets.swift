@@ -44,6 +44,14 @@ enum PlayerAssets {
         <iframe id="player-frame" name="sco" title="Learning content" src="about:blank" hidden></iframe>
         </main>
         </div>
+        <dialog id="player-confirm" class="player-confirm" aria-labelledby="player-confirm-title" aria-describedby="player-confirm-text">
+        <h2 id="player-confirm-title">Start a new attempt?</h2>
+        <p id="player-confirm-text"></p>
+        <div class="player-confirm-actions">
+        <button type="button" id="player-confirm-cancel">Cancel</button>
+        <button type="button" id="player-confirm-start" class="player-primary">Start a new attempt</button>
+        </div>
+        </dialog>
         <script src="/_ladder/player.js"></script>
         </body>
         </html>
@@ -76,6 +84,17 @@ enum PlayerAssets {
         .toc-status[data-status="failed"]{background:#fbe1e1;color:#8a1c1c}
         .toc-status[data-status="incomplete"]{background:#fff1cc;color:#6b4e00}
         .toc-status[data-status="locked"]{background:#eceef2;color:#5b6578}
+        .player-toc li.toc-item{display:flex;flex-direction:column}
+        .toc-attempt{display:block;font-size:.75rem;color:#5b6578}
+        .player-toc button.toc-new-attempt{display:inline-block;width:auto;align-self:flex-start;margin:0 1rem .45rem 1.25rem;padding:.15rem .65rem;font-size:.8rem;border:1px solid #2f6fde;border-radius:999px;background:#fff;color:#1f4fa8}
+        .player-toc button.toc-new-attempt:hover,.player-toc button.toc-new-attempt:focus-visible{background:#e4edfc}
+        .player-confirm{max-width:28rem;border:1px solid #d5dbe5;border-radius:8px;padding:1rem 1.25rem;color:#1d2433}
+        .player-confirm::backdrop{background:rgba(15,23,42,.45)}
+        .player-confirm h2{margin:0 0 .5rem;font-size:1.1rem}
+        .player-confirm p{margin:0}
+        .player-confirm-actions{display:flex;flex-wrap:wrap;justify-content:flex-end;gap:.5rem;margin-top:1rem}
+        .player-confirm button{font:inherit;padding:.4rem .9rem;border-radius:6px;border:1px solid #9aa4b5;background:#fff;color:#1d2433;cursor:pointer}
+        .player-confirm button.player-primary{background:#2f6fde;border-color:#2f6fde;color:#fff}
         .player-stage{flex:1;display:flex;flex-direction:column;min-width:0;padding:.75rem}
         .player-message{margin:0 0 .75rem;padding:.6rem .9rem;border-radius:6px;background:#fff4d6;border:1px solid #e8c66a}
         .player-empty{margin:2rem auto;color:#5b6578}
@@ -104,6 +123,9 @@ enum PlayerAssets {
           var message = document.getElementById('player-message');
           var empty = document.getElementById('player-empty');
           var exitButton = document.getElementById('player-exit');
+          var confirmDialog = document.getElementById('player-confirm');
+          var confirmText = document.getElementById('player-confirm-text');
+          var confirmStart = document.getElementById('player-confirm-start');
           var current = null; // {sco, session, lastError, lastDiagnostic}
           var none = {lastError: '0', lastDiagnostic: ''};
 
@@ -237,9 +259,16 @@ enum PlayerAssets {
                 var b = document.createElement('button');
                 b.type = 'button';
                 b.setAttribute('data-sco', item.id);
+                li.className = 'toc-item';
                 var t = document.createElement('span');
                 t.className = 'toc-title';
                 t.textContent = item.title;
+                if (item.attempt > 0) {
+                  var a = document.createElement('span');
+                  a.className = 'toc-attempt';
+                  a.textContent = 'Attempt ' + item.attempt;
+                  t.appendChild(a);
+                }
                 var st = document.createElement('span');
                 st.className = 'toc-status';
                 var status = item.locked ? 'locked' : item.status;
@@ -251,6 +280,16 @@ enum PlayerAssets {
                 b.appendChild(st);
                 b.addEventListener('click', function () { launch(item.id); });
                 li.appendChild(b);
+                if (item.newAttempt) {
+                  var n = document.createElement('button');
+                  n.type = 'button';
+                  n.className = 'toc-new-attempt';
+                  n.setAttribute('data-new-attempt', item.id);
+                  n.setAttribute('aria-label', 'Start a new attempt of ' + item.title);
+                  n.textContent = 'New attempt';
+                  n.addEventListener('click', function () { askNewAttempt(item); });
+                  li.appendChild(n);
+                }
               }
               tocList.appendChild(li);
             });
@@ -273,7 +312,7 @@ enum PlayerAssets {
               body: JSON.stringify({learner: learner, sco: sco})})
               .then(function (r) { return r.json(); })
               .then(function (r) {
-                if (!r.ok) { say(r.reason); return; }
+                if (!r.ok) { say(r.reason); return false; }
                 return unloadFrame().then(function () {
                   current = {sco: sco, session: null, lastError: '0', lastDiagnostic: '', values: {}, pending: null, finished: false};
                   document.body.setAttribute('data-sco', sco);
@@ -281,23 +320,76 @@ enum PlayerAssets {
                   frame.hidden = false;
                   exitButton.hidden = false;
                   frame.src = r.url;
-                  return refresh();
+                  return refresh().then(function () { return true; });
                 });
-              }, function (e) { say('The item cannot be launched: ' + e); });
+              }, function (e) { say('The item cannot be launched: ' + e); return false; });
           }
 
-          exitButton.addEventListener('click', function () {
-            unloadFrame().then(function () {
-              current = null;
-              document.body.removeAttribute('data-sco');
-              frame.hidden = true;
-              empty.hidden = false;
-              exitButton.hidden = true;
-              return refresh();
-            });
+          // The contents alone, once the frame has been unloaded.
+          function closeStage() {
+            current = null;
+            document.body.removeAttribute('data-sco');
+            frame.hidden = true;
+            empty.hidden = false;
+            exitButton.hidden = true;
+            return refresh();
+          }
+
+          exitButton.addEventListener('click', function () { unloadFrame().then(closeStage); });
+
+          // A new attempt: asked for in a dialog (nothing is discarded: the server keeps every
+          // earlier attempt), then the item leaves the frame if it runs there, the server
+          // opens the attempt and the item is launched afresh.
+          var asked = null;
+          function askNewAttempt(item) {
+            asked = item;
+            var was = item.status + (item.score ? ', ' + item.score + '%' : '');
+            confirmText.textContent = '\u201c' + item.title + '\u201d starts again from the beginning as attempt ' + (item.attempt + 1) +
+              '. Attempt ' + item.attempt + ' (' + was + ') stays recorded as it is.';
+            confirmStart.textContent = 'Start attempt ' + (item.attempt + 1);
+            confirmDialog.returnValue = '';
+            confirmDialog.showModal();
+          }
+
+          document.getElementById('player-confirm-cancel').addEventListener('click', function () { confirmDialog.close('cancel'); });
+          confirmStart.addEventListener('click', function () { confirmDialog.close('start'); });
+          confirmDialog.addEventListener('close', function () {
+            var item = asked;
+            asked = null;
+            if (!item) return;
+            if (confirmDialog.returnValue === 'start') { startNewAttempt(item); return; }
+            // The contents may have been drawn anew meanwhile: focus goes back to the button that asked.
+            var buttons = tocList.querySelectorAll('button[data-new-attempt]');
+            for (var i = 0; i < buttons.length; i++) {
+              if (buttons[i].getAttribute('data-new-attempt') === item.id) { buttons[i].focus(); break; }
+            }
           });
 
-          window.LadderPlayer = {launch: launch, refresh: refresh};
+          function startNewAttempt(item) {
+            say('');
+            var running = !!current && current.sco === item.id;
+            return (running ? unloadFrame() : Promise.resolve())
+              .then(function () {
+                return fetch('/api/attempt', {method: 'POST', headers: {'Content-Type': 'application/json'},
+                  body: JSON.stringify({learner: learner, sco: item.id})});
+              })
+              .then(function (r) {
+                return r.text().then(function (t) {
+                  try { return JSON.parse(t); } catch (e) { return {ok: false, reason: t}; }
+                });
+              })
+              .then(function (r) {
+                if (!r.ok) {
+                  say('A new attempt cannot be started: ' + r.reason);
+                  return running ? closeStage() : refresh();
+                }
+                return launch(item.id).then(function (launched) {
+                  if (launched) say('Attempt ' + r.attempt + ' of \u201c' + item.title + '\u201d has started; attempt ' + r.previous + ' stays recorded.');
+                });
+              }, function (e) { say('A new attempt cannot be started: ' + e); });
+          }
+
+          window.LadderPlayer = {launch: launch, refresh: refresh, newAttempt: startNewAttempt};
           refresh();
         })();
 

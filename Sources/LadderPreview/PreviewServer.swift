@@ -28,12 +28,16 @@ public struct PreviewConfiguration: Sendable {
 /// progress store, per learner and attempt.
 ///
 /// Routes: `GET /` player · `GET /_ladder/player.js|player.css` · `GET /api/toc?learner=` ·
-/// `POST /api/launch` · `POST /api/call` · `POST /api/batch` · `GET /content/<path>`.
+/// `POST /api/launch` · `POST /api/attempt` · `POST /api/call` · `POST /api/batch` ·
+/// `GET /content/<path>`. Every POST passes the same Host, Origin and body-size checks.
 public final class PreviewServer: Sendable {
     public let package: PackageSource
     public let store: ProgressStore
     public let configuration: PreviewConfiguration
     let sessions = SessionTable()
+    /// One new attempt at a time: the check that the latest attempt recorded something and
+    /// the opening of the next one go together.
+    let attemptLock = NSLock()
 
     public init(package: PackageSource, store: ProgressStore, configuration: PreviewConfiguration) {
         self.package = package
@@ -88,6 +92,7 @@ public final class PreviewServer: Sendable {
         case "/api/call": return apiCall(object)
         case "/api/batch": return apiBatch(object)
         case "/api/launch": return launch(object)
+        case "/api/attempt": return newAttempt(object)
         default: return text(.notFound, "not found")
         }
     }
@@ -176,7 +181,10 @@ public final class PreviewServer: Sendable {
                 row["status"] = state?.values["cmi.core.lesson_status"] ?? "not attempted"
                 row["score"] = state?.values["cmi.core.score.raw"] ?? ""
                 row["attempt"] = state?.attempt ?? 0
-                if case .unmet(let why) = prerequisites(of: item, learner: learner) { row["locked"] = why }
+                let outcome = prerequisites(of: item, learner: learner)
+                if outcome != .met { row["locked"] = outcome.reason() }
+                // A new attempt is offered once the latest one has recorded something.
+                row["newAttempt"] = outcome == .met && !(state?.values.isEmpty ?? true)
             }
             items.append(row)
         }
@@ -188,18 +196,63 @@ public final class PreviewServer: Sendable {
         guard let sco = o["sco"] as? String, let item = package.manifest.items.first(where: { $0.identifier == sco }),
             let launch = item.launch
         else { return json(["ok": false, "reason": "no such item"], status: .notFound) }
-        if case .unmet(let why) = prerequisites(of: item, learner: learner) {
-            return json(["ok": false, "reason": "\(item.title) is locked: first complete \(titles(why))."], status: .forbidden)
-        }
+        if let refusal = locked(item, learner: learner) { return refusal }
         return json(["ok": true, "url": "/content/" + launch])
     }
 
-    /// Item identifiers in a reason, replaced by their titles.
-    func titles(_ why: String) -> String {
-        why.split(separator: ",").map { part in
-            let id = part.trimmingCharacters(in: .whitespaces)
-            return package.manifest.items.first { $0.identifier == id }.map { "“\($0.title)”" } ?? id
-        }.joined(separator: ", ")
+    /// The 403 for an item whose prerequisites are not met, nil when it may be launched.
+    func locked(_ item: PreviewItem, learner: String) -> Response? {
+        let outcome = prerequisites(of: item, learner: learner)
+        switch outcome {
+        case .met: return nil
+        case .unmet:
+            let why = outcome.reason(naming: title)
+            return json(["ok": false, "reason": "\(item.title) is locked: first complete \(why)."], status: .forbidden)
+        case .unreadable(let why):
+            return json(["ok": false, "reason": "\(item.title) is locked: \(why)."], status: .forbidden)
+        }
+    }
+
+    /// An item identifier as the learner reads it: its title in quotes.
+    func title(_ id: String) -> String {
+        package.manifest.items.first { $0.identifier == id }.map { "“\($0.title)”" } ?? id
+    }
+
+    /// `{learner, sco}` → `{ok, attempt, previous}`: a new attempt of an item whose latest
+    /// attempt has recorded something. Earlier attempts stay in the store exactly as they
+    /// were committed. The player unloads the item first when it runs in its frame (the SCO
+    /// commits and finishes as when it is left); a session of that item still open here all
+    /// the same (another tab, a page reloaded mid-SCO) is ended without writing, as if the
+    /// server had stopped: finishing it would write its older state over what a later
+    /// session of the same attempt committed. The player then launches the item: entry
+    /// "ab-initio", nothing restored.
+    func newAttempt(_ o: [String: Any]) -> Response {
+        guard let learner = o["learner"] as? String, Self.validLearner(learner) else { return text(.badRequest, "bad learner id") }
+        guard let sco = o["sco"] as? String, let item = package.manifest.items.first(where: { $0.identifier == sco }),
+            item.launch != nil
+        else { return json(["ok": false, "reason": "no such item"], status: .notFound) }
+        if let refusal = locked(item, learner: learner) { return refusal }
+        let key = SCOKey(learner: learner, package: package.manifest.identifier, sco: sco)
+        attemptLock.lock()
+        defer { attemptLock.unlock() }
+        let latest: CMIState?
+        do {
+            latest = try store.runtimeState(key)
+        } catch {
+            return json(["ok": false, "reason": "the progress store cannot be read: \(error)"], status: .internalServerError)
+        }
+        guard let latest, !latest.values.isEmpty else {
+            let reason = latest.map { "attempt \($0.attempt) of \(item.title) has not started yet" } ?? "\(item.title) has no attempt yet"
+            return json(["ok": false, "reason": reason + ": launch it instead."], status: .conflict)
+        }
+        for entry in sessions.running(key) { sessions.withSession(entry) { $0.end("a new attempt was started") } }
+        let attempt: Int
+        do {
+            attempt = try store.startNewAttempt(key)
+        } catch {
+            return json(["ok": false, "reason": "the progress store cannot be written: \(error)"], status: .internalServerError)
+        }
+        return json(["ok": true, "attempt": attempt, "previous": latest.attempt])
     }
 
     // MARK: - The SCORM API
@@ -213,8 +266,9 @@ public final class PreviewServer: Sendable {
             guard let learner = o["learner"] as? String, Self.validLearner(learner) else { return text(.badRequest, "bad learner id") }
             guard let sco = o["sco"] as? String, let item = package.manifest.items.first(where: { $0.identifier == sco && $0.launch != nil })
             else { return callResult("false", .general, "no such SCO in this package", session: nil) }
-            if case .unmet(let why) = prerequisites(of: item, learner: learner) {
-                return callResult("false", .general, "prerequisites not met: \(why)", session: nil)
+            let outcome = prerequisites(of: item, learner: learner)
+            if outcome != .met {
+                return callResult("false", .general, "prerequisites not met: \(outcome.reason())", session: nil)
             }
             let key = SCOKey(learner: learner, package: package.manifest.identifier, sco: sco)
             let record: CMIState?
@@ -345,6 +399,13 @@ final class SessionTable: @unchecked Sendable {
         entries = entries.filter { $0.value.session.state != .finished }
         entries[id] = Entry(key: key, session: session)
         return id
+    }
+
+    /// The sessions of `key` between LMSInitialize and LMSFinish.
+    func running(_ key: SCOKey) -> [Entry] {
+        lock.lock()
+        defer { lock.unlock() }
+        return entries.values.filter { $0.key == key && $0.session.state == .running }
     }
 
     func get(_ id: String) -> Entry? {

@@ -39,6 +39,8 @@ public final class RuntimeSession: @unchecked Sendable {
     public private(set) var state: State = .notInitialized
     public private(set) var lastError: CMIError = .none
     public private(set) var lastDiagnostic = ""
+    /// Why the LMS ended the session, when it did (see `end`).
+    public private(set) var endReason: String?
     public let context: LaunchContext
     public let attempt: Int
     var values: [String: String]
@@ -148,7 +150,7 @@ public final class RuntimeSession: @unchecked Sendable {
 
     /// Commit: the record to persist when the call succeeds (nil on error).
     public func commit(_ arg: String?) -> (result: String, record: RuntimeRecord?) {
-        guard state == .running else { return (fail(.notInitialized, "false", "LMSCommit outside a session"), nil) }
+        guard state == .running else { return (fail(.notInitialized, "false", "LMSCommit outside a session" + ended), nil) }
         guard arg == "" else { return (fail(.invalidArgument, "false", "LMSCommit takes \"\""), nil) }
         applyMastery()
         return (ok("true"), record())
@@ -158,7 +160,7 @@ public final class RuntimeSession: @unchecked Sendable {
     public func finish(_ arg: String?) -> (result: String, record: RuntimeRecord?) {
         switch state {
         case .notInitialized: return (fail(.notInitialized, "false", "LMSFinish before LMSInitialize"), nil)
-        case .finished: return (fail(.general, "false", "LMSFinish was already called"), nil)
+        case .finished: return (fail(.general, "false", endReason.map { "the LMS ended the session: \($0)" } ?? "LMSFinish was already called"), nil)
         case .running: break
         }
         guard arg == "" else { return (fail(.invalidArgument, "false", "LMSFinish takes \"\""), nil) }
@@ -168,6 +170,17 @@ public final class RuntimeSession: @unchecked Sendable {
             values["cmi.core.total_time"] = addTimespans(values["cmi.core.total_time"] ?? "", s)
         }
         return (ok("true"), record())
+    }
+
+    /// " (the LMS ended it: …)" after a diagnostic, when it did.
+    var ended: String { endReason.map { " (the LMS ended it: \($0))" } ?? "" }
+
+    /// Ends a running session on the LMS's side, storing nothing (what it did not commit is
+    /// lost, as when the server stops); later calls answer 301 with `reason`.
+    public func end(_ reason: String) {
+        guard state == .running else { return }
+        state = .finished
+        endReason = reason
     }
 
     /// SCORM 1.2 (RTE 3.4.4, cmi.student_data.mastery_score): with a mastery score and a raw
@@ -180,7 +193,7 @@ public final class RuntimeSession: @unchecked Sendable {
     }
 
     public func getValue(_ element: String?) -> String {
-        guard state == .running else { return fail(.notInitialized, "", "LMSGetValue outside a session") }
+        guard state == .running else { return fail(.notInitialized, "", "LMSGetValue outside a session" + ended) }
         guard let element else { return fail(.invalidArgument, "", "the element name must be a string") }
         let r: CMIDataModel.Resolved
         switch CMIDataModel.resolve(element) {
@@ -194,7 +207,7 @@ public final class RuntimeSession: @unchecked Sendable {
     }
 
     public func setValue(_ element: String?, _ value: String?) -> String {
-        guard state == .running else { return fail(.notInitialized, "false", "LMSSetValue outside a session") }
+        guard state == .running else { return fail(.notInitialized, "false", "LMSSetValue outside a session" + ended) }
         guard let element else { return fail(.invalidArgument, "false", "the element name must be a string") }
         let r: CMIDataModel.Resolved
         switch CMIDataModel.resolve(element) {

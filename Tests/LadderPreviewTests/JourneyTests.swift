@@ -161,6 +161,85 @@ struct JourneyTests {
         }
     }
 
+    @Test func passThenStartANewAttempt() async throws {
+        try await Journey.run("new-attempt", learner: "nia") { j in
+            try await j.completeModule()
+            try await j.launch(PreviewFixture.assessment)
+            let qs = try await j.questions()
+            for q in qs { _ = try await j.answer(q, correctly: true) }
+            #expect(try await j.submitQuiz())
+            try await j.exitToContents()
+            let first = try await j.waitStored(PreviewFixture.assessment, "the pass, finished") {
+                $0.values["cmi.core.lesson_status"] == "passed" && $0.values["cmi.core.total_time"] != "0000:00:00.00"
+            }
+            #expect(first.attempt == 1)
+
+            // The contents show the attempt and offer a new one, labelled and reached by the keyboard.
+            let assessment = "button[data-sco=\"\(PreviewFixture.assessment)\"]"
+            let newAttempt = "button[data-new-attempt=\"\(PreviewFixture.assessment)\"]"
+            try await j.driver.switchToTop()
+            try await j.driver.waitForScript(
+                "attempt 1 in the contents", "var a = document.querySelector('\(assessment) .toc-attempt'); return !!a && a.textContent === 'Attempt 1'")
+            let label = try await j.driver.execute("return document.querySelector('\(newAttempt)').getAttribute('aria-label')") as? String
+            #expect(label?.hasPrefix("Start a new attempt of ") == true)
+            let enter = "\u{E007}"
+            try await j.driver.type(newAttempt, enter)
+            try await j.driver.waitForScript("the confirmation", "return document.getElementById('player-confirm').open === true")
+            let question = try await j.driver.execute("return document.getElementById('player-confirm-text').textContent") as? String ?? ""
+            #expect(question.contains("as attempt 2") && question.contains("Attempt 1 (passed, 100%) stays recorded"), "\(question)")
+            // Cancelling changes nothing and gives the focus back.
+            try await j.driver.click("#player-confirm-cancel")
+            try await j.driver.waitForScript(
+                "the focus back on the button",
+                "return !document.getElementById('player-confirm').open && document.activeElement.getAttribute('data-new-attempt') === '\(PreviewFixture.assessment)'")
+            #expect(try j.attempts(PreviewFixture.assessment) == [first])
+
+            try await j.driver.type(newAttempt, enter)
+            try await j.driver.waitForScript("the confirmation", "return document.getElementById('player-confirm').open === true")
+            try await j.driver.click("#player-confirm-start")
+            try await j.waitForLaunch(PreviewFixture.assessment)
+
+            // The SCO got a fresh start: entry ab-initio, nothing restored, the quiz empty.
+            #expect(try await j.driver.execute("return LadderRuntime.instance.session.entry") as? String == "ab-initio")
+            #expect(try await j.driver.execute("return parent.API.LMSGetValue('cmi.core.entry')") as? String == "ab-initio")
+            #expect(try await j.driver.execute("return parent.API.LMSGetValue('cmi.suspend_data')") as? String == "")
+            #expect(try await j.driver.execute("return document.querySelectorAll('#ladder-quiz input:checked').length") as? Int == 0)
+            #expect(try await j.driver.execute("return document.getElementById('ladder-result').hidden") as? Bool == true)
+
+            // The server stored attempt 2 as the SCO reported it; attempt 1 is as it was.
+            let second = try await j.waitStored(PreviewFixture.assessment, "attempt 2 begun") {
+                $0.attempt == 2 && $0.values["cmi.core.lesson_status"] == "incomplete"
+            }
+            #expect(second.values["cmi.core.lesson_location"] == "quiz")
+            #expect((second.values["cmi.core.score.raw"] ?? "").isEmpty)
+            #expect(second.interactions.isEmpty)
+            let all = try j.attempts(PreviewFixture.assessment)
+            #expect(all.map(\.attempt) == [1, 2])
+            #expect(all.first == first, "attempt 1 unchanged")
+            try await j.driver.switchToTop()
+            try await j.driver.waitForScript(
+                "attempt 2 in the contents",
+                """
+                var a = document.querySelector('\(assessment) .toc-attempt'), s = document.querySelector('\(assessment) .toc-status');
+                return !!a && a.textContent === 'Attempt 2' && s.getAttribute('data-status') === 'incomplete'
+                """)
+
+            // Once more while attempt 2 runs in the frame: the SCO leaves first and commits its
+            // exit (were the attempt opened before, its last calls would be refused), then attempt 3.
+            try await j.driver.type(newAttempt, enter)
+            try await j.driver.waitForScript("the confirmation", "return document.getElementById('player-confirm').open === true")
+            try await j.driver.click("#player-confirm-start")
+            try await j.waitForLaunch(PreviewFixture.assessment)
+            #expect(try await j.driver.execute("return LadderRuntime.instance.session.entry") as? String == "ab-initio")
+            try await j.waitStored(PreviewFixture.assessment, "attempt 3 begun") { $0.attempt == 3 && $0.values["cmi.core.lesson_status"] == "incomplete" }
+            let three = try j.attempts(PreviewFixture.assessment)
+            #expect(three.map(\.attempt) == [1, 2, 3])
+            #expect(three.first == first, "attempt 1 still unchanged")
+            #expect(isTimespan(three[1].values["cmi.core.session_time"]), "attempt 2 got its SCO's exit")
+            #expect(three[1].values["cmi.core.lesson_status"] == "incomplete")
+        }
+    }
+
     @Test func aSCOWhosePrerequisiteIsNotMetDoesNotOpen() async throws {
         try await Journey.run("prerequisite-not-met", learner: "pia") { j in
             try await j.driver.switchToTop()
@@ -185,6 +264,11 @@ struct JourneyTests {
 }
 
 extension Journey {
+    /// Every attempt the server stored for `sco`, oldest first.
+    func attempts(_ sco: String) throws -> [CMIState] {
+        try ProgressStore(path: db).allRuntimeStates().filter { $0.key.learner == learner && $0.key.sco == sco }.map(\.state)
+    }
+
     /// Types a date into `<input type=date>` the way a person does in an en-US browser
     /// (month, day, year), and checks the value the page got.
     func typeDate(_ css: String, year: String, month: String, day: String) async throws {

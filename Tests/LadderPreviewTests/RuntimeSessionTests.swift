@@ -143,21 +143,6 @@ struct RuntimeSessionTests {
         #expect(again.finish("").record?.values["cmi.core.total_time"] == "0001:00:30.00")
     }
 
-    @Test func prerequisitesFollowAICCScript() {
-        let status = ["A": "passed", "B": "incomplete", "C": "completed"]
-        func eval(_ s: String) -> Prerequisites.Outcome { Prerequisites.evaluate(s) { status[$0] ?? "not attempted" } }
-        #expect(eval("") == .met)
-        #expect(eval("A") == .met)
-        #expect(eval("A & C") == .met)
-        #expect(eval("A & B") == .unmet("B"))
-        #expect(eval("A | B") == .met)
-        #expect(eval("~B") == .met)
-        #expect(eval("(B | D) & A") == .unmet("B, D"))
-        #expect(eval("B = \"incomplete\"") == .met)
-        #expect(eval("B <> \"i\"") == .unmet("B"))
-        if case .unmet(let why) = eval("2*{A,B,C}") { #expect(why.contains("cannot be read")) } else { Issue.record("a set must not pass") }
-    }
-
     @Test(arguments: [
         ("ok/index.html", true), ("a%20b.html", true), ("../etc/passwd", false), ("a/../../x", false), ("/etc/passwd", false),
         ("%2e%2e/x", false), ("a%2f..%2f..%2fx", false), ("a\\..\\x", false), ("C:/x", false), ("a//b", false), ("./a", false),

@@ -1,6 +1,7 @@
 import Foundation
-import LadderKit
 import Testing
+
+@testable import LadderKit
 
 @testable import LadderPreview
 
@@ -152,6 +153,109 @@ struct ServerTests {
             "POST", s.url + "/api/batch",
             body: try JSONSerialization.data(withJSONObject: ["session": session, "calls": [["fn": "LMSInitialize", "args": [""]]]]))
         #expect(initialize.status == 400)
+    }
+
+    /// `POST /api/attempt`: a new attempt opens only over one that recorded something, under the
+    /// same Host/Origin/size checks as every POST; an open session is finished on its own
+    /// attempt first; the next launch starts afresh and earlier attempts stay as they were.
+    @Test func aNewAttemptStartsAfreshAndKeepsTheEarlierOnes() async throws {
+        let db = PreviewFixture.tempDB()
+        let s = try await RunningServer.start(package: try PreviewFixture.packagePath(), db: db)
+        defer { Task { await s.stop() } }
+        func attempt(_ body: [String: Any], headers: [String: String] = [:]) async throws -> HTTP.Reply {
+            try await HTTP.request(
+                "POST", s.url + "/api/attempt", body: try JSONSerialization.data(withJSONObject: body),
+                headers: ["Content-Type": "application/json"].merging(headers) { $1 })
+        }
+        let module: [String: Any] = ["learner": "eve", "sco": PreviewFixture.module]
+        func store() throws -> [CMIState] {
+            try ProgressStore(path: db).allRuntimeStates().filter { $0.key.learner == "eve" && $0.key.sco == PreviewFixture.module }.map(\.state)
+        }
+
+        let none = try await attempt(module)
+        #expect(none.status == 409)
+        #expect((none.json["reason"] as? String)?.contains("has no attempt yet") == true)
+
+        // Attempt 1: session `first` commits page 2, then sets page 3 without committing and is
+        // left open (a page reloaded mid-SCO); session `later` resumes and commits page 5.
+        func call(_ session: String, _ fn: String, _ args: [Any]) async throws -> [String: Any] {
+            try await HTTP.call(s.url, ["session": session, "fn": fn, "args": args])
+        }
+        func initialize() async throws -> String {
+            try #require(try await HTTP.call(s.url, ["learner": "eve", "sco": PreviewFixture.module, "fn": "LMSInitialize", "args": [""]])["session"] as? String)
+        }
+        let first = try await initialize()
+        _ = try await call(first, "LMSSetValue", ["cmi.core.lesson_status", "incomplete"])
+        _ = try await call(first, "LMSSetValue", ["cmi.core.lesson_location", "page-2"])
+        #expect(try await call(first, "LMSCommit", [""])["result"] as? String == "true")
+        _ = try await call(first, "LMSSetValue", ["cmi.core.lesson_location", "page-3"])
+        let later = try await initialize()
+        _ = try await call(later, "LMSSetValue", ["cmi.core.lesson_location", "page-5"])
+        _ = try await call(later, "LMSSetValue", ["cmi.core.session_time", "0000:02:00.00"])
+        #expect(try await call(later, "LMSCommit", [""])["result"] as? String == "true")
+        let committed = try #require(try store().first)
+
+        // The protections of every POST, and the item checks.
+        #expect(try await attempt(module, headers: ["Origin": "http://evil.example"]).status == 403)
+        #expect(try await attempt(module, headers: ["Host": "evil.example"]).status == 421)
+        let big = try await HTTP.request("POST", s.url + "/api/attempt", body: Data(repeating: UInt8(ascii: "x"), count: 100_000))
+        #expect(big.status == 413)
+        #expect(try await HTTP.request("POST", s.url + "/api/attempt", body: Data("[1]".utf8)).status == 400)
+        #expect(try await attempt(["learner": "<eve>", "sco": PreviewFixture.module]).status == 400)
+        #expect(try await attempt(["learner": "eve", "sco": "ITEM-nope"]).status == 404)
+        let locked = try await attempt(["learner": "eve", "sco": PreviewFixture.assessment])
+        #expect(locked.status == 403)
+        #expect((locked.json["reason"] as? String)?.contains("is locked: first complete") == true)
+        #expect(try store().map(\.attempt) == [1], "nothing refused changed the store")
+
+        let started = try await attempt(module)
+        #expect(started.status == 200)
+        #expect(started.json["ok"] as? Bool == true)
+        #expect(started.json["attempt"] as? Int == 2)
+        #expect(started.json["previous"] as? Int == 1)
+        // Attempt 1 is as it was committed: the sessions left open were ended without writing
+        // (the stale one would have put page 3 back over page 5), and they answer 301.
+        let states = try store()
+        #expect(states.map(\.attempt) == [1, 2])
+        let one = try #require(states.first)
+        #expect(one == committed)
+        #expect(one.values["cmi.core.lesson_location"] == "page-5")
+        #expect(states[1].values.isEmpty && states[1].interactions.isEmpty)
+        for session in [first, later] {
+            let stale = try await call(session, "LMSSetValue", ["cmi.core.lesson_location", "page-4"])
+            #expect(stale["error"] as? String == "301")
+            #expect((stale["diagnostic"] as? String)?.contains("a new attempt was started") == true)
+        }
+        #expect(try await call(first, "LMSFinish", [""])["error"] as? String == "101")
+        let toc = try await HTTP.request("GET", s.url + "/api/toc?learner=eve").json
+        let row = try #require((toc["items"] as? [[String: Any]])?.first { $0["id"] as? String == PreviewFixture.module })
+        #expect(row["attempt"] as? Int == 2)
+        #expect(row["status"] as? String == "not attempted")
+        #expect(row["newAttempt"] as? Bool == false)
+        // Nothing recorded in attempt 2 yet: no attempt 3 over an empty one.
+        let again = try await attempt(module)
+        #expect(again.status == 409)
+        #expect((again.json["reason"] as? String)?.contains("attempt 2 of") == true)
+
+        // The launch of attempt 2 starts from nothing.
+        let second = try #require(try await HTTP.call(s.url, ["learner": "eve", "sco": PreviewFixture.module, "fn": "LMSInitialize", "args": [""]])["session"] as? String)
+        #expect(try await call(second, "LMSGetValue", ["cmi.core.entry"])["result"] as? String == "ab-initio")
+        #expect(try await call(second, "LMSGetValue", ["cmi.core.lesson_status"])["result"] as? String == "not attempted")
+        #expect(try await call(second, "LMSGetValue", ["cmi.core.lesson_location"])["result"] as? String == "")
+        #expect(try await call(second, "LMSGetValue", ["cmi.suspend_data"])["result"] as? String == "")
+        #expect(try await call(second, "LMSGetValue", ["cmi.core.total_time"])["result"] as? String == "0000:00:00.00")
+        _ = try await call(second, "LMSSetValue", ["cmi.core.lesson_status", "incomplete"])
+        #expect(try await call(second, "LMSFinish", [""])["result"] as? String == "true")
+        let after = try store()
+        #expect(after.map(\.attempt) == [1, 2])
+        #expect(after[0] == one, "attempt 1 is untouched")
+        #expect(after[1].values["cmi.core.lesson_status"] == "incomplete")
+        // The reports' attempt rows: one per attempt.
+        #expect(try ProgressStore(path: db).scalarInt("SELECT COUNT(*) FROM attempts WHERE learner_id = 'eve'") == 2)
+        #expect(try ProgressStore(path: db).scalarInt("SELECT MAX(attempt) FROM attempts WHERE learner_id = 'eve'") == 2)
+        let row2 = try #require((try await HTTP.request("GET", s.url + "/api/toc?learner=eve").json["items"] as? [[String: Any]])?.first { $0["id"] as? String == PreviewFixture.module })
+        #expect(row2["newAttempt"] as? Bool == true)
+        #expect(try await attempt(module).json["attempt"] as? Int == 3)
     }
 
     @Test func refusesAPackageThatValidateRejects() throws {

@@ -69,6 +69,12 @@ final class Journey: @unchecked Sendable {
     func launch(_ sco: String) async throws {
         try await driver.switchToTop()
         try await driver.click("button[data-sco=\"\(sco)\"]")
+        try await waitForLaunch(sco)
+    }
+
+    /// Waits until the player has launched `sco` and it runs in the frame (then in the frame).
+    func waitForLaunch(_ sco: String) async throws {
+        try await driver.switchToTop()
         try await driver.waitForScript("the player to launch \(sco)", "return document.body.getAttribute('data-sco') === arguments[0]".replacingOccurrences(of: "arguments[0]", with: "'\(sco)'"))
         try await driver.switchToFrame("#player-frame")
         let slug = sco.replacingOccurrences(of: "ITEM-", with: "")
