@@ -82,9 +82,9 @@ extension PackageBuilder {
 
 /// Packaging: plan tracks → SCORM 1.2 zips under `exports/<curriculum>/`, plus the ledger.
 ///
-/// For each package: render its SCOs (in memory), write the manifest with libxml2, check it
-/// (schema-validated when schemas are given), write the zip with libzip to a temporary file,
-/// read that file back and validate it, and only then rename it into place. Packages are
+/// For each package: render its SCOs (in memory), write the manifest with libxml2, write the
+/// zip with libzip to a temporary file, read that file back and validate it as an importer
+/// would (manifest schema-validated when schemas are given), and only then rename it into place. Packages are
 /// built in parallel; an error in any of them leaves no partial zip and no ledger change.
 public struct PackageBuilder: Sendable {
     public let curriculum: Curriculum
