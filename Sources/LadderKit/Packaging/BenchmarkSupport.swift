@@ -29,13 +29,14 @@ public enum PackagingStageProfile {
         let clock = StageClock()
         let builder = PackageBuilder(curriculum: curriculum, plan: plan)
         let validator = try clock.time("setup (validator, shared assets)") { try PackageValidator(schemasFolder: request.schemasFolder, lms: request.lms) }
-        let shared = try clock.time("setup (validator, shared assets)") { try SharedAssets.files(for: curriculum) }
-        let control = try PackageBuilder.controlDocuments(request.schemasFolder)
+        let shared = try clock.time("setup (validator, shared assets)") {
+            try PackageBuilder.SharedFiles(assets: SharedAssets.files(for: curriculum), control: PackageBuilder.controlDocuments(request.schemasFolder))
+        }
         let jobs = clock.time("job list (plan.items(of:))") { builder.jobs(for: request) }
         try FileManager.default.createDirectory(at: scratch, withIntermediateDirectories: true)
         ZipWriter.warmUp
         for job in jobs {
-            let built = try builder.buildOne(job, root: scratch, request: request, shared: shared, control: control, validator: validator, clock: clock)
+            let built = try builder.buildOne(job, root: scratch, request: request, shared: shared, validator: validator, clock: clock)
             try FileManager.default.removeItem(at: built.temporary)
         }
         return clock.order.map { Stage(name: $0, seconds: clock.seconds[$0]!) }

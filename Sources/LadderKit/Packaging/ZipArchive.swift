@@ -72,6 +72,17 @@ final class ZipWriter {
         try add(name, source: source, method: method)
     }
 
+    /// Adds entry `index` of another archive as it is stored there, compressed bytes and
+    /// all: no recompression (libzip copies the data raw when the method is the same). The
+    /// other archive must stay open until `close()`.
+    func add(_ name: String, copying index: Int, from other: ZipReader, method: Method) throws {
+        guard let za = archive else { throw ZipError(path: path, message: "archive already closed") }
+        guard let source = zip_source_zip(za, other.archive, zip_uint64_t(index), zip_flags_t(ZIP_FL_COMPRESSED), 0, -1) else {
+            throw error("cannot copy '\(name)' from \(other.path)")
+        }
+        try add(name, source: source, method: method)
+    }
+
     private func add(_ name: String, source: OpaquePointer, method: Method) throws {
         guard let za = archive else { return }
         let index = zip_file_add(za, name, source, zip_flags_t(ZIP_FL_ENC_UTF_8))
@@ -134,7 +145,7 @@ final class ZipReader {
         }
     }
 
-    private let archive: OpaquePointer
+    fileprivate let archive: OpaquePointer
     let path: String
     let entries: [Entry]
 
