@@ -94,6 +94,43 @@ struct BuildTests {
         }
     }
 
+    @Test func sharedFilesCopiedCompressedGiveTheBytesOfCompressingThemAgain() throws {
+        let (c, _) = try Self.loadSample()
+        let assets = try SharedAssets.files(for: c)
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("ladder-shared-test-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let page = Data("<p>page</p>".utf8)
+        // Compressed for this archive alone, as every package did before.
+        let direct = dir.appendingPathComponent("direct.zip").path
+        let a = try ZipWriter(path: direct)
+        for name in (Array(assets.keys) + ["x/index.html"]).sorted() {
+            try a.add(name, data: assets[name] ?? page, method: PackageBuilder.isCompressed(name) ? .store : .deflate)
+        }
+        try a.close()
+        // Copied from the build's shared archive.
+        var sharedPath = ""
+        do {
+            let shared = try PackageBuilder.SharedFiles(assets: assets, control: [:])
+            sharedPath = shared.path
+            #expect(Set(shared.entries.map(\.name)) == Set(assets.keys))
+            let copied = dir.appendingPathComponent("copied.zip").path
+            let reader = try shared.open()
+            let b = try ZipWriter(path: copied)
+            let index = Dictionary(uniqueKeysWithValues: shared.entries.map { ($0.name, $0.index) })
+            for name in (Array(assets.keys) + ["x/index.html"]).sorted() {
+                let method: ZipWriter.Method = PackageBuilder.isCompressed(name) ? .store : .deflate
+                if let i = index[name] { try b.add(name, copying: i, from: reader, method: method) } else { try b.add(name, data: page, method: method) }
+            }
+            try b.close()
+            #expect(try Data(contentsOf: URL(fileURLWithPath: copied)) == Data(contentsOf: URL(fileURLWithPath: direct)))
+            // The copy holds the same content, read back through libzip.
+            let back = try ZipReader(path: copied)
+            #expect(try back.read("ladder/ladder.js") == assets["ladder/ladder.js"])
+        }
+        #expect(!FileManager.default.fileExists(atPath: sharedPath), "the build's temporary archive is removed")
+    }
+
     @Test func ledgerIsWrittenAsJSONEncoderWritesIt() throws {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
