@@ -82,7 +82,7 @@ struct Build: ParsableCommand {
             }
             cohort = Set(report.learners.map(\.learner))
             if report.tracks.isEmpty {
-                print("no learner in \(learners) has anything to train; nothing built")
+                print("no learner in \(learners) has anything to train; their earlier gap packages (if any) are retired")
             }
             tracks = report.tracks
             learnersByTrack = report.learnersByTrack
