@@ -159,9 +159,27 @@ enum ProgressWriter {
             """).execute(arguments: [learner, curriculum, level, track])
     }
 
-    static func arguments(_ r: AttemptRecord, source: String, batch: Int64?) -> StatementArguments {
-        [r.learner, r.curriculum, r.item, r.attempt, r.kind, r.level, r.status.rawValue, r.score, r.scoreMax,
-         r.startedAt, r.lastAt, r.seconds, r.observer, source, batch]
+    /// Binds an attempt to an `INSERT INTO attempts (\(insertColumns)) VALUES (?, …)` statement
+    /// through SQLite's C API (the import's hot path: a `StatementArguments` array per row
+    /// cost more than SQLite's own work).
+    static func bind(_ statement: GRDB.Statement, _ r: AttemptRecord, source: String, batch: Int64?) -> SQLiteBinder {
+        let bind = SQLiteBinder(statement)
+        bind.text(1, r.learner)
+        bind.text(2, r.curriculum)
+        bind.text(3, r.item)
+        bind.int(4, r.attempt)
+        bind.text(5, r.kind)
+        bind.text(6, r.level)
+        bind.int(7, r.status.rawValue)
+        bind.double(8, r.score)
+        bind.double(9, r.scoreMax)
+        bind.text(10, r.startedAt)
+        bind.text(11, r.lastAt)
+        bind.int(12, r.seconds)
+        bind.text(13, r.observer)
+        bind.text(14, source)
+        bind.int(15, batch.map(Int.init))
+        return bind
     }
 
     static let insertColumns = "learner_id, curriculum, item_id, attempt, kind, level, status, score, score_max, started_at, last_at, seconds, observer, source, batch_id"
@@ -203,25 +221,7 @@ enum ProgressWriter {
               OR (excluded.seconds IS NOT NULL AND (seconds IS NULL OR excluded.seconds > seconds))
               OR (excluded.observer IS NOT NULL AND excluded.observer IS NOT observer)
             """)
-        // The import's hot path: bound through SQLite's C API (a `StatementArguments` array
-        // per row cost more than SQLite's own work). Same values and order as `arguments`.
-        let bind = SQLiteBinder(statement)
-        bind.text(1, r.learner)
-        bind.text(2, r.curriculum)
-        bind.text(3, r.item)
-        bind.int(4, r.attempt)
-        bind.text(5, r.kind)
-        bind.text(6, r.level)
-        bind.int(7, r.status.rawValue)
-        bind.double(8, r.score)
-        bind.double(9, r.scoreMax)
-        bind.text(10, r.startedAt)
-        bind.text(11, r.lastAt)
-        bind.int(12, r.seconds)
-        bind.text(13, r.observer)
-        bind.text(14, source)
-        bind.int(15, batch.map(Int.init))
-        try bind.run(db)
+        try bind(statement, r, source: source, batch: batch).run(db)
         var changed = db.changesCount > 0
         for i in r.interactions {
             if try mergeInteraction(db, r, i) { changed = true }
@@ -255,14 +255,15 @@ enum ProgressWriter {
     /// The preview server's write: the runtime is the authority for its own attempt, so the
     /// row and its interactions are replaced, not merged.
     static func replaceAttempt(_ db: Database, _ r: AttemptRecord, source: String) throws {
-        try db.cachedStatement(sql: """
+        let statement = try db.cachedStatement(sql: """
             INSERT INTO attempts (\(insertColumns)) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             ON CONFLICT (learner_id, item_id, curriculum, attempt) DO UPDATE SET
               kind = excluded.kind, level = COALESCE(excluded.level, level), status = excluded.status,
               score = excluded.score, score_max = excluded.score_max,
               started_at = COALESCE(started_at, excluded.started_at), last_at = excluded.last_at,
               seconds = excluded.seconds, observer = excluded.observer, source = excluded.source
-            """).execute(arguments: arguments(r, source: source, batch: nil))
+            """)
+        try bind(statement, r, source: source, batch: nil).run(db)
         try db.execute(
             sql: "DELETE FROM interactions WHERE learner_id = ? AND curriculum = ? AND item_id = ? AND attempt = ?",
             arguments: [r.learner, r.curriculum, r.item, r.attempt])
@@ -271,7 +272,7 @@ enum ProgressWriter {
     }
 
     /// One row of `item_progress` from the attempts of one learner at one item.
-    private static let summarySelect = """
+    static let summarySelect = """
         SELECT learner_id, curriculum, item_id, MAX(status),
           MAX(CASE WHEN score_max > 0 THEN score * 100.0 / score_max ELSE score END),
           COUNT(*), COALESCE(SUM(seconds), 0), MAX(last_at),

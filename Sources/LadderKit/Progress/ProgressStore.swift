@@ -168,14 +168,7 @@ extension ProgressStore {
     /// (missing, extra or different): 0 when every writer kept the summaries current.
     func summaryDrift() throws -> Int {
         try pool.read { db in
-            let fresh = """
-                SELECT learner_id, curriculum, item_id, MAX(status),
-                  MAX(CASE WHEN score_max > 0 THEN score * 100.0 / score_max ELSE score END),
-                  COUNT(*), COALESCE(SUM(seconds), 0), MAX(last_at),
-                  MAX(CASE WHEN status >= 4 THEN observer END),
-                  MAX(CASE WHEN status >= 4 THEN last_at END)
-                FROM attempts GROUP BY learner_id, item_id, curriculum
-                """
+            let fresh = ProgressWriter.summarySelect + " GROUP BY learner_id, item_id, curriculum"
             let stored = "SELECT learner_id, curriculum, item_id, status, best, attempts, seconds, last_at, observer, signed_at FROM item_progress"
             return try Int.fetchOne(db, sql: """
                 SELECT (SELECT COUNT(*) FROM (\(fresh) EXCEPT \(stored))) + (SELECT COUNT(*) FROM (\(stored) EXCEPT \(fresh)))
