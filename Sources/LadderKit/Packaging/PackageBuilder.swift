@@ -353,7 +353,7 @@ public struct PackageBuilder: Sendable {
                 return d
             }
             lock.unlock()
-            let d = SHA256Hasher.hex(try Data(contentsOf: root.appendingPathComponent(relative)))
+            let d = try SHA256Hasher.file(root.appendingPathComponent(relative).path).hex
             lock.lock()
             digests[relative] = d
             lock.unlock()
