@@ -38,11 +38,7 @@ public enum GapsCSV {
         return rows.map { $0.map(field).joined(separator: ",") }.joined(separator: "\r\n") + "\r\n"
     }
 
-    static func field(_ s: String) -> String {
-        // A leading =, +, - or @ is quoted too, so a spreadsheet does not take it for a formula.
-        let risky = s.contains { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" } || s.first.map { "=+-@".contains($0) } == true
-        return risky ? "\"" + s.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : s
-    }
+    static func field(_ s: String) -> String { CSVField.escape(s) }
 }
 
 /// The gap report as text, and the explanation of one learner's choices.

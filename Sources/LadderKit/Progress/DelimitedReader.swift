@@ -157,13 +157,5 @@ public final class DelimitedReader {
     }
 }
 
-/// Writes RFC 4180 CSV: fields with a comma, quote, CR or LF are quoted, quotes doubled.
-public enum ProgressCSV {
-    public static func escape(_ s: String) -> String {
-        if s.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) {
-            return "\"" + s.replacingOccurrences(of: "\"", with: "\"\"") + "\""
-        }
-        return s
-    }
-    public static func line(_ fields: [String]) -> String { fields.map(escape).joined(separator: ",") + "\r\n" }
-}
+/// Progress CSV output goes through the one guarded writer, `CSVField`.
+public typealias ProgressCSV = CSVField

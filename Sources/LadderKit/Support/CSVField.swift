@@ -1,0 +1,44 @@
+/// The one CSV writer for every file Ladder writes (progress reports, gap reports, exports):
+/// RFC 4180 fields, CRLF line ends, and a guard against spreadsheet formula injection.
+///
+/// A cell whose text starts with `=`, `+`, `-`, `@`, a tab or a carriage return is taken by
+/// Excel, LibreOffice and Google Sheets for a formula. Such a cell is written with a leading
+/// apostrophe inside quotes (`"'=cmd"`), the form OWASP recommends: spreadsheets show the text
+/// as it was, and nothing runs. Importers keep the original text; only writers guard.
+public enum CSVField {
+    /// Characters that make a spreadsheet read a cell as a formula when they come first.
+    static let formulaStarts: Set<Character> = ["=", "+", "-", "@", "\t", "\r"]
+
+    /// One field, quoted when it must be and guarded when it could be read as a formula.
+    public static func escape(_ s: String) -> String {
+        var text = s
+        var quote = false
+        if let first = text.first, formulaStarts.contains(first), !isPlainNumber(text) {
+            text = "'" + text
+            quote = true
+        }
+        if text.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) {
+            quote = true
+        }
+        guard quote else { return text }
+        return "\"" + text.replacingOccurrences(of: "\"", with: "\"\"") + "\""
+    }
+
+    /// One record: the fields escaped, joined by commas, ended by CRLF.
+    public static func line(_ fields: [String]) -> String {
+        fields.map(escape).joined(separator: ",") + "\r\n"
+    }
+
+    /// `-3`, `+4.5`: a signed number is data, not a formula, and stays as it is so that
+    /// spreadsheets keep reading it as a number.
+    static func isPlainNumber(_ s: String) -> Bool {
+        guard let first = s.first, first == "-" || first == "+" else { return false }
+        let rest = s.dropFirst()
+        guard !rest.isEmpty, rest.first != ".", rest.last != "." else { return false }
+        var dots = 0
+        for c in rest {
+            if c == "." { dots += 1; if dots > 1 { return false } } else if !c.isASCII || !c.isNumber { return false }
+        }
+        return true
+    }
+}
