@@ -10,6 +10,7 @@
 #include <libxml/xmlschemas.h>
 #include <libxml/xmlerror.h>
 #include <libxml/xmlIO.h>
+#include <libxml/xmlreader.h>
 
 // xmlFree is a global function pointer, which Swift 6 treats as shared mutable state.
 static inline void ladder_xml_free(void *p) { xmlFree(p); }

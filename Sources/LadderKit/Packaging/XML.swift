@@ -219,3 +219,137 @@ final class XMLSchema: @unchecked Sendable {
         return sink.messages
     }
 }
+
+/// Reads XML as a stream of nodes with libxml2's `xmlTextReader`, pulling bytes from `source`
+/// as it goes: memory stays flat however long the document (a worksheet of a million rows).
+/// Entities are never substituted and no DTD is loaded (no `XML_PARSE_NOENT`, no
+/// `XML_PARSE_DTDLOAD`), nothing reaches the network, and a document that declares a DOCTYPE
+/// is refused outright: the formats read this way (OOXML parts) never have one.
+final class XMLPullReader {
+    enum Kind: Equatable { case start, end, text }
+
+    /// Where the bytes come from: fill the buffer, return the count, 0 at the end.
+    typealias Source = (UnsafeMutableRawBufferPointer) throws -> Int
+
+    private final class Context {
+        let source: Source
+        var sourceError: Error?
+        var message: String?
+        init(source: @escaping Source) { self.source = source }
+    }
+
+    let name: String
+    private let reader: xmlTextReaderPtr
+    private let context: Unmanaged<Context>
+    private var pendingEnd = false
+    /// The current node: an element's start or end (with its local name), or text.
+    private(set) var kind = Kind.text
+    private(set) var localName = ""
+    /// The current element's depth (the root is 0).
+    private(set) var depth = 0
+
+    init(name: String, source: @escaping Source) throws {
+        LibXML.setUp
+        self.name = name
+        let context = Unmanaged.passRetained(Context(source: source))
+        let read: xmlInputReadCallback = { ctx, buffer, len in
+            guard let ctx, let buffer, len > 0 else { return 0 }
+            let c = Unmanaged<Context>.fromOpaque(ctx).takeUnretainedValue()
+            do {
+                return Int32(try c.source(UnsafeMutableRawBufferPointer(start: buffer, count: Int(len))))
+            } catch {
+                c.sourceError = error
+                return -1
+            }
+        }
+        let options = Int32(XML_PARSE_NONET.rawValue | XML_PARSE_NOERROR.rawValue | XML_PARSE_NOWARNING.rawValue)
+        guard let r = xmlReaderForIO(read, nil, context.toOpaque(), name, nil, options) else {
+            context.release()
+            throw XMLError(message: "\(name): cannot create an XML reader")
+        }
+        reader = r
+        self.context = context
+        xmlTextReaderSetStructuredErrorHandler(
+            r,
+            { ctx, error in
+                guard let ctx, let error else { return }
+                let c = Unmanaged<Context>.fromOpaque(ctx).takeUnretainedValue()
+                if c.message != nil { return }
+                let msg = error.pointee.message.map { String(cString: $0) }?.trimmingCharacters(in: .whitespacesAndNewlines) ?? "?"
+                c.message = "line \(error.pointee.line): \(msg)"
+            }, context.toOpaque())
+    }
+
+    deinit {
+        xmlFreeTextReader(reader)
+        context.release()
+    }
+
+    /// Moves to the next element start, element end or text node; false at the end of the
+    /// document. An empty element (`<c/>`) gives a start and then an end, like `<c></c>`.
+    func read() throws -> Bool {
+        if pendingEnd {
+            pendingEnd = false
+            kind = .end
+            return true
+        }
+        while true {
+            let rc = xmlTextReaderRead(reader)
+            if rc == 0 { return false }
+            if rc < 0 {
+                let c = context.takeUnretainedValue()
+                if let e = c.sourceError { throw e }
+                throw XMLError(message: "\(name): not well-formed XML: \(c.message ?? "the reader stopped")")
+            }
+            switch xmlTextReaderNodeType(reader) {
+            case Int32(XML_READER_TYPE_ELEMENT.rawValue):
+                kind = .start
+                localName = xmlTextReaderConstLocalName(reader).map { String(cString: $0) } ?? ""
+                depth = Int(xmlTextReaderDepth(reader))
+                pendingEnd = xmlTextReaderIsEmptyElement(reader) == 1
+                return true
+            case Int32(XML_READER_TYPE_END_ELEMENT.rawValue):
+                kind = .end
+                localName = xmlTextReaderConstLocalName(reader).map { String(cString: $0) } ?? ""
+                depth = Int(xmlTextReaderDepth(reader))
+                return true
+            case Int32(XML_READER_TYPE_TEXT.rawValue), Int32(XML_READER_TYPE_CDATA.rawValue),
+                Int32(XML_READER_TYPE_WHITESPACE.rawValue), Int32(XML_READER_TYPE_SIGNIFICANT_WHITESPACE.rawValue):
+                kind = .text
+                return true
+            case Int32(XML_READER_TYPE_DOCUMENT_TYPE.rawValue), Int32(XML_READER_TYPE_ENTITY_REFERENCE.rawValue):
+                throw XMLError(message: "\(name): has a DOCTYPE or an entity reference, which this format never has")
+            default:
+                continue
+            }
+        }
+    }
+
+    /// The current text node's characters.
+    var text: String {
+        xmlTextReaderConstValue(reader).map { String(cString: $0) } ?? ""
+    }
+
+    /// An attribute of the current start element by its name as written (`r`, `xml:space`).
+    func attribute(_ qualifiedName: String) -> String? {
+        guard let v = xmlTextReaderGetAttribute(reader, qualifiedName) else { return nil }
+        defer { ladder_xml_free(v) }
+        return String(cString: v)
+    }
+
+    /// Every attribute of the current start element: local name, namespace URI, value.
+    func attributes() -> [XMLAttribute] {
+        var list: [XMLAttribute] = []
+        guard xmlTextReaderMoveToFirstAttribute(reader) == 1 else { return list }
+        repeat {
+            list.append(
+                XMLAttribute(
+                    name: xmlTextReaderConstLocalName(reader).map { String(cString: $0) } ?? "",
+                    namespace: xmlTextReaderConstNamespaceUri(reader).map { String(cString: $0) },
+                    prefix: xmlTextReaderConstPrefix(reader).map { String(cString: $0) },
+                    value: xmlTextReaderConstValue(reader).map { String(cString: $0) } ?? ""))
+        } while xmlTextReaderMoveToNextAttribute(reader) == 1
+        xmlTextReaderMoveToElement(reader)
+        return list
+    }
+}

@@ -210,3 +210,57 @@ final class ZipReader {
         return try read(e)
     }
 }
+
+extension ZipReader {
+    /// The entry called `name`, matched exactly and else ignoring case (OPC part names are
+    /// case-insensitive, and some writers capitalise them).
+    func entry(named name: String) -> Entry? {
+        entries.first { $0.name == name } ?? entries.first { $0.name.caseInsensitiveCompare(name) == .orderedSame }
+    }
+}
+
+/// Reads one entry of an archive as a stream, in the caller's buffer, so an entry of any
+/// size passes through a fixed amount of memory. Zip-bomb guards: the declared size must be
+/// within `limit`, the declared inflation ratio within `maxRatio` (for entries over 1 MiB),
+/// and the bytes actually inflated are counted against `limit` too, whatever the header said.
+final class ZipEntryStream {
+    private let owner: ZipReader
+    private let file: OpaquePointer
+    let entry: ZipReader.Entry
+    let limit: UInt64
+    private(set) var inflated: UInt64 = 0
+
+    init(_ reader: ZipReader, _ entry: ZipReader.Entry, limit: UInt64, maxRatio: UInt64 = 1000) throws {
+        guard entry.size <= limit else {
+            throw ZipError(path: reader.path, message: "'\(entry.name)' declares \(entry.size) bytes, over the \(limit)-byte limit")
+        }
+        if entry.size > 1 << 20, entry.size / max(entry.compressedSize, 1) > maxRatio {
+            throw ZipError(
+                path: reader.path,
+                message: "'\(entry.name)' would inflate \(entry.compressedSize) bytes to \(entry.size), over \(maxRatio) times (a zip bomb?)")
+        }
+        guard let f = zip_fopen_index(reader.archive, zip_uint64_t(entry.index), 0) else {
+            throw ZipError(path: reader.path, message: "cannot open '\(entry.name)': \(String(cString: zip_error_strerror(zip_get_error(reader.archive))))")
+        }
+        owner = reader
+        file = f
+        self.entry = entry
+        self.limit = limit
+    }
+
+    deinit { zip_fclose(file) }
+
+    /// Fills `buffer` with the next bytes; 0 at the end of the entry.
+    func read(into buffer: UnsafeMutableRawBufferPointer) throws -> Int {
+        guard let base = buffer.baseAddress, buffer.count > 0 else { return 0 }
+        let n = zip_fread(file, base, zip_uint64_t(buffer.count))
+        if n < 0 {
+            throw ZipError(path: owner.path, message: "cannot read '\(entry.name)': \(String(cString: zip_error_strerror(zip_file_get_error(file))))")
+        }
+        inflated += UInt64(n)
+        if inflated > limit {
+            throw ZipError(path: owner.path, message: "'\(entry.name)' inflates past the \(limit)-byte limit")
+        }
+        return Int(n)
+    }
+}

@@ -83,8 +83,8 @@ extension ProgressStore {
         _ db: Database, path: String, options: ImportOptions, curriculum: String, resolver: ItemResolver, now: Date,
         summary: inout ImportSummary
     ) throws -> ImportSummary.File {
-        let reader: DelimitedReader
-        do { reader = try DelimitedReader(path: path) } catch {
+        let reader: any RecordSource
+        do { reader = try openRecordSource(path) } catch {
             throw ImportError(path: path, message: (error as? DelimitedFileError)?.message ?? "\(error)")
         }
         var file = ImportSummary.File(path: path, digest: "", rows: 0, attempts: 0, changed: 0, rejected: 0, alreadyImported: false)
