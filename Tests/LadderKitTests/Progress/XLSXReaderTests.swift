@@ -249,3 +249,65 @@ struct XLSXReaderTests {
         #expect(try XLSXReader(path: path).digest() == SHA256Hasher.file(path).hex)
     }
 }
+
+@Suite("Progress: importing Excel downloads")
+struct XLSXImportTests {
+    /// Imports `files` into a fresh store; the store's rows and the import's counts.
+    func imported(_ files: [String], _ source: ImportSource) throws -> (rows: String, summary: ImportSummary) {
+        let s = try freshStore()
+        defer { removeStore(s) }
+        let summary = try s.importFiles(files.map(ProgressFixtures.path), options: ImportOptions(source: source, plan: ProgressFixtures.plan))
+        return (try storeRows(s), summary)
+    }
+
+    func expectSameStore(_ csv: [String], _ xlsx: [String], _ source: ImportSource) throws {
+        let a = try imported(csv, source)
+        let b = try imported(xlsx, source)
+        // The same issues (the training matrix has a course no plan item matches), on the same
+        // line: a sheet's row numbers are the CSV's line numbers.
+        func issues(_ s: ImportSummary) -> [String] {
+            s.issues.map { "\(($0.file as NSString).deletingPathExtension):\($0.line): \($0.field ?? "-"): \($0.message)" }
+        }
+        #expect(issues(b.summary) == issues(a.summary))
+        #expect(a.summary.issues.count <= 1)
+        #expect(a.summary.changed > 0)
+        #expect(b.rows == a.rows)
+        #expect(b.summary.files.map { [$0.rows, $0.attempts, $0.changed, $0.rejected] } == a.summary.files.map { [$0.rows, $0.attempts, $0.changed, $0.rejected] })
+    }
+
+    @Test func talentLMSWorkbooksGiveTheSameStoreAsTheirCSV() throws {
+        try expectSameStore(["talentlms/course-progress.csv", "talentlms/unit-matrix.csv"],
+                            ["talentlms/course-progress.xlsx", "talentlms/unit-matrix.xlsx"], .talentlms)
+        try expectSameStore(["talentlms/training-matrix.csv"], ["talentlms/training-matrix.xlsx"], .talentlms)
+    }
+
+    @Test func moodlesExcelDownloadGivesTheSameStoreAsItsTextDownload() throws {
+        try expectSameStore(["moodle/basic-report.txt", "moodle/interactions-report.txt"],
+                            ["moodle/basic-report.xlsx", "moodle/interactions-report.txt"], .moodle)
+    }
+
+    @Test func reimportingAWorkbookChangesNothing() throws {
+        let s = try freshStore()
+        defer { removeStore(s) }
+        let options = ImportOptions(source: .talentlms, plan: ProgressFixtures.plan)
+        let file = ProgressFixtures.path("talentlms/training-matrix.xlsx")
+        _ = try s.importFiles([file], options: options)
+        let before = try snapshot(s)
+        let again = try s.importFiles([file], options: options)
+        #expect(again.files.map(\.alreadyImported) == [true])
+        #expect(try snapshot(s) == before)
+    }
+
+    @Test func anOldXlsFileStopsTheImportWithWhatToDo() throws {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("ladder-\(UUID().uuidString)-report.xls").path
+        try Data([0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1] + [UInt8](repeating: 0, count: 504)).write(to: URL(fileURLWithPath: path))
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        let s = try freshStore()
+        defer { removeStore(s) }
+        let before = try snapshot(s)
+        #expect(throws: ImportError(path: path, message: "this is an old Excel 97-2003 .xls file (or a password-protected workbook, stored the same way); save it as .xlsx or CSV")) {
+            try s.importFiles([path], options: ImportOptions(source: .talentlms, plan: ProgressFixtures.plan))
+        }
+        #expect(try snapshot(s) == before)
+    }
+}
