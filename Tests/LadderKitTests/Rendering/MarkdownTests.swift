@@ -65,7 +65,7 @@ struct MarkdownTests {
     }
 
     @Test func hardBreaksFromTwoSpacesOrBackslash() {
-        #expect(html("a  \nb\\\nc\nd  ") == "<p>a<br>\nb<br>\nc\nd</p>\n")
+        #expect(html("a  \nb\\\nc\nd  ") == "<p>a<br />\nb<br />\nc\nd</p>\n")
         #expect(html("end\\") == "<p>end\\</p>\n")
     }
 
@@ -110,16 +110,17 @@ struct MarkdownTests {
                 </ul>
 
                 """)
-        // Two spaces are enough under an ordered item too.
+        // CommonMark: under `1. ` a nested item needs three columns; two start a new list.
         #expect(
             html("1. step\n  - detail\n    more\n2. next") == """
                 <ol>
-                <li>step
+                <li>step</li>
+                </ol>
                 <ul>
                 <li>detail
                 more</li>
                 </ul>
-                </li>
+                <ol start="2">
                 <li>next</li>
                 </ol>
 
@@ -180,7 +181,7 @@ struct MarkdownTests {
         #expect(
             html("```swift\nlet a = b < c && d\n  'x'\n```") == """
                 <pre><code class="language-swift">let a = b &lt; c &amp;&amp; d
-                  &#39;x&#39;
+                  'x'
                 </code></pre>
 
                 """)
@@ -191,7 +192,8 @@ struct MarkdownTests {
     }
 
     @Test func thematicBreaks() {
-        #expect(html("---\n***\n_ _ _\ntext\n---\n--") == "<hr>\n<hr>\n<hr>\n<p>text</p>\n<hr>\n<p>--</p>\n")
+        // `---` under a paragraph makes it a setext heading, as in CommonMark.
+        #expect(html("---\n***\n_ _ _\ntext\n---\n--") == "<hr />\n<hr />\n<hr />\n<h2 id=\"text\">text</h2>\n<p>--</p>\n")
     }
 
     @Test func tablesWithAlignmentEscapedPipesAndRaggedRows() {
@@ -277,7 +279,7 @@ struct MarkdownTests {
     }
 
     @Test func unclosedEmphasisIsLeftLiteral() {
-        #expect(html("*open and **also and ~~strike and ~one~ and _under") == "<p>*open and **also and ~~strike and ~one~ and _under</p>\n")
+        #expect(html("*open and **also and ~~strike and ~one~ and _under") == "<p>*open and **also and ~~strike and <del>one</del> and _under</p>\n")
         #expect(html("***a*") == "<p>**<em>a</em></p>\n")
     }
 
@@ -303,8 +305,8 @@ struct MarkdownTests {
         )
         #expect(
             document.html == """
-                <p><img src="images/flow.png" alt="Call flow" title="Flow" loading="lazy"> and <a href="https://example.com" rel="noopener noreferrer" target="_blank"><img src="img/logo.svg" alt="logo" loading="lazy"></a></p>
-                <p><img src="img/my file.png" alt="spaced" loading="lazy"> <img src="é.png" alt="" loading="lazy"></p>
+                <p><img src="images/flow.png" alt="Call flow" title="Flow" loading="lazy" /> and <a href="https://example.com" rel="noopener noreferrer" target="_blank"><img src="img/logo.svg" alt="logo" loading="lazy" /></a></p>
+                <p><img src="img/my%20file.png" alt="spaced" loading="lazy" /> <img src="%C3%A9.png" alt="" loading="lazy" /></p>
 
                 """)
         #expect(document.imageSources == ["images/flow.png", "img/logo.svg", "img/my file.png", "é.png"])
@@ -317,14 +319,14 @@ struct MarkdownTests {
         #expect(document.imageSources == ["a&b'c \"d\".png", "img/x_y.png"])
         #expect(
             document.html
-                == "<p><img src=\"a&amp;b&#39;c &quot;d&quot;.png\" alt=\"a\" loading=\"lazy\"> <img src=\"img/x_y.png\" alt=\"b\" loading=\"lazy\"></p>\n")
+                == "<p><img src=\"a&amp;b&#x27;c%20%22d%22.png\" alt=\"a\" loading=\"lazy\" /> <img src=\"img/x_y.png\" alt=\"b\" loading=\"lazy\" /></p>\n")
     }
 
     @Test func autolinks() {
         let document = Markdown.render("<https://example.com/x?a=1&b=2> <help@example.com> <javascript:alert(1)> <not a link>")
         #expect(
             document.html
-                == "<p><a href=\"https://example.com/x?a=1&amp;b=2\" rel=\"noopener noreferrer\" target=\"_blank\">https://example.com/x?a=1&amp;b=2</a> <a href=\"mailto:help@example.com\">help@example.com</a> &lt;javascript:alert(1)&gt; &lt;not a link&gt;</p>\n"
+                == "<p><a href=\"https://example.com/x?a=1&amp;b=2\" rel=\"noopener noreferrer\" target=\"_blank\">https://example.com/x?a=1&amp;b=2</a> <a href=\"mailto:help@example.com\">help@example.com</a> javascript:alert(1) &lt;not a link&gt;</p>\n"
         )
         #expect(document.linkTargets == ["https://example.com/x?a=1&b=2", "mailto:help@example.com"])
     }
@@ -340,7 +342,7 @@ struct MarkdownTests {
         #expect(html("<script>alert(1)</script>") == "<p>&lt;script&gt;alert(1)&lt;/script&gt;</p>\n")
         #expect(
             html("<div onclick=\"steal()\">\n<img src=x onerror='alert(1)'>\n</div>")
-                == "<p>&lt;div onclick=&quot;steal()&quot;&gt;\n&lt;img src=x onerror=&#39;alert(1)&#39;&gt;\n&lt;/div&gt;</p>\n")
+                == "<p>&lt;div onclick=&quot;steal()&quot;&gt;\n&lt;img src=x onerror='alert(1)'&gt;\n&lt;/div&gt;</p>\n")
     }
 
     @Test func rawHTMLInlineIsShownAsText() {
@@ -350,19 +352,20 @@ struct MarkdownTests {
     }
 
     @Test func cdataTerminatorsAndQuotesAreEscapedEverywhere() {
-        #expect(html("a ]]> b \"q\" 'a'") == "<p>a ]]&gt; b &quot;q&quot; &#39;a&#39;</p>\n")
-        #expect(html("`]]>` ![a \\]\\]> b](x.png \"]]>\")") == "<p><code>]]&gt;</code> <img src=\"x.png\" alt=\"a ]]&gt; b\" title=\"]]&gt;\" loading=\"lazy\"></p>\n")
+        #expect(html("a ]]> b \"q\" 'a'") == "<p>a ]]&gt; b &quot;q&quot; 'a'</p>\n")
+        #expect(html("`]]>` ![a \\]\\]> b](x.png \"]]>\")") == "<p><code>]]&gt;</code> <img src=\"x.png\" alt=\"a ]]&gt; b\" title=\"]]&gt;\" loading=\"lazy\" /></p>\n")
     }
 
     @Test func entitiesAreShownLiterally() {
-        #expect(html("&amp; &copy; &#169; &#x41; AT&T") == "<p>&amp;amp; &amp;copy; &amp;#169; &amp;#x41; AT&amp;T</p>\n")
+        // CommonMark resolves entity references; the result is escaped like any text.
+        #expect(html("&amp; &copy; &#169; &#x41; AT&T") == "<p>&amp; © © A AT&amp;T</p>\n")
     }
 
     @Test func quotesInTitlesAndURLsCannotBreakOutOfAttributes() {
         #expect(
             html("[a](<x\" onmouseover=\"alert(1)> \"t\\\" onclick='y'\")")
-                == "<p><a href=\"x&quot; onmouseover=&quot;alert(1)\" title=\"t&quot; onclick=&#39;y&#39;\">a</a></p>\n")
-        #expect(html("[b](it's.html)") == "<p><a href=\"it&#39;s.html\">b</a></p>\n")
+                == "<p><a href=\"x%22%20onmouseover=%22alert(1)\" title=\"t&quot; onclick='y'\">a</a></p>\n")
+        #expect(html("[b](it's.html)") == "<p><a href=\"it&#x27;s.html\">b</a></p>\n")
     }
 
     @Test func scriptURLsInLinksAreRefusedInAnyDisguise() {
@@ -393,9 +396,9 @@ struct MarkdownTests {
     }
 
     @Test func entityObfuscatedSchemesStayInert() {
-        // Entities are not decoded, so "&#106;" is text in a relative URL, and its & is escaped.
-        #expect(html("[x](&#106;avascript:alert(1))") == "<p><a href=\"&amp;#106;avascript:alert(1)\">x</a></p>\n")
-        #expect(html("[x](javascript&colon;alert(1))") == "<p><a href=\"javascript&amp;colon;alert(1)\">x</a></p>\n")
+        // Entities are decoded before the URL policy looks at the scheme, so these are refused.
+        #expect(html("[x](&#106;avascript:alert(1))") == "<p>x</p>\n")
+        #expect(html("[x](javascript&colon;alert(1))") == "<p>x</p>\n")
     }
 
     // MARK: - Text handling
@@ -416,10 +419,10 @@ struct MarkdownTests {
         #expect(Markdown.render(source, idPrefix: "p-") == Markdown.render(source, idPrefix: "p-"))
     }
 
-    @Test func deepNestingIsCappedInsteadOfRecursingWithoutBound() {
+    @Test func deepNestingRendersWithoutRecursion() {
         let output = html(String(repeating: "> ", count: 5_000) + "x")
         let depth = output.ranges(of: "<blockquote>").count
-        #expect(depth == 31)
+        #expect(depth == 5_000)  // cmark-gfm and the tree walk are iterative: no cap needed
         #expect(output.hasSuffix("</blockquote>\n"))
     }
 
