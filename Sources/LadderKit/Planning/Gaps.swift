@@ -81,28 +81,29 @@ public struct GapReport: Sendable, Equatable, Codable {
 /// at or below the learner's current level, which the learner is taken to have done.
 public enum GapAnalyzer {
     public static func analyze(_ c: Curriculum, plan: Plan, learners: [LearnerProfile]) -> GapReport {
-        var analysed = learners.map { analyze(c, plan: plan, learner: $0) }
+        let context = Context(c, plan: plan)
+        var collector = GapTrackCollector()
+        let analysed = learners.map { p in
+            let l = analyze(context, learner: p)
+            collector.add(l)
+            return l
+        }
+        return GapReport(curriculum: c.id, title: c.title, learners: analysed, tracks: collector.tracks(context))
+    }
 
-        // Learners whose items are the same share one track (and one package).
-        var groups: [String: (items: [String], learners: [Int])] = [:]
-        for (i, l) in analysed.enumerated() where !l.items.isEmpty {
-            let id = trackID(l.items)
-            groups[id, default: (l.items, [])].learners.append(i)
+    /// What the analysis looks up for every learner, indexed once per cohort.
+    struct Context {
+        let curriculum: Curriculum
+        let plan: Plan
+        let items: [String: PlanItem]
+        let levelIndex: [String: Int]
+
+        init(_ c: Curriculum, plan: Plan) {
+            curriculum = c
+            self.plan = plan
+            items = Dictionary(plan.items.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
+            levelIndex = Dictionary(c.levels.enumerated().map { ($0.element.id, $0.offset) }, uniquingKeysWith: { a, _ in a })
         }
-        var tracks: [Track] = []
-        for id in groups.keys.sorted() {
-            let g = groups[id]!
-            let gapSkills = Set(g.learners.flatMap { analysed[$0].gapSkills })
-            let names = c.skills.filter { gapSkills.contains($0.id) }.map(\.name)
-            let items = g.items.compactMap { plan.item($0) }
-            let top = items.compactMap { c.levelIndex($0.level) }.max() ?? 0
-            tracks.append(
-                Track(
-                    id: id, kind: .gaps, title: "Skill-gap track: " + names.joined(separator: ", "), level: c.levels[top].id,
-                    from: nil, items: g.items, minutes: items.reduce(0) { $0 + $1.minutes }))
-            for i in g.learners { analysed[i].track = id }
-        }
-        return GapReport(curriculum: c.id, title: c.title, learners: analysed, tracks: tracks)
     }
 
     /// `gaps-` and the first 10 hex digits of the SHA-256 of the sorted item ids, one per
@@ -114,24 +115,44 @@ public enum GapAnalyzer {
     }
 
     static func analyze(_ c: Curriculum, plan: Plan, learner p: LearnerProfile) -> LearnerGaps {
-        let ci = c.levelIndex(p.currentLevel) ?? 0
-        let ti = c.levelIndex(p.targetLevel) ?? ci
+        analyze(Context(c, plan: plan), learner: p)
+    }
+
+    /// One learner's skills against the target level, and nothing else (no items, decisions or
+    /// track): what a heatmap needs.
+    static func skillGaps(_ context: Context, learner p: LearnerProfile) -> LearnerGaps {
+        let c = context.curriculum
+        let ci = context.levelIndex[p.currentLevel] ?? 0
+        let ti = context.levelIndex[p.targetLevel] ?? ci
+        let current = c.levels[ci]
+        let target = c.levels[ti]
+        let skills = c.skills.map { s in
+            let measured = p.proficiency[s.id]
+            let now = measured ?? current.target(for: s.id) ?? 0
+            let required = target.target(for: s.id) ?? 0
+            return SkillGap(
+                skill: s.id, required: required, current: now, assessed: measured != nil, gap: max(0, required - now),
+                responsibilities: [], items: [])
+        }
+        return LearnerGaps(
+            learner: p.id, name: p.name, currentLevel: current.id, targetLevel: target.id, skills: skills, items: [], minutes: 0,
+            decisions: [], track: nil)
+    }
+
+    /// One learner's gaps, items and track id; a pure function of the profile, so learners can
+    /// be analysed one at a time as they are read.
+    static func analyze(_ context: Context, learner p: LearnerProfile) -> LearnerGaps {
+        let c = context.curriculum
+        let plan = context.plan
+        let ci = context.levelIndex[p.currentLevel] ?? 0
+        let ti = context.levelIndex[p.targetLevel] ?? ci
         let current = c.levels[ci]
         let target = c.levels[ti]
         func step(_ n: Int) -> String { n == 0 ? "none" : "\(c.stepName(n)) (\(n))" }
 
+        var skills = skillGaps(context, learner: p).skills
         var have: [String: Int] = [:]
-        var skills: [SkillGap] = []
-        for s in c.skills {
-            let measured = p.proficiency[s.id]
-            let now = measured ?? current.target(for: s.id) ?? 0
-            have[s.id] = now
-            let required = target.target(for: s.id) ?? 0
-            skills.append(
-                SkillGap(
-                    skill: s.id, required: required, current: now, assessed: measured != nil, gap: max(0, required - now),
-                    responsibilities: [], items: []))
-        }
+        for s in skills { have[s.skill] = s.current }
         let gapSkills = Set(skills.filter { $0.gap > 0 }.map(\.skill))
         func skillName(_ id: String) -> String { c.skill(id)?.name ?? id }
 
@@ -174,11 +195,13 @@ public enum GapAnalyzer {
         }
         var takenAsDone: [String: String] = [:]
         var queue = plan.items.filter { inTrack[$0.id] != nil }.map(\.id)
-        while let id = queue.first {
-            queue.removeFirst()
-            guard let item = plan.item(id) else { continue }
+        var next = 0
+        while next < queue.count {
+            let id = queue[next]
+            next += 1
+            guard let item = context.items[id] else { continue }
             for pre in item.prerequisites where inTrack[pre] == nil {
-                guard let p = plan.item(pre), let pli = c.levelIndex(p.level) else { continue }
+                guard let p = context.items[pre], let pli = context.levelIndex[p.level] else { continue }
                 if pli <= ci {
                     if takenAsDone[pre] == nil {
                         takenAsDone[pre] =
@@ -203,8 +226,44 @@ public enum GapAnalyzer {
             if let done = takenAsDone[item.id] { why += "; \(done)" }
             return ItemDecision(item: item.id, chosen: false, reason: why)
         }
+        let ids = items.map(\.id)
         return LearnerGaps(
-            learner: p.id, name: p.name, currentLevel: current.id, targetLevel: target.id, skills: skills, items: items.map(\.id),
-            minutes: items.reduce(0) { $0 + $1.minutes }, decisions: decisions, track: nil)
+            learner: p.id, name: p.name, currentLevel: current.id, targetLevel: target.id, skills: skills, items: ids,
+            minutes: items.reduce(0) { $0 + $1.minutes }, decisions: decisions, track: ids.isEmpty ? nil : trackID(ids))
+    }
+}
+
+/// The personal tracks of a cohort, gathered as analysed learners go by (learners whose items
+/// are the same share one track and one package). Keeps one entry per distinct item set and
+/// the learner ids, never the learners' analyses.
+struct GapTrackCollector {
+    private var groups: [String: (items: [String], gapSkills: Set<String>, learners: [String])] = [:]
+    /// Learners with nothing to train, in the order they came.
+    private(set) var withoutTrack: [String] = []
+
+    mutating func add(_ l: LearnerGaps) {
+        guard let id = l.track else {
+            withoutTrack.append(l.learner)
+            return
+        }
+        groups[id, default: (l.items, [], [])].gapSkills.formUnion(l.gapSkills)
+        groups[id]!.learners.append(l.learner)
+    }
+
+    /// Track id → its learners, sorted (as `GapReport.learnersByTrack`).
+    var learnersByTrack: [String: [String]] { groups.mapValues { $0.learners.sorted() } }
+
+    /// One track per distinct item set, sorted by id. Kind `.gaps`.
+    func tracks(_ context: GapAnalyzer.Context) -> [Track] {
+        let c = context.curriculum
+        return groups.keys.sorted().map { id in
+            let g = groups[id]!
+            let names = c.skills.filter { g.gapSkills.contains($0.id) }.map(\.name)
+            let items = g.items.compactMap { context.items[$0] }
+            let top = items.compactMap { context.levelIndex[$0.level] }.max() ?? 0
+            return Track(
+                id: id, kind: .gaps, title: "Skill-gap track: " + names.joined(separator: ", "), level: c.levels[top].id,
+                from: nil, items: g.items, minutes: items.reduce(0) { $0 + $1.minutes })
+        }
     }
 }
