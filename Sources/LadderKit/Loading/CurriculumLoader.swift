@@ -320,7 +320,8 @@ public struct CurriculumLoader {
                 url(relative), limit: limits.markdownFileBytes, what: "a Markdown page",
                 hint: "see 'limits' in docs/curriculum-format.md", at: SourceLocation(file: file), into: &diags),
             let text = SourceText.decodeUTF8(data, path: file, into: &diags),
-            ControlCharacters.check(text, file: file, into: &diags)
+            ControlCharacters.check(text, file: file, into: &diags),
+            ControlCharacters.checkReferences(text, file: file, into: &diags)
         else { return nil }
         let fm = FrontMatter.split(text)
         guard let yaml = fm.yaml else {

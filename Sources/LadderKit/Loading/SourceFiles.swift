@@ -156,6 +156,30 @@ enum ControlCharacters {
         return false
     }
 
+    /// Markdown turns a numeric character reference (`&#27;`, `&#x1B;`) into the character
+    /// itself: one that names a refused character is reported at its line and column, as the
+    /// character would be. True when there is none.
+    static func checkReferences(_ markdown: String, file: String, into diags: inout Diagnostics) -> Bool {
+        guard markdown.contains("&#") else { return true }
+        let pattern = #"&#(?:([0-9]{1,8})|[xX]([0-9A-Fa-f]{1,8}));"#
+        guard let regex = try? NSRegularExpression(pattern: pattern) else { return true }
+        let ns = markdown as NSString
+        for m in regex.matches(in: markdown, range: NSRange(location: 0, length: ns.length)) {
+            let decimal = m.range(at: 1).location != NSNotFound
+            let digits = ns.substring(with: m.range(at: decimal ? 1 : 2))
+            guard let v = UInt32(digits, radix: decimal ? 10 : 16), let u = Unicode.Scalar(v), isRefused(u) else { continue }
+            let before = ns.substring(to: m.range.location)
+            let line = before.reduce(into: 1) { n, ch in if ch == "\n" || ch == "\r\n" { n += 1 } }
+            let lineStart = before.lastIndex(where: { $0 == "\n" || $0 == "\r\n" }).map { before.index(after: $0) } ?? before.startIndex
+            let column = before[lineStart...].unicodeScalars.count + 1
+            diags.error(
+                SourceLocation(file: file, line: line, column: column),
+                "'\(ns.substring(with: m.range))' is control character \(name(u)), which is not allowed in curriculum text; remove it")
+            return false
+        }
+        return true
+    }
+
     /// Reports every scalar of a YAML tree whose value holds a refused character (written as an
     /// escape such as `"\e"` or `"\x01"`, since the raw text was already checked). True when clean.
     static func check(_ root: Node, file: String, lineOffset: Int, into diags: inout Diagnostics) -> Bool {

@@ -97,12 +97,37 @@ public enum GapAnalyzer {
         let plan: Plan
         let items: [String: PlanItem]
         let levelIndex: [String: Int]
+        /// Every responsibility id, lowest level first (the analysis counts them by index).
+        let responsibilityIDs: [String]
+        /// The plan's items in plan order, with what the analysis needs of each as indices.
+        let infos: [ItemInfo]
+
+        struct ItemInfo {
+            var id: String
+            var level: String
+            var levelIndex: Int?
+            /// The index of the item's responsibility in `responsibilityIDs`.
+            var responsibility: Int?
+            var minutes: Int
+            /// Indices of the prerequisites that are items of the plan.
+            var prerequisites: [Int]
+        }
 
         init(_ c: Curriculum, plan: Plan) {
             curriculum = c
             self.plan = plan
             items = Dictionary(plan.items.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
-            levelIndex = Dictionary(c.levels.enumerated().map { ($0.element.id, $0.offset) }, uniquingKeysWith: { a, _ in a })
+            let levelIndex = Dictionary(c.levels.enumerated().map { ($0.element.id, $0.offset) }, uniquingKeysWith: { a, _ in a })
+            self.levelIndex = levelIndex
+            responsibilityIDs = c.levels.flatMap { $0.responsibilities.map(\.id) }
+            // The first responsibility with an id, as a lookup by id finds it.
+            let rIndex = Dictionary(responsibilityIDs.enumerated().map { ($0.element, $0.offset) }, uniquingKeysWith: { a, _ in a })
+            let iIndex = Dictionary(plan.items.enumerated().map { ($0.element.id, $0.offset) }, uniquingKeysWith: { a, _ in a })
+            infos = plan.items.map { item in
+                ItemInfo(
+                    id: item.id, level: item.level, levelIndex: levelIndex[item.level], responsibility: rIndex[item.responsibility],
+                    minutes: item.minutes, prerequisites: item.prerequisites.compactMap { iIndex[$0] })
+            }
         }
     }
 
@@ -141,9 +166,11 @@ public enum GapAnalyzer {
 
     /// One learner's gaps, items and track id; a pure function of the profile, so learners can
     /// be analysed one at a time as they are read.
-    static func analyze(_ context: Context, learner p: LearnerProfile) -> LearnerGaps {
+    ///
+    /// Without `reasons`, the decisions are left empty and no reason text is made (the text and
+    /// CSV reports never show them): the items, gaps and track are the same.
+    static func analyze(_ context: Context, learner p: LearnerProfile, reasons: Bool = true) -> LearnerGaps {
         let c = context.curriculum
-        let plan = context.plan
         let ci = context.levelIndex[p.currentLevel] ?? 0
         let ti = context.levelIndex[p.targetLevel] ?? ci
         let current = c.levels[ci]
@@ -156,80 +183,97 @@ public enum GapAnalyzer {
         let gapSkills = Set(skills.filter { $0.gap > 0 }.map(\.skill))
         func skillName(_ id: String) -> String { c.skill(id)?.name ?? id }
 
-        // Responsibilities chosen for a gap skill, with the reason.
-        var chosen: [String: String] = [:]
-        var notChosen: [String: String] = [:]
-        var bySkill: [String: [String]] = [:]
+        // Responsibilities chosen for a gap skill (by index, in curriculum order), with the reason.
+        let rCount = context.responsibilityIDs.count
+        var chosen = [String?](repeating: nil, count: rCount)
+        var notChosen = [String?](repeating: nil, count: rCount)
+        var bySkill: [String: [Int]] = [:]
+        var ri = -1
         for (li, level) in c.levels.enumerated() {
             for r in level.responsibilities {
+                ri += 1
                 guard li <= ti else {
-                    notChosen[r.id] = "level \(level.id) is above the target level \(target.id)"
+                    if reasons { notChosen[ri] = "level \(level.id) is above the target level \(target.id)" }
                     continue
                 }
                 let gapsHere = r.skills.filter(gapSkills.contains)
                 if gapsHere.isEmpty {
-                    notChosen[r.id] = "develops none of the gap skills (it develops \(r.skills.map(skillName).joined(separator: ", ")))"
+                    if reasons {
+                        notChosen[ri] = "develops none of the gap skills (it develops \(r.skills.map(skillName).joined(separator: ", ")))"
+                    }
                     continue
                 }
                 let develops = gapsHere.filter { (level.target(for: $0) ?? 0) > have[$0]! }
                 if develops.isEmpty {
-                    let parts = gapsHere.map {
-                        "\(skillName($0)): \(level.id) requires \(step(level.target(for: $0) ?? 0)), the learner is at \(step(have[$0]!))"
+                    if reasons {
+                        let parts = gapsHere.map {
+                            "\(skillName($0)): \(level.id) requires \(step(level.target(for: $0) ?? 0)), the learner is at \(step(have[$0]!))"
+                        }
+                        notChosen[ri] = "develops gap skills only up to what the learner already has (" + parts.joined(separator: "; ") + ")"
                     }
-                    notChosen[r.id] = "develops gap skills only up to what the learner already has (" + parts.joined(separator: "; ") + ")"
                     continue
                 }
-                for s in develops { bySkill[s, default: []].append(r.id) }
-                chosen[r.id] =
-                    "develops "
-                    + develops.map {
-                        "\(skillName($0)) (\(level.id) requires \(step(level.target(for: $0) ?? 0)), the learner is at \(step(have[$0]!)))"
-                    }.joined(separator: ", ")
+                for s in develops { bySkill[s, default: []].append(ri) }
+                chosen[ri] =
+                    !reasons
+                    ? ""
+                    : "develops "
+                        + develops.map {
+                            "\(skillName($0)) (\(level.id) requires \(step(level.target(for: $0) ?? 0)), the learner is at \(step(have[$0]!)))"
+                        }.joined(separator: ", ")
             }
         }
 
-        // Items: every item of a chosen responsibility, then prerequisites transitively.
-        var inTrack: [String: String] = [:]
-        for item in plan.items where chosen[item.responsibility] != nil {
-            inTrack[item.id] = chosen[item.responsibility]!
+        // Items (by index, in plan order): every item of a chosen responsibility, then
+        // prerequisites transitively.
+        let infos = context.infos
+        var inTrack = [String?](repeating: nil, count: infos.count)
+        var takenAsDone = [String?](repeating: nil, count: infos.count)
+        var queue: [Int] = []
+        for k in infos.indices {
+            if let r = infos[k].responsibility, let why = chosen[r] {
+                inTrack[k] = why
+                queue.append(k)
+            }
         }
-        var takenAsDone: [String: String] = [:]
-        var queue = plan.items.filter { inTrack[$0.id] != nil }.map(\.id)
         var next = 0
         while next < queue.count {
-            let id = queue[next]
+            let k = queue[next]
             next += 1
-            guard let item = context.items[id] else { continue }
-            for pre in item.prerequisites where inTrack[pre] == nil {
-                guard let p = context.items[pre], let pli = context.levelIndex[p.level] else { continue }
+            for pre in infos[k].prerequisites where inTrack[pre] == nil {
+                guard let pli = infos[pre].levelIndex else { continue }
                 if pli <= ci {
                     if takenAsDone[pre] == nil {
                         takenAsDone[pre] =
-                            "prerequisite of \(id), but at \(p.level), at or below the current level \(current.id): taken as done"
+                            !reasons
+                            ? "" : "prerequisite of \(infos[k].id), but at \(infos[pre].level), at or below the current level \(current.id): taken as done"
                     }
                 } else {
-                    inTrack[pre] = "prerequisite of \(id)"
+                    inTrack[pre] = reasons ? "prerequisite of \(infos[k].id)" : ""
                     queue.append(pre)
                 }
             }
         }
 
-        let items = plan.items.filter { inTrack[$0.id] != nil }
+        let items = infos.indices.filter { inTrack[$0] != nil }
         for i in skills.indices {
             let rs = bySkill[skills[i].skill] ?? []
-            skills[i].responsibilities = rs
-            skills[i].items = items.filter { rs.contains($0.responsibility) }.map(\.id)
+            skills[i].responsibilities = rs.map { context.responsibilityIDs[$0] }
+            skills[i].items = items.filter { k in infos[k].responsibility.map(rs.contains) ?? false }.map { infos[$0].id }
         }
-        let decisions = plan.items.map { item -> ItemDecision in
-            if let why = inTrack[item.id] { return ItemDecision(item: item.id, chosen: true, reason: why) }
-            var why = notChosen[item.responsibility] ?? "not needed for any gap"
-            if let done = takenAsDone[item.id] { why += "; \(done)" }
-            return ItemDecision(item: item.id, chosen: false, reason: why)
-        }
-        let ids = items.map(\.id)
+        let decisions =
+            !reasons
+            ? []
+            : infos.indices.map { k -> ItemDecision in
+                if let why = inTrack[k] { return ItemDecision(item: infos[k].id, chosen: true, reason: why) }
+                var why = infos[k].responsibility.flatMap { notChosen[$0] } ?? "not needed for any gap"
+                if let done = takenAsDone[k] { why += "; \(done)" }
+                return ItemDecision(item: infos[k].id, chosen: false, reason: why)
+            }
+        let ids = items.map { infos[$0].id }
         return LearnerGaps(
             learner: p.id, name: p.name, currentLevel: current.id, targetLevel: target.id, skills: skills, items: ids,
-            minutes: items.reduce(0) { $0 + $1.minutes }, decisions: decisions, track: ids.isEmpty ? nil : trackID(ids))
+            minutes: items.reduce(0) { $0 + infos[$1].minutes }, decisions: decisions, track: ids.isEmpty ? nil : trackID(ids))
     }
 }
 

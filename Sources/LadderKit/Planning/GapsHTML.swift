@@ -45,13 +45,13 @@ public enum GapsHTML {
         let e = HTML.escape
         var columns: [Column] = []
         columns.reserveCapacity(stream.count)
-        _ = try stream.pass(false) { columns.append(Column($0)) }
+        _ = try stream.pass(.skills) { columns.append(Column($0)) }
         try sink.write(head(stream, count: columns.count))
         try heatmap(columns, c, to: sink)
         try table(columns, c, to: sink)
         columns = []
         try sink.write("<h2>Learners</h2>\n")
-        let summary = try stream.pass(true) { try sink.write(section($0, c)) }
+        let summary = try stream.pass(.reasons) { try sink.write(section($0, c)) }
         var out = ""
         if !summary.tracks.isEmpty {
             out += "<h2>Tracks</h2>\n<table>\n<thead><tr><th scope=\"col\">Track</th><th scope=\"col\">Title</th><th scope=\"col\">Items</th><th scope=\"col\">Learners</th></tr></thead>\n<tbody>\n"

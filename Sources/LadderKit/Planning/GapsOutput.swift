@@ -11,10 +11,11 @@ public enum GapsJSON {
     public static func write(_ stream: GapStream, to sink: GapsSink) throws {
         try sink.write("{\n  \"curriculum\" : \(encode(value: stream.curriculumID)),\n  \"format\" : 1,\n  \"learners\" : [")
         var first = true
-        let summary = try stream.pass(true) { l in
+        let encoder = makeEncoder()
+        let summary = try stream.pass(.reasons) { l in
             try sink.write(first ? "\n" : ",\n")
             first = false
-            try sink.write(indented(encode(value: l)))
+            try sink.write(indented(String(decoding: try encoder.encode(l), as: UTF8.self)))
         }
         try sink.write((first ? "\n\n" : "\n") + "  ],\n  \"title\" : \(encode(value: stream.title)),\n  \"tracks\" : [")
         for (i, t) in summary.tracks.enumerated() {
@@ -41,9 +42,13 @@ public enum GapsJSON {
     }
 
     static func encode(value: some Encodable) throws -> String {
+        String(decoding: try makeEncoder().encode(value), as: UTF8.self)
+    }
+
+    static func makeEncoder() -> JSONEncoder {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-        return String(decoding: try encoder.encode(value), as: UTF8.self)
+        return encoder
     }
 }
 
@@ -63,7 +68,7 @@ public enum GapsCSV {
     public static func write(_ stream: GapStream, to sink: GapsSink) throws {
         let c = stream.curriculum
         try sink.write(CSVField.line(header))
-        _ = try stream.pass(true) { l in
+        _ = try stream.pass(.items) { l in
             for s in l.skills {
                 try sink.write(
                     CSVField.line([
@@ -87,7 +92,7 @@ public enum GapsText {
         let c = stream.curriculum
         try sink.write("Skill gaps: \(stream.title) (\(stream.curriculumID)), \(count(stream.count, "learner"))\n")
         let nameWidth = max(5, c.skills.map(\.name.count).max() ?? 0)
-        let summary = try stream.pass(true) { l in try sink.write(learner(l, nameWidth: nameWidth, c)) }
+        let summary = try stream.pass(.items) { l in try sink.write(learner(l, nameWidth: nameWidth, c)) }
         var out = ""
         if !summary.tracks.isEmpty {
             out += "\nTracks (one package each)\n"

@@ -21,9 +21,19 @@ public struct GapStream {
     let title: String
     /// How many learners a pass gives.
     public let count: Int
-    /// One pass. With `full` false only the skills of each learner are filled in (items,
-    /// decisions and track are empty): enough for a heatmap, and much cheaper.
-    let pass: (_ full: Bool, _ body: (LearnerGaps) throws -> Void) throws -> Summary
+    /// How much of each learner's analysis a pass fills in.
+    enum Detail {
+        /// Only the skills (items, decisions and track empty): enough for a heatmap.
+        case skills
+        /// Skills, items and track, without the decisions and their reasons.
+        case items
+        /// Everything, the decisions' reasons included.
+        case reasons
+    }
+
+    /// One pass over the learners. The summary is the same whatever the detail (but empty with
+    /// `.skills`, which computes no tracks).
+    let pass: (_ detail: Detail, _ body: (LearnerGaps) throws -> Void) throws -> Summary
 
     /// The learners of a report already computed.
     public init(report: GapReport, curriculum: Curriculum) {
@@ -57,15 +67,15 @@ public struct GapStream {
         title = curriculum.title
         self.count = count
         let context = GapAnalyzer.Context(curriculum, plan: plan)
-        pass = { full, body in
+        pass = { detail, body in
             var collector = GapTrackCollector()
             try profiles { p in
-                if full {
-                    let l = GapAnalyzer.analyze(context, learner: p)
+                if detail == .skills {
+                    try body(GapAnalyzer.skillGaps(context, learner: p))
+                } else {
+                    let l = GapAnalyzer.analyze(context, learner: p, reasons: detail == .reasons)
                     collector.add(l)
                     try body(l)
-                } else {
-                    try body(GapAnalyzer.skillGaps(context, learner: p))
                 }
             }
             return Summary(tracks: collector.tracks(context), learnersByTrack: collector.learnersByTrack, withoutTrack: collector.withoutTrack)
@@ -75,14 +85,14 @@ public struct GapStream {
     /// The learner ids, in order (a cheap pass).
     public func learnerIDs() throws -> [String] {
         var ids: [String] = []
-        _ = try pass(false) { ids.append($0.learner) }
+        _ = try pass(.skills) { ids.append($0.learner) }
         return ids
     }
 
     /// One full pass that keeps the learner `id` (for `--explain`), with the tracks of the cohort.
     public func learner(_ id: String) throws -> (learner: LearnerGaps?, report: GapReport) {
         var found: LearnerGaps?
-        let summary = try pass(true) { l in if found == nil, l.learner == id { found = l } }
+        let summary = try pass(.reasons) { l in if found == nil, l.learner == id { found = l } }
         let report = GapReport(curriculum: curriculumID, title: title, learners: found.map { [$0] } ?? [], tracks: summary.tracks)
         return (found, report)
     }
