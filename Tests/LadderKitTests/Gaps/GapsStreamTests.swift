@@ -54,6 +54,17 @@ struct GapsStreamTests {
         #expect(streamed.contains("\"tracks\" : [\n\n  ]"))
     }
 
+    @Test func theHandWrittenLearnerJSONIsTheEncodersLayout() throws {
+        let (_, _, r) = try GapsTests.report()
+        for l in r.learners { #expect(GapsJSON.learnerJSON(l) == GapsJSON.indented(try GapsJSON.encode(l))) }
+        var odd = try #require(r.learner("dana"))
+        odd.name = "Quote \" back \\ slash / line\nbreak\ttab\u{08}\u{0C}\u{1F} é 日本"
+        odd.track = nil
+        odd.items = []
+        odd.decisions = []
+        #expect(GapsJSON.learnerJSON(odd) == GapsJSON.indented(try GapsJSON.encode(odd)))
+    }
+
     @Test func aStreamFromAFileAndOneFromTheReportGiveTheSameText() throws {
         let (c, _, r) = try GapsTests.report()
         let s = try Self.stream()
