@@ -26,6 +26,10 @@ public struct CurriculumLoader {
     /// look at. The file's own error is the root cause: references to those ids are not
     /// reported again as unknown.
     var unloadedLevels: [(id: String, responsibilities: Set<String>?)] = []
+    /// Size limits: the defaults, or what curriculum.yaml's `limits` sets (within the ceiling).
+    var limits = LoaderLimits()
+    /// The curriculum folder with every symbolic link resolved: no source may lead out of it.
+    var realRoot: String?
 
     public init(folder: String) {
         let trimmed = folder.hasSuffix("/") && folder.count > 1 ? String(folder.dropLast()) : folder
@@ -52,8 +56,10 @@ public struct CurriculumLoader {
             diags.error(SourceLocation(file: displayRoot), "no such curriculum folder")
             return nil
         }
+        realRoot = SourceFile.realPath(root.path)
         guard let top = readChecked("curriculum.yaml", kind: .curriculum) else { return nil }
         let file = display("curriculum.yaml")
+        readLimits(top[field: "limits"])
         var c = Curriculum(
             id: top[field: "id"]?.text ?? "", title: top[field: "title"]?.text ?? "",
             summary: clean(top[field: "summary"]?.text), track: CareerTrack(rawValue: top[field: "track"]?.text ?? "") ?? .professional,
@@ -84,8 +90,12 @@ public struct CurriculumLoader {
         if let t = top[field: "theme"] {
             c.theme = Theme(stylesheet: t[field: "stylesheet"]?.text, logo: t[field: "logo"]?.text, accent: t[field: "accent"]?.text)
             for key in ["stylesheet", "logo"] {
-                if let n = t[field: key], let p = n.text, RelativePath.problem(p) == nil, !exists(p) {
-                    diags.error(n.location(in: file), "theme \(key) '\(p)' does not exist")
+                if let n = t[field: key], let p = n.text, RelativePath.problem(p) == nil {
+                    if !exists(p) {
+                        diags.error(n.location(in: file), "theme \(key) '\(p)' does not exist")
+                    } else {
+                        _ = staysInside(p, at: n.location(in: file))
+                    }
                 }
             }
             if let n = t[field: "accent"], let a = n.text, !Self.isSafeCSSColor(a) {
@@ -128,7 +138,8 @@ public struct CurriculumLoader {
             }
             return nil
         }
-        guard let doc = YAMLDocument.read(url: url(relative), displayPath: path, into: &diags) else { return nil }
+        guard staysInside(relative, at: referencedFrom ?? SourceLocation(file: path)) else { return nil }
+        guard let doc = YAMLDocument.read(url: url(relative), displayPath: path, limits: limits, into: &diags) else { return nil }
         guard let root = doc.root else {
             diags.error(SourceLocation(file: path, line: 1, column: 1), "the file is empty")
             return nil
@@ -137,6 +148,28 @@ public struct CurriculumLoader {
         checker.check(root, kind.shape, at: "")
         diags = checker.diags
         return root
+    }
+
+    /// True when the file stays inside the curriculum folder once symbolic links are resolved
+    /// (a link inside that points inside is fine); otherwise an error at `at`, the place that
+    /// refers to the file, and false. Checked at load, so check, plan and build all refuse.
+    mutating func staysInside(_ relative: String, at: SourceLocation) -> Bool {
+        guard let realRoot, let problem = SourceFile.escapeProblem(url(relative).path, relative: relative, realRoot: realRoot) else {
+            return true
+        }
+        diags.error(at, problem)
+        return false
+    }
+
+    /// Reads `limits:` from curriculum.yaml: sizes in KiB, each at most the ceiling (the shape
+    /// check reports values outside it).
+    mutating func readLimits(_ node: Node?) {
+        func kib(_ key: String) -> Int? {
+            guard let v = node?[field: key]?.text.flatMap({ Int($0) }), v >= 1, v <= LoaderLimits.ceilingKiB else { return nil }
+            return v * 1024
+        }
+        if let v = kib("yaml_file_kib") { limits.yamlFileBytes = v }
+        if let v = kib("markdown_file_kib") { limits.markdownFileBytes = v }
     }
 
     func exists(_ relative: String) -> Bool {
@@ -162,7 +195,14 @@ public struct CurriculumLoader {
     mutating func loadLevel(id: String, listedAt index: Int, listNode: Node, curriculum c: Curriculum) -> Level? {
         let relative = "levels/\(id).yaml"
         guard let n = readChecked(relative, kind: .level, referencedFrom: listNode.location(in: display("curriculum.yaml"))) else {
-            let text = (try? Data(contentsOf: url(relative))).map { String(decoding: $0, as: UTF8.self) }
+            // Only a file that may be read at all is looked at: inside the folder, within the limit.
+            var scratch = Diagnostics()
+            let inside = realRoot.map { SourceFile.escapeProblem(url(relative).path, relative: relative, realRoot: $0) == nil } ?? true
+            let data =
+                inside && exists(relative)
+                ? SourceFile.read(url(relative), limit: limits.yamlFileBytes, what: "", hint: "", at: SourceLocation(file: ""), into: &scratch)
+                : nil
+            let text = data.map { String(decoding: $0, as: UTF8.self) }
             unloadedLevels.append((id, text.map(Self.responsibilityIDs(inUnparsedLevel:))))
             return nil
         }
@@ -275,17 +315,20 @@ public struct CurriculumLoader {
             diags.error(referencedFrom, "page '\(relative)' does not exist")
             return nil
         }
-        guard let data = try? Data(contentsOf: url(relative)) else {
-            diags.error(SourceLocation(file: file), "cannot read the file")
-            return nil
-        }
-        guard let text = SourceText.decodeUTF8(data, path: file, into: &diags) else { return nil }
+        guard staysInside(relative, at: referencedFrom),
+            let data = SourceFile.read(
+                url(relative), limit: limits.markdownFileBytes, what: "a Markdown page",
+                hint: "see 'limits' in docs/curriculum-format.md", at: SourceLocation(file: file), into: &diags),
+            let text = SourceText.decodeUTF8(data, path: file, into: &diags),
+            ControlCharacters.check(text, file: file, into: &diags),
+            ControlCharacters.checkReferences(text, file: file, into: &diags)
+        else { return nil }
         let fm = FrontMatter.split(text)
         guard let yaml = fm.yaml else {
             diags.error(SourceLocation(file: file, line: 1, column: 1), "missing front matter: start the page with '---', a 'title:' line and '---'")
             return nil
         }
-        guard let node = YAMLDocument.parse(text: yaml, displayPath: file, lineOffset: 1, into: &diags) else { return nil }
+        guard let node = YAMLDocument.parse(text: yaml, displayPath: file, lineOffset: 1, limits: limits, into: &diags) else { return nil }
         var checker = ShapeChecker(file: file, lineOffset: 1, diags: diags)
         checker.check(node, .object(FileKind.pageFrontMatterShape), at: "")
         diags = checker.diags
@@ -306,6 +349,8 @@ public struct CurriculumLoader {
                 diags.error(SourceLocation(file: file, line: line, column: 1), "image: \(problem)")
             } else if !exists(joined) {
                 diags.error(SourceLocation(file: file, line: line, column: 1), "image '\(src)' does not exist")
+            } else {
+                _ = staysInside(joined, at: SourceLocation(file: file, line: line, column: 1))
             }
         }
         return Page(path: relative, title: clean(node[field: "title"]?.text), minutes: minutes, markdown: body)
@@ -525,7 +570,7 @@ public struct CurriculumLoader {
         let relative = "levels/\(level).yaml"
         let file = display(relative)
         var scratch = Diagnostics()
-        guard let doc = YAMLDocument.read(url: url(relative), displayPath: file, into: &scratch), let root = doc.root else {
+        guard let doc = YAMLDocument.read(url: url(relative), displayPath: file, limits: limits, into: &scratch), let root = doc.root else {
             return SourceLocation(file: file)
         }
         if key == "skills", let skills = root[field: "skills"] {
@@ -547,25 +592,4 @@ public struct CurriculumLoader {
 
     /// Folded YAML text keeps a trailing newline; titles and statements should not.
     func clean(_ s: String?) -> String { (s ?? "").trimmingCharacters(in: .whitespacesAndNewlines) }
-}
-
-/// Splits a Markdown page into its YAML front matter and body.
-enum FrontMatter {
-    struct Parts {
-        var yaml: String?
-        var body: String
-        /// 1-based line where the body starts.
-        var bodyLine: Int
-    }
-
-    static func split(_ text: String) -> Parts {
-        var lines = text.split(separator: "\n", omittingEmptySubsequences: false).map { $0.hasSuffix("\r") ? $0.dropLast() : $0 }
-        guard lines.first?.trimmingCharacters(in: .whitespaces) == "---" else { return Parts(yaml: nil, body: text, bodyLine: 1) }
-        guard let end = lines.dropFirst().firstIndex(where: { $0.trimmingCharacters(in: .whitespaces) == "---" }) else {
-            return Parts(yaml: nil, body: text, bodyLine: 1)
-        }
-        let yaml = lines[1..<end].joined(separator: "\n")
-        lines = Array(lines[(end + 1)...])
-        return Parts(yaml: yaml, body: lines.joined(separator: "\n"), bodyLine: end + 2)
-    }
 }

@@ -75,6 +75,17 @@ public enum FileKind: String, CaseIterable, Sendable {
                         Field("logo", .path(extensions: ["svg", "png", "jpg", "jpeg", "gif", "webp"]), "Logo shown in page headers."),
                         Field("accent", .text(maxLength: 40), "A CSS colour for links and buttons, e.g. #0b5cad."),
                     ])), "How exported pages look."),
+            Field(
+                "limits",
+                .object(
+                    ObjectShape(fields: [
+                        Field(
+                            "yaml_file_kib", .integer(min: 1, max: LoaderLimits.ceilingKiB),
+                            "The largest YAML file, in KiB; default 2048 (2 MiB). curriculum.yaml itself is always held to the default."),
+                        Field(
+                            "markdown_file_kib", .integer(min: 1, max: LoaderLimits.ceilingKiB),
+                            "The largest Markdown page, in KiB; default 4096 (4 MiB)."),
+                    ])), "Size limits for the curriculum's files (see docs/curriculum-format.md)."),
         ],
         doc: "The role, the proficiency scale, the skills and the order of levels.")
 

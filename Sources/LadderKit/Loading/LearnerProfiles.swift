@@ -56,36 +56,40 @@ public enum LearnerProfileLoader {
 
     /// Reads a cohort file; the format comes from the extension (`.csv`, `.yaml`, `.yml`).
     public static func load(path: String, curriculum: Curriculum) -> LearnerProfilesResult {
-        var diags = Diagnostics()
-        let ext = (path as NSString).pathExtension.lowercased()
-        let format: Format
-        switch ext {
-        case "csv": format = .csv
-        case "yaml", "yml": format = .yaml
-        default:
-            diags.error(SourceLocation(file: path), "a learners file must end in .csv, .yaml or .yml (got '\(ext)')")
-            return LearnerProfilesResult(profiles: [], diagnostics: diags)
-        }
-        guard let data = FileManager.default.contents(atPath: path) else {
-            diags.error(SourceLocation(file: path), "cannot read the learners file")
-            return LearnerProfilesResult(profiles: [], diagnostics: diags)
-        }
-        guard let text = SourceText.decodeUTF8(data, path: path, into: &diags) else {
-            return LearnerProfilesResult(profiles: [], diagnostics: diags)
-        }
-        return parse(text: text, format: format, displayPath: path, curriculum: curriculum)
+        var profiles: [LearnerProfile] = []
+        let diags = CohortFile(path: path, curriculum: curriculum).forEach { profiles.append($0) }
+        return LearnerProfilesResult(profiles: diags.hasErrors ? [] : profiles, diagnostics: diags)
     }
 
     /// Parses cohort text already in memory (tests, stdin).
     public static func parse(text: String, format: Format, displayPath: String, curriculum: Curriculum) -> LearnerProfilesResult {
         var diags = Diagnostics()
-        let raw: [RawLearner]
-        switch format {
-        case .csv: raw = readCSV(text, path: displayPath, curriculum: curriculum, into: &diags)
-        case .yaml: raw = readYAML(text, path: displayPath, curriculum: curriculum, into: &diags)
-        }
-        let profiles = check(raw, path: displayPath, curriculum: curriculum, into: &diags)
+        var profiles: [LearnerProfile] = []
+        stream(text: text, format: format, displayPath: displayPath, curriculum: curriculum, into: &diags) { profiles.append($0) }
         return LearnerProfilesResult(profiles: diags.hasErrors ? [] : profiles, diagnostics: diags)
+    }
+
+    /// Reads cohort text one learner at a time: `body` gets each learner without an error, in
+    /// file order, as soon as its row (or entry) is read; every problem goes to `diags`. The
+    /// caller decides what an error means for learners already seen (`CohortFile` checks the
+    /// whole file before using any of it).
+    static func stream(
+        text: String, format: Format, displayPath: String, curriculum: Curriculum, into diags: inout Diagnostics,
+        _ body: (LearnerProfile) throws -> Void
+    ) rethrows {
+        // A cohort's names end up in reports and packages: no terminal escapes, no NUL.
+        guard ControlCharacters.check(text, file: displayPath, into: &diags) else { return }
+        var checker = ProfileChecker(path: displayPath, curriculum: curriculum)
+        switch format {
+        case .csv:
+            try readCSV(text, path: displayPath, curriculum: curriculum, into: &diags) { raw, diags in
+                if let p = checker.check(raw, into: &diags) { try body(p) }
+            }
+        case .yaml:
+            try readYAML(text, path: displayPath, curriculum: curriculum, into: &diags) { raw, diags in
+                if let p = checker.check(raw, into: &diags) { try body(p) }
+            }
+        }
     }
 
     // MARK: - Raw rows, before checking
@@ -108,13 +112,16 @@ public enum LearnerProfileLoader {
 
     // MARK: CSV
 
-    static func readCSV(_ text: String, path: String, curriculum c: Curriculum, into diags: inout Diagnostics) -> [RawLearner] {
-        let records = CohortCSVReader.records(text, path: path, into: &diags)
-        guard let header = records.first else {
+    static func readCSV(
+        _ text: String, path: String, curriculum c: Curriculum, into diags: inout Diagnostics,
+        _ body: (RawLearner, inout Diagnostics) throws -> Void
+    ) rethrows {
+        var reader = CohortCSVReader(text, path: path)
+        guard let header = reader.next(into: &diags) else {
             diags.error(
                 SourceLocation(file: path, line: 1, column: 1),
                 "the learners file is empty: expected a header line '\(fixedColumns.joined(separator: ",")),<skill-id>,...'")
-            return []
+            return
         }
         // Which column holds what.
         var fixed: [String: Int] = [:]
@@ -142,12 +149,9 @@ public enum LearnerProfileLoader {
         for name in fixedColumns where fixed[name] == nil {
             diags.error(SourceLocation(file: path, line: header.line, column: 1), "the header has no '\(name)' column")
         }
-        let rows = records.dropFirst()
-        if rows.isEmpty {
-            diags.error(SourceLocation(file: path, line: header.line, column: 1), "the learners file has a header but no learners")
-        }
-        var out: [RawLearner] = []
-        for row in rows {
+        var rows = 0
+        while let row = reader.next(into: &diags) {
+            rows += 1
             if row.fields.count != header.fields.count {
                 diags.error(
                     SourceLocation(file: path, line: row.line, column: 1),
@@ -163,35 +167,43 @@ public enum LearnerProfileLoader {
                 at: SourceLocation(file: path, line: row.line, column: 1), id: cell(fixed["learner_id"]), name: cell(fixed["name"]),
                 current: cell(fixed["current_level"]), target: cell(fixed["target_level"]), skills: [])
             for i in skillColumns.keys.sorted() { r.skills.append((skillColumns[i]!, cell(i)!)) }
-            out.append(r)
+            try body(r, &diags)
         }
-        return out
+        if rows == 0 {
+            diags.error(SourceLocation(file: path, line: header.line, column: 1), "the learners file has a header but no learners")
+        }
     }
 
     // MARK: YAML
 
-    static func readYAML(_ text: String, path: String, curriculum c: Curriculum, into diags: inout Diagnostics) -> [RawLearner] {
+    static func readYAML(
+        _ text: String, path: String, curriculum c: Curriculum, into diags: inout Diagnostics,
+        _ body: (RawLearner, inout Diagnostics) throws -> Void
+    ) rethrows {
         if text.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty {
             diags.error(SourceLocation(file: path, line: 1, column: 1), "the learners file is empty: expected 'learners:' with a list of learners")
-            return []
+            return
         }
-        guard let root = YAMLDocument.parse(text: text, displayPath: path, lineOffset: 0, into: &diags) else { return [] }
+        // A cohort file is data, not a curriculum file: no size limit beyond memory, and aliases
+        // may expand it as far as a large cohort itself could be.
+        var limits = LoaderLimits()
+        limits.yamlFileBytes = max(limits.yamlFileBytes, text.utf8.count)
+        guard let root = YAMLDocument.parse(text: text, displayPath: path, lineOffset: 0, limits: limits, into: &diags) else { return }
         guard root.mapping != nil, let list = root[field: "learners"] else {
             diags.error(root.location(in: path), "expected a mapping with a 'learners' list")
-            return []
+            return
         }
         for (k, _) in root.pairs where k.text != "learners" {
             diags.error(k.location(in: path), "unknown key '\(k.text ?? "")'; the file holds only 'learners'")
         }
         guard list.sequence != nil else {
             diags.error(list.location(in: path), "'learners' must be a list, not \(list.kindName)")
-            return []
+            return
         }
         if list.items.isEmpty {
             diags.error(list.location(in: path), "'learners' is empty")
         }
         let keys = ["id", "name", "current_level", "target_level", "skills"]
-        var out: [RawLearner] = []
         for node in list.items {
             guard node.mapping != nil else {
                 diags.error(node.location(in: path), "a learner must be a mapping, not \(node.kindName)")
@@ -231,18 +243,27 @@ public enum LearnerProfileLoader {
                     r.skills.append((name, Located(text: t.trimmingCharacters(in: .whitespaces), at: v.location(in: path))))
                 }
             }
-            out.append(r)
+            try body(r, &diags)
         }
-        return out
     }
 
     // MARK: - Checks shared by both formats
 
-    static func check(_ raw: [RawLearner], path: String, curriculum c: Curriculum, into diags: inout Diagnostics) -> [LearnerProfile] {
+    /// The checks shared by both formats, one learner at a time. Remembers the line of each
+    /// learner id (for duplicates): the only state that grows with the cohort.
+    struct ProfileChecker {
+        let path: String
+        let c: Curriculum
+        let levels: String
         var firstLine: [String: Int] = [:]
-        var out: [LearnerProfile] = []
-        let levels = c.levels.map(\.id).joined(separator: ", ")
-        for r in raw {
+
+        init(path: String, curriculum: Curriculum) {
+            self.path = path
+            c = curriculum
+            levels = curriculum.levels.map(\.id).joined(separator: ", ")
+        }
+
+        mutating func check(_ r: RawLearner, into diags: inout Diagnostics) -> LearnerProfile? {
             var ok = true
             func require(_ v: Located?, _ what: String) -> Located? {
                 guard let v, !v.text.isEmpty else {
@@ -281,7 +302,7 @@ public enum LearnerProfileLoader {
             }
             var proficiency: [String: Int] = [:]
             for (skill, v) in r.skills where !v.text.isEmpty {
-                switch step(v.text, scale: c.scale) {
+                switch LearnerProfileLoader.step(v.text, scale: c.scale) {
                 case .success(let s): proficiency[skill] = s
                 case .failure(let problem):
                     diags.error(v.at, "\(skill): \(problem.message)")
@@ -289,13 +310,12 @@ public enum LearnerProfileLoader {
                 }
             }
             if ok, let id, let current, let target {
-                out.append(
-                    LearnerProfile(
-                        id: id.text, name: name.isEmpty ? id.text : name, currentLevel: current.text, targetLevel: target.text,
-                        proficiency: proficiency, line: r.at.line))
+                return LearnerProfile(
+                    id: id.text, name: name.isEmpty ? id.text : name, currentLevel: current.text, targetLevel: target.text,
+                    proficiency: proficiency, line: r.at.line)
             }
+            return nil
         }
-        return out
     }
 
     struct StepError: Error { var message: String }
@@ -318,7 +338,8 @@ public enum LearnerProfileLoader {
 }
 
 /// A small RFC 4180 reader that keeps the line and column where each record and field starts.
-enum CohortCSVReader {
+/// Reads one record at a time, so a large cohort is never held as records.
+struct CohortCSVReader {
     struct Field {
         var text: String
         /// Where the field starts (a quoted field may span lines). 1-based; columns in Unicode scalars.
@@ -330,14 +351,47 @@ enum CohortCSVReader {
         var fields: [Field]
     }
 
-    /// Blank lines are skipped. An unterminated quote is reported at the field that opens it.
+    private let scalars: String.UnicodeScalarView
+    private let path: String
+    private var i: String.UnicodeScalarView.Index
+    private var line = 1
+    private var column = 1
+    private var stopped = false
+
+    init(_ text: String, path: String) {
+        scalars = text.unicodeScalars
+        self.path = path
+        i = scalars.startIndex
+    }
+
+    /// Every record at once (small files, tests).
     static func records(_ text: String, path: String, into diags: inout Diagnostics) -> [Record] {
+        var reader = CohortCSVReader(text, path: path)
         var out: [Record] = []
-        let scalars = Array(text.unicodeScalars)
-        var i = 0
-        var line = 1
-        var column = 1
-        while i < scalars.count {
+        while let r = reader.next(into: &diags) { out.append(r) }
+        return out
+    }
+
+    private var atEnd: Bool { i == scalars.endIndex }
+
+    private func peek(_ offset: Int = 0) -> Unicode.Scalar? {
+        var j = i
+        for _ in 0..<offset {
+            guard j != scalars.endIndex else { return nil }
+            j = scalars.index(after: j)
+        }
+        return j == scalars.endIndex ? nil : scalars[j]
+    }
+
+    private mutating func advance(columns: Int = 1) {
+        i = scalars.index(after: i)
+        column += columns
+    }
+
+    /// The next record that is not blank, or nil at the end. An unterminated quote is reported
+    /// at the field that opens it, and ends the reading.
+    mutating func next(into diags: inout Diagnostics) -> Record? {
+        while !stopped, !atEnd {
             let recordLine = line
             var fields: [Field] = []
             var endOfRecord = false
@@ -345,61 +399,92 @@ enum CohortCSVReader {
                 let fieldColumn = column
                 let fieldLine = line
                 var value = String.UnicodeScalarView()
-                if i < scalars.count, scalars[i] == "\"" {
+                if peek() == "\"" {
                     let openLine = line
-                    i += 1
-                    column += 1
+                    advance()
                     var closed = false
-                    while i < scalars.count {
-                        let u = scalars[i]
+                    while let u = peek() {
                         if u == "\"" {
-                            if i + 1 < scalars.count, scalars[i + 1] == "\"" {
+                            if peek(1) == "\"" {
                                 value.append("\"")
-                                i += 2
-                                column += 2
+                                advance()
+                                advance()
                                 continue
                             }
-                            i += 1
-                            column += 1
+                            advance()
                             closed = true
                             break
                         }
-                        if u == "\n" { line += 1; column = 1 } else { column += 1 }
                         value.append(u)
-                        i += 1
+                        if u == "\n" {
+                            i = scalars.index(after: i)
+                            line += 1
+                            column = 1
+                        } else {
+                            advance()
+                        }
                     }
                     if !closed {
                         diags.error(SourceLocation(file: path, line: openLine, column: fieldColumn), "this quoted field is never closed")
-                        return out
-                    }
-                    // Anything between the closing quote and the separator is kept, as most readers do.
-                    while i < scalars.count, scalars[i] != ",", scalars[i] != "\n", scalars[i] != "\r" {
-                        value.append(scalars[i])
-                        i += 1
-                        column += 1
-                    }
-                } else {
-                    while i < scalars.count, scalars[i] != ",", scalars[i] != "\n", scalars[i] != "\r" {
-                        value.append(scalars[i])
-                        i += 1
-                        column += 1
+                        stopped = true
+                        return nil
                     }
                 }
+                // Unquoted text, or anything between a closing quote and the separator (kept, as most readers do).
+                while let u = peek(), u != ",", u != "\n", u != "\r" {
+                    value.append(u)
+                    advance()
+                }
                 fields.append(Field(text: String(value), line: fieldLine, column: fieldColumn))
-                if i < scalars.count, scalars[i] == "," {
-                    i += 1
-                    column += 1
+                if peek() == "," {
+                    advance()
                 } else {
-                    if i < scalars.count, scalars[i] == "\r" { i += 1 }
-                    if i < scalars.count, scalars[i] == "\n" { i += 1 }
+                    if peek() == "\r" { i = scalars.index(after: i) }
+                    if peek() == "\n" { i = scalars.index(after: i) }
                     line += 1
                     column = 1
                     endOfRecord = true
                 }
             }
             let blank = fields.count == 1 && fields[0].text.trimmingCharacters(in: .whitespaces).isEmpty
-            if !blank { out.append(Record(line: recordLine, fields: fields)) }
+            if !blank { return Record(line: recordLine, fields: fields) }
         }
-        return out
+        return nil
+    }
+}
+
+/// A cohort file read one learner at a time, as often as needed: each `forEach` is one pass
+/// over the file, so a report of 100,000 learners never holds them all.
+public struct CohortFile: Sendable {
+    public let path: String
+    let curriculum: Curriculum
+
+    public init(path: String, curriculum: Curriculum) {
+        self.path = path
+        self.curriculum = curriculum
+    }
+
+    /// Reads the file once, giving `body` each learner without an error in file order, and
+    /// returns every problem of the file. Check the whole file (a pass with an empty body)
+    /// before using any of it: a cohort with a bad row is never half used.
+    @discardableResult
+    public func forEach(_ body: (LearnerProfile) throws -> Void) rethrows -> Diagnostics {
+        var diags = Diagnostics()
+        let ext = (path as NSString).pathExtension.lowercased()
+        let format: LearnerProfileLoader.Format
+        switch ext {
+        case "csv": format = .csv
+        case "yaml", "yml": format = .yaml
+        default:
+            diags.error(SourceLocation(file: path), "a learners file must end in .csv, .yaml or .yml (got '\(ext)')")
+            return diags
+        }
+        guard let data = FileManager.default.contents(atPath: path) else {
+            diags.error(SourceLocation(file: path), "cannot read the learners file")
+            return diags
+        }
+        guard let text = SourceText.decodeUTF8(data, path: path, into: &diags) else { return diags }
+        try LearnerProfileLoader.stream(text: text, format: format, displayPath: path, curriculum: curriculum, into: &diags, body)
+        return diags
     }
 }

@@ -7,37 +7,51 @@ struct YAMLDocument {
     let path: String
     let root: Node?
 
-    /// Reads and parses one file. Problems (unreadable, not UTF-8, YAML syntax) become
-    /// diagnostics and a `nil` result; nothing is thrown. A key repeated within a mapping is
-    /// reported, but the tree still comes back, every pair kept, so the file's other checks run.
-    static func read(url: URL, displayPath: String, into diags: inout Diagnostics) -> YAMLDocument? {
-        guard let data = try? Data(contentsOf: url) else {
-            diags.error(SourceLocation(file: displayPath), "cannot read the file")
-            return nil
-        }
+    /// Reads and parses one file. Problems (unreadable, over the size limit, not UTF-8,
+    /// control characters, YAML syntax, aliases that expand too far) become diagnostics and a
+    /// `nil` result; nothing is thrown. A key repeated within a mapping is reported, but the
+    /// tree still comes back, every pair kept, so the file's other checks run.
+    static func read(url: URL, displayPath: String, limits: LoaderLimits = LoaderLimits(), into diags: inout Diagnostics) -> YAMLDocument? {
+        guard
+            let data = SourceFile.read(
+                url, limit: limits.yamlFileBytes, what: "a YAML file", hint: "see 'limits' in docs/curriculum-format.md",
+                at: SourceLocation(file: displayPath), into: &diags)
+        else { return nil }
         guard let text = SourceText.decodeUTF8(data, path: displayPath, into: &diags) else { return nil }
-        do {
-            let root = try composeKeepingRepeatedKeys(text)
-            if let root { reportRepeatedKeys(in: root, file: displayPath, lineOffset: 0, into: &diags) }
-            return YAMLDocument(path: displayPath, root: root)
-        } catch let error as YamlError {
-            diags.append(contentsOf: [Self.diagnostic(for: error, path: displayPath)])
-            return nil
-        } catch {
-            diags.error(SourceLocation(file: displayPath), "cannot parse YAML: \(error)")
-            return nil
-        }
+        var ok = true
+        let root = parse(text: text, displayPath: displayPath, lineOffset: 0, limits: limits, into: &diags, ok: &ok)
+        return ok ? YAMLDocument(path: displayPath, root: root) : nil
     }
 
     /// Parses YAML text taken from a file (a page's front matter, a learners file) as `read`
     /// does; `lineOffset` is added to every reported line.
-    static func parse(text: String, displayPath: String, lineOffset: Int, into diags: inout Diagnostics) -> Node? {
+    static func parse(
+        text: String, displayPath: String, lineOffset: Int, limits: LoaderLimits = LoaderLimits(), into diags: inout Diagnostics
+    ) -> Node? {
+        var ok = true
+        return parse(text: text, displayPath: displayPath, lineOffset: lineOffset, limits: limits, into: &diags, ok: &ok)
+    }
+
+    /// `ok` is false when the text could not be used (an empty text is fine and gives nil).
+    private static func parse(
+        text: String, displayPath: String, lineOffset: Int, limits: LoaderLimits, into diags: inout Diagnostics, ok: inout Bool
+    ) -> Node? {
+        ok = false
+        // Before libyaml sees them: its own message for these has no position.
+        guard ControlCharacters.check(text, file: displayPath, lineOffset: lineOffset, into: &diags) else { return nil }
         do {
-            let root = try composeKeepingRepeatedKeys(text)
-            if let root { reportRepeatedKeys(in: root, file: displayPath, lineOffset: lineOffset, into: &diags) }
+            guard let root = try composeKeepingRepeatedKeys(text) else {
+                ok = true
+                return nil
+            }
+            guard checkExpansion(root, limits: limits, file: displayPath, lineOffset: lineOffset, into: &diags),
+                ControlCharacters.check(root, file: displayPath, lineOffset: lineOffset, into: &diags)
+            else { return nil }
+            reportRepeatedKeys(in: root, file: displayPath, lineOffset: lineOffset, into: &diags)
+            ok = true
             return root
         } catch let error as YamlError {
-            var d = Self.diagnostic(for: error, path: displayPath)
+            var d = Self.diagnostic(for: error, path: displayPath, text: text)
             if d.line > 0 { d.line += lineOffset }
             diags.append(contentsOf: [d])
             return nil
@@ -47,13 +61,22 @@ struct YAMLDocument {
         }
     }
 
-    private static func diagnostic(for error: YamlError, path: String) -> Diagnostic {
+    /// libyaml's problem in words an author can act on (its own texts name C functions).
+    static func explain(_ problem: String) -> String {
+        if problem.hasPrefix("Maximum nesting level reached") {
+            return "the values are nested too deeply (more than 1000 levels of lists and mappings); Ladder files need only a few"
+        }
+        return problem
+    }
+
+    private static func diagnostic(for error: YamlError, path: String, text: String) -> Diagnostic {
         switch error {
         case .scanner(let context, let problem, let mark, _),
             .parser(let context, let problem, let mark, _),
             .composer(let context, let problem, let mark, _):
-            let ctx = context.map { " \($0.text)" } ?? ""
-            return Diagnostic(.error, path, line: mark.line, column: mark.column, "YAML syntax error: \(problem)\(ctx)")
+            let explained = explain(problem)
+            let ctx = explained == problem ? context.map { " \($0.text)" } ?? "" : ""
+            return Diagnostic(.error, path, line: mark.line, column: mark.column, "YAML syntax error: \(explained)\(ctx)")
         case .duplicatedKeysInMapping(let keys, let context):
             // Only reached for keys `composeKeepingRepeatedKeys` cannot set aside (tagged,
             // anchored or complex keys); Yams names the first occurrence.
@@ -61,11 +84,32 @@ struct YAMLDocument {
             return Diagnostic(
                 .error, path, line: context.mark.line, column: context.mark.column,
                 "duplicate key '\(key)': it appears again later in the same mapping")
-        case .reader(let problem, _, _, _):
-            return Diagnostic(.error, path, "cannot read YAML: \(problem)")
+        case .reader(let problem, let offset, _, _):
+            // The text is valid UTF-8 without control characters by now, so this is rare; still
+            // say where, from libyaml's byte offset.
+            let at = offset.map { position(ofUTF8Offset: $0, in: text) }
+            return Diagnostic(.error, path, line: at?.line ?? 0, column: at?.column ?? 0, "cannot read YAML: \(explain(problem))")
         default:
             return Diagnostic(.error, path, "cannot parse YAML: \(error)")
         }
+    }
+
+    /// The 1-based line and column (in Unicode scalars) of a UTF-8 byte offset.
+    static func position(ofUTF8Offset offset: Int, in text: String) -> Position {
+        var line = 1
+        var column = 1
+        var bytes = 0
+        for u in text.unicodeScalars {
+            if bytes >= offset { break }
+            bytes += UTF8.width(u)
+            if u == "\n" {
+                line += 1
+                column = 1
+            } else {
+                column += 1
+            }
+        }
+        return Position(line: line, column: column)
     }
 }
 

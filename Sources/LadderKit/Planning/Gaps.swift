@@ -81,28 +81,54 @@ public struct GapReport: Sendable, Equatable, Codable {
 /// at or below the learner's current level, which the learner is taken to have done.
 public enum GapAnalyzer {
     public static func analyze(_ c: Curriculum, plan: Plan, learners: [LearnerProfile]) -> GapReport {
-        var analysed = learners.map { analyze(c, plan: plan, learner: $0) }
+        let context = Context(c, plan: plan)
+        var collector = GapTrackCollector()
+        let analysed = learners.map { p in
+            let l = analyze(context, learner: p)
+            collector.add(l)
+            return l
+        }
+        return GapReport(curriculum: c.id, title: c.title, learners: analysed, tracks: collector.tracks(context))
+    }
 
-        // Learners whose items are the same share one track (and one package).
-        var groups: [String: (items: [String], learners: [Int])] = [:]
-        for (i, l) in analysed.enumerated() where !l.items.isEmpty {
-            let id = trackID(l.items)
-            groups[id, default: (l.items, [])].learners.append(i)
+    /// What the analysis looks up for every learner, indexed once per cohort.
+    struct Context {
+        let curriculum: Curriculum
+        let plan: Plan
+        let items: [String: PlanItem]
+        let levelIndex: [String: Int]
+        /// Every responsibility id, lowest level first (the analysis counts them by index).
+        let responsibilityIDs: [String]
+        /// The plan's items in plan order, with what the analysis needs of each as indices.
+        let infos: [ItemInfo]
+
+        struct ItemInfo {
+            var id: String
+            var level: String
+            var levelIndex: Int?
+            /// The index of the item's responsibility in `responsibilityIDs`.
+            var responsibility: Int?
+            var minutes: Int
+            /// Indices of the prerequisites that are items of the plan.
+            var prerequisites: [Int]
         }
-        var tracks: [Track] = []
-        for id in groups.keys.sorted() {
-            let g = groups[id]!
-            let gapSkills = Set(g.learners.flatMap { analysed[$0].gapSkills })
-            let names = c.skills.filter { gapSkills.contains($0.id) }.map(\.name)
-            let items = g.items.compactMap { plan.item($0) }
-            let top = items.compactMap { c.levelIndex($0.level) }.max() ?? 0
-            tracks.append(
-                Track(
-                    id: id, kind: .gaps, title: "Skill-gap track: " + names.joined(separator: ", "), level: c.levels[top].id,
-                    from: nil, items: g.items, minutes: items.reduce(0) { $0 + $1.minutes }))
-            for i in g.learners { analysed[i].track = id }
+
+        init(_ c: Curriculum, plan: Plan) {
+            curriculum = c
+            self.plan = plan
+            items = Dictionary(plan.items.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
+            let levelIndex = Dictionary(c.levels.enumerated().map { ($0.element.id, $0.offset) }, uniquingKeysWith: { a, _ in a })
+            self.levelIndex = levelIndex
+            responsibilityIDs = c.levels.flatMap { $0.responsibilities.map(\.id) }
+            // The first responsibility with an id, as a lookup by id finds it.
+            let rIndex = Dictionary(responsibilityIDs.enumerated().map { ($0.element, $0.offset) }, uniquingKeysWith: { a, _ in a })
+            let iIndex = Dictionary(plan.items.enumerated().map { ($0.element.id, $0.offset) }, uniquingKeysWith: { a, _ in a })
+            infos = plan.items.map { item in
+                ItemInfo(
+                    id: item.id, level: item.level, levelIndex: levelIndex[item.level], responsibility: rIndex[item.responsibility],
+                    minutes: item.minutes, prerequisites: item.prerequisites.compactMap { iIndex[$0] })
+            }
         }
-        return GapReport(curriculum: c.id, title: c.title, learners: analysed, tracks: tracks)
     }
 
     /// `gaps-` and the first 10 hex digits of the SHA-256 of the sorted item ids, one per
@@ -114,97 +140,174 @@ public enum GapAnalyzer {
     }
 
     static func analyze(_ c: Curriculum, plan: Plan, learner p: LearnerProfile) -> LearnerGaps {
-        let ci = c.levelIndex(p.currentLevel) ?? 0
-        let ti = c.levelIndex(p.targetLevel) ?? ci
+        analyze(Context(c, plan: plan), learner: p)
+    }
+
+    /// One learner's skills against the target level, and nothing else (no items, decisions or
+    /// track): what a heatmap needs.
+    static func skillGaps(_ context: Context, learner p: LearnerProfile) -> LearnerGaps {
+        let c = context.curriculum
+        let ci = context.levelIndex[p.currentLevel] ?? 0
+        let ti = context.levelIndex[p.targetLevel] ?? ci
+        let current = c.levels[ci]
+        let target = c.levels[ti]
+        let skills = c.skills.map { s in
+            let measured = p.proficiency[s.id]
+            let now = measured ?? current.target(for: s.id) ?? 0
+            let required = target.target(for: s.id) ?? 0
+            return SkillGap(
+                skill: s.id, required: required, current: now, assessed: measured != nil, gap: max(0, required - now),
+                responsibilities: [], items: [])
+        }
+        return LearnerGaps(
+            learner: p.id, name: p.name, currentLevel: current.id, targetLevel: target.id, skills: skills, items: [], minutes: 0,
+            decisions: [], track: nil)
+    }
+
+    /// One learner's gaps, items and track id; a pure function of the profile, so learners can
+    /// be analysed one at a time as they are read.
+    ///
+    /// Without `reasons`, the decisions are left empty and no reason text is made (the text and
+    /// CSV reports never show them): the items, gaps and track are the same.
+    static func analyze(_ context: Context, learner p: LearnerProfile, reasons: Bool = true) -> LearnerGaps {
+        let c = context.curriculum
+        let ci = context.levelIndex[p.currentLevel] ?? 0
+        let ti = context.levelIndex[p.targetLevel] ?? ci
         let current = c.levels[ci]
         let target = c.levels[ti]
         func step(_ n: Int) -> String { n == 0 ? "none" : "\(c.stepName(n)) (\(n))" }
 
+        var skills = skillGaps(context, learner: p).skills
         var have: [String: Int] = [:]
-        var skills: [SkillGap] = []
-        for s in c.skills {
-            let measured = p.proficiency[s.id]
-            let now = measured ?? current.target(for: s.id) ?? 0
-            have[s.id] = now
-            let required = target.target(for: s.id) ?? 0
-            skills.append(
-                SkillGap(
-                    skill: s.id, required: required, current: now, assessed: measured != nil, gap: max(0, required - now),
-                    responsibilities: [], items: []))
-        }
+        for s in skills { have[s.skill] = s.current }
         let gapSkills = Set(skills.filter { $0.gap > 0 }.map(\.skill))
         func skillName(_ id: String) -> String { c.skill(id)?.name ?? id }
 
-        // Responsibilities chosen for a gap skill, with the reason.
-        var chosen: [String: String] = [:]
-        var notChosen: [String: String] = [:]
-        var bySkill: [String: [String]] = [:]
+        // Responsibilities chosen for a gap skill (by index, in curriculum order), with the reason.
+        let rCount = context.responsibilityIDs.count
+        var chosen = [String?](repeating: nil, count: rCount)
+        var notChosen = [String?](repeating: nil, count: rCount)
+        var bySkill: [String: [Int]] = [:]
+        var ri = -1
         for (li, level) in c.levels.enumerated() {
             for r in level.responsibilities {
+                ri += 1
                 guard li <= ti else {
-                    notChosen[r.id] = "level \(level.id) is above the target level \(target.id)"
+                    if reasons { notChosen[ri] = "level \(level.id) is above the target level \(target.id)" }
                     continue
                 }
                 let gapsHere = r.skills.filter(gapSkills.contains)
                 if gapsHere.isEmpty {
-                    notChosen[r.id] = "develops none of the gap skills (it develops \(r.skills.map(skillName).joined(separator: ", ")))"
+                    if reasons {
+                        notChosen[ri] = "develops none of the gap skills (it develops \(r.skills.map(skillName).joined(separator: ", ")))"
+                    }
                     continue
                 }
                 let develops = gapsHere.filter { (level.target(for: $0) ?? 0) > have[$0]! }
                 if develops.isEmpty {
-                    let parts = gapsHere.map {
-                        "\(skillName($0)): \(level.id) requires \(step(level.target(for: $0) ?? 0)), the learner is at \(step(have[$0]!))"
+                    if reasons {
+                        let parts = gapsHere.map {
+                            "\(skillName($0)): \(level.id) requires \(step(level.target(for: $0) ?? 0)), the learner is at \(step(have[$0]!))"
+                        }
+                        notChosen[ri] = "develops gap skills only up to what the learner already has (" + parts.joined(separator: "; ") + ")"
                     }
-                    notChosen[r.id] = "develops gap skills only up to what the learner already has (" + parts.joined(separator: "; ") + ")"
                     continue
                 }
-                for s in develops { bySkill[s, default: []].append(r.id) }
-                chosen[r.id] =
-                    "develops "
-                    + develops.map {
-                        "\(skillName($0)) (\(level.id) requires \(step(level.target(for: $0) ?? 0)), the learner is at \(step(have[$0]!)))"
-                    }.joined(separator: ", ")
+                for s in develops { bySkill[s, default: []].append(ri) }
+                chosen[ri] =
+                    !reasons
+                    ? ""
+                    : "develops "
+                        + develops.map {
+                            "\(skillName($0)) (\(level.id) requires \(step(level.target(for: $0) ?? 0)), the learner is at \(step(have[$0]!)))"
+                        }.joined(separator: ", ")
             }
         }
 
-        // Items: every item of a chosen responsibility, then prerequisites transitively.
-        var inTrack: [String: String] = [:]
-        for item in plan.items where chosen[item.responsibility] != nil {
-            inTrack[item.id] = chosen[item.responsibility]!
+        // Items (by index, in plan order): every item of a chosen responsibility, then
+        // prerequisites transitively.
+        let infos = context.infos
+        var inTrack = [String?](repeating: nil, count: infos.count)
+        var takenAsDone = [String?](repeating: nil, count: infos.count)
+        var queue: [Int] = []
+        for k in infos.indices {
+            if let r = infos[k].responsibility, let why = chosen[r] {
+                inTrack[k] = why
+                queue.append(k)
+            }
         }
-        var takenAsDone: [String: String] = [:]
-        var queue = plan.items.filter { inTrack[$0.id] != nil }.map(\.id)
-        while let id = queue.first {
-            queue.removeFirst()
-            guard let item = plan.item(id) else { continue }
-            for pre in item.prerequisites where inTrack[pre] == nil {
-                guard let p = plan.item(pre), let pli = c.levelIndex(p.level) else { continue }
+        var next = 0
+        while next < queue.count {
+            let k = queue[next]
+            next += 1
+            for pre in infos[k].prerequisites where inTrack[pre] == nil {
+                guard let pli = infos[pre].levelIndex else { continue }
                 if pli <= ci {
                     if takenAsDone[pre] == nil {
                         takenAsDone[pre] =
-                            "prerequisite of \(id), but at \(p.level), at or below the current level \(current.id): taken as done"
+                            !reasons
+                            ? "" : "prerequisite of \(infos[k].id), but at \(infos[pre].level), at or below the current level \(current.id): taken as done"
                     }
                 } else {
-                    inTrack[pre] = "prerequisite of \(id)"
+                    inTrack[pre] = reasons ? "prerequisite of \(infos[k].id)" : ""
                     queue.append(pre)
                 }
             }
         }
 
-        let items = plan.items.filter { inTrack[$0.id] != nil }
+        let items = infos.indices.filter { inTrack[$0] != nil }
         for i in skills.indices {
             let rs = bySkill[skills[i].skill] ?? []
-            skills[i].responsibilities = rs
-            skills[i].items = items.filter { rs.contains($0.responsibility) }.map(\.id)
+            skills[i].responsibilities = rs.map { context.responsibilityIDs[$0] }
+            skills[i].items = items.filter { k in infos[k].responsibility.map(rs.contains) ?? false }.map { infos[$0].id }
         }
-        let decisions = plan.items.map { item -> ItemDecision in
-            if let why = inTrack[item.id] { return ItemDecision(item: item.id, chosen: true, reason: why) }
-            var why = notChosen[item.responsibility] ?? "not needed for any gap"
-            if let done = takenAsDone[item.id] { why += "; \(done)" }
-            return ItemDecision(item: item.id, chosen: false, reason: why)
-        }
+        let decisions =
+            !reasons
+            ? []
+            : infos.indices.map { k -> ItemDecision in
+                if let why = inTrack[k] { return ItemDecision(item: infos[k].id, chosen: true, reason: why) }
+                var why = infos[k].responsibility.flatMap { notChosen[$0] } ?? "not needed for any gap"
+                if let done = takenAsDone[k] { why += "; \(done)" }
+                return ItemDecision(item: infos[k].id, chosen: false, reason: why)
+            }
+        let ids = items.map { infos[$0].id }
         return LearnerGaps(
-            learner: p.id, name: p.name, currentLevel: current.id, targetLevel: target.id, skills: skills, items: items.map(\.id),
-            minutes: items.reduce(0) { $0 + $1.minutes }, decisions: decisions, track: nil)
+            learner: p.id, name: p.name, currentLevel: current.id, targetLevel: target.id, skills: skills, items: ids,
+            minutes: items.reduce(0) { $0 + infos[$1].minutes }, decisions: decisions, track: ids.isEmpty ? nil : trackID(ids))
+    }
+}
+
+/// The personal tracks of a cohort, gathered as analysed learners go by (learners whose items
+/// are the same share one track and one package). Keeps one entry per distinct item set and
+/// the learner ids, never the learners' analyses.
+struct GapTrackCollector {
+    private var groups: [String: (items: [String], gapSkills: Set<String>, learners: [String])] = [:]
+    /// Learners with nothing to train, in the order they came.
+    private(set) var withoutTrack: [String] = []
+
+    mutating func add(_ l: LearnerGaps) {
+        guard let id = l.track else {
+            withoutTrack.append(l.learner)
+            return
+        }
+        groups[id, default: (l.items, [], [])].gapSkills.formUnion(l.gapSkills)
+        groups[id]!.learners.append(l.learner)
+    }
+
+    /// Track id → its learners, sorted (as `GapReport.learnersByTrack`).
+    var learnersByTrack: [String: [String]] { groups.mapValues { $0.learners.sorted() } }
+
+    /// One track per distinct item set, sorted by id. Kind `.gaps`.
+    func tracks(_ context: GapAnalyzer.Context) -> [Track] {
+        let c = context.curriculum
+        return groups.keys.sorted().map { id in
+            let g = groups[id]!
+            let names = c.skills.filter { g.gapSkills.contains($0.id) }.map(\.name)
+            let items = g.items.compactMap { context.items[$0] }
+            let top = items.compactMap { context.levelIndex[$0.level] }.max() ?? 0
+            return Track(
+                id: id, kind: .gaps, title: "Skill-gap track: " + names.joined(separator: ", "), level: c.levels[top].id,
+                from: nil, items: g.items, minutes: items.reduce(0) { $0 + $1.minutes })
+        }
     }
 }

@@ -6,14 +6,112 @@ public enum GapsJSON {
         try encode(value: report)
     }
 
+    /// The same document as `encode(report)` (without its final newline), written one learner
+    /// at a time: each learner is encoded alone and indented to its place in the whole.
+    public static func write(_ stream: GapStream, to sink: GapsSink) throws {
+        try sink.write("{\n  \"curriculum\" : \(encode(value: stream.curriculumID)),\n  \"format\" : 1,\n  \"learners\" : [")
+        var first = true
+        let summary = try stream.pass(.reasons) { l in
+            try sink.write(first ? "\n" : ",\n")
+            first = false
+            try sink.write(learnerJSON(l))
+        }
+        try sink.write((first ? "\n\n" : "\n") + "  ],\n  \"title\" : \(encode(value: stream.title)),\n  \"tracks\" : [")
+        for (i, t) in summary.tracks.enumerated() {
+            try sink.write((i == 0 ? "\n" : ",\n") + indented(encode(value: t)))
+        }
+        try sink.write((summary.tracks.isEmpty ? "\n\n" : "\n") + "  ]\n}")
+    }
+
+    /// A value encoded alone, moved two levels in (inside the top object's array), as the
+    /// encoder lays out a nested value: blank lines (inside empty arrays) stay blank.
+    static func indented(_ json: String) -> String {
+        var out = ""
+        out.reserveCapacity(json.utf8.count + json.utf8.count / 8)
+        for line in json.split(separator: "\n", omittingEmptySubsequences: false) {
+            if !out.isEmpty { out += "\n" }
+            if !line.isEmpty { out += "    " }
+            out += line
+        }
+        return out
+    }
+
+    /// One learner as `encode` lays it out inside the report (two levels in), written by hand:
+    /// the encoder is most of the time of a large report. `streamedJSONIsTheWholeReportEncodedAtOnce`
+    /// and the golden file hold the two to the same bytes.
+    static func learnerJSON(_ l: LearnerGaps) -> String {
+        var o = "    {\n"
+        func list(_ values: [String], _ indent: String) -> String {
+            if values.isEmpty { return "[\n\n\(indent)]" }
+            return "[\n" + values.map { indent + "  " + string($0) }.joined(separator: ",\n") + "\n\(indent)]"
+        }
+        o += "      \"current_level\" : \(string(l.currentLevel)),\n      \"decisions\" : "
+        if l.decisions.isEmpty {
+            o += "[\n\n      ],\n"
+        } else {
+            o += "[\n"
+            for (i, d) in l.decisions.enumerated() {
+                o += "        {\n          \"chosen\" : \(d.chosen),\n          \"item\" : \(string(d.item)),\n          \"reason\" : \(string(d.reason))\n        }"
+                o += i == l.decisions.count - 1 ? "\n" : ",\n"
+            }
+            o += "      ],\n"
+        }
+        o += "      \"items\" : \(list(l.items, "      ")),\n      \"learner\" : \(string(l.learner)),\n      \"minutes\" : \(l.minutes),\n"
+        o += "      \"name\" : \(string(l.name)),\n      \"skills\" : "
+        if l.skills.isEmpty {
+            o += "[\n\n      ],\n"
+        } else {
+            o += "[\n"
+            for (i, g) in l.skills.enumerated() {
+                o += "        {\n          \"assessed\" : \(g.assessed),\n          \"current\" : \(g.current),\n          \"gap\" : \(g.gap),\n"
+                o += "          \"items\" : \(list(g.items, "          ")),\n          \"required\" : \(g.required),\n"
+                o += "          \"responsibilities\" : \(list(g.responsibilities, "          ")),\n          \"skill\" : \(string(g.skill))\n        }"
+                o += i == l.skills.count - 1 ? "\n" : ",\n"
+            }
+            o += "      ],\n"
+        }
+        o += "      \"target_level\" : \(string(l.targetLevel))"
+        if let t = l.track { o += ",\n      \"track\" : \(string(t))" }
+        return o + "\n    }"
+    }
+
+    /// A JSON string as the encoder writes it (slashes and non-ASCII as they are).
+    static func string(_ s: String) -> String {
+        guard s.utf8.contains(where: { $0 < 0x20 || $0 == 0x22 || $0 == 0x5C }) else { return "\"" + s + "\"" }
+        var o = "\""
+        for u in s.unicodeScalars {
+            switch u {
+            case "\"": o += "\\\""
+            case "\\": o += "\\\\"
+            case "\n": o += "\\n"
+            case "\r": o += "\\r"
+            case "\t": o += "\\t"
+            case "\u{08}": o += "\\b"
+            case "\u{0C}": o += "\\f"
+            default:
+                if u.value < 0x20 {
+                    let hex = String(u.value, radix: 16)
+                    o += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
+                } else {
+                    o.unicodeScalars.append(u)
+                }
+            }
+        }
+        return o + "\""
+    }
+
     public static func encode(_ learner: LearnerGaps) throws -> String {
         try encode(value: learner)
     }
 
     static func encode(value: some Encodable) throws -> String {
+        String(decoding: try makeEncoder().encode(value), as: UTF8.self)
+    }
+
+    static func makeEncoder() -> JSONEncoder {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-        return String(decoding: try encoder.encode(value), as: UTF8.self)
+        return encoder
     }
 }
 
@@ -25,59 +123,73 @@ public enum GapsCSV {
     ]
 
     public static func render(_ report: GapReport, curriculum c: Curriculum) -> String {
-        var rows = [header]
-        for l in report.learners {
-            for s in l.skills {
-                rows.append([
-                    l.learner, l.name, l.currentLevel, l.targetLevel, s.skill, "\(s.required)", s.required == 0 ? "" : c.stepName(s.required),
-                    "\(s.current)", s.current == 0 ? "" : c.stepName(s.current), s.assessed ? "yes" : "no", "\(s.gap)",
-                    s.responsibilities.joined(separator: " "), s.items.joined(separator: " "), l.track ?? "",
-                ])
-            }
-        }
-        return rows.map { $0.map(field).joined(separator: ",") }.joined(separator: "\r\n") + "\r\n"
+        // A string sink never throws.
+        (try? GapsSink.string { try write(GapStream(report: report, curriculum: c), to: $0) }) ?? ""
     }
 
-    static func field(_ s: String) -> String { CSVField.escape(s) }
+    /// The rows as learners come, through the one guarded CSV writer.
+    public static func write(_ stream: GapStream, to sink: GapsSink) throws {
+        let c = stream.curriculum
+        try sink.write(CSVField.line(header))
+        _ = try stream.pass(.items) { l in
+            for s in l.skills {
+                try sink.write(
+                    CSVField.line([
+                        l.learner, l.name, l.currentLevel, l.targetLevel, s.skill, "\(s.required)", s.required == 0 ? "" : c.stepName(s.required),
+                        "\(s.current)", s.current == 0 ? "" : c.stepName(s.current), s.assessed ? "yes" : "no", "\(s.gap)",
+                        s.responsibilities.joined(separator: " "), s.items.joined(separator: " "), l.track ?? "",
+                    ]))
+            }
+        }
+    }
 }
 
 /// The gap report as text, and the explanation of one learner's choices.
 public enum GapsText {
     public static func render(_ report: GapReport, curriculum c: Curriculum) -> String {
-        var out = "Skill gaps: \(report.title) (\(report.curriculum)), \(count(report.learners.count, "learner"))\n"
+        (try? GapsSink.string { try write(GapStream(report: report, curriculum: c), to: $0) }) ?? ""
+    }
+
+    /// The report, one learner at a time, then the tracks.
+    public static func write(_ stream: GapStream, to sink: GapsSink) throws {
+        let c = stream.curriculum
+        try sink.write("Skill gaps: \(stream.title) (\(stream.curriculumID)), \(count(stream.count, "learner"))\n")
         let nameWidth = max(5, c.skills.map(\.name.count).max() ?? 0)
-        for l in report.learners {
-            out += "\n\(l.learner)  \(l.name)  \(l.currentLevel) → \(l.targetLevel)\n"
-            let gaps = l.skills.filter { $0.gap > 0 }
-            if gaps.isEmpty {
-                out += "  no gaps: every skill meets \(l.targetLevel); no track\n"
-                continue
-            }
-            out += "  " + pad("skill", nameWidth) + "  " + pad("required (\(l.targetLevel))", 22) + "  " + pad("current", 22) + "  gap\n"
-            for s in l.skills {
-                let name = c.skill(s.skill)?.name ?? s.skill
-                let current = step(s.current, c) + (s.assessed ? "" : "*")
-                var line = "  " + pad(name, nameWidth) + "  " + pad(step(s.required, c), 22) + "  " + pad(current, 22) + "  "
-                line += s.gap > 0 ? "\(s.gap)" : "-"
-                if s.gap > 0 { line += "   " + (s.responsibilities.isEmpty ? "(no responsibility develops it)" : s.responsibilities.joined(separator: ", ")) }
-                out += line + "\n"
-            }
-            if l.skills.contains(where: { !$0.assessed }) { out += "  * not assessed: taken as the \(l.currentLevel) target\n" }
-            if let t = l.track {
-                out += "  track \(t): \(count(l.items.count, "item")), \(PlanText.duration(l.minutes))\n"
-            } else {
-                out += "  no track: no responsibility up to \(l.targetLevel) develops these gaps\n"
-            }
-        }
-        if !report.tracks.isEmpty {
+        let summary = try stream.pass(.items) { l in try sink.write(learner(l, nameWidth: nameWidth, c)) }
+        var out = ""
+        if !summary.tracks.isEmpty {
             out += "\nTracks (one package each)\n"
-            let by = report.learnersByTrack
-            for t in report.tracks {
+            let by = summary.learnersByTrack
+            for t in summary.tracks {
                 out += "  \(t.id)  \(t.title)\n    \(count(t.items.count, "item")), \(PlanText.duration(t.minutes)); learners: \(by[t.id, default: []].joined(separator: ", "))\n"
             }
         }
-        let none = report.learners.filter { $0.track == nil }.map(\.learner)
-        if !none.isEmpty { out += "\nNo track (nothing to train): \(none.joined(separator: ", "))\n" }
+        if !summary.withoutTrack.isEmpty { out += "\nNo track (nothing to train): \(summary.withoutTrack.joined(separator: ", "))\n" }
+        try sink.write(out)
+    }
+
+    static func learner(_ l: LearnerGaps, nameWidth: Int, _ c: Curriculum) -> String {
+        var out = "\n\(l.learner)  \(l.name)  \(l.currentLevel) → \(l.targetLevel)\n"
+        let gaps = l.skills.filter { $0.gap > 0 }
+        if gaps.isEmpty {
+            out += "  no gaps: every skill meets \(l.targetLevel); no track\n"
+            return out
+        }
+        out += "  " + pad("skill", nameWidth) + "  " + pad("required (\(l.targetLevel))", 22) + "  " + pad("current", 22) + "  gap\n"
+        for s in l.skills {
+            let name = c.skill(s.skill)?.name ?? s.skill
+            let current = step(s.current, c) + (s.assessed ? "" : "*")
+            var line = "  " + pad(name, nameWidth) + "  " + pad(step(s.required, c), 22) + "  " + pad(current, 22) + "  "
+            line += s.gap > 0 ? "\(s.gap)" : "-"
+            if s.gap > 0 { line += "   " + (s.responsibilities.isEmpty ? "(no responsibility develops it)" : s.responsibilities.joined(separator: ", ")) }
+            out += line + "\n"
+        }
+        if l.skills.contains(where: { !$0.assessed }) { out += "  * not assessed: taken as the \(l.currentLevel) target\n" }
+        if let t = l.track {
+            out += "  track \(t): \(count(l.items.count, "item")), \(PlanText.duration(l.minutes))\n"
+        } else {
+            out += "  no track: no responsibility up to \(l.targetLevel) develops these gaps\n"
+        }
         return out
     }
 
@@ -137,147 +249,5 @@ public enum GapsText {
 
     static func pad(_ s: String, _ width: Int) -> String {
         s.count >= width ? s : s + String(repeating: " ", count: width - s.count)
-    }
-}
-
-/// The gap report as one self-contained HTML page: a heatmap of skills by learners (inline
-/// SVG, colour by gap size, with a `<title>` per cell and the same figures as a table), then
-/// each learner's gaps and track. Every value from the curriculum or the cohort is escaped.
-public enum GapsHTML {
-    /// Fill colours for gap 0, 1, 2 and 3 or more (a sequential scale, light to dark).
-    static let colours = ["#eef6ee", "#fdd9a0", "#f59a4c", "#c2410c"]
-    static let inks = ["#1f3d1f", "#3d2600", "#2b1400", "#ffffff"]
-
-    public static func render(_ report: GapReport, curriculum c: Curriculum) -> String {
-        let e = HTML.escape
-        var out = """
-            <!DOCTYPE html>
-            <html lang="\(e(c.language))">
-            <head>
-            <meta charset="utf-8">
-            <meta name="viewport" content="width=device-width, initial-scale=1">
-            <title>Skill gaps: \(e(report.title))</title>
-            <style>
-            body { font-family: system-ui, -apple-system, "Segoe UI", Roboto, sans-serif; margin: 2rem; color: #1b1b1b; max-width: 80rem; }
-            h1 { font-size: 1.5rem; } h2 { font-size: 1.2rem; margin-top: 2rem; } h3 { font-size: 1rem; margin-bottom: .3rem; }
-            table { border-collapse: collapse; margin: .5rem 0 1rem; font-size: .875rem; }
-            th, td { border: 1px solid #c8c8c8; padding: .25rem .5rem; text-align: left; vertical-align: top; }
-            td.n { text-align: center; }
-            .g0 { background: \(colours[0]); } .g1 { background: \(colours[1]); } .g2 { background: \(colours[2]); } .g3 { background: \(colours[3]); color: #fff; }
-            .legend span { display: inline-block; padding: .1rem .6rem; margin-right: .3rem; border: 1px solid #c8c8c8; }
-            svg text { font-family: inherit; }
-            code { font-size: .85em; }
-            </style>
-            </head>
-            <body>
-            <h1>Skill gaps: \(e(report.title))</h1>
-            <p>\(report.learners.count) learner\(report.learners.count == 1 ? "" : "s") of the <code>\(e(report.curriculum))</code> curriculum.
-            A gap is the number of proficiency steps between what the learner's target level requires and where the learner is.</p>
-            <p class="legend">Gap: <span class="g0">none</span><span class="g1">1 step</span><span class="g2">2 steps</span><span class="g3">3 or more</span></p>
-
-            """
-        out += heatmap(report, c)
-        out += table(report, c)
-        out += "<h2>Learners</h2>\n"
-        for l in report.learners {
-            out += "<section>\n<h3>\(e(l.name)) (<code>\(e(l.learner))</code>), \(e(l.currentLevel)) → \(e(l.targetLevel))</h3>\n"
-            let gaps = l.skills.filter { $0.gap > 0 }
-            if gaps.isEmpty {
-                out += "<p>No gaps: every skill meets what \(e(l.targetLevel)) requires. No track.</p>\n</section>\n"
-                continue
-            }
-            out += "<ul>\n"
-            for s in gaps {
-                let rs = s.responsibilities.map { "<code>\(e($0))</code>" }.joined(separator: ", ")
-                out += "<li>\(e(c.skill(s.skill)?.name ?? s.skill)): requires \(e(GapsText.step(s.required, c))), has \(e(GapsText.step(s.current, c)))"
-                out += s.assessed ? "" : " (not assessed)"
-                out += ", gap \(s.gap)" + (rs.isEmpty ? "; no responsibility develops it" : "; closed by " + rs) + "</li>\n"
-            }
-            out += "</ul>\n"
-            if let t = l.track {
-                out += "<p>Track <code>\(e(t))</code>: \(l.items.count) items, \(e(PlanText.duration(l.minutes))).</p>\n<ol>\n"
-                for id in l.items {
-                    let reason = l.decisions.first { $0.item == id }?.reason ?? ""
-                    out += "<li><code>\(e(id))</code>: \(e(reason))</li>\n"
-                }
-                out += "</ol>\n"
-            }
-            out += "</section>\n"
-        }
-        if !report.tracks.isEmpty {
-            out += "<h2>Tracks</h2>\n<table>\n<thead><tr><th scope=\"col\">Track</th><th scope=\"col\">Title</th><th scope=\"col\">Items</th><th scope=\"col\">Learners</th></tr></thead>\n<tbody>\n"
-            let by = report.learnersByTrack
-            for t in report.tracks {
-                out += "<tr><td><code>\(e(t.id))</code></td><td>\(e(t.title))</td><td class=\"n\">\(t.items.count)</td><td>\(e(by[t.id, default: []].joined(separator: ", ")))</td></tr>\n"
-            }
-            out += "</tbody>\n</table>\n"
-        }
-        out += "</body>\n</html>\n"
-        return out
-    }
-
-    static func band(_ gap: Int) -> Int { min(gap, 3) }
-
-    static func heatmap(_ report: GapReport, _ c: Curriculum) -> String {
-        let e = HTML.escape
-        let cell = 44
-        let rowHeight = 28
-        let labelWidth = 14 + 8 * (c.skills.map(\.name.count).max() ?? 10)
-        let headerHeight = 20 + 7 * min(24, report.learners.map(\.learner.count).max() ?? 4)
-        let width = labelWidth + cell * report.learners.count + 10
-        let height = headerHeight + rowHeight * c.skills.count + 10
-        var out = """
-            <h2 id="heatmap-heading">Heatmap: skills by learners</h2>
-            <svg xmlns="http://www.w3.org/2000/svg" role="img" width="\(width)" height="\(height)" viewBox="0 0 \(width) \(height)" aria-labelledby="heatmap-title heatmap-desc">
-            <title id="heatmap-title">Skill gaps of \(report.learners.count) learners in \(c.skills.count) skills</title>
-            <desc id="heatmap-desc">Rows are skills, columns are learners; the number in each cell is the gap in proficiency steps against the learner's target level, darker is larger. The same figures are in the table below.</desc>
-
-            """
-        for (j, l) in report.learners.enumerated() {
-            let x = labelWidth + j * cell + cell / 2
-            out += "<text x=\"\(x)\" y=\"\(headerHeight - 6)\" transform=\"rotate(-45 \(x) \(headerHeight - 6))\" font-size=\"12\">\(e(String(l.learner.prefix(24))))<title>\(e(l.name)), \(e(l.currentLevel)) → \(e(l.targetLevel))</title></text>\n"
-        }
-        for (i, s) in c.skills.enumerated() {
-            let y = headerHeight + i * rowHeight
-            out += "<text x=\"\(labelWidth - 8)\" y=\"\(y + rowHeight / 2 + 4)\" text-anchor=\"end\" font-size=\"12\">\(e(s.name))</text>\n"
-            for (j, l) in report.learners.enumerated() {
-                guard let g = l.skills.first(where: { $0.skill == s.id }) else { continue }
-                let x = labelWidth + j * cell
-                let b = band(g.gap)
-                let label = "\(l.name) (\(l.learner)), \(s.name): \(l.targetLevel) requires \(GapsText.step(g.required, c)), has \(GapsText.step(g.current, c))\(g.assessed ? "" : " (not assessed)"), gap \(g.gap)"
-                out += "<g><title>\(e(label))</title><rect x=\"\(x)\" y=\"\(y)\" width=\"\(cell - 2)\" height=\"\(rowHeight - 2)\" fill=\"\(colours[b])\"/>"
-                out += "<text x=\"\(x + cell / 2 - 1)\" y=\"\(y + rowHeight / 2 + 4)\" text-anchor=\"middle\" font-size=\"12\" fill=\"\(inks[b])\">\(g.gap == 0 ? "·" : "\(g.gap)")</text></g>\n"
-            }
-        }
-        out += "</svg>\n"
-        return out
-    }
-
-    /// The heatmap's figures as a table, for screen readers and for copying.
-    static func table(_ report: GapReport, _ c: Curriculum) -> String {
-        let e = HTML.escape
-        var out = "<table aria-describedby=\"heatmap-heading\">\n<caption>Gap in steps, per skill (rows) and learner (columns)</caption>\n<thead><tr><th scope=\"col\">Skill</th>"
-        for l in report.learners { out += "<th scope=\"col\"><abbr title=\"\(e(l.name))\">\(e(l.learner))</abbr></th>" }
-        out += "</tr></thead>\n<tbody>\n"
-        for s in c.skills {
-            out += "<tr><th scope=\"row\">\(e(s.name))</th>"
-            for l in report.learners {
-                guard let g = l.skills.first(where: { $0.skill == s.id }) else {
-                    out += "<td></td>"
-                    continue
-                }
-                out += "<td class=\"n g\(band(g.gap))\">\(g.gap)</td>"
-            }
-            out += "</tr>\n"
-        }
-        out += "</tbody>\n</table>\n"
-        return out
-    }
-}
-
-/// Writes a report file atomically (a temporary file beside it, then a rename).
-public enum GapsOutputFile {
-    public static func write(_ text: String, to url: URL) throws {
-        try AtomicFile.write(Data(text.utf8), to: url)
     }
 }

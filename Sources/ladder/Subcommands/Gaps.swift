@@ -39,34 +39,68 @@ struct Gaps: ParsableCommand {
 
     func run() throws {
         let c = try loadOrExit(folder, quietWarnings: true)
+        // Checked before any work: no command writes over one of its inputs.
+        if let output, let input = OutputPath.clash(output, inputs: [learners, folder]) {
+            printError("error: \(OutputError.overwritesInput(output: output, input: input))")
+            throw ExitCode(1)
+        }
         let plan = Planner.plan(c)
-        let report = try analyzeOrExit(c, plan: plan, learners: learners)
-        let text: String
-        if let explain {
-            guard let l = report.learner(explain) else {
-                let ids = report.learners.map(\.learner)
-                printError("error: no learner '\(explain)' in \(learners); the learners are \(ids.joined(separator: ", "))")
-                throw ExitCode(1)
+        let stream = try gapStreamOrExit(c, plan: plan, learners: learners)
+        var file: AtomicOutputFile?
+        do {
+            file = try output.map { try AtomicOutputFile(URL(fileURLWithPath: $0)) }
+            let sink = GapsSink(handle: file?.handle ?? FileHandle.standardOutput)
+            if let explain {
+                let (found, report) = try stream.learner(explain)
+                guard let l = found else {
+                    file?.discard()
+                    let ids = try stream.learnerIDs()
+                    printError("error: no learner '\(explain)' in \(learners); the learners are \(ids.joined(separator: ", "))")
+                    throw ExitCode(1)
+                }
+                try sink.write(format == .json ? try GapsJSON.encode(l) + "\n" : GapsText.explain(l, report: report, plan: plan, curriculum: c))
+            } else {
+                switch format {
+                case .text: try GapsText.write(stream, to: sink)
+                case .csv: try GapsCSV.write(stream, to: sink)
+                case .json:
+                    try GapsJSON.write(stream, to: sink)
+                    try sink.write("\n")
+                case .html: try GapsHTML.write(stream, to: sink)
+                }
             }
-            text = format == .json ? try GapsJSON.encode(l) + "\n" : GapsText.explain(l, report: report, plan: plan, curriculum: c)
-        } else {
-            switch format {
-            case .text: text = GapsText.render(report, curriculum: c)
-            case .csv: text = GapsCSV.render(report, curriculum: c)
-            case .json: text = try GapsJSON.encode(report) + "\n"
-            case .html: text = GapsHTML.render(report, curriculum: c)
-            }
+            try sink.flush()
+            try file?.commit()
+        } catch let exit as ExitCode {
+            throw exit
+        } catch {
+            file?.discard()
+            printError("error: \(error)")
+            throw ExitCode(1)
         }
-        if let output {
-            do {
-                try GapsOutputFile.write(text, to: URL(fileURLWithPath: output))
-            } catch {
-                printError("error: \(error)")
-                throw ExitCode(1)
-            }
-        } else {
-            print(text, terminator: "")
-        }
+    }
+}
+
+/// The cohort as a stream: a checking pass over the whole file first (every diagnostic
+/// printed; exit code 1 when the file has errors, so nothing is written), then the learners
+/// are read and analysed again one at a time as the report is written.
+func gapStreamOrExit(_ c: Curriculum, plan: LadderKit.Plan, learners path: String) throws -> GapStream {
+    if ["sqlite", "db"].contains((path as NSString).pathExtension.lowercased()) {
+        let result = try profilesFromStore(path, curriculum: c, plan: plan)
+        try exitOnErrors(result.diagnostics)
+        return GapStream(profiles: result.profiles, curriculum: c, plan: plan)
+    }
+    let cohort = CohortFile(path: path, curriculum: c)
+    var count = 0
+    try exitOnErrors(cohort.forEach { _ in count += 1 })
+    return GapStream(cohort: cohort, count: count, curriculum: c, plan: plan)
+}
+
+func exitOnErrors(_ diagnostics: Diagnostics) throws {
+    for d in diagnostics.sorted { printError(d.description) }
+    if diagnostics.hasErrors {
+        printError(summary(diagnostics))
+        throw ExitCode(1)
     }
 }
 
@@ -79,11 +113,7 @@ func analyzeOrExit(_ c: Curriculum, plan: LadderKit.Plan, learners path: String)
     } else {
         result = LearnerProfileLoader.load(path: path, curriculum: c)
     }
-    for d in result.diagnostics.sorted { printError(d.description) }
-    if result.diagnostics.hasErrors {
-        printError(summary(result.diagnostics))
-        throw ExitCode(1)
-    }
+    try exitOnErrors(result.diagnostics)
     return GapAnalyzer.analyze(c, plan: plan, learners: result.profiles)
 }
 

@@ -1,0 +1,137 @@
+import Foundation
+
+/// A cohort's analysed learners, handed out one at a time so that a report is written as it
+/// is computed. `pass` may run more than once (the HTML page reads the cohort twice); each run
+/// gives the learners in the same order and, at the end, the tracks they share.
+///
+/// Memory per pass: one learner's analysis at a time, plus the track of every distinct item
+/// set and the learner ids (for the tracks summary); never every learner's analysis.
+public struct GapStream {
+    /// What a pass gathers besides the learners: the shared tracks and who is on them.
+    public struct Summary {
+        public var tracks: [Track]
+        /// Track id → its learners, sorted.
+        public var learnersByTrack: [String: [String]]
+        /// Learners with nothing to train, in order.
+        public var withoutTrack: [String]
+    }
+
+    public let curriculum: Curriculum
+    let curriculumID: String
+    let title: String
+    /// How many learners a pass gives.
+    public let count: Int
+    /// How much of each learner's analysis a pass fills in.
+    enum Detail {
+        /// Only the skills (items, decisions and track empty): enough for a heatmap.
+        case skills
+        /// Skills, items and track, without the decisions and their reasons.
+        case items
+        /// Everything, the decisions' reasons included.
+        case reasons
+    }
+
+    /// One pass over the learners. The summary is the same whatever the detail (but empty with
+    /// `.skills`, which computes no tracks).
+    let pass: (_ detail: Detail, _ body: (LearnerGaps) throws -> Void) throws -> Summary
+
+    /// The learners of a report already computed.
+    public init(report: GapReport, curriculum: Curriculum) {
+        self.curriculum = curriculum
+        curriculumID = report.curriculum
+        title = report.title
+        count = report.learners.count
+        pass = { _, body in
+            for l in report.learners { try body(l) }
+            return Summary(
+                tracks: report.tracks, learnersByTrack: report.learnersByTrack,
+                withoutTrack: report.learners.filter { $0.track == nil }.map(\.learner))
+        }
+    }
+
+    /// The learners of a cohort file, read and analysed one at a time on each pass. `count` is
+    /// the number of learners a checking pass found (`CohortFile.forEach` with an empty body);
+    /// the file must have no errors.
+    public init(cohort: CohortFile, count: Int, curriculum: Curriculum, plan: Plan) {
+        self.init(count: count, curriculum: curriculum, plan: plan) { body in try cohort.forEach(body) }
+    }
+
+    /// The learners of profiles already in memory (derived from the progress store).
+    public init(profiles: [LearnerProfile], curriculum: Curriculum, plan: Plan) {
+        self.init(count: profiles.count, curriculum: curriculum, plan: plan) { body in try profiles.forEach(body) }
+    }
+
+    init(count: Int, curriculum: Curriculum, plan: Plan, profiles: @escaping ((LearnerProfile) throws -> Void) throws -> Void) {
+        self.curriculum = curriculum
+        curriculumID = curriculum.id
+        title = curriculum.title
+        self.count = count
+        let context = GapAnalyzer.Context(curriculum, plan: plan)
+        pass = { detail, body in
+            var collector = GapTrackCollector()
+            try profiles { p in
+                if detail == .skills {
+                    try body(GapAnalyzer.skillGaps(context, learner: p))
+                } else {
+                    let l = GapAnalyzer.analyze(context, learner: p, reasons: detail == .reasons)
+                    collector.add(l)
+                    try body(l)
+                }
+            }
+            return Summary(tracks: collector.tracks(context), learnersByTrack: collector.learnersByTrack, withoutTrack: collector.withoutTrack)
+        }
+    }
+
+    /// The learner ids, in order (a cheap pass).
+    public func learnerIDs() throws -> [String] {
+        var ids: [String] = []
+        _ = try pass(.skills) { ids.append($0.learner) }
+        return ids
+    }
+
+    /// One full pass that keeps the learner `id` (for `--explain`), with the tracks of the cohort.
+    public func learner(_ id: String) throws -> (learner: LearnerGaps?, report: GapReport) {
+        var found: LearnerGaps?
+        let summary = try pass(.reasons) { l in if found == nil, l.learner == id { found = l } }
+        let report = GapReport(curriculum: curriculumID, title: title, learners: found.map { [$0] } ?? [], tracks: summary.tracks)
+        return (found, report)
+    }
+}
+
+/// Where a streamed report goes: a file handle (written in blocks of about 1 MiB) or a string.
+public final class GapsSink {
+    private let handle: FileHandle?
+    private var buffer = ""
+    private static let block = 1 << 20
+
+    /// Writes to `handle` (an `AtomicOutputFile`'s, or standard output).
+    public init(handle: FileHandle) {
+        self.handle = handle
+        buffer.reserveCapacity(Self.block + 4096)
+    }
+
+    /// Collects the text (`text` after writing).
+    init() { handle = nil }
+
+    /// Everything written, for a sink made without a handle.
+    var text: String { buffer }
+
+    public func write(_ s: String) throws {
+        buffer += s
+        if handle != nil, buffer.utf8.count >= Self.block { try flush() }
+    }
+
+    /// Writes what is buffered.
+    public func flush() throws {
+        guard let handle, !buffer.isEmpty else { return }
+        try handle.write(contentsOf: Data(buffer.utf8))
+        buffer.removeAll(keepingCapacity: true)
+    }
+
+    /// Renders into a string with a sink of its own.
+    static func string(_ render: (GapsSink) throws -> Void) rethrows -> String {
+        let sink = GapsSink()
+        try render(sink)
+        return sink.text
+    }
+}

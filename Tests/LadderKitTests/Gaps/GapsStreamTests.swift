@@ -1,0 +1,148 @@
+import Foundation
+import Testing
+
+@testable import LadderKit
+
+/// `ladder gaps` writes every format as it reads the cohort: the streamed output is the same,
+/// byte for byte, as the report rendered whole (and as the golden files recorded before the
+/// output was streamed); outputs never replace an input and are written atomically.
+@Suite("Gaps: streamed output")
+struct GapsStreamTests {
+    static let golden = GapsTests.fixtures.appendingPathComponent("golden")
+
+    static func stream(_ path: String = GapsTests.cohort) throws -> GapStream {
+        let (c, plan) = try GapsTests.sample()
+        let cohort = CohortFile(path: path, curriculum: c)
+        var count = 0
+        let diags = cohort.forEach { _ in count += 1 }
+        #expect(!diags.hasErrors, "\(diags.sorted)")
+        return GapStream(cohort: cohort, count: count, curriculum: c, plan: plan)
+    }
+
+    static func written(_ write: (GapsSink) throws -> Void) rethrows -> String { try GapsSink.string(write) }
+
+    /// Compares with a golden file; `RECORD_GOLDEN=1` rewrites it and fails the test.
+    static func expectGolden(_ text: String, _ name: String, sourceLocation: Testing.SourceLocation = #_sourceLocation) throws {
+        let url = golden.appendingPathComponent(name)
+        if ProcessInfo.processInfo.environment["RECORD_GOLDEN"] == "1" {
+            try text.write(to: url, atomically: true, encoding: .utf8)
+            Issue.record("recorded \(name); run again without RECORD_GOLDEN", sourceLocation: sourceLocation)
+            return
+        }
+        let expected = try String(contentsOf: url, encoding: .utf8)
+        #expect(text == expected, "\(name) differs from the golden file", sourceLocation: sourceLocation)
+    }
+
+    @Test func everyStreamedFormatMatchesTheGoldenFiles() throws {
+        let s = try Self.stream()
+        try Self.expectGolden(try Self.written { try GapsText.write(s, to: $0) }, "gaps.text")
+        try Self.expectGolden(try Self.written { try GapsCSV.write(s, to: $0) }, "gaps.csv")
+        try Self.expectGolden(try Self.written { try GapsJSON.write(s, to: $0) } + "\n", "gaps.json")
+        try Self.expectGolden(try Self.written { try GapsHTML.write(s, to: $0) }, "gaps.html")
+    }
+
+    @Test func streamedJSONIsTheWholeReportEncodedAtOnce() throws {
+        let (c, plan, r) = try GapsTests.report()
+        #expect(try Self.written { try GapsJSON.write(Self.stream(), to: $0) } == GapsJSON.encode(r))
+        // No learner with a gap: an empty tracks list is laid out as the encoder lays it out.
+        let none = LearnerProfileLoader.parse(
+            text: "learner_id,name,current_level,target_level\nzed,Zed,P5,P5\n", format: .csv, displayPath: "z.csv", curriculum: c)
+        let empty = GapAnalyzer.analyze(c, plan: plan, learners: none.profiles)
+        #expect(empty.tracks.isEmpty)
+        let streamed = try Self.written { try GapsJSON.write(GapStream(profiles: none.profiles, curriculum: c, plan: plan), to: $0) }
+        #expect(streamed == (try GapsJSON.encode(empty)))
+        #expect(streamed.contains("\"tracks\" : [\n\n  ]"))
+    }
+
+    @Test func theHandWrittenLearnerJSONIsTheEncodersLayout() throws {
+        let (_, _, r) = try GapsTests.report()
+        for l in r.learners { #expect(GapsJSON.learnerJSON(l) == GapsJSON.indented(try GapsJSON.encode(l))) }
+        var odd = try #require(r.learner("dana"))
+        odd.name = "Quote \" back \\ slash / line\nbreak\ttab\u{08}\u{0C}\u{1F} é 日本"
+        odd.track = nil
+        odd.items = []
+        odd.decisions = []
+        #expect(GapsJSON.learnerJSON(odd) == GapsJSON.indented(try GapsJSON.encode(odd)))
+    }
+
+    @Test func aStreamFromAFileAndOneFromTheReportGiveTheSameText() throws {
+        let (c, _, r) = try GapsTests.report()
+        let s = try Self.stream()
+        #expect(try Self.written { try GapsText.write(s, to: $0) } == GapsText.render(r, curriculum: c))
+        #expect(try Self.written { try GapsHTML.write(s, to: $0) } == GapsHTML.render(r, curriculum: c))
+        #expect(try Self.written { try GapsCSV.write(s, to: $0) } == GapsCSV.render(r, curriculum: c))
+    }
+
+    @Test func explainFindsOneLearnerWithTheCohortsTracks() throws {
+        let (c, plan, r) = try GapsTests.report()
+        let (found, partial) = try Self.stream().learner("eli")
+        let eli = try #require(found)
+        #expect(eli == r.learner("eli"))
+        #expect(partial.tracks == r.tracks)
+        #expect(GapsText.explain(eli, report: partial, plan: plan, curriculum: c) == GapsText.explain(eli, report: r, plan: plan, curriculum: c))
+        #expect(try Self.stream().learner("nobody").learner == nil)
+    }
+
+    @Test func aCohortFileIsReadOneRecordAtATime() throws {
+        var diags = Diagnostics()
+        var reader = CohortCSVReader("a,b\r\n\"x\ny\",2\n\n\"open", path: "t.csv")
+        #expect(reader.next(into: &diags)?.fields.map(\.text) == ["a", "b"])
+        let second = reader.next(into: &diags)
+        #expect(second?.fields.map(\.text) == ["x\ny", "2"])
+        #expect(second?.fields[1].line == 3 && second?.fields[1].column == 4)
+        #expect(diags.all.isEmpty)
+        #expect(reader.next(into: &diags) == nil)
+        #expect(diags.all.map(\.line) == [5], "the unclosed quote is reported at its line")
+    }
+
+    // MARK: Outputs and inputs
+
+    static func temporaryFolder() throws -> URL {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("ladder-output-\(UUID().uuidString)", isDirectory: true)
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        return dir
+    }
+
+    @Test func anOutputThatIsAnInputIsFoundHoweverItIsNamed() throws {
+        let dir = try Self.temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let input = dir.appendingPathComponent("cohort.csv")
+        try "x\n".write(to: input, atomically: true, encoding: .utf8)
+        let fm = FileManager.default
+        try fm.createSymbolicLink(at: dir.appendingPathComponent("link.csv"), withDestinationURL: input)
+        #expect(link(input.path, dir.appendingPathComponent("hard.csv").path) == 0)
+        try fm.createDirectory(at: dir.appendingPathComponent("sub"), withIntermediateDirectories: true)
+
+        #expect(OutputPath.clash(input.path, inputs: [input.path]) == input.path)
+        #expect(OutputPath.clash(dir.path + "/sub/../cohort.csv", inputs: ["x.csv", input.path]) == input.path)
+        #expect(OutputPath.clash(dir.appendingPathComponent("link.csv").path, inputs: [input.path]) == input.path)
+        #expect(OutputPath.clash(dir.appendingPathComponent("hard.csv").path, inputs: [input.path]) == input.path)
+        #expect(OutputPath.clash(dir.appendingPathComponent("report.csv").path, inputs: [input.path]) == nil)
+        // A folder input covers the files already in it, not new ones.
+        #expect(OutputPath.clash(input.path, inputs: [dir.path]) == dir.path)
+        #expect(OutputPath.clash(dir.appendingPathComponent("new.html").path, inputs: [dir.path]) == nil)
+    }
+
+    @Test func anAtomicOutputReplacesTheFileOnlyWhenCommitted() throws {
+        let dir = try Self.temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let target = dir.appendingPathComponent("gaps.csv")
+        try "old\n".write(to: target, atomically: true, encoding: .utf8)
+
+        let dropped = try AtomicOutputFile(target)
+        try dropped.handle.write(contentsOf: Data("half".utf8))
+        dropped.discard()
+        #expect(try String(contentsOf: target, encoding: .utf8) == "old\n")
+
+        let kept = try AtomicOutputFile(target)
+        let sink = GapsSink(handle: kept.handle)
+        try sink.write("new\n")
+        try sink.flush()
+        #expect(try String(contentsOf: target, encoding: .utf8) == "old\n", "nothing shows before the commit")
+        try kept.commit()
+        #expect(try String(contentsOf: target, encoding: .utf8) == "new\n")
+        #expect(try FileManager.default.contentsOfDirectory(atPath: dir.path) == ["gaps.csv"], "no temporary file is left")
+
+        #expect(throws: OutputError.self) { try AtomicOutputFile(dir.appendingPathComponent("missing/gaps.csv")) }
+    }
+}
