@@ -61,7 +61,12 @@ public struct AttemptRecord: Sendable, Equatable {
     public var lastAt: String?
     public var seconds: Int?
     public var observer: String?
+    /// The date of a shadowing sign-off as the SCO (or a sign-off sheet) recorded it; never
+    /// the LMS's "last accessed".
+    public var signedAt: String?
     public var interactions: [InteractionRecord] = []
+    /// The source names the learner only by name: the importer matches it to a stored learner.
+    var byName = false
     /// The level and track the learner is enrolled at, when the source says so.
     public var enrolmentLevel: String?
     public var track: String?
@@ -84,6 +89,11 @@ public struct AttemptRecord: Sendable, Equatable {
 
 public struct InteractionRecord: Sendable, Equatable {
     public var id: String
+    /// n in `cmi.interactions.n`, when the source gives it.
+    public var position: Int?
+    /// 1 for the first time this question id appears in the attempt, 2 for a retry appended
+    /// after it (the runtime appends a retried quiz after `cmi.interactions._count`), …
+    public var tryNumber = 1
     public var type: String?
     public var response: String?
     public var correct: String?
@@ -179,10 +189,12 @@ enum ProgressWriter {
         bind.text(13, r.observer)
         bind.text(14, source)
         bind.int(15, batch.map(Int.init))
+        bind.text(16, r.signedAt)
         return bind
     }
 
-    static let insertColumns = "learner_id, curriculum, item_id, attempt, kind, level, status, score, score_max, started_at, last_at, seconds, observer, source, batch_id"
+    static let insertColumns = "learner_id, curriculum, item_id, attempt, kind, level, status, score, score_max, started_at, last_at, seconds, observer, source, batch_id, signed_at"
+    static let insertValues = "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
 
     /// Merges an imported view of an attempt into the stored one: status keeps the furthest,
     /// dates widen, time keeps the longest, given values replace missing ones. Commutative
@@ -198,7 +210,7 @@ enum ProgressWriter {
 
     private static func mergeAttemptRow(_ db: Database, _ r: AttemptRecord, source: String, batch: Int64?) throws -> Bool {
         let statement = try db.cachedStatement(sql: """
-            INSERT INTO attempts (\(insertColumns)) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            INSERT INTO attempts (\(insertColumns)) VALUES \(insertValues)
             ON CONFLICT (learner_id, item_id, curriculum, attempt) DO UPDATE SET
               kind = excluded.kind,
               level = COALESCE(excluded.level, level),
@@ -209,6 +221,7 @@ enum ProgressWriter {
               last_at = CASE WHEN excluded.last_at IS NULL THEN last_at WHEN last_at IS NULL THEN excluded.last_at ELSE MAX(last_at, excluded.last_at) END,
               seconds = CASE WHEN excluded.seconds IS NULL THEN seconds WHEN seconds IS NULL THEN excluded.seconds ELSE MAX(seconds, excluded.seconds) END,
               observer = COALESCE(excluded.observer, observer),
+              signed_at = COALESCE(excluded.signed_at, signed_at),
               source = excluded.source,
               batch_id = excluded.batch_id
             WHERE excluded.kind IS NOT kind
@@ -220,6 +233,7 @@ enum ProgressWriter {
               OR (excluded.last_at IS NOT NULL AND (last_at IS NULL OR excluded.last_at > last_at))
               OR (excluded.seconds IS NOT NULL AND (seconds IS NULL OR excluded.seconds > seconds))
               OR (excluded.observer IS NOT NULL AND excluded.observer IS NOT observer)
+              OR (excluded.signed_at IS NOT NULL AND excluded.signed_at IS NOT signed_at)
             """)
         try bind(statement, r, source: source, batch: batch).run(db)
         var changed = db.changesCount > 0
@@ -231,14 +245,16 @@ enum ProgressWriter {
 
     static func mergeInteraction(_ db: Database, _ r: AttemptRecord, _ i: InteractionRecord) throws -> Bool {
         try db.cachedStatement(sql: """
-            INSERT INTO interactions (learner_id, curriculum, item_id, attempt, interaction, type, response, correct, result, latency, time, weighting)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-            ON CONFLICT (learner_id, curriculum, item_id, attempt, interaction) DO UPDATE SET
+            INSERT INTO interactions (learner_id, curriculum, item_id, attempt, interaction, try, position, type, response, correct, result, latency, time, weighting)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            ON CONFLICT (learner_id, curriculum, item_id, attempt, interaction, try) DO UPDATE SET
+              position = COALESCE(excluded.position, position),
               type = COALESCE(excluded.type, type), response = COALESCE(excluded.response, response),
               correct = COALESCE(excluded.correct, correct), result = COALESCE(excluded.result, result),
               latency = COALESCE(excluded.latency, latency), time = COALESCE(excluded.time, time),
               weighting = COALESCE(excluded.weighting, weighting)
-            WHERE (excluded.type IS NOT NULL AND excluded.type IS NOT type)
+            WHERE (excluded.position IS NOT NULL AND excluded.position IS NOT position)
+              OR (excluded.type IS NOT NULL AND excluded.type IS NOT type)
               OR (excluded.response IS NOT NULL AND excluded.response IS NOT response)
               OR (excluded.correct IS NOT NULL AND excluded.correct IS NOT correct)
               OR (excluded.result IS NOT NULL AND excluded.result IS NOT result)
@@ -246,7 +262,7 @@ enum ProgressWriter {
               OR (excluded.time IS NOT NULL AND excluded.time IS NOT time)
               OR (excluded.weighting IS NOT NULL AND excluded.weighting IS NOT weighting)
             """).execute(arguments: [
-                r.learner, r.curriculum, r.item, r.attempt, i.id, i.type, i.response, i.correct, i.result,
+                r.learner, r.curriculum, r.item, r.attempt, i.id, i.tryNumber, i.position, i.type, i.response, i.correct, i.result,
                 i.latency, i.time, i.weighting,
             ])
         return db.changesCount > 0
@@ -256,12 +272,12 @@ enum ProgressWriter {
     /// row and its interactions are replaced, not merged.
     static func replaceAttempt(_ db: Database, _ r: AttemptRecord, source: String) throws {
         let statement = try db.cachedStatement(sql: """
-            INSERT INTO attempts (\(insertColumns)) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            INSERT INTO attempts (\(insertColumns)) VALUES \(insertValues)
             ON CONFLICT (learner_id, item_id, curriculum, attempt) DO UPDATE SET
               kind = excluded.kind, level = COALESCE(excluded.level, level), status = excluded.status,
               score = excluded.score, score_max = excluded.score_max,
               started_at = COALESCE(started_at, excluded.started_at), last_at = excluded.last_at,
-              seconds = excluded.seconds, observer = excluded.observer, source = excluded.source
+              seconds = excluded.seconds, observer = excluded.observer, signed_at = excluded.signed_at, source = excluded.source
             """)
         try bind(statement, r, source: source, batch: nil).run(db)
         try db.execute(
@@ -277,7 +293,7 @@ enum ProgressWriter {
           MAX(CASE WHEN score_max > 0 THEN score * 100.0 / score_max ELSE score END),
           COUNT(*), COALESCE(SUM(seconds), 0), MAX(last_at),
           MAX(CASE WHEN status >= 4 THEN observer END),
-          MAX(CASE WHEN status >= 4 THEN last_at END)
+          MAX(CASE WHEN status >= 4 THEN signed_at END)
         FROM attempts
         """
 
@@ -326,13 +342,18 @@ enum RuntimeMapping {
         let stamp = ISO8601DateFormatter().string(from: now)
         r.startedAt = stamp
         r.lastAt = stamp
+        // The sign-off the SCO recorded: observer "o" and date "d" in its suspend_data.
         if r.kind == "shadowing", let sd = v["cmi.suspend_data"], let data = sd.data(using: .utf8),
            let obj = try? JSONSerialization.jsonObject(with: data) as? [String: Any] {
             if let o = obj["o"] as? String, !o.isEmpty { r.observer = o }
-            if let d = obj["d"] as? String, !d.isEmpty { r.lastAt = d }
+            if let d = obj["d"] as? String, ISO8601Date.isValid(d) { r.signedAt = d }
         }
+        var tries: [String: Int] = [:]
         for (n, i) in state.interactions.enumerated() {
             var rec = InteractionRecord(id: i["id"].flatMap { $0.isEmpty ? nil : $0 } ?? "interaction-\(n)")
+            rec.position = n
+            tries[rec.id, default: 0] += 1
+            rec.tryNumber = tries[rec.id]!
             rec.type = i["type"]
             rec.response = i["student_response"]
             rec.correct = i["correct_responses.0.pattern"]

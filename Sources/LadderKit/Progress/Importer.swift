@@ -8,10 +8,20 @@ public struct ImportOptions: Sendable {
     public var strict: Bool
     /// The plan of the curriculum the rows belong to: maps titles to items and gives levels.
     public var plan: Plan?
-    public init(source: ImportSource, strict: Bool = false, plan: Plan? = nil) {
+    /// The zone dates without an offset are written in (Moodle writes the viewer's zone).
+    public var timeZone: TimeZone
+    /// How rows are matched to stored learners.
+    public var match: LearnerMatch
+    /// The plan item (id, SCO id or title) a Moodle report without SCO columns is about.
+    public var item: String?
+    public init(source: ImportSource, strict: Bool = false, plan: Plan? = nil, timeZone: TimeZone = .current,
+                match: LearnerMatch = .auto, item: String? = nil) {
         self.source = source
         self.strict = strict
         self.plan = plan
+        self.timeZone = timeZone
+        self.match = match
+        self.item = item
     }
 }
 
@@ -26,6 +36,12 @@ public struct ImportSummary: Sendable, Equatable {
         public var rejected: Int
         /// The same bytes were imported before and nothing changed.
         public var alreadyImported: Bool
+        /// Rows that landed (attempts, or a learner without attempts).
+        public var imported = 0
+        /// Learners the file names only by name that matched no stored learner and were added.
+        public var newByName = 0
+        /// The encoding and delimiter the file was read with.
+        public var detected = ""
     }
     public var files: [File] = []
     public var issues: [ImportIssue] = []
@@ -34,6 +50,26 @@ public struct ImportSummary: Sendable, Equatable {
     public var rows: Int { files.reduce(0) { $0 + $1.rows } }
     public var changed: Int { files.reduce(0) { $0 + $1.changed } }
     public var rejected: Int { files.reduce(0) { $0 + $1.rejected } }
+    public var imported: Int { files.reduce(0) { $0 + $1.imported } }
+}
+
+/// A file's records, whatever its format: delimited text here; a worksheet reader yields the
+/// same records.
+protocol RecordReader: AnyObject {
+    func next() throws -> DelimitedRecord?
+    /// The SHA-256 of the bytes read so far.
+    func digest() -> String
+    /// What was found (encoding, delimiter), for messages.
+    var detected: String { get }
+}
+
+extension DelimitedReader: RecordReader {}
+
+/// Opens `path` with the reader its format needs: the one place a format is chosen.
+func openRecords(_ path: String) throws -> any RecordReader {
+    do { return try openRecordSource(path) } catch let e as DelimitedFileError {
+        throw ImportError(path: path, message: e.message)
+    }
 }
 
 /// A file that cannot be read at all (as opposed to a bad row in it).
@@ -83,17 +119,25 @@ extension ProgressStore {
         _ db: Database, path: String, options: ImportOptions, curriculum: String, resolver: ItemResolver, now: Date,
         summary: inout ImportSummary
     ) throws -> ImportSummary.File {
-        let reader: any RecordSource
-        do { reader = try openRecordSource(path) } catch {
-            throw ImportError(path: path, message: (error as? DelimitedFileError)?.message ?? "\(error)")
-        }
+        let reader = try openRecords(path)
         var file = ImportSummary.File(path: path, digest: "", rows: 0, attempts: 0, changed: 0, rejected: 0, alreadyImported: false)
-        guard let header = try? reader.next() else {
-            summary.issues.append(ImportIssue(file: path, line: 1, field: nil, message: "the file is empty"))
+        file.detected = reader.detected
+        let header: DelimitedRecord
+        do {
+            guard let h = try reader.next() else {
+                summary.issues.append(ImportIssue(file: path, line: 1, field: nil, message: "the file is empty"))
+                return file
+            }
+            header = h
+        } catch let e as DelimitedFileError {
+            summary.issues.append(ImportIssue(file: path, line: e.line, field: nil, message: "the header line cannot be read: \(e.message)"))
+            file.rejected = 1
             return file
         }
+        let ctx = ParseContext(file: path, curriculum: curriculum, resolver: resolver, dates: LMSDates(timeZone: options.timeZone),
+                               detected: reader.detected, singleItem: options.item)
         let parser: any RowParser
-        switch makeRowParser(options.source, file: path, header: header, curriculum: curriculum, resolver: resolver) {
+        switch makeRowParser(options.source, header: header, ctx: ctx) {
         case .success(let made):
             parser = made.parser
             summary.issues += made.issues
@@ -109,25 +153,54 @@ extension ProgressStore {
         var learnersSeen = Set<String>()
         var enrolmentsSeen: [String: (String?, String?)] = [:]
         var itemsSeen = Set<String>()
+        let matcher = LearnerMatcher(mode: options.match)
+        /// The stored id for a row's learner, or the row's issue.
+        func learnerID(_ who: LearnerIdentity, line: Int) throws -> String? {
+            switch try matcher.match(who, db: db) {
+            case .found(let id, let isNew):
+                if isNew && who.byName && !learnersSeen.contains(id) { file.newByName += 1 }
+                return id
+            case .refused(let message):
+                summary.issues.append(ImportIssue(file: path, line: line, field: "learner", message: message))
+                file.rejected += 1
+                return nil
+            }
+        }
         while true {
             let record: DelimitedRecord?
             do { record = try reader.next() } catch let e as DelimitedFileError {
                 summary.issues.append(ImportIssue(file: path, line: e.line, field: nil, message: e.message))
                 file.rejected += 1
+                if e.recoverable { continue }
                 break
             }
             guard let r = record else { break }
             file.rows += 1
+            if let n = parser.expectedFields, r.fields.count != n {
+                summary.issues.append(ImportIssue(file: path, line: r.line, field: nil, message: FieldCheck.ragged(r, expected: n)))
+                file.rejected += 1
+                continue
+            }
             switch parser.parse(r) {
             case .skip: continue
-            case .learner(let id, let name, let email):
-                try ProgressWriter.upsertLearner(db, id: id, name: name, email: email)
+            case .learner(let who):
+                guard let id = try learnerID(who, line: r.line) else { continue }
+                try ProgressWriter.upsertLearner(db, id: id, name: who.name, email: who.email)
                 if db.changesCount > 0 { file.changed += 1 }
                 learnersSeen.insert(id)
+                matcher.noteStored(id: id, name: who.name)
+                file.imported += 1
             case .issues(let list):
                 summary.issues += list
                 file.rejected += 1
-            case .records(let recs):
+            case .records(var recs):
+                if let first = recs.first {
+                    let who = LearnerIdentity(id: first.learner, name: first.learnerName, email: first.email, byName: first.byName)
+                    guard let id = try learnerID(who, line: r.line) else { continue }
+                    for k in recs.indices { recs[k].learner = id }
+                    matcher.noteStored(id: id, name: who.name)
+                    file.imported += 1
+                }
                 for rec in recs {
                     file.attempts += 1
                     if !learnersSeen.contains(rec.learner) {
@@ -195,11 +268,13 @@ extension ProgressStore {
                 r.lastAt = row["last_at"]
                 r.seconds = row["seconds"]
                 r.observer = row["observer"]
+                r.signedAt = row["signed_at"]
                 let irows = try Row.fetchAll(
-                    odb, sql: "SELECT * FROM interactions WHERE learner_id = ? AND curriculum = ? AND item_id = ? AND attempt = ? ORDER BY interaction",
+                    odb, sql: "SELECT * FROM interactions WHERE learner_id = ? AND curriculum = ? AND item_id = ? AND attempt = ? ORDER BY interaction, try",
                     arguments: [r.learner, r.curriculum, r.item, r.attempt])
                 r.interactions = irows.map { ir in
                     var i = InteractionRecord(id: ir["interaction"])
+                    i.tryNumber = ir["try"]; i.position = ir["position"]
                     i.type = ir["type"]; i.response = ir["response"]; i.correct = ir["correct"]; i.result = ir["result"]
                     i.latency = ir["latency"]; i.time = ir["time"]; i.weighting = ir["weighting"]
                     return i
@@ -225,5 +300,72 @@ extension ProgressStore {
         h.update(path)
         file.digest = h.finalize()
         return file
+    }
+}
+
+/// Matches rows to the learners already stored (`--match`): by the row's email or id, or,
+/// for a row that names the learner only by name (a Moodle download without identity
+/// columns, a TalentLMS matrix), by name when exactly one stored learner has it (also
+/// written "Last First"). Never adds a second learner for a name the store already holds
+/// twice: that row is refused with the candidates named.
+final class LearnerMatcher {
+    let mode: LearnerMatch
+    /// Normalised name → stored ids; loaded on the first name look-up.
+    private var byName: [String: [String]]?
+
+    init(mode: LearnerMatch) { self.mode = mode }
+
+    static func norm(_ name: String) -> String {
+        name.lowercased().split(whereSeparator: { $0.isWhitespace }).joined(separator: " ")
+    }
+
+    enum Outcome {
+        case found(id: String, isNew: Bool)
+        case refused(String)
+    }
+
+    func match(_ who: LearnerIdentity, db: Database) throws -> Outcome {
+        switch mode {
+        case .email:
+            guard let email = who.email else {
+                return .refused("no email address to identify the learner (--match email); import with --match name to match stored learners by name")
+            }
+            return .found(id: email, isNew: false)
+        case .auto where !who.byName:
+            return .found(id: who.id, isNew: false)
+        case .auto, .name:
+            guard let name = who.name else { return .found(id: who.id, isNew: false) }
+            let found = try candidates(name, db: db)
+            if found.count == 1 { return .found(id: found[0], isNew: false) }
+            if found.count > 1 {
+                let shown = found.prefix(3).map { "'\($0)'" }.joined(separator: ", ") + (found.count > 3 ? ", …" : "")
+                return .refused("'\(name)' names \(found.count) learners in the store (\(shown)): the row cannot say which; "
+                    + "download the report with an identity column (email) or import with --match email")
+            }
+            return .found(id: who.id, isNew: true)
+        }
+    }
+
+    private func candidates(_ name: String, db: Database) throws -> [String] {
+        if byName == nil {
+            var map: [String: [String]] = [:]
+            let rows = try Row.fetchCursor(db, sql: "SELECT id, name FROM learners WHERE name IS NOT NULL ORDER BY id")
+            while let row = try rows.next() {
+                map[LearnerMatcher.norm(row[1]), default: []].append(row[0])
+            }
+            byName = map
+        }
+        let key = LearnerMatcher.norm(name)
+        if let hit = byName![key], !hit.isEmpty { return hit }
+        let words = key.split(separator: " ")
+        if words.count >= 2, let hit = byName![words.reversed().joined(separator: " ")] { return hit }
+        return []
+    }
+
+    /// Keeps the name map current as the import adds learners.
+    func noteStored(id: String, name: String?) {
+        guard byName != nil, let name else { return }
+        let key = LearnerMatcher.norm(name)
+        if !(byName![key]?.contains(id) ?? false) { byName![key, default: []].append(id) }
     }
 }

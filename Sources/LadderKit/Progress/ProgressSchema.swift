@@ -119,6 +119,44 @@ enum ProgressSchema {
                   FROM attempts GROUP BY learner_id, item_id, curriculum;
                 """)
         }
+        // v4: a quiz retried inside one attempt keeps every try. Interactions are keyed by
+        // question id and try number (1 for the first time an id appears in the attempt, 2
+        // for its retry, ...) with n of cmi.interactions.n as `position`; the rows already
+        // stored are first tries. Attempts get `signed_at`, the date of a shadowing
+        // sign-off as the SCO or a sign-off sheet recorded it; the summaries' sign-off date
+        // comes from it instead of the last access. Rows that carried a sign-off (an observer,
+        // from the preview, whose last date was the SCO's "d", or a sign-off sheet) keep
+        // their date; Moodle and TalentLMS rows never recorded one.
+        m.registerMigration("v4") { db in
+            try db.execute(sql: """
+                CREATE TABLE interactions_v4 (
+                  learner_id TEXT NOT NULL,
+                  curriculum TEXT NOT NULL,
+                  item_id TEXT NOT NULL,
+                  attempt INTEGER NOT NULL,
+                  interaction TEXT NOT NULL,
+                  try INTEGER NOT NULL DEFAULT 1,
+                  position INTEGER,
+                  type TEXT,
+                  response TEXT,
+                  correct TEXT,
+                  result TEXT,
+                  latency TEXT,
+                  time TEXT,
+                  weighting TEXT,
+                  PRIMARY KEY (learner_id, curriculum, item_id, attempt, interaction, try)
+                ) WITHOUT ROWID;
+                INSERT INTO interactions_v4 (learner_id, curriculum, item_id, attempt, interaction, type, response, correct, result, latency, time, weighting)
+                  SELECT learner_id, curriculum, item_id, attempt, interaction, type, response, correct, result, latency, time, weighting FROM interactions;
+                DROP TABLE interactions;
+                ALTER TABLE interactions_v4 RENAME TO interactions;
+                ALTER TABLE attempts ADD COLUMN signed_at TEXT;
+                UPDATE attempts SET signed_at = last_at
+                  WHERE kind = 'shadowing' AND status >= 4 AND observer IS NOT NULL AND source IN ('preview', 'csv');
+                DELETE FROM item_progress;
+                INSERT INTO item_progress \(ProgressWriter.summarySelect) GROUP BY learner_id, item_id, curriculum;
+                """)
+        }
         return m
     }
 }

@@ -1,17 +1,5 @@
 import Foundation
 
-/// Where an import's records come from: a delimited text file or the first sheet of an
-/// Excel workbook. Both give `DelimitedRecord`s (fields and the line or row they start on),
-/// so the layout parsers never know which it was.
-protocol RecordSource: AnyObject {
-    /// The next record, nil at the end; a damaged record throws `DelimitedFileError`.
-    func next() throws -> DelimitedRecord?
-    /// The SHA-256 of the file's bytes (complete once `next()` returned nil).
-    func digest() -> String
-}
-
-extension DelimitedReader: RecordSource {}
-
 /// What a file's first bytes say it is.
 enum ImportFileKind: Equatable {
     case zip, ole2, text
@@ -29,7 +17,7 @@ enum ImportFileKind: Equatable {
 
 /// Opens `path` for import: a zip (`PK\3\4`) is read as an .xlsx workbook, anything else as
 /// delimited text. An OLE2 compound file is refused with what it is and what to do.
-func openRecordSource(_ path: String) throws -> any RecordSource {
+func openRecordSource(_ path: String) throws -> any RecordReader {
     switch ImportFileKind.sniff(path) {
     case .zip:
         return try XLSXReader(path: path)

@@ -17,7 +17,7 @@ import Foundation
 /// - The sheet is streamed from the zip through libxml2's `xmlTextReader`: memory holds the
 ///   shared strings and one row, not the sheet. Entries have size and ratio limits, DTDs and
 ///   entities are refused, and a cell reference outside Excel's grid stops the read.
-final class XLSXReader: RecordSource {
+final class XLSXReader: RecordReader {
     /// Size limits, in inflated bytes, and the highest inflation ratio an entry may declare.
     struct Limits {
         var sheet: UInt64 = 4 << 30
@@ -28,6 +28,8 @@ final class XLSXReader: RecordSource {
 
     let path: String
     let sheetName: String
+    /// What was found, for messages.
+    var detected: String { "an Excel workbook (.xlsx), sheet '\(sheetName)'" }
     let sheetPart: String
     private let fileDigest: String
     private let date1904: Bool

@@ -24,6 +24,7 @@ struct StoreOptions: ParsableArguments {
 
 extension ImportSource: ExpressibleByArgument {}
 extension ReportFormat: ExpressibleByArgument {}
+extension LearnerMatch: ExpressibleByArgument {}
 
 func loadPlan(_ folder: String?) throws -> LadderKit.Plan? {
     guard let folder else { return nil }
@@ -48,31 +49,63 @@ extension Progress {
         @Flag(help: "Import nothing unless every row is valid.")
         var strict = false
 
+        @Option(help: ArgumentHelp("The time zone the export's dates are written in (Moodle writes the downloading user's zone); default this machine's zone. Dates are stored in UTC.", valueName: "Area/City"))
+        var timezone: String?
+
+        @Option(help: "How rows find stored learners: auto (the email, else a unique name), name (by name even when the row has an email), or email (rows without one are refused).")
+        var match: LearnerMatch = .auto
+
+        @Option(help: ArgumentHelp("For a Moodle basic report without SCO columns, of an activity with one SCO: that SCO's plan item (id or title).", valueName: "ITEM"))
+        var item: String?
+
         @OptionGroup var store: StoreOptions
+
+        func validate() throws {
+            if let timezone, TimeZone(identifier: timezone) == nil {
+                throw ValidationError("--timezone '\(timezone)' is not a time zone name like Europe/Lisbon or America/New_York")
+            }
+            if item != nil && from != .moodle { throw ValidationError("--item applies to --from moodle only") }
+        }
 
         func run() throws {
             let plan = try loadPlan(curriculum)
             let db = try store.open()
+            let zone = timezone.flatMap(TimeZone.init(identifier:)) ?? .current
             let summary: ImportSummary
             do {
-                summary = try db.importFiles(files, options: ImportOptions(source: from, strict: strict, plan: plan))
+                summary = try db.importFiles(files, options: ImportOptions(source: from, strict: strict, plan: plan, timeZone: zone,
+                                                                           match: match, item: item))
             } catch {
                 printError("\(error)")
                 throw ExitCode(1)
             }
             for i in summary.issues { printError(i.description) }
-            for f in summary.files {
-                let note = f.alreadyImported ? " (already imported, nothing changed)" : ""
-                print("\(f.path): \(f.rows) rows, \(f.attempts) attempts, \(f.changed) changed, \(f.rejected) rejected\(note)")
-            }
+            for f in summary.files { print(Self.line(f)) }
             if !summary.committed {
-                printError("--strict: \(summary.issues.count) problem\(summary.issues.count == 1 ? "" : "s"); nothing was imported")
+                printError("--strict: \(Self.plural(summary.issues.count, "problem")); nothing was imported")
                 throw ExitCode(1)
             }
             if !summary.issues.isEmpty {
-                printError("\(summary.rejected) row\(summary.rejected == 1 ? "" : "s") rejected; the valid rows were imported")
+                let rejected = Self.plural(summary.rejected, "row") + " rejected"
+                if summary.imported > 0 {
+                    printError("\(rejected); the other rows were imported")
+                } else {
+                    printError("\(rejected); nothing was imported")
+                }
                 throw ExitCode(1)
             }
+        }
+
+        static func plural(_ n: Int, _ word: String) -> String { "\(n) \(word)\(n == 1 ? "" : "s")" }
+
+        /// One file's outcome in plain words.
+        static func line(_ f: ImportSummary.File) -> String {
+            if f.alreadyImported { return "\(f.path): already imported, nothing changed (\(plural(f.rows, "row")) read)" }
+            var s = "\(f.path): \(plural(f.rows, "row")) read (\(f.detected)); \(plural(f.attempts, "attempt")) in them; "
+                + "\(f.changed) new or changed in the store"
+            if f.rejected > 0 { s += "; \(plural(f.rejected, "row")) rejected" }
+            if f.newByName > 0 { s += "; \(plural(f.newByName, "learner")) known only by name added as new" }
+            return s
         }
     }
 

@@ -34,13 +34,41 @@ struct DelimitedReaderTests {
         #expect(try all(r).map(\.fields) == [["Name", "Email address", "Attempt"], ["Ana, S.", "a@x", "1"]])
     }
 
-    @Test func unclosedQuoteIsAnErrorWithItsLine() throws {
+    @Test func unclosedQuoteIsAnErrorAtItsLineAndTheLinesAfterItAreRead() throws {
         let p = try temp(Array("a,b\n1,2\n3,\"open\n4,5\n".utf8))
         defer { try? FileManager.default.removeItem(atPath: p) }
         let r = try DelimitedReader(path: p)
         _ = try r.next()
         _ = try r.next()
-        #expect(throws: DelimitedFileError(path: p, line: 3, message: "a quoted field is never closed")) { try r.next() }
+        #expect(throws: DelimitedFileError(path: p, line: 3,
+                                           message: "a quoted field opened on this line is never closed (or is longer than 64 KiB); reading on from line 4",
+                                           recoverable: true)) { try r.next() }
+        #expect(try r.next() == DelimitedRecord(line: 4, fields: ["4", "5"]))
+        #expect(try r.next() == nil)
+    }
+
+    @Test func semicolonUTF16AndWindows1252AreDecoded() throws {
+        let text = "Name;Score\n\"Zoë; B.\";85\n"
+        let cases: [([UInt8], String)] = [
+            (Array(text.utf8), "UTF-8, semicolon-delimited"),
+            ([0xFF, 0xFE] + Array(text.utf16).flatMap { [UInt8($0 & 0xFF), UInt8($0 >> 8)] }, "UTF-16LE with BOM, semicolon-delimited"),
+            ([0xFE, 0xFF] + Array(text.utf16).flatMap { [UInt8($0 >> 8), UInt8($0 & 0xFF)] }, "UTF-16BE with BOM, semicolon-delimited"),
+            (Array("Name;Score\n\"Zo".utf8) + [0xEB] + Array("; B.\";85\n".utf8), "Windows-1252, semicolon-delimited"),
+        ]
+        for (bytes, detected) in cases {
+            let p = try temp(bytes)
+            defer { try? FileManager.default.removeItem(atPath: p) }
+            let r = try DelimitedReader(path: p)
+            #expect(try all(r).map(\.fields) == [["Name", "Score"], ["Zoë; B.", "85"]], "\(detected)")
+            #expect(r.detected == detected)
+        }
+    }
+
+    @Test func aLastLineWithoutItsLineBreakIsMarked() throws {
+        let p = try temp(Array("a,b\n1,2\n3".utf8))
+        defer { try? FileManager.default.removeItem(atPath: p) }
+        let recs = try all(DelimitedReader(path: p))
+        #expect(recs.map(\.terminated) == [true, true, false])
     }
 
     /// Records that straddle the 1 MiB read chunk come out whole, and the digest covers every byte.

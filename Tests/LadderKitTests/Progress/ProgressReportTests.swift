@@ -47,7 +47,7 @@ struct ProgressReportTests {
         let text = ReportRenderer.render(r, as: .text, detail: true)
         #expect(text.contains("ana.silva@example.com (Ana Silva): P1 100%, ready for P2"))
         #expect(text.contains("assessment inform-customers.assessment: passed, best 90% (mastery 80%), 2 attempts"))
-        #expect(text.contains("shadowing inform-customers.shadowing: signed off by Maria \"Mo\" Costa, team lead on 2026-03-10"))
+        #expect(text.contains("shadowing inform-customers.shadowing: signed off by Maria \"Mo\" Costa, team lead on 2026-03-03"))
         let all = ReportRenderer.render(try fixtureReport(), as: .text, detail: true)
         #expect(all.contains("missing: confirm-resolution.shadowing"))
         #expect(all.contains("Stalled (no activity for 30 days): 1"))

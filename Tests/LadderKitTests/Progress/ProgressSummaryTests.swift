@@ -77,7 +77,7 @@ struct ProgressSummaryTests {
         }
         try queue.close()
         let s = try ProgressStore(path: path)
-        #expect(try s.appliedMigrations() == ["v1", "v2", "v3"])
+        #expect(try s.appliedMigrations() == ["v1", "v2", "v3", "v4"])
         #expect(try count(s, "SELECT COUNT(*) FROM item_progress") == 2)
         #expect(try count(s, "SELECT attempts FROM item_progress WHERE item_id = 'a.assessment'") == 2)
         #expect(try count(s, "SELECT CAST(best AS INTEGER) FROM item_progress WHERE item_id = 'a.assessment'") == 90)

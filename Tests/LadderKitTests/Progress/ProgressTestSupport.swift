@@ -1,4 +1,5 @@
 import Foundation
+import GRDB
 import Testing
 
 @testable import LadderKit
@@ -44,3 +45,8 @@ func importAllFixtures(_ s: ProgressStore) throws -> [ImportSummary] {
     ]
 }
 
+
+/// One text value from a query.
+func text(_ s: ProgressStore, _ sql: String) throws -> String {
+    try s.pool.read { db in try String.fetchOne(db, sql: sql) ?? "" }
+}
