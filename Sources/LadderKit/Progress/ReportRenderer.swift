@@ -77,8 +77,11 @@ public enum ReportRenderer {
         return h > 0 ? "\(h)h \(m)m" : "\(m)m"
     }
 
+    /// `90`, `87.5`: one decimal at most (without `String(format:)`, slow per call on Linux).
     static func number(_ d: Double) -> String {
-        d == d.rounded() ? String(Int(d)) : String(format: "%.1f", d)
+        if d == d.rounded() { return String(Int(d)) }
+        let tenths = Int((abs(d) * 10).rounded())
+        return (d < 0 ? "-" : "") + "\(tenths / 10).\(tenths % 10)"
     }
 
     /// A whole percentage, rounded (0.667 → 67).

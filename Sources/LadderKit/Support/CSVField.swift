@@ -11,6 +11,12 @@ public enum CSVField {
 
     /// One field, quoted when it must be and guarded when it could be read as a formula.
     public static func escape(_ s: String) -> String {
+        // Most fields need nothing: decide on the bytes (a report writes millions of fields).
+        if let first = s.utf8.first, first != 0x3D, first != 0x2B, first != 0x2D, first != 0x40, first != 0x09,
+            !s.utf8.contains(where: { $0 == 0x2C || $0 == 0x22 || $0 == 0x0A || $0 == 0x0D })
+        {
+            return s
+        }
         var text = s
         var quote = false
         if let first = text.first, formulaStarts.contains(first), !isPlainNumber(text) {

@@ -104,6 +104,45 @@ struct ProgressReportTests {
         #expect(!html.contains("&amp;quot;") && !html.contains("&quot;Mo"))
     }
 
+    /// The page's script draws the learner table: every learner, escaped once, filtered and
+    /// sorted from the address (`#q=…`, `#sort=…`), dates on one line.
+    @Test(.enabled(if: chromium != nil, "chromium is not installed (apt-get install chromium)"))
+    func htmlTableFiltersAndSortsInChromium() throws {
+        let r = try fixtureReport()
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("ladder-dom-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let html = dir.appendingPathComponent("report.html")
+        try Data(ReportRenderer.render(r, as: .html, detail: false).utf8).write(to: html)
+        func dom(_ hash: String) throws -> String {
+            let p = Process()
+            p.executableURL = URL(fileURLWithPath: chromium!)
+            p.arguments = ["--headless", "--no-sandbox", "--disable-gpu", "--user-data-dir=\(dir.path)/profile", "--dump-dom", html.absoluteString + hash]
+            let out = Pipe()
+            p.standardOutput = out
+            p.standardError = FileHandle.nullDevice
+            try p.run()
+            let data = out.fileHandleForReading.readDataToEndOfFile()
+            p.waitUntilExit()
+            let text = String(decoding: data, as: UTF8.self)
+            let table = try #require(text.range(of: "<table id=\"learners\">")).upperBound
+            let body = try #require(text.range(of: "<tbody>", range: table..<text.endIndex)).upperBound
+            return String(text[body..<(try #require(text.range(of: "</tbody>", range: body..<text.endIndex))).lowerBound])
+        }
+        let all = try dom("")
+        #expect(all.components(separatedBy: "<tr>").count - 1 == r.learners.count)
+        #expect(all.contains("<tr><td>Ana Silva (ana.silva@example.com)<div class=\"miss\">Missing for P2: "))
+        #expect(all.contains("<td class=\"nw\">2026-03-10</td>"))
+        let title = try #require(ProgressFixtures.plan.item("confirm-resolution.shadowing")?.title)
+        #expect(all.contains("<div class=\"miss\">Missing for P1: \(HTMLReportWriter.escape(title))</div>"))
+        let one = try dom("#q=dana")
+        #expect(one.components(separatedBy: "<tr>").count - 1 == 1 && one.contains("Dana"))
+        let byLast = try dom("#sort=last&dir=down")
+        let names = r.learners.filter { $0.lastActivity != nil }.sorted { $0.lastActivity! > $1.lastActivity! }
+        let first = try #require(names.first)
+        #expect(byLast.hasPrefix("<tr><td>\(HTMLReportWriter.escape(ReportRenderer.label(first.id, first.name)))"))
+    }
+
     /// Renders the HTML report in headless Chromium and checks the screenshot shows the charts:
     /// enough pixels in the charts' two bar colours.
     @Test(.enabled(if: chromium != nil, "chromium is not installed (apt-get install chromium)"))
