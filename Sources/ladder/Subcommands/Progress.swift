@@ -111,12 +111,20 @@ extension Progress {
 
     struct Report: ParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Report progress per learner and per cohort: levels, readiness, funnel, stalled learners, hardest questions.")
+            abstract: "Report progress per learner and per cohort: level reached, readiness for promotion, funnel, stalled learners, hardest questions.",
+            discussion: """
+                A learner reaches a level when every required item of it and of every level below is done; they are ready \
+                for promotion to the level they reached when their current level (from --learners, else the store, else \
+                their tracks) is below it. Every format streams, so memory stays flat with the number of learners.
+                """)
 
-        @Option(help: ArgumentHelp("The curriculum folder: its levels' required items decide readiness.", valueName: "DIR"))
+        @Option(help: ArgumentHelp("The curriculum folder: its levels' required items decide readiness, and items are shown by title.", valueName: "DIR"))
         var curriculum: String?
 
-        @Option(help: "Only this level (e.g. P2).")
+        @Option(help: ArgumentHelp("A learners file (the cohort CSV or YAML of `ladder gaps`): its current_level wins over the store. Needs --curriculum.", valueName: "FILE"))
+        var learners: String?
+
+        @Option(help: "Only learners at this level (e.g. P2).")
         var level: String?
 
         @Option(help: "Only this learner, with the per-level detail.")
@@ -142,6 +150,7 @@ extension Progress {
         func validate() throws {
             if let asOf, Self.date(asOf) == nil { throw ValidationError("--as-of must be a date like 2026-03-20") }
             if stalledDays < 1 { throw ValidationError("--stalled-days must be at least 1") }
+            if learners != nil && curriculum == nil { throw ValidationError("--learners needs --curriculum (the file's levels are the curriculum's)") }
         }
 
         static func date(_ s: String) -> Date? {
@@ -151,28 +160,33 @@ extension Progress {
         }
 
         func run() throws {
-            let plan = try loadPlan(curriculum)
+            var plan: LadderKit.Plan?
+            var currentLevels: [String: String] = [:]
+            if let curriculum {
+                let c = try loadOrExit(curriculum, quietWarnings: true)
+                plan = Planner.plan(c)
+                if let learners {
+                    let result = LearnerProfileLoader.load(path: learners, curriculum: c)
+                    for d in result.diagnostics.sorted { printError(d.description) }
+                    if result.diagnostics.hasErrors { throw ExitCode(1) }
+                    for p in result.profiles { currentLevels[p.id] = p.currentLevel }
+                }
+            }
             let db = try store.open()
-            let report: ProgressReport
+            if let out {
+                let target = URL(fileURLWithPath: out).standardizedFileURL.resolvingSymlinksInPath().path
+                for input in [db.path, learners].compactMap({ $0 }) where URL(fileURLWithPath: input).standardizedFileURL.resolvingSymlinksInPath().path == target {
+                    printError("error: --out \(out) is one of the report's inputs; choose another file")
+                    throw ExitCode(1)
+                }
+            }
+            let options = ReportOptions(plan: plan, level: level, learner: learner, asOf: asOf.flatMap(Self.date) ?? Date(),
+                                        stalledDays: stalledDays, currentLevels: currentLevels)
             do {
-                report = try db.report(ReportOptions(plan: plan, level: level, learner: learner,
-                                                     asOf: asOf.flatMap(Self.date) ?? Date(), stalledDays: stalledDays))
+                try ReportRenderer.write(store: db, options: options, format: format, detail: detail || learner != nil, to: out)
             } catch {
                 printError("error: \(error)")
                 throw ExitCode(1)
-            }
-            let text = ReportRenderer.render(report, as: format, detail: detail || learner != nil)
-            if let out {
-                do {
-                    let url = URL(fileURLWithPath: out)
-                    try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
-                    try Data(text.utf8).write(to: url, options: .atomic)
-                } catch {
-                    printError("error: \(out): cannot write: \(error.localizedDescription)")
-                    throw ExitCode(1)
-                }
-            } else {
-                print(text, terminator: "")
             }
         }
     }
