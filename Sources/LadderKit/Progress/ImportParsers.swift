@@ -117,6 +117,10 @@ enum LMSDates {
         // Fast path for what Ladder itself writes.
         if s.count == 10, s.utf8.dropFirst(4).first == UInt8(ascii: "-") { return .some(s) }
         if s.count == 20, s.hasSuffix("Z"), s.utf8.dropFirst(10).first == UInt8(ascii: "T") { return .some(s) }
+        // Every pattern is ASCII (en_US_POSIX month and day names), and Foundation's
+        // DateFormatter traps ("Incorrect range CFRange") on some non-ASCII text, such as a
+        // combining mark after a digit (found by fuzz-import-moodle-basic).
+        guard s.utf8.allSatisfy({ $0 < 0x80 }) else { return nil }
         lock.lock()
         defer { lock.unlock() }
         for f in formatters {
