@@ -40,8 +40,18 @@ public enum AICCScript {
         }
     }
 
+    /// Limits that keep a hostile expression from exhausting the stack (the parser and the
+    /// tree are recursive; found by fuzz-aicc: 2,710 '(' overflowed it). Real prerequisites
+    /// name a handful of items.
+    static let maxDepth = 50
+    static let maxTokens = 2_000
+
     public static func parse(_ script: String) throws(ParseError) -> Node {
-        var p = Parser(tokens: try tokenize(script))
+        let tokens = try tokenize(script)
+        if tokens.count > maxTokens {
+            throw ParseError(message: "the expression has \(tokens.count) parts; the most allowed is \(maxTokens)")
+        }
+        var p = Parser(tokens: tokens)
         let node = try p.expression()
         if let extra = p.next { throw ParseError(message: "unexpected \(extra.shown)") }
         return node
@@ -105,6 +115,7 @@ public enum AICCScript {
     struct Parser {
         var tokens: [Token]
         var position = 0
+        var depth = 0
 
         var next: Token? { position < tokens.count ? tokens[position] : nil }
         var found: String { next?.shown ?? "the end" }
@@ -132,6 +143,11 @@ public enum AICCScript {
         }
 
         mutating func factor() throws(ParseError) -> Node {
+            depth += 1
+            defer { depth -= 1 }
+            if depth > AICCScript.maxDepth {
+                throw ParseError(message: "the expression nests '(', '~' or sets more than \(AICCScript.maxDepth) deep")
+            }
             if take("~") { return .not(try factor()) }
             if take("(") {
                 let inner = try expression()

@@ -126,17 +126,17 @@ enum DurationCell {
         let s = raw.trimmedCell
         if s.isEmpty || s == "-" { return nil }
         if let n = Int(s) { return n }
-        if let n = Double(s) { return Int(n.rounded()) }
+        if let n = Double(s) { return whole(n) }
         let parts = s.split(separator: ":")
         if parts.count == 3 || parts.count == 2, let nums = Optional(parts.compactMap { Double($0) }), nums.count == parts.count {
-            return Int(nums.reduce(0) { $0 * 60 + $1 }.rounded())
+            return whole(nums.reduce(0) { $0 * 60 + $1 })
         }
         // "1h 2m 3s", "12 mins 5 secs", "3 hours"
         var total = 0.0
         var matched = false
         let scanner = Scanner(string: s.lowercased())
         while !scanner.isAtEnd {
-            guard let n = scanner.scanDouble() else { return matched ? Int(total) : nil }
+            guard let n = scanner.scanDouble() else { return matched ? whole(total) : nil }
             let unit = scanner.scanCharacters(from: .letters) ?? "s"
             _ = scanner.scanCharacters(from: CharacterSet(charactersIn: " ,"))
             switch unit.first {
@@ -147,7 +147,14 @@ enum DurationCell {
             }
             matched = true
         }
-        return matched ? Int(total.rounded()) : nil
+        return matched ? whole(total) : nil
+    }
+
+    /// Whole seconds, or nil for what no time span is (`1e300`, `inf`, `nan`): converting
+    /// those to Int traps (found by fuzz-import-csv and fuzz-import-talentlms).
+    static func whole(_ seconds: Double) -> Int? {
+        let r = seconds.rounded()
+        return r.isFinite && r.magnitude < 1e15 ? Int(r) : nil
     }
 }
 

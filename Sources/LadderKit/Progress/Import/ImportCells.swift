@@ -254,6 +254,10 @@ final class LMSDates {
             return ISO8601Date.isValid(s) ? .some(s) : nil
         }
         if u.count == 20, u[19] == UInt8(ascii: "Z"), u[10] == UInt8(ascii: "T"), u[4] == 45, u[13] == 58 { return .some(s) }
+        // Every pattern is ASCII (en_US_POSIX month and day names), and Foundation's
+        // DateFormatter traps ("Incorrect range CFRange") on some non-ASCII text, such as a
+        // combining mark after a digit (found by fuzz-import-moodle-basic).
+        guard u.allSatisfy({ $0 < 0x80 }) else { return nil }
         if s.hasSuffix("Z"), let d = iso.date(from: s) { return .some(iso.string(from: d)) }
         for (k, f) in formatters.enumerated() {
             if let d = f.date(from: s) {
