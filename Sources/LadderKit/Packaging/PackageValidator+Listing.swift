@@ -57,21 +57,48 @@ extension PackageValidator {
             }
         }
         run.files = listing.files.count
-        guard !refused, listing.files.contains("imsmanifest.xml"),
-            let entry = entries.first(where: { $0.name == "imsmanifest.xml" })
-        else { return run.report }
-        let data: Data
-        do {
-            data = try reader.read(entry, limit: limits.maxManifestSize)
-        } catch let e as ZipError {
-            run.error("manifest-unreadable", "cannot read imsmanifest.xml: \(e.message)", entry: entry.name)
-            return run.report
-        } catch {
-            run.error("manifest-unreadable", "cannot read imsmanifest.xml: \(error)", entry: entry.name)
-            return run.report
+        guard !refused else { return run.report }
+
+        // Every entry is read to its end (into memory only for the manifest, nothing written):
+        // damage the central directory cannot show (a CRC mismatch, deflate data that does not
+        // inflate, a real size other than the declared one) fails the package here, as it
+        // would fail an LMS's import. Sizes were checked against the limits above, and reading
+        // never goes past a declared size.
+        let manifestEntry = listing.files.contains("imsmanifest.xml") ? entries.first { $0.name == "imsmanifest.xml" } : nil
+        var manifest: Data?
+        for e in entries {
+            do {
+                if e.index == manifestEntry?.index {
+                    manifest = try reader.read(e, limit: limits.maxManifestSize)
+                } else {
+                    try reader.stream(e) { _ in }
+                }
+            } catch let damaged as ZipEntryError {
+                run.error(Self.code(damaged.damage), damaged.message + Self.damageAdvice(damaged.damage), entry: e.name)
+            } catch let tooBig as ZipError {
+                run.error("manifest-unreadable", "cannot read imsmanifest.xml: \(tooBig.message)", entry: e.name)
+            } catch {
+                run.error("entry-unreadable", "cannot read '\(e.name)': \(error)", entry: e.name)
+            }
         }
-        checkManifest(data, files: listing.files, &run)
+        guard let manifest else { return run.report }
+        checkManifest(manifest, files: listing.files, &run)
         return run.report
+    }
+
+    /// The issue code of a damaged entry.
+    static func code(_ damage: ZipEntryError.Damage) -> String {
+        switch damage {
+        case .crcMismatch: return "entry-crc-mismatch"
+        case .corruptData: return "entry-corrupt-data"
+        case .sizeMismatch: return "entry-size-mismatch"
+        case .unreadable: return "entry-unreadable"
+        }
+    }
+
+    static func damageAdvice(_ damage: ZipEntryError.Damage) -> String {
+        if case .unreadable = damage { return "" }
+        return "; the zip was changed or cut after it was written (a failed copy, upload or download): make or download it again"
     }
 
     func validateFolder(_ folder: String, label: String) -> ValidationReport {

@@ -63,6 +63,7 @@ public struct ValidatorSetupError: Error, CustomStringConvertible, Equatable {
 ///
 /// Stages, each adding issues to one report:
 /// 1. the package listing: readable zip, safe entry names, zip-bomb limits, the manifest's place;
+///    then every entry read to its end (CRC-32, deflate data, real against declared size);
 /// 2. the manifest document: well-formed, root element and namespace, SCORM version, schema;
 /// 3. the content model: identifiers, references, SCO types, mastery scores, prerequisites;
 /// 4. files: every href resolves to a package file, every package file is declared;
