@@ -5,6 +5,8 @@ internal import CLibZip
 public struct ZipError: Error, CustomStringConvertible, Equatable {
     public var path: String
     public var message: String
+    /// The `errno` behind it, when the operating system refused (a full disk, a read-only one).
+    public var systemError: Int32? = nil
     public var description: String { "\(path): \(message)" }
 }
 
@@ -113,7 +115,9 @@ final class ZipWriter {
 
     private func error(_ what: String) -> ZipError {
         guard let za = archive else { return ZipError(path: path, message: what) }
-        return ZipError(path: path, message: "\(what): \(String(cString: zip_error_strerror(zip_get_error(za))))")
+        let e = zip_get_error(za)
+        let system = zip_error_system_type(e) == ZIP_ET_SYS ? zip_error_code_system(e) : nil
+        return ZipError(path: path, message: "\(what): \(String(cString: zip_error_strerror(e)))", systemError: system.flatMap { $0 == 0 ? nil : $0 })
     }
 
     static func message(forCode code: Int32) -> String {
