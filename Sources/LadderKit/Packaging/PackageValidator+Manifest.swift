@@ -59,7 +59,8 @@ extension PackageValidator {
                 run.schemaValidated = true
                 for message in doc.validate(with: schema) {
                     let (line, text) = Self.splitSchemaMessage(message)
-                    run.error("schema", text, line: line)
+                    let (code, said) = Self.translateSchemaMessage(text)
+                    run.error(code, said, line: line)
                 }
             } else {
                 run.warning("schema-skipped", "schema validation skipped: no schemas given")
@@ -101,6 +102,24 @@ extension PackageValidator {
         if rest.hasPrefix(": ") { rest = rest.dropFirst(2) }
         if rest.hasPrefix("not well-formed XML: ") { rest = rest.dropFirst("not well-formed XML: ".count) }
         return (line, String(rest))
+    }
+
+    /// libxml2's schema validator reports what it cannot do as internal errors naming its own
+    /// functions ("Internal error: xmlSchemaVDocWalk, there is at least one entity reference
+    /// …"): say instead what in the manifest causes it and what to change. Returns the issue
+    /// code and message.
+    static func translateSchemaMessage(_ text: String) -> (String, String) {
+        guard text.hasPrefix("Internal error: ") else { return ("schema", text) }
+        if text.contains("entity reference") {
+            return (
+                "entity-reference",
+                "the manifest uses an entity reference (&name;) defined in its DOCTYPE: Ladder does not expand entities (a defence against XXE), the schema cannot be checked through them, and LMS importers differ on them; write the characters out instead"
+            )
+        }
+        // "Internal error: xmlSchemaSomething, what" → "what".
+        var rest = text.dropFirst("Internal error: ".count)
+        if rest.hasPrefix("xml"), let comma = rest.firstIndex(of: ",") { rest = rest[rest.index(after: comma)...].drop { $0 == " " } }
+        return ("schema", "the XML Schema validator could not check this part of the manifest: \(rest)")
     }
 
     /// "line 12: msg" (XMLSchema's message) → (12, "msg").

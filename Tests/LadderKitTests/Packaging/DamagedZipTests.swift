@@ -162,3 +162,29 @@ struct DamagedZipTests {
         #expect(try contents.read("sco/index.html") == Self.page)
     }
 }
+
+/// What the schema validator cannot do comes out as what to change, not as libxml2 internals.
+struct SchemaMessageTests {
+    @Test(.enabled(if: ValidatorTests.schemas != nil, "no SCORM schemas at ../shared/conformance/schemas or $LADDER_SCHEMAS"))
+    func anEntityReferenceIsExplainedNotAnInternalError() throws {
+        let manifest = ValidatorTests.edit(
+            ValidatorTests.edit(ValidatorTests.manifest, "<manifest identifier", "<!DOCTYPE manifest [<!ENTITY co \"Example Co\">]>\n<manifest identifier"),
+            "<title>Warehouse safety</title>", "<title>&co; safety</title>")
+        let r = try PackageValidator(schemasFolder: ValidatorTests.schemas)
+            .validate(manifest: Data(manifest.utf8), files: Set(ValidatorTests.content.keys), label: "test")
+        #expect(!r.issues.contains { $0.message.contains("xmlSchema") || $0.message.contains("Internal error") }, "\(r.issues)")
+        let issue = try #require(r.errors.first { $0.code == "entity-reference" }, "\(r.issues)")
+        #expect(issue.line == 13)
+        #expect(
+            issue.message
+                == "the manifest uses an entity reference (&name;) defined in its DOCTYPE: Ladder does not expand entities (a defence against XXE), the schema cannot be checked through them, and LMS importers differ on them; write the characters out instead"
+        )
+    }
+
+    @Test func otherInternalErrorsLoseTheFunctionName() {
+        let (code, text) = PackageValidator.translateSchemaMessage("Internal error: xmlSchemaValidateElem, calling something failed.")
+        #expect(code == "schema")
+        #expect(text == "the XML Schema validator could not check this part of the manifest: calling something failed.")
+        #expect(PackageValidator.translateSchemaMessage("Element 'x': This element is not expected.") == ("schema", "Element 'x': This element is not expected."))
+    }
+}
