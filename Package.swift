@@ -55,7 +55,7 @@ let package = Package(
         .testTarget(
             name: "LadderKitTests", dependencies: ["LadderKit"],
             exclude: ["Fixtures"]),
-        .testTarget(name: "LadderCLITests", dependencies: ["ladder"]),
+        .testTarget(name: "LadderCLITests", dependencies: ["ladder", "LadderKit"]),
         .testTarget(name: "LadderPreviewTests", dependencies: ["LadderPreview", "LadderKit"]),
     ]
 )

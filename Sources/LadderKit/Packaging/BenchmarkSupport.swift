@@ -37,7 +37,7 @@ public enum PackagingStageProfile {
         ZipWriter.warmUp
         for job in jobs {
             let built = try builder.buildOne(job, root: scratch, request: request, shared: shared, validator: validator, clock: clock)
-            try FileManager.default.removeItem(at: built.temporary)
+            try FileManager.default.removeItem(at: built.file)
         }
         return clock.order.map { Stage(name: $0, seconds: clock.seconds[$0]!) }
     }

@@ -16,6 +16,11 @@ public struct BuildRequest: Sendable {
     /// A folder laid out like ../shared/conformance/schemas, or nil.
     public var schemasFolder: URL?
     public var jobs: Int
+    /// The command line, written into the exports lock for a build that has to wait.
+    public var command = "a LadderKit build"
+    /// Files the build reads besides the curriculum and the schemas (a cohort file): the
+    /// exports folder may not hold them.
+    public var otherInputs: [OutputSafety.Input] = []
 
     public init(tracks: [Track], lms: LMSProfile, mode: PackageMode, outputFolder: URL, schemasFolder: URL?, jobs: Int) {
         self.tracks = tracks
@@ -83,9 +88,11 @@ extension PackageBuilder {
 /// Packaging: plan tracks → SCORM 1.2 zips under `exports/<curriculum>/`, plus the ledger.
 ///
 /// For each package: render its SCOs (in memory), write the manifest with libxml2, write the
-/// zip with libzip to a temporary file, read that file back and validate it as an importer
-/// would (manifest schema-validated when schemas are given), and only then rename it into place. Packages are
-/// built in parallel; an error in any of them leaves no partial zip and no ledger change.
+/// zip with libzip into a staging folder, read it back and validate it as an importer would
+/// (every byte inflated; the manifest schema-validated when schemas are given). Packages are
+/// built in parallel; an error in any of them leaves no partial zip and no ledger change. The
+/// staging folder replaces `exports/<curriculum>/` in one atomic step (`ExportsPublication`),
+/// under a lock that makes a second build into the same folder wait (`ExportsLock`).
 public struct PackageBuilder: Sendable {
     public let curriculum: Curriculum
     public let plan: Plan
@@ -142,6 +149,7 @@ public struct PackageBuilder: Sendable {
     /// from an earlier cohort build are superseded (see `updateLedger`).
     public func build(
         _ request: BuildRequest, learnersByTrack: [String: [String]] = [:], cohort: Set<String> = [],
+        waitingForLock: (ExportsLockHolder?) -> Void = { _ in },
         progress: @escaping @Sendable (_ done: Int, _ total: Int, _ path: String) -> Void = { _, _, _ in }
     ) throws -> Ledger {
         let validator = try PackageValidator(schemasFolder: request.schemasFolder, lms: request.lms)
@@ -149,8 +157,15 @@ public struct PackageBuilder: Sendable {
         var allJobs = jobs(for: request)
         for i in allJobs.indices { allJobs[i].learners = learnersByTrack[allJobs[i].track.id] }
         let jobs = allJobs
-        let root = request.outputFolder.appendingPathComponent(curriculum.id)
-        try FileManager.default.createDirectory(at: root, withIntermediateDirectories: true)
+        let publication = try ExportsPublication(outputFolder: request.outputFolder, curriculum: curriculum.id)
+        var inputs = [OutputSafety.Input(path: curriculum.root.path, role: "the curriculum folder")]
+        if let s = request.schemasFolder { inputs.append(.init(path: s.path, role: "the schemas folder")) }
+        try OutputSafety.refuseOverwriting(
+            output: publication.root, role: "the exports folder", replacesFolder: true, inputs: inputs + request.otherInputs)
+        let lock = try ExportsLock.acquire(publication.lockPath, command: request.command, waiting: waitingForLock)
+        defer { withExtendedLifetime(lock) {} }
+        try publication.recover()
+        let stagingRoot = try publication.begin()
 
         // Workers pull jobs from a shared counter; results are stored by index so the ledger
         // order never depends on scheduling.
@@ -160,7 +175,8 @@ public struct PackageBuilder: Sendable {
         DispatchQueue.concurrentPerform(iterations: workers) { _ in
             while let i = state.next() {
                 do {
-                    let result = try buildOne(jobs[i], root: root, request: request, shared: shared, validator: validator)
+                    let result = try buildOne(jobs[i], root: stagingRoot, request: request, shared: shared, validator: validator)
+                    FileSystem.sync(result.file.path)
                     state.finish(i, .success(result))
                 } catch {
                     state.finish(i, .failure(error))
@@ -169,23 +185,45 @@ public struct PackageBuilder: Sendable {
             }
         }
         let results = state.results
-        let failures = results.compactMap { r -> Error? in if case .failure(let e) = r { return e } else { return nil } }
-        if let first = failures.first {
-            // Nothing is renamed into place unless every package succeeded.
-            for case .success(let built) in results { try? FileManager.default.removeItem(at: built.temporary) }
-            throw first
+        if let first = results.lazy.compactMap({ r -> Error? in if case .failure(let e) = r { return e } else { return nil } }).first {
+            // Nothing is published unless every package succeeded.
+            publication.abandon()
+            throw Self.describe(first, root: publication.root, staging: stagingRoot.path)
         }
-        var entries: [LedgerEntry] = []
-        for case .success(let built) in results {
-            try AtomicFile.commit(built.temporary, to: built.destination)
-            entries.append(built.entry)
+        do {
+            var entries: [LedgerEntry] = []
+            for case .success(let built) in results { entries.append(built.entry) }
+            let old = (try? Data(contentsOf: URL(fileURLWithPath: publication.root + "/ledger.json")))
+                .flatMap { try? JSONDecoder().decode(Ledger.self, from: $0) }
+            let (ledger, retired) = nextLedger(old: old, with: entries, request: request, cohort: cohort)
+            try publication.carryOver(except: retired.union(["ledger.json"]))
+            try AtomicFile.write(try Self.encode(ledger), to: stagingRoot.appendingPathComponent("ledger.json"))
+            try publication.publish()
+            return ledger
+        } catch {
+            publication.abandon()
+            throw Self.describe(error, root: publication.root, staging: stagingRoot.path)
         }
-        return try updateLedger(at: root, with: entries, request: request, cohort: cohort)
+    }
+
+    /// Errors name the published path, never the staging folder nobody sees.
+    static func describe(_ error: Error, root: String, staging: String) -> Error {
+        switch error {
+        case var e as FileSystemError:
+            if e.path.hasPrefix(staging) { e.path = root + e.path.dropFirst(staging.count) }
+            return e
+        case let e as ZipError:
+            let path = e.path.hasPrefix(staging) ? root + e.path.dropFirst(staging.count) : e.path
+            if let code = e.systemError { return FileSystemError(path: path, action: "write the package", code: code) }
+            return PackagingError.io(path: path, message: e.message)
+        default:
+            return error
+        }
     }
 
     struct Built: Sendable {
-        var temporary: URL
-        var destination: URL
+        /// The zip, in the staging folder.
+        var file: URL
         var entry: LedgerEntry
     }
 
@@ -261,9 +299,9 @@ public struct PackageBuilder: Sendable {
             for (k, v) in sco.media { entries[k] = .file(v) }
         }
         let label = job.relativePath
-        let destination = root.appendingPathComponent(job.relativePath)
-        try FileManager.default.createDirectory(at: destination.deletingLastPathComponent(), withIntermediateDirectories: true)
-        let temporary = AtomicFile.temporaryPath(for: destination)
+        // The staging folder is seen by nobody until it is published: the zip goes straight to its place there.
+        let temporary = root.appendingPathComponent(job.relativePath)
+        try FileSystem.makeFolders(temporary.deletingLastPathComponent().path)
         do {
             try timed("write zip (libzip)") {
                 // Each package opens the shared archive itself: a libzip archive is not
@@ -292,7 +330,7 @@ public struct PackageBuilder: Sendable {
                 path: job.relativePath, sha256: sha, size: size, standard: "SCORM 1.2", lms: request.lms,
                 package: request.mode, track: job.track.id, items: job.items.map(\.id), sourceDigest: digest,
                 learners: job.learners)
-            return Built(temporary: temporary, destination: destination, entry: entry)
+            return Built(file: temporary, entry: entry)
         } catch {
             try? FileManager.default.removeItem(at: temporary)
             throw error
@@ -378,42 +416,29 @@ public struct PackageBuilder: Sendable {
         return h.finalize()
     }
 
-    /// Replaces this build's (track, LMS, mode) entries in `ledger.json`, removes packages
-    /// of those tracks that the build no longer produces, and writes the ledger atomically.
-    /// A gap build also supersedes the cohort's earlier gap packages for the same LMS and
-    /// mode: each learner of `cohort` is dropped from them, and a package left with no
-    /// learner is deleted. Packages of learners outside the cohort stay.
-    func updateLedger(at root: URL, with entries: [LedgerEntry], request: BuildRequest, cohort: Set<String> = []) throws -> Ledger {
-        let url = root.appendingPathComponent("ledger.json")
-        var ledger = Ledger(curriculum: curriculum.id, packages: [])
-        if let data = try? Data(contentsOf: url), let old = try? JSONDecoder().decode(Ledger.self, from: data) {
-            ledger = old
-        }
+    /// The ledger after this build: its (track, LMS, mode) entries replaced, packages of those
+    /// tracks the build no longer produces retired. A gap build also supersedes the cohort's
+    /// earlier gap packages for the same LMS and mode: each learner of `cohort` is dropped from
+    /// them, and a package left with no learner is retired. Packages of learners outside the
+    /// cohort stay. Returns the ledger and the retired packages' paths.
+    func nextLedger(old: Ledger?, with entries: [LedgerEntry], request: BuildRequest, cohort: Set<String> = []) -> (Ledger, retired: Set<String>) {
+        var ledger = old ?? Ledger(curriculum: curriculum.id, packages: [])
         func key(_ e: LedgerEntry) -> String { "\(e.track)|\(e.lms.rawValue)|\(e.package.rawValue)" }
         let rebuilt = Set(entries.map(key))
         let fresh = Set(entries.map(\.path))
         var kept: [LedgerEntry] = []
+        var retired = Set<String>()
         for var old in ledger.packages where !fresh.contains(old.path) {
             var retire = rebuilt.contains(key(old))
             if !retire, let learners = old.learners, !cohort.isEmpty, old.lms == request.lms, old.package == request.mode {
                 let remaining = learners.filter { !cohort.contains($0) }
                 if remaining.isEmpty { retire = true } else { old.learners = remaining }
             }
-            if retire {
-                try? FileManager.default.removeItem(at: root.appendingPathComponent(old.path))
-                // Remove the track's folder too when that left it empty.
-                let folder = root.appendingPathComponent(old.path).deletingLastPathComponent()
-                if folder.path != root.path, (try? FileManager.default.contentsOfDirectory(atPath: folder.path))?.isEmpty == true {
-                    try? FileManager.default.removeItem(at: folder)
-                }
-            } else {
-                kept.append(old)
-            }
+            if retire { retired.insert(old.path) } else { kept.append(old) }
         }
         ledger.packages = kept
         ledger.packages.append(contentsOf: entries)
         ledger.packages.sort { $0.path < $1.path }
-        try AtomicFile.write(try Self.encode(ledger), to: url)
-        return ledger
+        return (ledger, retired)
     }
 }

@@ -5,6 +5,8 @@ internal import CLibZip
 public struct ZipError: Error, CustomStringConvertible, Equatable {
     public var path: String
     public var message: String
+    /// The `errno` behind it, when the operating system refused (a full disk, a read-only one).
+    public var systemError: Int32? = nil
     public var description: String { "\(path): \(message)" }
 }
 
@@ -113,7 +115,9 @@ final class ZipWriter {
 
     private func error(_ what: String) -> ZipError {
         guard let za = archive else { return ZipError(path: path, message: what) }
-        return ZipError(path: path, message: "\(what): \(String(cString: zip_error_strerror(zip_get_error(za))))")
+        let e = zip_get_error(za)
+        let system = zip_error_system_type(e) == ZIP_ET_SYS ? zip_error_code_system(e) : nil
+        return ZipError(path: path, message: "\(what): \(String(cString: zip_error_strerror(e)))", systemError: system.flatMap { $0 == 0 ? nil : $0 })
     }
 
     static func message(forCode code: Int32) -> String {
@@ -122,6 +126,43 @@ final class ZipWriter {
         defer { zip_error_fini(&e) }
         return String(cString: zip_error_strerror(&e))
     }
+}
+
+/// An entry whose bytes cannot be trusted, found by reading it to its end.
+struct ZipEntryError: Error, CustomStringConvertible, Equatable {
+    enum Damage: Equatable {
+        /// The bytes do not match the CRC-32 the archive records for them.
+        case crcMismatch
+        /// The compressed data does not inflate (libzip's words).
+        case corruptData(String)
+        /// The entry holds another size than it declares; `actual` is nil when reading
+        /// stopped because it passed the declared size.
+        case sizeMismatch(declared: UInt64, actual: UInt64?)
+        /// Any other read failure (libzip's words).
+        case unreadable(String)
+    }
+
+    var path: String
+    var entry: String
+    var damage: Damage
+
+    /// What happened to the entry, without the archive path.
+    var message: String {
+        switch damage {
+        case .crcMismatch:
+            return "'\(entry)' is damaged: its bytes do not match the CRC-32 checksum the zip records for it"
+        case .corruptData(let why):
+            return "'\(entry)' is damaged: its compressed data does not inflate (\(why))"
+        case .sizeMismatch(let declared, let actual?):
+            return "'\(entry)' is damaged: it declares \(declared) bytes but holds \(actual)"
+        case .sizeMismatch(let declared, nil):
+            return "'\(entry)' is damaged: it declares \(declared) bytes but inflates to more (reading stopped there)"
+        case .unreadable(let why):
+            return "cannot read '\(entry)': \(why)"
+        }
+    }
+
+    var description: String { "\(path): \(message)" }
 }
 
 /// Reads a zip archive with libzip: the entry list with sizes, and entry contents.
@@ -180,29 +221,63 @@ final class ZipReader {
 
     deinit { zip_discard(archive) }
 
-    /// Reads one entry, refusing to inflate more than `limit` bytes (zip-bomb guard).
+    /// Reads one entry, refusing to inflate more than `limit` bytes (zip-bomb guard). Reads
+    /// it to the end, so damage is an error (see `stream`).
     func read(_ entry: Entry, limit: UInt64 = 256 << 20) throws -> Data {
         guard entry.size <= limit else {
             throw ZipError(path: path, message: "'\(entry.name)' declares \(entry.size) bytes, over the \(limit)-byte limit")
         }
-        guard let f = zip_fopen_index(archive, zip_uint64_t(entry.index), 0) else {
-            throw ZipError(path: path, message: "cannot open '\(entry.name)': \(String(cString: zip_error_strerror(zip_get_error(archive))))")
-        }
-        defer { zip_fclose(f) }
         var out = Data()
-        var chunk = [UInt8](repeating: 0, count: 64 << 10)
-        while true {
-            let n = chunk.withUnsafeMutableBytes { zip_fread(f, $0.baseAddress!, zip_uint64_t($0.count)) }
-            if n < 0 {
-                throw ZipError(path: path, message: "cannot read '\(entry.name)': \(String(cString: zip_error_strerror(zip_file_get_error(f))))")
-            }
-            if n == 0 { break }
-            out.append(contentsOf: chunk[0..<Int(n)])
-            if UInt64(out.count) > limit {
-                throw ZipError(path: path, message: "'\(entry.name)' inflates past the \(limit)-byte limit")
-            }
-        }
+        out.reserveCapacity(Int(entry.size))
+        try stream(entry) { out.append(contentsOf: $0) }
         return out
+    }
+
+    /// Reads every byte of one entry, in 64 KiB chunks handed to `body`, and checks what a
+    /// listing cannot: that the data inflates, that it holds exactly the size the central
+    /// directory declares (reading stops as soon as it passes it, so a lying size never makes
+    /// it read more than declared plus one chunk), and the CRC-32, which libzip checks when
+    /// the stream reaches its end. Throws `ZipEntryError` saying which.
+    func stream(_ entry: Entry, _ body: (UnsafeRawBufferPointer) throws -> Void) throws {
+        func fail(_ damage: ZipEntryError.Damage) -> ZipEntryError { ZipEntryError(path: path, entry: entry.name, damage: damage) }
+        // libzip reads a stored entry's compressed size, whatever size it declares.
+        if entry.method == UInt16(ZIP_CM_STORE), entry.size != entry.compressedSize {
+            throw fail(.sizeMismatch(declared: entry.size, actual: entry.compressedSize))
+        }
+        guard let f = zip_fopen_index(archive, zip_uint64_t(entry.index), 0) else {
+            throw fail(Self.damage(zip_get_error(archive)))
+        }
+        var open = true
+        defer { if open { zip_fclose(f) } }
+        let chunk = 64 << 10
+        let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: chunk, alignment: 16)
+        defer { buffer.deallocate() }
+        var total: UInt64 = 0
+        while true {
+            let n = zip_fread(f, buffer.baseAddress!, zip_uint64_t(chunk))
+            if n < 0 { throw fail(Self.damage(zip_file_get_error(f))) }
+            if n == 0 { break }
+            total += UInt64(n)
+            if total > entry.size { throw fail(.sizeMismatch(declared: entry.size, actual: nil)) }
+            try body(UnsafeRawBufferPointer(rebasing: buffer[0..<Int(n)]))
+        }
+        if total != entry.size { throw fail(.sizeMismatch(declared: entry.size, actual: total)) }
+        open = false
+        let code = zip_fclose(f)
+        if code != 0 { throw fail(Self.damage(code: code, message: ZipWriter.message(forCode: code))) }
+    }
+
+    private static func damage(_ error: UnsafeMutablePointer<zip_error_t>?) -> ZipEntryError.Damage {
+        guard let error else { return .unreadable("libzip gave no reason") }
+        return damage(code: zip_error_code_zip(error), message: String(cString: zip_error_strerror(error)))
+    }
+
+    private static func damage(code: Int32, message: String) -> ZipEntryError.Damage {
+        switch code {
+        case ZIP_ER_CRC: return .crcMismatch
+        case ZIP_ER_ZLIB, ZIP_ER_COMPRESSED_DATA, ZIP_ER_EOF: return .corruptData(message)
+        default: return .unreadable(message)
+        }
     }
 
     func read(_ name: String) throws -> Data? {

@@ -92,14 +92,22 @@ struct Build: ParsableCommand {
         if schemasPath == nil {
             printError("warning: no --schemas given: manifests get Ladder's structural checks but no XML Schema validation, and packages carry no control documents")
         }
-        let request = BuildRequest(
+        var request = BuildRequest(
             tracks: tracks, lms: lms, mode: package ?? (lms == .talentlms ? .module : .track),
             outputFolder: URL(fileURLWithPath: out), schemasFolder: schemasPath.map { URL(fileURLWithPath: $0) }, jobs: j)
+        request.command = (["ladder"] + CommandLine.arguments.dropFirst()).joined(separator: " ")
+        if let learners { request.otherInputs = [.init(path: learners, role: "the --learners file")] }
         let display = ProgressLine()
         let start = Date()
         let ledger: Ledger
         do {
-            ledger = try PackageBuilder(curriculum: c, plan: plan).build(request, learnersByTrack: learnersByTrack, cohort: cohort) { done, total, path in
+            ledger = try PackageBuilder(curriculum: c, plan: plan).build(
+                request, learnersByTrack: learnersByTrack, cohort: cohort,
+                waitingForLock: { holder in
+                    let who = holder.map { "another build holds its lock (\($0))" } ?? "another build holds its lock"
+                    printError("waiting for \(out)/\(c.id)/: \(who); this build goes on when that one ends")
+                }
+            ) { done, total, path in
                 display.update("[\(done)/\(total)] \(path)")
             }
         } catch {

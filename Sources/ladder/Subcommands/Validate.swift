@@ -6,8 +6,9 @@ struct Validate: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Check SCORM 1.2 packages (zips or folders) before they go to an LMS.",
         discussion: """
-            Checks the zip layout without extracting anything (entries escaping the package,
-            zip bombs), the manifest (well-formed, XML Schema valid when schemas are given,
+            Checks the zip layout (entries escaping the package, zip bombs, refused before
+            anything is inflated), then reads every entry to its end without writing anything
+            (CRC-32, deflate data, real against declared sizes), the manifest (well-formed, XML Schema valid when schemas are given,
             identifiers, references, SCO types, mastery scores, prerequisites) and every file
             reference, plus what the chosen LMS needs. Every problem is reported, not only the
             first. Exits 0 when every package is valid (warnings allowed), 1 when any package

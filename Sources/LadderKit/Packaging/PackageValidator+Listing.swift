@@ -1,0 +1,220 @@
+import Foundation
+
+// MARK: - 1. Listing
+
+extension PackageValidator {
+    func validateZip(_ path: String) -> ValidationReport {
+        var run = ValidationRun(path: path)
+        let reader: ZipReader
+        do {
+            reader = try ZipReader(path: path)
+        } catch let e as ZipError {
+            // libzip's ZIP_ER_EXISTS, as worded by zip_error_strerror.
+            let hint = e.message == "File already exists" ? " (two entries have the same name)" : ""
+            run.error("zip-unreadable", "not a readable zip archive: \(e.message)\(hint)")
+            return run.report
+        } catch {
+            run.error("zip-unreadable", "not a readable zip archive: \(error)")
+            return run.report
+        }
+        let entries = reader.entries
+        let listing = checkListing(entries.map(\.name), &run)
+        // A symbolic link entry becomes, once extracted by a Unix tool, a link that can point
+        // anywhere on the server (scormhost refuses such packages).
+        for e in entries where e.isSymbolicLink {
+            run.error(
+                "unsafe-path", "entry '\(e.name)' is a symbolic link (Unix mode \(String((e.externalAttributes >> 16) & 0o177777, radix: 8))); extracted, it could point outside the package",
+                entry: e.name)
+        }
+
+        // Zip-bomb limits, from the sizes the central directory declares: nothing is inflated.
+        var refused = false
+        if entries.count > limits.maxEntries {
+            run.error("zip-bomb-entries", "the zip has \(entries.count) entries, more than the limit of \(limits.maxEntries); refused without extracting")
+            refused = true
+        }
+        var total: UInt64 = 0
+        for e in entries {
+            let (sum, overflow) = total.addingReportingOverflow(e.size)
+            total = overflow ? .max : sum
+        }
+        if total > limits.maxTotalSize {
+            run.error(
+                "zip-bomb-size",
+                "the entries declare \(total) bytes uncompressed in all, over the limit of \(limits.maxTotalSize); refused without extracting")
+            refused = true
+        }
+        for e in entries where e.size > limits.ratioCheckedAbove {
+            let over = e.compressedSize == 0 || e.size / e.compressedSize > limits.maxCompressionRatio
+                || (e.size / e.compressedSize == limits.maxCompressionRatio && e.size % e.compressedSize > 0)
+            if over {
+                let ratio = e.compressedSize == 0 ? "unbounded" : "\(e.size / e.compressedSize):1"
+                run.error(
+                    "zip-bomb-ratio",
+                    "'\(e.name)' inflates \(e.compressedSize) bytes to \(e.size) (ratio \(ratio), limit \(limits.maxCompressionRatio):1); refused without extracting",
+                    entry: e.name)
+                refused = true
+            }
+        }
+        run.files = listing.files.count
+        guard !refused else { return run.report }
+
+        // Every entry is read to its end (into memory only for the manifest, nothing written):
+        // damage the central directory cannot show (a CRC mismatch, deflate data that does not
+        // inflate, a real size other than the declared one) fails the package here, as it
+        // would fail an LMS's import. Sizes were checked against the limits above, and reading
+        // never goes past a declared size.
+        let manifestEntry = listing.files.contains("imsmanifest.xml") ? entries.first { $0.name == "imsmanifest.xml" } : nil
+        var manifest: Data?
+        for e in entries {
+            do {
+                if e.index == manifestEntry?.index {
+                    manifest = try reader.read(e, limit: limits.maxManifestSize)
+                } else {
+                    try reader.stream(e) { _ in }
+                }
+            } catch let damaged as ZipEntryError {
+                run.error(Self.code(damaged.damage), damaged.message + Self.damageAdvice(damaged.damage), entry: e.name)
+            } catch let tooBig as ZipError {
+                run.error("manifest-unreadable", "cannot read imsmanifest.xml: \(tooBig.message)", entry: e.name)
+            } catch {
+                run.error("entry-unreadable", "cannot read '\(e.name)': \(error)", entry: e.name)
+            }
+        }
+        guard let manifest else { return run.report }
+        checkManifest(manifest, files: listing.files, &run)
+        return run.report
+    }
+
+    /// The issue code of a damaged entry.
+    static func code(_ damage: ZipEntryError.Damage) -> String {
+        switch damage {
+        case .crcMismatch: return "entry-crc-mismatch"
+        case .corruptData: return "entry-corrupt-data"
+        case .sizeMismatch: return "entry-size-mismatch"
+        case .unreadable: return "entry-unreadable"
+        }
+    }
+
+    static func damageAdvice(_ damage: ZipEntryError.Damage) -> String {
+        if case .unreadable = damage { return "" }
+        return "; the zip was changed or cut after it was written (a failed copy, upload or download): make or download it again"
+    }
+
+    func validateFolder(_ folder: String, label: String) -> ValidationReport {
+        var run = ValidationRun(path: label)
+        let root = URL(fileURLWithPath: folder).standardizedFileURL.resolvingSymlinksInPath()
+        var names: [String] = []
+        let keys: [URLResourceKey] = [.isDirectoryKey, .isSymbolicLinkKey]
+        guard let walker = FileManager.default.enumerator(at: root, includingPropertiesForKeys: keys) else {
+            run.error("not-found", "cannot list the folder")
+            return run.report
+        }
+        let rootPath = root.path.hasSuffix("/") ? root.path : root.path + "/"
+        for case let url as URL in walker {
+            let values = try? url.resourceValues(forKeys: Set(keys))
+            let full = url.standardizedFileURL.path
+            guard full.hasPrefix(rootPath) else { continue }
+            let relative = String(full.dropFirst(rootPath.count))
+            if values?.isSymbolicLink == true {
+                let target = url.resolvingSymlinksInPath().path
+                if !(target + "/").hasPrefix(rootPath) {
+                    run.error("unsafe-path", "'\(relative)' is a symbolic link to '\(target)', outside the package", entry: relative)
+                    continue
+                }
+            }
+            if values?.isDirectory == true { continue }
+            names.append(relative)
+        }
+        names.sort()
+        let listing = checkListing(names, &run)
+        run.files = listing.files.count
+        guard listing.files.contains("imsmanifest.xml") else { return run.report }
+        let manifestURL = root.appendingPathComponent("imsmanifest.xml")
+        let size = (try? FileManager.default.attributesOfItem(atPath: manifestURL.path)[.size] as? NSNumber)?.uint64Value ?? 0
+        guard size <= limits.maxManifestSize else {
+            run.error("manifest-unreadable", "imsmanifest.xml is \(size) bytes, over the \(limits.maxManifestSize)-byte limit", entry: "imsmanifest.xml")
+            return run.report
+        }
+        let data: Data
+        do {
+            data = try Data(contentsOf: manifestURL)
+        } catch {
+            run.error("manifest-unreadable", "cannot read imsmanifest.xml: \(error.localizedDescription)", entry: "imsmanifest.xml")
+            return run.report
+        }
+        checkManifest(data, files: listing.files, &run)
+        return run.report
+    }
+
+    struct Listing {
+        /// Package file paths (directories left out).
+        var files: Set<String>
+    }
+
+    /// Entry names: unsafe paths, duplicates, macOS litter, where the manifest is.
+    func checkListing(_ names: [String], _ run: inout ValidationRun) -> Listing {
+        var files = Set<String>()
+        var lowered: [String: String] = [:]
+        var macosFolderEntries = 0
+        for name in names {
+            if let reason = Self.unsafeReason(name) {
+                run.error("unsafe-path", "entry '\(name)' \(reason); it could be written outside the package when extracted", entry: name)
+            }
+            if name.hasPrefix("__MACOSX/") || name == "__MACOSX" {
+                macosFolderEntries += 1
+            } else if (name as NSString).lastPathComponent == ".DS_Store" {
+                run.warning("macos-metadata", "'\(name)' is macOS Finder metadata, not course content; leave it out of the package", entry: name)
+            }
+            if name.hasSuffix("/") { continue }
+            // Exact duplicates never get here: libzip refuses such an archive (ZIP_CHECKCONS).
+            files.insert(name)
+            let lower = name.lowercased()
+            if let other = lowered[lower] {
+                run.warning(
+                    "case-collision", "'\(name)' and '\(other)' differ only in case: one overwrites the other on Windows and macOS",
+                    entry: name)
+            } else {
+                lowered[lower] = name
+            }
+        }
+        if macosFolderEntries > 0 {
+            run.warning(
+                "macos-metadata", "__MACOSX/ (\(macosFolderEntries) entr\(macosFolderEntries == 1 ? "y" : "ies")) holds macOS resource forks, not course content; zip without it",
+                entry: "__MACOSX/")
+        }
+
+        let nested = files.filter { $0 != "imsmanifest.xml" && ($0 as NSString).lastPathComponent.lowercased() == "imsmanifest.xml" }.sorted()
+        if files.contains("imsmanifest.xml") {
+            for n in nested where !n.hasPrefix("__MACOSX/") {
+                run.warning(
+                    "manifest-not-at-root", "'\(n)' is a second manifest below the root; LMSs read only the root imsmanifest.xml", entry: n)
+            }
+        } else if let caseVariant = files.first(where: { !$0.contains("/") && $0.lowercased() == "imsmanifest.xml" }) {
+            run.error(
+                "manifest-missing", "no imsmanifest.xml at the package root (found '\(caseVariant)': the name is case-sensitive)",
+                entry: caseVariant)
+        } else if let first = nested.first(where: { !$0.hasPrefix("__MACOSX/") }) {
+            run.error(
+                "manifest-not-at-root",
+                "imsmanifest.xml must be at the package root, but it is at '\(first)': zip the folder's contents, not the folder",
+                entry: first)
+        } else {
+            run.error("manifest-missing", "no imsmanifest.xml in the package: this is not a SCORM package")
+        }
+        return Listing(files: files)
+    }
+
+    /// Why an entry name could escape the folder it is extracted into, or nil when it cannot.
+    static func unsafeReason(_ name: String) -> String? {
+        if name.contains("\0") { return "contains a NUL character" }
+        if name.contains("\\") { return "contains a backslash (a Windows path separator)" }
+        if name.hasPrefix("/") { return "is an absolute path" }
+        let scalars = Array(name.unicodeScalars.prefix(2))
+        if scalars.count == 2, scalars[1] == ":", ("A"..."Z").contains(scalars[0]) || ("a"..."z").contains(scalars[0]) {
+            return "starts with a drive letter"
+        }
+        if name.split(separator: "/", omittingEmptySubsequences: false).contains("..") { return "climbs out with '..'" }
+        return nil
+    }
+}

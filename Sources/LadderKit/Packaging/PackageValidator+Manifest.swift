@@ -1,0 +1,133 @@
+import Foundation
+
+// MARK: - 2. The manifest document
+
+extension PackageValidator {
+    static let imscp12 = "http://www.imsproject.org/xsd/imscp_rootv1p1p2"
+    static let imscp2004 = "http://www.imsglobal.org/xsd/imscp_v1p1"
+    static let adlcp12 = "http://www.adlnet.org/xsd/adlcp_rootv1p2"
+    static let adlcp2004 = "http://www.adlnet.org/xsd/adlcp_v1p3"
+    static let xmlNamespace = "http://www.w3.org/XML/1998/namespace"
+
+    func checkManifest(_ data: Data, files: Set<String>, _ run: inout ValidationRun) {
+        run.files = files.count
+        let doc: XMLDocument
+        do {
+            doc = try XMLDocument(data: data, name: "imsmanifest.xml")
+        } catch {
+            let (line, message) = Self.splitParseError("\(error)", name: "imsmanifest.xml")
+            run.error("not-well-formed", "imsmanifest.xml is not well-formed XML: \(message)", line: line, entry: "imsmanifest.xml")
+            return
+        }
+        let root = doc.root
+        guard root.name == "manifest" else {
+            run.error("not-a-manifest", "the root element is <\(root.qualifiedName)>, not <manifest>", line: root.line)
+            return
+        }
+        let metadata = root.children.first { $0.name == "metadata" }
+        let schemaName = metadata?.children.first { $0.name == "schema" }
+        let schemaVersionNode = metadata?.children.first { $0.name == "schemaversion" }
+        run.schemaVersion = schemaVersionNode.map { $0.text.trimmingCharacters(in: .whitespacesAndNewlines) }
+        let is2004: Bool
+        switch root.namespace {
+        case Self.imscp12?:
+            is2004 = false
+            run.standard = "SCORM 1.2"
+        case Self.imscp2004?:
+            is2004 = true
+            run.standard = "SCORM 2004"
+            let version = run.schemaVersion.map { " (schemaversion '\($0)')" } ?? ""
+            switch lms {
+            case .generic:
+                run.warning("scorm-2004", "SCORM 2004 manifest\(version), not checked as SCORM 1.2: only its structure and files are checked", line: root.line)
+            case .moodle:
+                // Moodle imports SCORM 2004, but its player implements only part of it.
+                run.warning("scorm-2004", "SCORM 2004 manifest\(version): Moodle imports it but supports SCORM 2004 only partly (sequencing is limited); only its structure and files are checked", line: root.line)
+            case .talentlms:
+                run.error("scorm-2004", "SCORM 2004 manifest\(version): TalentLMS imports SCORM 1.2 only (schemaversion must be 1.2)", line: root.line)
+            }
+        default:
+            run.error(
+                "manifest-namespace",
+                "<manifest> is in namespace '\(root.namespace ?? "none")'; SCORM 1.2 needs xmlns=\"\(Self.imscp12)\"", line: root.line)
+            return
+        }
+
+        if !is2004 {
+            checkMetadata(metadata: metadata, schemaName: schemaName, schemaVersion: schemaVersionNode, root: root, &run)
+            if let schema {
+                run.schemaValidated = true
+                for message in doc.validate(with: schema) {
+                    let (line, text) = Self.splitSchemaMessage(message)
+                    let (code, said) = Self.translateSchemaMessage(text)
+                    run.error(code, said, line: line)
+                }
+            } else {
+                run.warning("schema-skipped", "schema validation skipped: no schemas given")
+            }
+        }
+        ManifestContentChecker(root: root, files: files, is2004: is2004, lms: lms).check(&run)
+    }
+
+    func checkMetadata(metadata: XMLNode?, schemaName: XMLNode?, schemaVersion: XMLNode?, root: XMLNode, _ run: inout ValidationRun) {
+        let line = metadata?.line ?? root.line
+        if let s = schemaName {
+            let value = s.text.trimmingCharacters(in: .whitespacesAndNewlines)
+            if value != "ADL SCORM" {
+                run.warning("metadata-schema", "<metadata>/<schema> is '\(value)', expected 'ADL SCORM'", line: s.line)
+            }
+        } else {
+            run.warning("metadata-schema", "no <metadata>/<schema>ADL SCORM</schema>: some LMSs use it to recognise a SCORM package", line: line)
+        }
+        if let v = schemaVersion {
+            let value = v.text.trimmingCharacters(in: .whitespacesAndNewlines)
+            if value != "1.2" {
+                run.error("metadata-schemaversion", "<metadata>/<schemaversion> is '\(value)', but a SCORM 1.2 manifest says '1.2'", line: v.line)
+            }
+        } else if lms == .talentlms {
+            run.error("talentlms-schemaversion", "no <metadata>/<schemaversion>1.2</schemaversion>: TalentLMS needs it to accept the package as SCORM 1.2", line: line)
+        } else {
+            run.warning("metadata-schemaversion", "no <metadata>/<schemaversion>1.2</schemaversion>; the version is taken from the namespace", line: line)
+        }
+    }
+
+    /// "imsmanifest.xml:12: not well-formed XML: msg" (XMLDocument's message) → (12, "msg").
+    static func splitParseError(_ s: String, name: String) -> (Int?, String) {
+        var rest = Substring(s)
+        guard rest.hasPrefix(name + ":") else { return (nil, s) }
+        rest = rest.dropFirst(name.count + 1)
+        let digits = rest.prefix { $0.isASCII && $0.isNumber }
+        let line = Int(digits).flatMap { $0 > 0 ? $0 : nil }
+        rest = rest.dropFirst(digits.count)
+        if rest.hasPrefix(": ") { rest = rest.dropFirst(2) }
+        if rest.hasPrefix("not well-formed XML: ") { rest = rest.dropFirst("not well-formed XML: ".count) }
+        return (line, String(rest))
+    }
+
+    /// libxml2's schema validator reports what it cannot do as internal errors naming its own
+    /// functions ("Internal error: xmlSchemaVDocWalk, there is at least one entity reference
+    /// …"): say instead what in the manifest causes it and what to change. Returns the issue
+    /// code and message.
+    static func translateSchemaMessage(_ text: String) -> (String, String) {
+        guard text.hasPrefix("Internal error: ") else { return ("schema", text) }
+        if text.contains("entity reference") {
+            return (
+                "entity-reference",
+                "the manifest uses an entity reference (&name;) defined in its DOCTYPE: Ladder does not expand entities (a defence against XXE), the schema cannot be checked through them, and LMS importers differ on them; write the characters out instead"
+            )
+        }
+        // "Internal error: xmlSchemaSomething, what" → "what".
+        var rest = text.dropFirst("Internal error: ".count)
+        if rest.hasPrefix("xml"), let comma = rest.firstIndex(of: ",") { rest = rest[rest.index(after: comma)...].drop { $0 == " " } }
+        return ("schema", "the XML Schema validator could not check this part of the manifest: \(rest)")
+    }
+
+    /// "line 12: msg" (XMLSchema's message) → (12, "msg").
+    static func splitSchemaMessage(_ s: String) -> (Int?, String) {
+        guard s.hasPrefix("line ") else { return (nil, s) }
+        let rest = s.dropFirst(5)
+        let digits = rest.prefix { $0.isASCII && $0.isNumber }
+        guard let n = Int(digits), rest.dropFirst(digits.count).hasPrefix(": ") else { return (nil, s) }
+        return (n > 0 ? n : nil, String(rest.dropFirst(digits.count + 2)))
+    }
+}
