@@ -4,6 +4,13 @@ import LadderKit
 #if canImport(FoundationXML)
     import FoundationXML
 #endif
+#if canImport(Glibc)
+    import Glibc
+    private func systemOpen(_ path: String, _ flags: Int32) -> Int32 { Glibc.open(path, flags) }
+#elseif canImport(Darwin)
+    import Darwin
+    private func systemOpen(_ path: String, _ flags: Int32) -> Int32 { Darwin.open(path, flags) }
+#endif
 
 /// A problem opening a package for preview; `description` names the package.
 public struct PreviewError: Error, CustomStringConvertible, Equatable {
@@ -41,15 +48,21 @@ public struct PreviewManifest: Sendable, Equatable {
     public var items: [PreviewItem]
 }
 
-/// The files of a package, served only from the package itself: a zip's entries (read into
-/// memory, names checked) or a folder's regular files (no symlinks, nothing outside).
-public final class PackageSource: @unchecked Sendable {
+/// The files of a package, served only from the package itself: a zip's entries (names
+/// checked, each read from the archive when it is asked for) or a folder's regular files (no
+/// symlinks, nothing outside). Nothing of a file's contents is kept between requests.
+public final class PackageSource: Sendable {
     public let label: String
     public let manifest: PreviewManifest
     /// Curriculum id, when the package sits in `exports/<curriculum>/<track>/` beside a ledger.
     public let curriculum: String?
-    private let files: [String: Data]?
-    private let folder: URL?
+    private let storage: Storage
+
+    private enum Storage: Sendable {
+        /// The open archive and the names it may serve (safe names of files, not folders).
+        case zip(PackageContents, servable: Set<String>)
+        case folder(URL)
+    }
 
     /// The largest file served; a package's own files are far smaller.
     static let maxFileSize: UInt64 = 512 << 20
@@ -71,27 +84,27 @@ public final class PackageSource: @unchecked Sendable {
         }
         var isFolder: ObjCBool = false
         FileManager.default.fileExists(atPath: path, isDirectory: &isFolder)
-        let manifestData: Data
         if isFolder.boolValue {
-            let root = URL(fileURLWithPath: path).resolvingSymlinksInPath().standardizedFileURL
-            folder = root
-            files = nil
-            manifestData = try Data(contentsOf: root.appendingPathComponent("imsmanifest.xml"))
+            storage = .folder(URL(fileURLWithPath: path).resolvingSymlinksInPath().standardizedFileURL)
         } else {
-            folder = nil
-            var map: [String: Data] = [:]
             do {
                 let zip = try PackageContents(zipPath: path)
-                for e in zip.entries where !e.name.hasSuffix("/") {
-                    guard Self.isSafe(e.name) else { continue }
-                    if let d = try zip.read(e.name, limit: Self.maxFileSize) { map[e.name] = d }
-                }
+                let names = zip.entries.filter { !$0.name.hasSuffix("/") && Self.isSafe($0.name) && $0.size <= Self.maxFileSize }
+                storage = .zip(zip, servable: Set(names.map(\.name)))
             } catch {
                 throw PreviewError(path: path, message: "cannot read the package: \(error)")
             }
-            files = map
-            guard let m = map["imsmanifest.xml"] else { throw PreviewError(path: path, message: "no imsmanifest.xml") }
-            manifestData = m
+        }
+        let manifestData: Data
+        do {
+            guard let data = try Self.readAll(Self.open("imsmanifest.xml", in: storage)) else {
+                throw PreviewError(path: path, message: "no imsmanifest.xml")
+            }
+            manifestData = data
+        } catch let e as PreviewError {
+            throw e
+        } catch {
+            throw PreviewError(path: path, message: "cannot read imsmanifest.xml: \(error)")
         }
         manifest = try ManifestReader.read(manifestData, label: path)
         curriculum = Self.curriculum(near: path)
@@ -128,30 +141,98 @@ public final class PackageSource: @unchecked Sendable {
         return !decoded.unicodeScalars.contains(where: { $0.value < 0x20 })
     }
 
-    /// The bytes of a package file, or nil when the package has no such regular file.
-    /// `relative` is already percent-decoded.
-    public func data(at relative: String) -> Data? {
+    /// A package file opened for reading, or nil when the package has no such regular file.
+    /// `relative` is already percent-decoded. Throws when the file exists but cannot be opened.
+    public func open(_ relative: String) throws -> PackageFile? {
         guard Self.isSafe(relative) else { return nil }
-        let rel = relative
-        if let files { return files[rel] }
-        guard let folder else { return nil }
-        // Walk each component with lstat: a symlink anywhere on the way is refused, so nothing
-        // outside the package folder can be reached.
-        var url = folder
-        for part in rel.split(separator: "/") {
-            url = url.appendingPathComponent(String(part))
-            guard let attrs = try? FileManager.default.attributesOfItem(atPath: url.path),
-                let type = attrs[.type] as? FileAttributeType
-            else { return nil }
-            if type == .typeSymbolicLink { return nil }
-            if part != rel.split(separator: "/").last! && type != .typeDirectory { return nil }
-            if part == rel.split(separator: "/").last! {
-                guard type == .typeRegular, let size = attrs[.size] as? NSNumber, size.uint64Value <= Self.maxFileSize else {
-                    return nil
-                }
-            }
+        return try Self.open(relative, in: storage)
+    }
+
+    /// The whole of a package file (for small files and tests; the server streams with `open`).
+    public func data(at relative: String) throws -> Data? {
+        try Self.readAll(open(relative))
+    }
+
+    static func readAll(_ file: PackageFile?) throws -> Data? {
+        guard let file else { return nil }
+        var out = Data()
+        while true {
+            let chunk = try file.read(upTo: 64 << 10)
+            if chunk.isEmpty { return out }
+            out.append(chunk)
         }
-        return try? Data(contentsOf: url)
+    }
+
+    private static func open(_ relative: String, in storage: Storage) throws -> PackageFile? {
+        switch storage {
+        case .zip(let zip, let servable):
+            guard servable.contains(relative), let entry = try zip.open(relative) else { return nil }
+            return PackageFile(size: entry.size, read: entry.read(upTo:))
+        case .folder(let root):
+            return try openInFolder(relative, root: root)
+        }
+    }
+
+    /// Walks each component with lstat: a symlink anywhere on the way is refused, so nothing
+    /// outside the package folder can be reached; the file itself is opened without
+    /// following a link and checked again on its descriptor.
+    private static func openInFolder(_ relative: String, root: URL) throws -> PackageFile? {
+        let parts = relative.split(separator: "/")
+        var url = root
+        for (i, part) in parts.enumerated() {
+            url = url.appendingPathComponent(String(part))
+            var st = stat()
+            guard lstat(url.path, &st) == 0 else { return nil }
+            let type = st.st_mode & mode_t(S_IFMT)
+            guard type == mode_t(i == parts.count - 1 ? S_IFREG : S_IFDIR) else { return nil }
+        }
+        let fd = systemOpen(url.path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC)
+        guard fd >= 0 else { return nil }
+        var st = stat()
+        guard fstat(fd, &st) == 0, st.st_mode & mode_t(S_IFMT) == mode_t(S_IFREG), UInt64(st.st_size) <= maxFileSize else {
+            close(fd)
+            return nil
+        }
+        let handle = FileHandle(fileDescriptor: fd, closeOnDealloc: true)
+        let size = UInt64(st.st_size)
+        return PackageFile(size: size) { count in
+            try handle.read(upToCount: count) ?? Data()
+        }
+    }
+}
+
+/// One package file being served: its size, then its bytes in chunks until an empty one.
+/// Used by one request at a time.
+public final class PackageFile: @unchecked Sendable {
+    public let size: UInt64
+    private let next: (Int) throws -> Data
+    private var delivered: UInt64 = 0
+
+    init(size: UInt64, read: @escaping (Int) throws -> Data) {
+        self.size = size
+        self.next = read
+    }
+
+    /// The next bytes, at most `count`; empty at the end. Throws when the file cannot be
+    /// read or turns out longer than `size` (the length the response announced).
+    public func read(upTo count: Int) throws -> Data {
+        let chunk = try next(count)
+        delivered += UInt64(chunk.count)
+        guard delivered <= size, !chunk.isEmpty || delivered == size else {
+            throw PackageFileError(size: size, delivered: delivered)
+        }
+        return chunk
+    }
+}
+
+/// A package file whose length changed while it was read (a folder file being rewritten).
+public struct PackageFileError: Error, CustomStringConvertible {
+    public var size: UInt64
+    public var delivered: UInt64
+    public var description: String {
+        delivered > size
+            ? "the file grew past the \(size) bytes it had when it was opened"
+            : "the file ended after \(delivered) of the \(size) bytes it had when it was opened"
     }
 }
 

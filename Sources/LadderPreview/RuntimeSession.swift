@@ -99,6 +99,22 @@ public final class RuntimeSession: @unchecked Sendable {
         for flat in record?.interactions ?? [] { interactions.append(Self.unflatten(flat)) }
     }
 
+    /// A separate session in the same state: `/api/batch` runs its calls on one and keeps it
+    /// only when every call succeeded and the store took the result.
+    func copy() -> RuntimeSession { RuntimeSession(copying: self) }
+
+    private init(copying o: RuntimeSession) {
+        context = o.context
+        attempt = o.attempt
+        state = o.state
+        lastError = o.lastError
+        lastDiagnostic = o.lastDiagnostic
+        endReason = o.endReason
+        values = o.values
+        objectives = o.objectives
+        interactions = o.interactions
+    }
+
     static func format(_ d: Double) -> String {
         d == d.rounded() ? String(Int(d)) : String(d)
     }

@@ -284,6 +284,49 @@ final class ZipReader {
         guard let e = entries.first(where: { $0.name == name }) else { return nil }
         return try read(e)
     }
+
+    /// Opens one entry to read it in chunks, so a caller can pass it on without holding it
+    /// whole. libzip checks the CRC when the last byte has been read.
+    func open(_ entry: Entry) throws -> EntryStream {
+        guard let f = zip_fopen_index(archive, zip_uint64_t(entry.index), 0) else {
+            throw ZipError(path: path, message: "cannot open '\(entry.name)': \(String(cString: zip_error_strerror(zip_get_error(archive))))")
+        }
+        return EntryStream(reader: self, file: f, entry: entry)
+    }
+
+    /// One entry open for reading; it keeps its archive open. Not thread-safe: one reader at a
+    /// time per archive (`PackageContents` takes its lock around each read).
+    final class EntryStream {
+        let entry: Entry
+        private let reader: ZipReader
+        private let file: OpaquePointer
+        /// Bytes inflated so far.
+        private(set) var offset: UInt64 = 0
+
+        fileprivate init(reader: ZipReader, file: OpaquePointer, entry: Entry) {
+            self.reader = reader
+            self.file = file
+            self.entry = entry
+        }
+
+        deinit { zip_fclose(file) }
+
+        /// The next bytes, at most `count`; empty at the end of the entry. Throws on corrupt
+        /// data, a CRC mismatch, or more bytes than the entry declares.
+        func read(upTo count: Int) throws -> Data {
+            var out = Data(count: max(count, 1))
+            let n = out.withUnsafeMutableBytes { zip_fread(file, $0.baseAddress!, zip_uint64_t($0.count)) }
+            guard n >= 0 else {
+                throw ZipError(path: reader.path, message: "cannot read '\(entry.name)': \(String(cString: zip_error_strerror(zip_file_get_error(file))))")
+            }
+            offset += UInt64(n)
+            guard offset <= entry.size else {
+                throw ZipError(path: reader.path, message: "'\(entry.name)' inflates past the \(entry.size) bytes it declares")
+            }
+            out.count = Int(n)
+            return out
+        }
+    }
 }
 
 extension ZipReader {

@@ -51,42 +51,60 @@ struct Preview: ParsableCommand {
             throw ExitCode(1)
         }
         let dbPath = db ?? ProgressStore.defaultPath(environment: ProcessInfo.processInfo.environment)
-        let store: ProgressStore
-        do {
-            store = try ProgressStore(path: dbPath)
-        } catch {
-            printError("error: \(error)")
-            throw ExitCode(1)
-        }
-        let server = PreviewServer(
-            package: source, store: store, configuration: PreviewConfiguration(host: host, port: port, defaultLearner: learner))
-        let scos = source.manifest.items.filter { $0.launch != nil }.count
-        let shownHost = host.contains(":") ? "[\(host)]" : host
+        let configuration = PreviewConfiguration(host: host, port: port, defaultLearner: learner)
         let openBrowser = open
-        let learnerID = learner
         // The root command is synchronous: the server runs on a task and this thread waits
-        // for it (Ctrl-C ends the process; every commit is already in the store).
+        // for it. Ctrl-C (SIGINT) or SIGTERM stops it gracefully: requests in progress finish,
+        // `serve` returns and with it goes the last reference to the store, which closes it.
         let outcome = Outcome()
         let done = DispatchSemaphore(value: 0)
         Task {
             do {
-                try await server.run { bound in
-                    let url = "http://\(shownHost):\(bound)/?learner=\(learnerID)"
-                    // Written straight to the file handle: no buffering between the URL and a reader.
-                    let text = "Previewing \(source.manifest.title) (\(scos) SCO\(scos == 1 ? "" : "s")), progress in \(dbPath)\n"
-                        + "Open \(url)   (Ctrl-C to stop)\n"
-                    FileHandle.standardOutput.write(Data(text.utf8))
-                    if openBrowser { Self.openInBrowser(url) }
-                }
+                try await Self.serve(source, dbPath: dbPath, configuration: configuration, openBrowser: openBrowser)
             } catch {
                 outcome.set(error)
             }
             done.signal()
         }
         done.wait()
-        if let error = outcome.error {
+        switch outcome.error {
+        case nil:
+            FileHandle.standardOutput.write(Data("Stopped; every commit is in \(dbPath).\n".utf8))
+        case let failure as StoreFailure:
+            printError("error: \(failure.underlying)")
+            throw ExitCode(1)
+        case let error?:
             printError("error: cannot serve on \(host):\(port): \(error)")
             throw ExitCode(1)
+        }
+    }
+
+    /// The store could not be opened (as opposed to the server failing to start).
+    struct StoreFailure: Error {
+        var underlying: Error
+    }
+
+    /// Opens the store and serves until a signal stops the server. The store and the server
+    /// live only in this call, so both are gone when it returns.
+    static func serve(_ source: PackageSource, dbPath: String, configuration: PreviewConfiguration, openBrowser: Bool) async throws {
+        let store: ProgressStore
+        do {
+            store = try ProgressStore(path: dbPath)
+        } catch {
+            throw StoreFailure(underlying: error)
+        }
+        let server = PreviewServer(package: source, store: store, configuration: configuration)
+        let scos = source.manifest.items.filter { $0.launch != nil }.count
+        let host = configuration.host
+        let shownHost = host.contains(":") ? "[\(host)]" : host
+        let learnerID = configuration.defaultLearner
+        try await server.run(stopOnSignals: true) { bound in
+            let url = "http://\(shownHost):\(bound)/?learner=\(learnerID)"
+            // Written straight to the file handle: no buffering between the URL and a reader.
+            let text = "Previewing \(source.manifest.title) (\(scos) SCO\(scos == 1 ? "" : "s")), progress in \(dbPath)\n"
+                + "Open \(url)   (Ctrl-C to stop)\n"
+            FileHandle.standardOutput.write(Data(text.utf8))
+            if openBrowser { Self.openInBrowser(url) }
         }
     }
 
