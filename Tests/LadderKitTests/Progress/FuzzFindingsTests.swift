@@ -44,4 +44,17 @@ struct FuzzFindingsTests {
         #expect(sum.issues.map { "\($0.line) \($0.field ?? "-")" } == ["2 seconds"])
         #expect(try count(s, "SELECT COUNT(*) FROM attempts WHERE learner_id = 'ana@example.com'") == 1)
     }
+
+    /// fuzz-import-moodle-basic and -interactions (in CI): a Moodle header with Attempt before
+    /// Name made the identity columns a reversed range, which trapped. It is read like any
+    /// header now: no identity columns between them.
+    @Test func aMoodleHeaderWithAttemptBeforeNameDoesNotTrap() throws {
+        let s = try freshStore()
+        defer { removeStore(s) }
+        let file = FileManager.default.temporaryDirectory.appendingPathComponent("fuzz-finding-\(UUID().uuidString).txt")
+        defer { try? FileManager.default.removeItem(at: file) }
+        try Data("Attempt\tStarted on\tName\tLast accessed on\tScore\n1\t\tAna Silva\t\t80\n".utf8).write(to: file)
+        let sum = try s.importFiles([file.path], options: ImportOptions(source: .moodle, plan: ProgressFixtures.plan))
+        #expect(sum.files.count == 1)
+    }
 }

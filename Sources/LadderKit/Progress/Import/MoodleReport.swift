@@ -50,7 +50,10 @@ struct MoodleParser: RowParser {
         started = try need("Started on")
         last = try need("Last accessed on")
         score = try need("Score")
-        identity = Array((name + 1)..<min(attempt, header.fields.count))
+        // Identity columns sit between Name and Attempt; a header with Attempt first has none
+        // (a reversed range trapped here: found by fuzz-import-moodle-basic in CI).
+        let identityEnd = min(attempt, header.fields.count)
+        identity = name + 1 < identityEnd ? Array((name + 1)..<identityEnd) : []
         email = h.column("Email address", "Email")
         idnumber = h.column("ID number")
 
