@@ -148,9 +148,15 @@ struct PreviewSecurityTests {
 enum RawHTTP {
     struct Failure: Error, CustomStringConvertible { var description: String }
 
-    /// The status code of the reply (the first line), read until the server closes or 10 s pass.
+    /// The status code of the reply (the first line), read until the server closes or 30 s pass.
     static func status(port: Int, _ request: String) async throws -> Int {
-        try await Task.detached { try exchange(port: port, request) }.value
+        // The blocking socket calls run on a thread of their own. On Swift's cooperative pool
+        // (two threads on a 2-core machine, shared with the other tests running in parallel)
+        // they could starve the in-process server whose reply they wait for: seen in a full
+        // run, where a request got no reply in 10 s.
+        try await withCheckedThrowingContinuation { (c: CheckedContinuation<Int, any Error>) in
+            Thread { c.resume(with: Result { try exchange(port: port, request) }) }.start()
+        }
     }
 
     static func exchange(port: Int, _ request: String) throws -> Int {
@@ -161,7 +167,7 @@ enum RawHTTP {
         #endif
         guard fd >= 0 else { throw Failure(description: "socket() failed: \(errno)") }
         defer { close(fd) }
-        var timeout = timeval(tv_sec: 10, tv_usec: 0)
+        var timeout = timeval(tv_sec: 30, tv_usec: 0)
         setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
         var addr = sockaddr_in()
         addr.sin_family = sa_family_t(AF_INET)
