@@ -43,12 +43,12 @@ public final class PackageContents: @unchecked Sendable {
 
     /// One entry being read: `size` as declared, then `read(upTo:)` until it returns no bytes.
     public final class EntryReader: @unchecked Sendable {
-        private var stream: ZipReader.EntryStream?
+        private var stream: ZipEntryStream?
         private let lock: NSLock
         /// The size the zip declares (reading fails if the entry inflates to another).
         public let size: UInt64
 
-        fileprivate init(stream: ZipReader.EntryStream, lock: NSLock) {
+        fileprivate init(stream: ZipEntryStream, lock: NSLock) {
             self.stream = stream
             self.lock = lock
             size = stream.entry.size

@@ -286,46 +286,11 @@ final class ZipReader {
     }
 
     /// Opens one entry to read it in chunks, so a caller can pass it on without holding it
-    /// whole. libzip checks the CRC when the last byte has been read.
-    func open(_ entry: Entry) throws -> EntryStream {
-        guard let f = zip_fopen_index(archive, zip_uint64_t(entry.index), 0) else {
-            throw ZipError(path: path, message: "cannot open '\(entry.name)': \(String(cString: zip_error_strerror(zip_get_error(archive))))")
-        }
-        return EntryStream(reader: self, file: f, entry: entry)
-    }
-
-    /// One entry open for reading; it keeps its archive open. Not thread-safe: one reader at a
-    /// time per archive (`PackageContents` takes its lock around each read).
-    final class EntryStream {
-        let entry: Entry
-        private let reader: ZipReader
-        private let file: OpaquePointer
-        /// Bytes inflated so far.
-        private(set) var offset: UInt64 = 0
-
-        fileprivate init(reader: ZipReader, file: OpaquePointer, entry: Entry) {
-            self.reader = reader
-            self.file = file
-            self.entry = entry
-        }
-
-        deinit { zip_fclose(file) }
-
-        /// The next bytes, at most `count`; empty at the end of the entry. Throws on corrupt
-        /// data, a CRC mismatch, or more bytes than the entry declares.
-        func read(upTo count: Int) throws -> Data {
-            var out = Data(count: max(count, 1))
-            let n = out.withUnsafeMutableBytes { zip_fread(file, $0.baseAddress!, zip_uint64_t($0.count)) }
-            guard n >= 0 else {
-                throw ZipError(path: reader.path, message: "cannot read '\(entry.name)': \(String(cString: zip_error_strerror(zip_file_get_error(file))))")
-            }
-            offset += UInt64(n)
-            guard offset <= entry.size else {
-                throw ZipError(path: reader.path, message: "'\(entry.name)' inflates past the \(entry.size) bytes it declares")
-            }
-            out.count = Int(n)
-            return out
-        }
+    /// whole: no more bytes than the entry declares. libzip checks the CRC when the last byte
+    /// has been read. Not thread-safe: one reader at a time per archive (`PackageContents`
+    /// takes its lock around each read).
+    func open(_ entry: Entry) throws -> ZipEntryStream {
+        try ZipEntryStream(self, entry, limit: entry.size, maxRatio: nil)
     }
 }
 
@@ -348,11 +313,12 @@ final class ZipEntryStream {
     let limit: UInt64
     private(set) var inflated: UInt64 = 0
 
-    init(_ reader: ZipReader, _ entry: ZipReader.Entry, limit: UInt64, maxRatio: UInt64 = 1000) throws {
+    /// `maxRatio` nil: no ratio check (the caller bounds the entry by its declared size).
+    init(_ reader: ZipReader, _ entry: ZipReader.Entry, limit: UInt64, maxRatio: UInt64? = 1000) throws {
         guard entry.size <= limit else {
             throw ZipError(path: reader.path, message: "'\(entry.name)' declares \(entry.size) bytes, over the \(limit)-byte limit")
         }
-        if entry.size > 1 << 20, entry.size / max(entry.compressedSize, 1) > maxRatio {
+        if let maxRatio, entry.size > 1 << 20, entry.size / max(entry.compressedSize, 1) > maxRatio {
             throw ZipError(
                 path: reader.path,
                 message: "'\(entry.name)' would inflate \(entry.compressedSize) bytes to \(entry.size), over \(maxRatio) times (a zip bomb?)")
@@ -377,8 +343,17 @@ final class ZipEntryStream {
         }
         inflated += UInt64(n)
         if inflated > limit {
-            throw ZipError(path: owner.path, message: "'\(entry.name)' inflates past the \(limit)-byte limit")
+            let bound = limit == entry.size ? "the \(limit) bytes it declares" : "the \(limit)-byte limit"
+            throw ZipError(path: owner.path, message: "'\(entry.name)' inflates past \(bound)")
         }
         return Int(n)
+    }
+
+    /// The next bytes, at most `count`; empty at the end of the entry.
+    func read(upTo count: Int) throws -> Data {
+        var out = Data(count: max(count, 1))
+        let n = try out.withUnsafeMutableBytes { try read(into: $0) }
+        out.count = n
+        return out
     }
 }
