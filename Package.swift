@@ -5,7 +5,9 @@ let package = Package(
     name: "Ladder",
     platforms: [.macOS(.v13)],
     products: [
-        .library(name: "LadderKit", targets: ["LadderKit"]),
+        .library(
+            name: "LadderKit",
+            targets: ["LadderCore", "LadderRendering", "LadderPackaging", "LadderProgress", "LadderPreview"]),
         .executable(name: "ladder", targets: ["ladder"]),
     ],
     dependencies: [
@@ -27,35 +29,44 @@ let package = Package(
         .systemLibrary(
             name: "CLibCrypto", path: "Sources/CLibCrypto", pkgConfig: "libcrypto",
             providers: [.apt(["libssl-dev"])]),
+        // The pipeline, one target a stage; arrows run one way (docs/architecture.md):
+        // core (model, loading, Markdown, planning) → rendering → packaging → progress → preview.
         .target(
-            name: "LadderKit",
+            name: "LadderCore",
+            dependencies: ["CLibCrypto", "CCmarkGFM", .product(name: "Yams", package: "Yams")]),
+        .target(
+            name: "LadderRendering", dependencies: ["LadderCore"],
+            resources: [.copy("Assets")]),
+        .target(
+            name: "LadderPackaging",
+            dependencies: ["LadderCore", "LadderRendering", "CLibZip", "CLibXML2"]),
+        .target(
+            name: "LadderProgress",
             dependencies: [
-                "CLibZip", "CLibXML2", "CLibCrypto", "CCmarkGFM",
-                .product(name: "Yams", package: "Yams"),
+                "LadderCore", "LadderPackaging",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "GRDBSQLite", package: "GRDB.swift"),
-            ],
-            resources: [.copy("Rendering/Assets")]),
+            ]),
         .target(
             name: "LadderPreview",
             dependencies: [
-                "LadderKit",
+                "LadderCore", "LadderPackaging", "LadderProgress",
                 .product(name: "Hummingbird", package: "hummingbird"),
             ]),
         .executableTarget(
             name: "ladder",
             dependencies: [
-                "LadderKit", "LadderPreview",
+                "LadderCore", "LadderRendering", "LadderPackaging", "LadderProgress", "LadderPreview",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
         .executableTarget(
             name: "ladder-bench",
-            dependencies: ["LadderKit", "CLibZip"],
+            dependencies: ["LadderCore", "LadderRendering", "LadderPackaging", "LadderProgress", "CLibZip"],
             path: "Benchmarks/ladder-bench"),
         .testTarget(
-            name: "LadderKitTests", dependencies: ["LadderKit"],
+            name: "LadderKitTests", dependencies: ["LadderCore", "LadderRendering", "LadderPackaging", "LadderProgress"],
             exclude: ["Fixtures"]),
-        .testTarget(name: "LadderCLITests", dependencies: ["ladder", "LadderKit"]),
-        .testTarget(name: "LadderPreviewTests", dependencies: ["LadderPreview", "LadderKit"]),
+        .testTarget(name: "LadderCLITests", dependencies: ["ladder", "LadderCore", "LadderRendering", "LadderPackaging", "LadderProgress"]),
+        .testTarget(name: "LadderPreviewTests", dependencies: ["LadderPreview", "LadderCore", "LadderRendering", "LadderPackaging", "LadderProgress"]),
     ]
 )

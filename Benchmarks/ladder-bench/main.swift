@@ -9,7 +9,8 @@
 // time, packages per second, input MB/s and peak memory for each, with the ratios. Each
 // measured run is a separate process, so its peak RSS is its own.
 import Foundation
-import LadderKit
+import LadderCore
+import LadderPackaging
 
 struct Options {
     var modules = 2000

@@ -1,5 +1,5 @@
 import Foundation
-import LadderKit
+import LadderPackaging
 
 #if canImport(FoundationXML)
     import FoundationXML

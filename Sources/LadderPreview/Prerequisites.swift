@@ -1,5 +1,5 @@
 import Foundation
-import LadderKit
+import LadderPackaging
 
 /// `adlcp:prerequisites` of type aicc_script (SCORM 1.2 CAM 2.3.2.5, the AICC CMI001 script
 /// language), evaluated for one learner. An item identifier is satisfied when its
@@ -14,7 +14,7 @@ import LadderKit
 ///   meaning in the CAM (and `ladder validate` rejects it), so it is reported as unreadable
 ///   rather than guessed to mean "all of them".
 ///
-/// The parser is `AICCScript` (LadderKit), the one `ladder validate` uses, so a package it
+/// The parser is `AICCScript` (LadderPackaging), the one `ladder validate` uses, so a package it
 /// accepts always evaluates.
 public enum Prerequisites {
     public enum Outcome: Equatable, Sendable {

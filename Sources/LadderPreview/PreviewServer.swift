@@ -1,10 +1,10 @@
 import Foundation
 import Hummingbird
 import HummingbirdCore
-import LadderKit
 import Logging
 import NIOCore
 import ServiceLifecycle
+import LadderProgress
 
 /// How the preview server listens.
 public struct PreviewConfiguration: Sendable {

@@ -1,6 +1,6 @@
 import Foundation
 import Hummingbird
-import LadderKit
+import LadderProgress
 
 /// The SCORM 1.2 API over HTTP: `POST /api/call` (one call, as the SCO makes it) and
 /// `POST /api/batch` (the calls the player queued while a SCO's frame was dismissed).

@@ -1,5 +1,5 @@
 import Foundation
-import LadderKit
+import LadderProgress
 
 /// What the LMS knows about a launch before the SCO starts: the learner, and the item's
 /// manifest data (`adlcp:masteryscore`, `adlcp:maxtimeallowed`, …).

@@ -1,7 +1,10 @@
 import Foundation
 import Testing
 
-@testable import LadderKit
+@testable import LadderCore
+@testable import LadderRendering
+@testable import LadderPackaging
+@testable import LadderProgress
 
 /// `ladder build` run as a child process on the small warehouse curriculum: killed at random
 /// moments, run twice at once, pointed at outputs it must not or cannot write.

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
-import LadderKit
+import LadderCore
+import LadderPackaging
 
 extension LMSProfile: ExpressibleByArgument {}
 extension BuildRequest.PackageMode: ExpressibleByArgument {}

@@ -1,5 +1,5 @@
 import ArgumentParser
-import LadderKit
+import LadderCore
 
 struct Check: ParsableCommand {
     static let configuration = CommandConfiguration(

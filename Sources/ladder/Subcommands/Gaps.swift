@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
-import LadderKit
+import LadderCore
+import LadderProgress
 
 struct Gaps: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -84,7 +85,7 @@ struct Gaps: ParsableCommand {
 /// The cohort as a stream: a checking pass over the whole file first (every diagnostic
 /// printed; exit code 1 when the file has errors, so nothing is written), then the learners
 /// are read and analysed again one at a time as the report is written.
-func gapStreamOrExit(_ c: Curriculum, plan: LadderKit.Plan, learners path: String) throws -> GapStream {
+func gapStreamOrExit(_ c: Curriculum, plan: LadderCore.Plan, learners path: String) throws -> GapStream {
     if ["sqlite", "db"].contains((path as NSString).pathExtension.lowercased()) {
         let result = try profilesFromStore(path, curriculum: c, plan: plan)
         try exitOnErrors(result.diagnostics)
@@ -106,7 +107,7 @@ func exitOnErrors(_ diagnostics: Diagnostics) throws {
 
 /// Loads a cohort file against the curriculum and analyses it; prints every diagnostic and
 /// throws exit code 1 when the file has errors (so nothing is written).
-func analyzeOrExit(_ c: Curriculum, plan: LadderKit.Plan, learners path: String) throws -> GapReport {
+func analyzeOrExit(_ c: Curriculum, plan: LadderCore.Plan, learners path: String) throws -> GapReport {
     let result: LearnerProfilesResult
     if ["sqlite", "db"].contains((path as NSString).pathExtension.lowercased()) {
         result = try profilesFromStore(path, curriculum: c, plan: plan)
@@ -118,7 +119,7 @@ func analyzeOrExit(_ c: Curriculum, plan: LadderKit.Plan, learners path: String)
 }
 
 /// Profiles derived from a progress store (`--learners .ladder/progress.sqlite`).
-func profilesFromStore(_ path: String, curriculum c: Curriculum, plan: LadderKit.Plan) throws -> LearnerProfilesResult {
+func profilesFromStore(_ path: String, curriculum c: Curriculum, plan: LadderCore.Plan) throws -> LearnerProfilesResult {
     // Opening a store creates it: refuse a path that does not exist rather than write one.
     guard FileManager.default.fileExists(atPath: path) else {
         printError("error: \(path): no such progress store")

@@ -1,6 +1,6 @@
 import ArgumentParser
 import Foundation
-import LadderKit
+import LadderCore
 
 struct Plan: ParsableCommand {
     static let configuration = CommandConfiguration(

@@ -1,7 +1,7 @@
 import ArgumentParser
 import Foundation
-import LadderKit
 import LadderPreview
+import LadderProgress
 
 /// `ladder preview PACKAGE.zip|DIR`: a strict local LMS to click through a package.
 struct Preview: ParsableCommand {

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
-import LadderKit
+import LadderCore
+import LadderProgress
 
 /// `ladder progress`: import LMS results into the progress store and report on them.
 struct Progress: ParsableCommand {
@@ -26,7 +27,7 @@ extension ImportSource: ExpressibleByArgument {}
 extension ReportFormat: ExpressibleByArgument {}
 extension LearnerMatch: ExpressibleByArgument {}
 
-func loadPlan(_ folder: String?) throws -> LadderKit.Plan? {
+func loadPlan(_ folder: String?) throws -> LadderCore.Plan? {
     guard let folder else { return nil }
     return Planner.plan(try loadOrExit(folder, quietWarnings: true))
 }
@@ -160,7 +161,7 @@ extension Progress {
         }
 
         func run() throws {
-            var plan: LadderKit.Plan?
+            var plan: LadderCore.Plan?
             var currentLevels: [String: String] = [:]
             if let curriculum {
                 let c = try loadOrExit(curriculum, quietWarnings: true)

@@ -1,6 +1,6 @@
 import ArgumentParser
 import Foundation
-import LadderKit
+import LadderCore
 
 extension FileKind: ExpressibleByArgument {}
 

@@ -1,6 +1,6 @@
 import ArgumentParser
 import Foundation
-import LadderKit
+import LadderCore
 
 /// Writes text to standard error.
 func printError(_ s: String) {

@@ -1,6 +1,6 @@
 import ArgumentParser
 import Foundation
-import LadderKit
+import LadderPackaging
 
 struct Validate: ParsableCommand {
     static let configuration = CommandConfiguration(

@@ -1,7 +1,10 @@
 import Foundation
 import Testing
 
-@testable import LadderKit
+@testable import LadderCore
+@testable import LadderRendering
+@testable import LadderPackaging
+@testable import LadderProgress
 
 /// `ladder gaps` writes every format as it reads the cohort: the streamed output is the same,
 /// byte for byte, as the report rendered whole (and as the golden files recorded before the

@@ -1,7 +1,10 @@
 import Foundation
 import Testing
 
-@testable import LadderKit
+@testable import LadderCore
+@testable import LadderRendering
+@testable import LadderPackaging
+@testable import LadderProgress
 
 /// Skill-gap analysis of the sample cohort (curricula/customer-service/learners/cohort.csv):
 /// the gaps, the items chosen and why, the shared packages, and every kind of bad input.

@@ -1,7 +1,10 @@
 import Foundation
 import Testing
 
-@testable import LadderKit
+@testable import LadderCore
+@testable import LadderRendering
+@testable import LadderPackaging
+@testable import LadderProgress
 
 /// Every kind of bad input gives a clear diagnostic at file:line:column, never a crash, and
 /// all of them come back from one load. Each test breaks a private copy of the sample

@@ -1,7 +1,10 @@
 import Foundation
 import Testing
 
-@testable import LadderKit
+@testable import LadderCore
+@testable import LadderRendering
+@testable import LadderPackaging
+@testable import LadderProgress
 
 /// Sources that lead out of the curriculum folder through symbolic links are refused at load
 /// (so check, plan and build all refuse), at the place that refers to them; links that stay

@@ -1,7 +1,10 @@
 import Foundation
 import Testing
 
-@testable import LadderKit
+@testable import LadderCore
+@testable import LadderRendering
+@testable import LadderPackaging
+@testable import LadderProgress
 
 /// Files too large, aliases that expand too far, nesting too deep and control characters get a
 /// clear error at file:line:column, in words an author can act on (no libyaml internals).

@@ -1,6 +1,9 @@
 import Testing
 
-@testable import LadderKit
+@testable import LadderCore
+@testable import LadderRendering
+@testable import LadderPackaging
+@testable import LadderProgress
 
 /// fuzz-aicc found that a deeply nested aicc_script (2,710 '(') overflowed the stack of the
 /// recursive parser: `ladder validate` and the preview both parse manifests' prerequisites.

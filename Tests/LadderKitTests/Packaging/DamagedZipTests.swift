@@ -1,7 +1,10 @@
 import Foundation
 import Testing
 
-@testable import LadderKit
+@testable import LadderCore
+@testable import LadderRendering
+@testable import LadderPackaging
+@testable import LadderProgress
 
 /// A valid package written by libzip, then damaged byte by byte the ways a failed copy or a
 /// hostile sender damages a zip: the central directory still lists every entry with plausible

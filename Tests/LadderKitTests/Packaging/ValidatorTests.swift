@@ -1,7 +1,10 @@
 import Foundation
 import Testing
 
-@testable import LadderKit
+@testable import LadderCore
+@testable import LadderRendering
+@testable import LadderPackaging
+@testable import LadderProgress
 
 /// Packages built in temporary folders: valid ones with `ZipWriter`, hostile ones byte by byte
 /// with `RawZip` (which can write what no zip tool would: `../evil.txt`, absolute names,

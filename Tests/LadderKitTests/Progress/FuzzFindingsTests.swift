@@ -1,7 +1,10 @@
 import Foundation
 import Testing
 
-@testable import LadderKit
+@testable import LadderCore
+@testable import LadderRendering
+@testable import LadderPackaging
+@testable import LadderProgress
 
 /// Regressions for what the libFuzzer targets (Fuzz/) found: each input once stopped the
 /// process with a Swift runtime trap. The inputs are also in Fuzz/Corpus/<target>/crash-*.

@@ -1,7 +1,10 @@
 import Foundation
 import Testing
 
-@testable import LadderKit
+@testable import LadderCore
+@testable import LadderRendering
+@testable import LadderPackaging
+@testable import LadderProgress
 
 /// What an import refuses to store, and files it reads despite damage (issue 11, point 10;
 /// issue 10, points 6 and 10).

@@ -1,7 +1,10 @@
 import Foundation
 import Testing
 
-@testable import LadderKit
+@testable import LadderCore
+@testable import LadderRendering
+@testable import LadderPackaging
+@testable import LadderProgress
 
 /// Moodle's downloads as its report code writes them (fixtures under Fixtures/progress/moodle,
 /// sources in that folder's README).

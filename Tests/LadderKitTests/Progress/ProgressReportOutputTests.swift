@@ -1,7 +1,10 @@
 import Foundation
 import Testing
 
-@testable import LadderKit
+@testable import LadderCore
+@testable import LadderRendering
+@testable import LadderPackaging
+@testable import LadderProgress
 
 /// Names that need escaping reach every format once: CSV guarded against formulas, JSON
 /// escaped, HTML escaped exactly once.

@@ -1,7 +1,10 @@
 import Foundation
 import Testing
 
-@testable import LadderKit
+@testable import LadderCore
+@testable import LadderRendering
+@testable import LadderPackaging
+@testable import LadderProgress
 
 /// Level reached and readiness (issue 10 point 1), on stores built through the generic CSV
 /// import with the sample curriculum (P1 and P2: 15 items each).

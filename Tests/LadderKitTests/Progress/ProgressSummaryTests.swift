@@ -2,7 +2,10 @@ import Foundation
 import GRDB
 import Testing
 
-@testable import LadderKit
+@testable import LadderCore
+@testable import LadderRendering
+@testable import LadderPackaging
+@testable import LadderProgress
 
 /// `item_progress` holds one row per learner and item summarising the attempts; the reports
 /// read it instead of grouping the attempts. Every writer must keep it equal to a fresh grouping.

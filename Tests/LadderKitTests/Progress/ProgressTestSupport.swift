@@ -2,7 +2,10 @@ import Foundation
 import GRDB
 import Testing
 
-@testable import LadderKit
+@testable import LadderCore
+@testable import LadderRendering
+@testable import LadderPackaging
+@testable import LadderProgress
 
 /// Fixtures, a fresh store per test, and the sample curriculum's plan.
 enum ProgressFixtures {

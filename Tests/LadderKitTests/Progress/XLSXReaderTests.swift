@@ -1,7 +1,10 @@
 import Foundation
 import Testing
 
-@testable import LadderKit
+@testable import LadderCore
+@testable import LadderRendering
+@testable import LadderPackaging
+@testable import LadderProgress
 
 @Suite("Progress: Excel .xlsx reader")
 struct XLSXReaderTests {

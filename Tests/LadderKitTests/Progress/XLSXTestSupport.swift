@@ -1,6 +1,9 @@
 import Foundation
 
-@testable import LadderKit
+@testable import LadderCore
+@testable import LadderRendering
+@testable import LadderPackaging
+@testable import LadderProgress
 
 /// Small workbooks written entry by entry with the project's own libzip writer, for the cases
 /// no spreadsheet program writes (hostile references, broken indexes, damaged XML).

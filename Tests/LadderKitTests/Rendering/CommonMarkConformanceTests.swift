@@ -1,7 +1,10 @@
 import Foundation
 import Testing
 
-@testable import LadderKit
+@testable import LadderCore
+@testable import LadderRendering
+@testable import LadderPackaging
+@testable import LadderProgress
 
 /// Holds Ladder's tree walk over cmark-gfm to the GFM spec's examples (spec.txt and
 /// extensions.txt in ../shared/conformance/commonmark, or LADDER_COMMONMARK): each example's

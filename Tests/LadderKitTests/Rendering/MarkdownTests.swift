@@ -1,6 +1,9 @@
 import Testing
 
-@testable import LadderKit
+@testable import LadderCore
+@testable import LadderRendering
+@testable import LadderPackaging
+@testable import LadderProgress
 
 // Every test states the exact HTML expected for a small input: the renderer's output is part of
 // the packages we ship, so any change in it should be a deliberate, visible change here.

@@ -1,7 +1,10 @@
 import Foundation
 import Testing
 
-@testable import LadderKit
+@testable import LadderCore
+@testable import LadderRendering
+@testable import LadderPackaging
+@testable import LadderProgress
 
 struct AtomicFileTests {
     /// A writer killed between its temporary file and its rename leaves `.name.tmp-<pid>-<n>`;

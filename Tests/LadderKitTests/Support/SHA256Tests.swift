@@ -1,7 +1,10 @@
 import Foundation
 import Testing
 
-@testable import LadderKit
+@testable import LadderCore
+@testable import LadderRendering
+@testable import LadderPackaging
+@testable import LadderProgress
 
 /// FIPS 180-4 test vectors, input fed in pieces, a peek mid-stream, and a file digest.
 @Suite struct SHA256Tests {

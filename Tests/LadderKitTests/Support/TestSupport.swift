@@ -1,7 +1,10 @@
 import Foundation
 import Testing
 
-@testable import LadderKit
+@testable import LadderCore
+@testable import LadderRendering
+@testable import LadderPackaging
+@testable import LadderProgress
 
 /// Helpers shared by the LadderKit tests: where the repository is, a private copy of the
 /// sample curriculum per test, and precise edits that fail the test when they would

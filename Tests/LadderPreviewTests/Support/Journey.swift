@@ -1,5 +1,8 @@
 import Foundation
-import LadderKit
+import LadderCore
+import LadderRendering
+import LadderPackaging
+import LadderProgress
 import Testing
 
 @testable import LadderPreview

@@ -1,0 +1,357 @@
+import Foundation
+import Yams
+
+/// A YAML file read into a node tree that keeps every value's line and column.
+package struct YAMLDocument {
+    /// The path shown in diagnostics.
+    let path: String
+    let root: Node?
+
+    /// Reads and parses one file. Problems (unreadable, over the size limit, not UTF-8,
+    /// control characters, YAML syntax, aliases that expand too far) become diagnostics and a
+    /// `nil` result; nothing is thrown. A key repeated within a mapping is reported, but the
+    /// tree still comes back, every pair kept, so the file's other checks run.
+    static func read(url: URL, displayPath: String, limits: LoaderLimits = LoaderLimits(), into diags: inout Diagnostics) -> YAMLDocument? {
+        guard
+            let data = SourceFile.read(
+                url, limit: limits.yamlFileBytes, what: "a YAML file", hint: "see 'limits' in docs/curriculum-format.md",
+                at: SourceLocation(file: displayPath), into: &diags)
+        else { return nil }
+        guard let text = SourceText.decodeUTF8(data, path: displayPath, into: &diags) else { return nil }
+        var ok = true
+        let root = parse(text: text, displayPath: displayPath, lineOffset: 0, limits: limits, into: &diags, ok: &ok)
+        return ok ? YAMLDocument(path: displayPath, root: root) : nil
+    }
+
+    /// Parses YAML text taken from a file (a page's front matter, a learners file) as `read`
+    /// does; `lineOffset` is added to every reported line.
+    static func parse(
+        text: String, displayPath: String, lineOffset: Int, limits: LoaderLimits = LoaderLimits(), into diags: inout Diagnostics
+    ) -> Node? {
+        var ok = true
+        return parse(text: text, displayPath: displayPath, lineOffset: lineOffset, limits: limits, into: &diags, ok: &ok)
+    }
+
+    /// `ok` is false when the text could not be used (an empty text is fine and gives nil).
+    private static func parse(
+        text: String, displayPath: String, lineOffset: Int, limits: LoaderLimits, into diags: inout Diagnostics, ok: inout Bool
+    ) -> Node? {
+        ok = false
+        // Before libyaml sees them: its own message for these has no position.
+        guard ControlCharacters.check(text, file: displayPath, lineOffset: lineOffset, into: &diags) else { return nil }
+        do {
+            guard let root = try composeKeepingRepeatedKeys(text) else {
+                ok = true
+                return nil
+            }
+            guard checkExpansion(root, limits: limits, file: displayPath, lineOffset: lineOffset, into: &diags),
+                ControlCharacters.check(root, file: displayPath, lineOffset: lineOffset, into: &diags)
+            else { return nil }
+            reportRepeatedKeys(in: root, file: displayPath, lineOffset: lineOffset, into: &diags)
+            ok = true
+            return root
+        } catch let error as YamlError {
+            var d = Self.diagnostic(for: error, path: displayPath, text: text)
+            if d.line > 0 { d.line += lineOffset }
+            diags.append(contentsOf: [d])
+            return nil
+        } catch {
+            diags.error(SourceLocation(file: displayPath), "cannot parse YAML: \(error)")
+            return nil
+        }
+    }
+
+    /// libyaml's problem in words an author can act on (its own texts name C functions).
+    static func explain(_ problem: String) -> String {
+        if problem.hasPrefix("Maximum nesting level reached") {
+            return "the values are nested too deeply (more than 1000 levels of lists and mappings); Ladder files need only a few"
+        }
+        return problem
+    }
+
+    private static func diagnostic(for error: YamlError, path: String, text: String) -> Diagnostic {
+        switch error {
+        case .scanner(let context, let problem, let mark, _),
+            .parser(let context, let problem, let mark, _),
+            .composer(let context, let problem, let mark, _):
+            let explained = explain(problem)
+            let ctx = explained == problem ? context.map { " \($0.text)" } ?? "" : ""
+            return Diagnostic(.error, path, line: mark.line, column: mark.column, "YAML syntax error: \(explained)\(ctx)")
+        case .duplicatedKeysInMapping(let keys, let context):
+            // Only reached for keys `composeKeepingRepeatedKeys` cannot set aside (tagged,
+            // anchored or complex keys); Yams names the first occurrence.
+            let key = keys.first ?? ""
+            return Diagnostic(
+                .error, path, line: context.mark.line, column: context.mark.column,
+                "duplicate key '\(key)': it appears again later in the same mapping")
+        case .reader(let problem, let offset, _, _):
+            // The text is valid UTF-8 without control characters by now, so this is rare; still
+            // say where, from libyaml's byte offset.
+            let at = offset.map { position(ofUTF8Offset: $0, in: text) }
+            return Diagnostic(.error, path, line: at?.line ?? 0, column: at?.column ?? 0, "cannot read YAML: \(explain(problem))")
+        default:
+            return Diagnostic(.error, path, "cannot parse YAML: \(error)")
+        }
+    }
+
+    /// The 1-based line and column (in Unicode scalars) of a UTF-8 byte offset.
+    static func position(ofUTF8Offset offset: Int, in text: String) -> Position {
+        var line = 1
+        var column = 1
+        var bytes = 0
+        for u in text.unicodeScalars {
+            if bytes >= offset { break }
+            bytes += UTF8.width(u)
+            if u == "\n" {
+                line += 1
+                column = 1
+            } else {
+                column += 1
+            }
+        }
+        return Position(line: line, column: column)
+    }
+}
+
+// MARK: - Repeated keys
+
+extension YAMLDocument {
+    /// Composes YAML text into a node tree whose mappings keep every pair in file order,
+    /// repeated keys included, so that each repeat can be reported where it is written.
+    ///
+    /// Yams refuses a mapping whose keys repeat (`YamlError.duplicatedKeysInMapping`) and names
+    /// only the first occurrence of one key, which would leave the author without the line of
+    /// the repeat and without any other check of the file. So each time it refuses, the first
+    /// character of that first occurrence is swapped for a private-use character (one Unicode
+    /// scalar for one, on the same line, so every line and column libyaml reports stays put)
+    /// and the text is composed again. Once it composes, the swapped keys get their own text
+    /// back. Keys that cannot be swapped that way (tagged, anchored, block or complex keys)
+    /// fall back to Yams's own error.
+    static func composeKeepingRepeatedKeys(_ text: String) throws -> Node? {
+        var scalars = Array(text.unicodeScalars)
+        let lineStarts = Self.lineStarts(scalars)
+        // Where a key was swapped (1-based line and column) → its own text and whether it was quoted.
+        var swapped: [Position: (text: String, quoted: Bool)] = [:]
+        var round = 0
+        while true {
+            do {
+                let source = swapped.isEmpty ? text : String(String.UnicodeScalarView(scalars))
+                guard let root = try Yams.compose(yaml: source) else { return nil }
+                return swapped.isEmpty ? root : restoring(root, swapped)
+            } catch YamlError.duplicatedKeysInMapping(let keys, let context) {
+                let mark = context.mark
+                let at = Position(line: mark.line, column: mark.column)
+                // One round per repeat; the private-use block U+E000-U+EFFF bounds the rounds.
+                guard round < 4096, let key = keys.first, swapped[at] == nil,
+                    let (offset, quoted) = Self.keyStart(line: mark.line, column: mark.column, in: scalars, lineStarts: lineStarts)
+                else {
+                    throw YamlError.duplicatedKeysInMapping(duplicates: keys, context: context)
+                }
+                scalars[offset] = Unicode.Scalar(0xE000 + UInt32(round))!
+                swapped[at] = (key, quoted)
+                round += 1
+            }
+        }
+    }
+
+    /// A 1-based line and column, as Yams marks nodes.
+    struct Position: Hashable {
+        var line: Int
+        var column: Int
+    }
+
+    /// The offset of the first character of each line, counting line breaks as libyaml does
+    /// (CR LF, CR, LF, NEL, LS, PS), so a mark's line and column find the right character.
+    private static func lineStarts(_ scalars: [Unicode.Scalar]) -> [Int] {
+        var starts = [0]
+        var i = 0
+        while i < scalars.count {
+            switch scalars[i].value {
+            case 0x0D:
+                i += i + 1 < scalars.count && scalars[i + 1] == "\n" ? 2 : 1
+                starts.append(i)
+            case 0x0A, 0x85, 0x2028, 0x2029:
+                i += 1
+                starts.append(i)
+            default:
+                i += 1
+            }
+        }
+        return starts
+    }
+
+    /// The offset of the character to swap in a key that starts at the mark: its first
+    /// character, or the first one inside its quotes. Nil when the key cannot be swapped
+    /// without changing how it parses (a tag, an anchor, an alias, a block or flow node, an
+    /// escape, an empty quoted key).
+    private static func keyStart(
+        line: Int, column: Int, in scalars: [Unicode.Scalar], lineStarts: [Int]
+    ) -> (offset: Int, quoted: Bool)? {
+        guard line >= 1, line <= lineStarts.count, column >= 1 else { return nil }
+        let lineEnd = line < lineStarts.count ? lineStarts[line] : scalars.count
+        let offset = lineStarts[line - 1] + column - 1
+        guard offset < lineEnd else { return nil }
+        let first = scalars[offset]
+        if first == "\"" || first == "'" {
+            guard offset + 1 < lineEnd else { return nil }
+            let inner = scalars[offset + 1]
+            if inner == first || inner == "\\" || inner == "\r" || inner == "\n" { return nil }
+            return (offset + 1, true)
+        }
+        if "!&*|>{[ \t\r\n".unicodeScalars.contains(first) { return nil }
+        return (offset, false)
+    }
+
+    /// A mapping or list by where it starts. A node reached through an alias is the anchored
+    /// node itself, mark included, so walks visit it once: an alias neither repeats a report
+    /// nor multiplies the work.
+    private struct Container: Hashable {
+        var isMapping: Bool
+        var at: Position
+
+        init?(_ node: Node) {
+            switch node {
+            case .mapping(let m): guard let mark = m.mark else { return nil }
+                self.init(isMapping: true, at: Position(line: mark.line, column: mark.column))
+            case .sequence(let s): guard let mark = s.mark else { return nil }
+                self.init(isMapping: false, at: Position(line: mark.line, column: mark.column))
+            case .scalar, .alias: return nil
+            }
+        }
+
+        private init(isMapping: Bool, at: Position) {
+            self.isMapping = isMapping
+            self.at = at
+        }
+    }
+
+    /// The tree with every swapped key given back its own text (and the tag it would have
+    /// had: resolved from the text when plain, a string when quoted).
+    private static func restoring(_ root: Node, _ swapped: [Position: (text: String, quoted: Bool)]) -> Node {
+        var done: [Container: Node] = [:]
+        func restore(_ node: Node) -> Node {
+            let container = Container(node)
+            if let container, let again = done[container] { return again }
+            let result: Node
+            switch node {
+            case .scalar, .alias:
+                return node
+            case .sequence(let seq):
+                result = .sequence(Node.Sequence(seq.map(restore), seq.tag, seq.style, seq.mark))
+            case .mapping(let map):
+                let pairs = map.map { pair -> (Node, Node) in
+                    var key = restore(pair.key)
+                    if case .scalar(let s) = pair.key, let m = s.mark, let original = swapped[Position(line: m.line, column: m.column)] {
+                        key = .scalar(Node.Scalar(original.text, original.quoted ? Tag(.str) : Tag(.implicit), s.style, m))
+                    }
+                    return (key, restore(pair.value))
+                }
+                result = .mapping(Node.Mapping(pairs, map.tag, map.style, map.mark))
+            }
+            if let container { done[container] = result }
+            return result
+        }
+        return restore(root)
+    }
+
+    /// Reports every key that repeats within one mapping, at the repeat, naming the line of
+    /// the first. Keys are compared by their text, the way the loader looks them up: `1` and
+    /// `"1"` are the same key, `1` and `01` are not. Every mapping of the tree is checked,
+    /// nested ones and those inside lists included.
+    static func reportRepeatedKeys(in root: Node, file: String, lineOffset: Int, into diags: inout Diagnostics) {
+        var visited = Set<Container>()
+        func visit(_ node: Node) {
+            if let container = Container(node), !visited.insert(container).inserted { return }
+            switch node {
+            case .scalar, .alias:
+                return
+            case .sequence(let seq):
+                seq.forEach(visit)
+            case .mapping(let map):
+                var first: [String: Node] = [:]
+                for (key, value) in map {
+                    if let text = key.text {
+                        if let earlier = first[text] {
+                            let line = earlier.location(in: file, lineOffset: lineOffset).line
+                            diags.error(key.location(in: file, lineOffset: lineOffset), "duplicate key '\(text)' (first at line \(line))")
+                        } else {
+                            first[text] = key
+                        }
+                    } else {
+                        visit(key)
+                    }
+                    visit(value)
+                }
+            }
+        }
+        visit(root)
+    }
+}
+
+package enum SourceText {
+    /// Decodes strict UTF-8, reporting the line of the first bad byte.
+    static func decodeUTF8(_ data: Data, path: String, into diags: inout Diagnostics) -> String? {
+        if let s = String(validating: data, as: UTF8.self) {
+            return s.hasPrefix("\u{FEFF}") ? String(s.dropFirst()) : s
+        }
+        // Find the first invalid sequence to point at it.
+        var line = 1
+        var lineStart = 0
+        var i = 0
+        let bytes = [UInt8](data)
+        while i < bytes.count {
+            let b = bytes[i]
+            let len: Int
+            switch b {
+            case 0..<0x80: len = 1
+            case 0xC2...0xDF: len = 2
+            case 0xE0...0xEF: len = 3
+            case 0xF0...0xF4: len = 4
+            default: len = 0
+            }
+            var ok = len > 0 && i + len <= bytes.count
+            if ok { for k in 1..<max(len, 1) where bytes[i + k] & 0xC0 != 0x80 { ok = false } }
+            if !ok {
+                diags.error(
+                    SourceLocation(file: path, line: line, column: i - lineStart + 1),
+                    "the file is not UTF-8 text (byte 0x\(String(b, radix: 16, uppercase: true)) at offset \(i)); save it as UTF-8")
+                return nil
+            }
+            if b == 0x0A { line += 1; lineStart = i + 1 }
+            i += len
+        }
+        diags.error(SourceLocation(file: path), "the file is not UTF-8 text; save it as UTF-8")
+        return nil
+    }
+}
+
+extension Node {
+    func location(in file: String, lineOffset: Int = 0) -> SourceLocation {
+        guard let mark else { return SourceLocation(file: file) }
+        return SourceLocation(file: file, line: mark.line + lineOffset, column: mark.column)
+    }
+
+    /// The scalar's text, or nil for mappings and sequences.
+    var text: String? { scalar?.string }
+
+    /// Pairs of a mapping in file order.
+    var pairs: [(key: Node, value: Node)] {
+        guard let mapping else { return [] }
+        return mapping.map { ($0.key, $0.value) }
+    }
+
+    subscript(field name: String) -> Node? {
+        mapping?.first { $0.key.scalar?.string == name }?.value
+    }
+
+    var items: [Node] { sequence.map { Array($0) } ?? [] }
+
+    var kindName: String {
+        switch self {
+        case .scalar: return "a scalar"
+        case .mapping: return "a mapping"
+        case .sequence: return "a list"
+        case .alias: return "an alias"
+        }
+    }
+}

@@ -1,0 +1,114 @@
+import Foundation
+
+/// A file-system call that failed, told as what happened to which path and what to do about
+/// it (never a raw `NSCocoaErrorDomain` dump).
+public struct FileSystemError: Error, CustomStringConvertible, Equatable {
+    /// The path concerned.
+    public var path: String
+    /// What Ladder was doing, as a verb phrase: "create the folder", "write the package".
+    public var action: String
+    /// The `errno` of the failed call.
+    public var code: Int32
+
+    public init(path: String, action: String, code: Int32) {
+        self.path = path
+        self.action = action
+        self.code = code
+    }
+
+    public var description: String { "\(path): cannot \(action): \(reason)" }
+
+    /// The cause in plain words, with what to do.
+    var reason: String {
+        switch code {
+        case ENOTDIR:
+            let file = Self.firstFile(above: path).map { "'\($0)' is a file, not a folder" } ?? "a part of the path is a file, not a folder"
+            return "\(file); choose a folder path"
+        case EEXIST: return "it exists and is a file, not a folder; choose a folder path"
+        case EISDIR: return "it is a folder, not a file; choose a file path"
+        case EROFS: return "the file system is read-only; choose a folder on a writable disk"
+        case ENOSPC: return "the disk is full; free some space or choose a folder on another disk"
+        case EDQUOT: return "the disk quota is used up; free some space or choose a folder on another disk"
+        case EACCES, EPERM: return "permission denied; check the permissions of the folder or choose another one"
+        case ENOENT: return "no such file or folder"
+        default: return String(cString: strerror(code)).lowercased()
+        }
+    }
+
+    /// The nearest existing ancestor of `path` that is not a folder.
+    static func firstFile(above path: String) -> String? {
+        var p = (path as NSString).deletingLastPathComponent
+        var found: String?
+        while !p.isEmpty, p != "/" {
+            var st = stat()
+            if stat(p, &st) == 0, st.st_mode & S_IFMT != S_IFDIR { found = p }
+            p = (p as NSString).deletingLastPathComponent
+        }
+        return found
+    }
+
+    /// Throws when `rc` is -1, with the current `errno`.
+    package static func check(_ rc: Int32, _ path: String, _ action: String) throws {
+        if rc == -1 { throw FileSystemError(path: path, action: action, code: errno) }
+    }
+}
+
+/// POSIX file operations that report `FileSystemError`s.
+package enum FileSystem {
+    /// `mkdir -p`: creates `path` and its missing parents.
+    package static func makeFolders(_ path: String) throws {
+        var st = stat()
+        if stat(path, &st) == 0 {
+            if st.st_mode & S_IFMT == S_IFDIR { return }
+            throw FileSystemError(path: path, action: "create the folder", code: EEXIST)
+        }
+        let parent = (path as NSString).deletingLastPathComponent
+        if !parent.isEmpty, parent != path { try makeFolders(parent) }
+        if mkdir(path, 0o777) != 0, errno != EEXIST {
+            throw FileSystemError(path: path, action: "create the folder", code: errno)
+        }
+    }
+
+    package static func exists(_ path: String) -> Bool {
+        var st = stat()
+        return lstat(path, &st) == 0
+    }
+
+    /// Flushes a file or folder to the disk (durability across a power cut, not only a kill).
+    package static func sync(_ path: String) {
+        let fd = open(path, O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else { return }
+        _ = fsync(fd)
+        close(fd)
+    }
+
+    /// Removes a tree if it exists; a file system that refuses is reported.
+    package static func removeTree(_ path: String) throws {
+        guard exists(path) else { return }
+        do {
+            try FileManager.default.removeItem(atPath: path)
+        } catch {
+            let code = ((error as NSError).userInfo[NSUnderlyingErrorKey] as? NSError)?.code
+            throw FileSystemError(path: path, action: "remove what an earlier build left", code: Int32(code ?? Int(EIO)))
+        }
+    }
+
+    /// Writes `data` to `path` (created or truncated) and flushes it to the disk.
+    static func write(_ data: Data, to path: String, action: String = "write the file") throws {
+        let fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
+        try FileSystemError.check(fd, path, action)
+        defer { close(fd) }
+        try data.withUnsafeBytes { raw in
+            var offset = 0
+            while offset < raw.count {
+                let n = Foundation.write(fd, raw.baseAddress! + offset, raw.count - offset)
+                if n < 0 {
+                    if errno == EINTR { continue }
+                    throw FileSystemError(path: path, action: action, code: errno)
+                }
+                offset += n
+            }
+        }
+        try FileSystemError.check(fsync(fd), path, action)
+    }
+}

@@ -1,0 +1,238 @@
+import Foundation
+import LadderCore
+
+#if canImport(Glibc)
+    import Glibc
+#endif
+
+/// Who holds the lock on a curriculum's exports folder, as the holder wrote it in the lock file.
+public struct ExportsLockHolder: Sendable, Equatable, CustomStringConvertible {
+    public var pid: Int32
+    public var started: String
+    public var command: String
+
+    public var description: String { "pid \(pid), started \(started): \(command)" }
+
+    var text: String { "pid: \(pid)\nstarted: \(started)\ncommand: \(command)\n" }
+
+    init(pid: Int32, started: String, command: String) {
+        self.pid = pid
+        self.started = started
+        self.command = command
+    }
+
+    init?(text: String) {
+        var fields: [String: String] = [:]
+        for line in text.split(separator: "\n") {
+            guard let colon = line.firstIndex(of: ":") else { continue }
+            fields[String(line[..<colon])] = String(line[line.index(after: colon)...].drop { $0 == " " })
+        }
+        guard let pid = fields["pid"].flatMap({ Int32($0) }) else { return nil }
+        self.init(pid: pid, started: fields["started"] ?? "?", command: fields["command"] ?? "?")
+    }
+}
+
+/// An advisory lock (`flock`) on `<out>/.<curriculum>.lock`, held for a whole build so two
+/// builds into one exports folder run one after the other. The holder writes its pid, start
+/// time and command into the file; a build that has to wait is told who holds it. The kernel
+/// releases the lock when the holder exits, however it exits.
+package final class ExportsLock {
+    private let fd: Int32
+    let path: String
+
+    private init(fd: Int32, path: String) {
+        self.fd = fd
+        self.path = path
+    }
+
+    static func acquire(_ path: String, command: String, waiting: (ExportsLockHolder?) -> Void) throws -> ExportsLock {
+        while true {
+            let fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o644)
+            try FileSystemError.check(fd, path, "open the exports lock")
+            if flock(fd, LOCK_EX | LOCK_NB) != 0 {
+                guard errno == EWOULDBLOCK else {
+                    let code = errno
+                    close(fd)
+                    throw FileSystemError(path: path, action: "lock the exports folder", code: code)
+                }
+                waiting(holder(fd))
+                while flock(fd, LOCK_EX) != 0 {
+                    guard errno == EINTR else {
+                        let code = errno
+                        close(fd)
+                        throw FileSystemError(path: path, action: "lock the exports folder", code: code)
+                    }
+                }
+            }
+            // The file locked must still be the one at `path` (not removed and re-created meanwhile).
+            var a = stat()
+            var b = stat()
+            guard fstat(fd, &a) == 0, stat(path, &b) == 0, a.st_ino == b.st_ino, a.st_dev == b.st_dev else {
+                close(fd)
+                continue
+            }
+            let me = ExportsLockHolder(pid: getpid(), started: ISO8601DateFormatter().string(from: Date()), command: command)
+            let bytes = Array(me.text.utf8)
+            _ = ftruncate(fd, 0)
+            _ = pwrite(fd, bytes, bytes.count, 0)
+            return ExportsLock(fd: fd, path: path)
+        }
+    }
+
+    private static func holder(_ fd: Int32) -> ExportsLockHolder? {
+        var buffer = [UInt8](repeating: 0, count: 4096)
+        let n = pread(fd, &buffer, buffer.count, 0)
+        guard n > 0 else { return nil }
+        return ExportsLockHolder(text: String(decoding: buffer[0..<n], as: UTF8.self))
+    }
+
+    deinit {
+        _ = ftruncate(fd, 0)
+        close(fd)
+    }
+}
+
+/// `<out>/<curriculum>/` changed only as a whole, so a build killed at any moment leaves
+/// either the old set of packages or the new one, each matching its `ledger.json` byte for byte.
+///
+/// A build writes its packages into `.<curriculum>.building` beside the folder, hard-links in
+/// every file of the current folder it does not replace or retire, writes the new ledger
+/// there last, flushes it all to the disk, and then swaps the two folders in one atomic
+/// `renameat2(RENAME_EXCHANGE)` (`renamex_np(RENAME_SWAP)` on macOS). Where the file system
+/// cannot swap, two renames go through `.<curriculum>.replaced`, and the next build finishes a
+/// switch cut between them. The next build (under the lock) removes whatever a dead build left.
+package struct ExportsPublication {
+    /// The real folder holding `<curriculum>/` (a symbolic link `<out>/<curriculum>` is followed).
+    let parent: String
+    let name: String
+    var root: String { parent + "/" + name }
+    var staging: String { parent + "/." + name + ".building" }
+    var replaced: String { parent + "/." + name + ".replaced" }
+    var lockPath: String { parent + "/." + name + ".lock" }
+
+    init(outputFolder: URL, curriculum: String) throws {
+        try FileSystem.makeFolders(outputFolder.path)
+        let link = outputFolder.appendingPathComponent(curriculum).path
+        var st = stat()
+        let target: String
+        if lstat(link, &st) == 0, st.st_mode & S_IFMT == S_IFLNK {
+            guard let real = realpath(link, nil) else { throw FileSystemError(path: link, action: "follow the symbolic link", code: errno) }
+            target = String(cString: real)
+            free(real)
+        } else {
+            guard let real = realpath(outputFolder.path, nil) else {
+                throw FileSystemError(path: outputFolder.path, action: "resolve the folder", code: errno)
+            }
+            target = String(cString: real) + "/" + curriculum
+            free(real)
+        }
+        parent = (target as NSString).deletingLastPathComponent
+        name = (target as NSString).lastPathComponent
+    }
+
+    /// Finishes a switch cut between its two renames, then removes a dead build's folders.
+    func recover() throws {
+        if !FileSystem.exists(root), FileSystem.exists(replaced), FileSystem.exists(staging + "/ledger.json") {
+            try FileSystemError.check(rename(staging, root), root, "finish the switch an interrupted build started")
+        }
+        try FileSystem.removeTree(staging)
+        try FileSystem.removeTree(replaced)
+    }
+
+    /// The empty staging folder, with the current folder's permissions.
+    func begin() throws -> URL {
+        try FileSystemError.check(mkdir(staging, 0o777), staging, "create the staging folder")
+        var st = stat()
+        if stat(root, &st) == 0 { _ = chmod(staging, st.st_mode & 0o7777) }
+        return URL(fileURLWithPath: staging)
+    }
+
+    func abandon() { try? FileSystem.removeTree(staging) }
+
+    /// Hard-links (or copies, where links are refused) every file of the current folder into
+    /// the staging folder, except `skipped` (relative paths), files the build already wrote
+    /// there, and temporary files of dead writers. Folders left empty by retired packages are
+    /// not carried over.
+    func carryOver(except skipped: Set<String>) throws {
+        guard FileSystem.exists(root) else { return }
+        _ = try carry("", skipped)
+    }
+
+    private func carry(_ relative: String, _ skipped: Set<String>) throws -> Int {
+        let from = relative.isEmpty ? root : root + "/" + relative
+        let to = relative.isEmpty ? staging : staging + "/" + relative
+        let names = try FileManager.default.contentsOfDirectory(atPath: from).sorted()
+        var carried = 0
+        func ensureFolder() throws {
+            if mkdir(to, 0o777) != 0, errno != EEXIST { throw FileSystemError(path: to, action: "create the folder", code: errno) }
+            var st = stat()
+            if stat(from, &st) == 0 { _ = chmod(to, st.st_mode & 0o7777) }
+        }
+        for n in names {
+            let r = relative.isEmpty ? n : relative + "/" + n
+            let source = from + "/" + n
+            let target = to + "/" + n
+            var st = stat()
+            guard lstat(source, &st) == 0 else { continue }
+            switch st.st_mode & S_IFMT {
+            case S_IFDIR:
+                carried += try carry(r, skipped)
+            case S_IFREG, S_IFLNK:
+                if skipped.contains(r) || AtomicFile.isTemporaryName(n) || FileSystem.exists(target) { continue }
+                try ensureFolder()
+                if st.st_mode & S_IFMT == S_IFLNK {
+                    let link = try FileManager.default.destinationOfSymbolicLink(atPath: source)
+                    try FileSystemError.check(symlink(link, target), target, "carry the link over")
+                } else if link(source, target) != 0 {
+                    do {
+                        try FileManager.default.copyItem(atPath: source, toPath: target)
+                    } catch {
+                        throw FileSystemError(path: target, action: "carry the file over", code: EIO)
+                    }
+                }
+                carried += 1
+            default:
+                continue
+            }
+        }
+        if names.isEmpty { try ensureFolder() }
+        if carried > 0 || names.isEmpty { FileSystem.sync(to) }
+        return carried
+    }
+
+    /// Puts the staging folder in place of the current one in one step, then removes the old one.
+    func publish() throws {
+        FileSystem.sync(staging)
+        if !FileSystem.exists(root) {
+            try FileSystemError.check(rename(staging, root), root, "put the new exports in place")
+        } else if Self.exchange(staging, root) {
+            // The old folder is now at the staging path.
+            FileSystem.sync(parent)
+            try FileSystem.removeTree(staging)
+        } else {
+            try FileSystemError.check(rename(root, replaced), root, "move the old exports aside")
+            try FileSystemError.check(rename(staging, root), root, "put the new exports in place")
+            FileSystem.sync(parent)
+            try FileSystem.removeTree(replaced)
+        }
+        FileSystem.sync(parent)
+    }
+
+    #if canImport(Glibc)
+        private typealias RenameAt2 = @convention(c) (Int32, UnsafePointer<CChar>, Int32, UnsafePointer<CChar>, UInt32) -> Int32
+        /// glibc has renameat2 since 2.28, but Swift's Glibc module does not declare it.
+        private static let renameat2: RenameAt2? = dlsym(nil, "renameat2").map { unsafeBitCast($0, to: RenameAt2.self) }
+    #endif
+
+    /// Swaps two existing paths atomically; false when the system or file system cannot.
+    static func exchange(_ a: String, _ b: String) -> Bool {
+        #if canImport(Glibc)
+            guard let renameat2 else { return false }
+            return renameat2(AT_FDCWD, a, AT_FDCWD, b, 2 /* RENAME_EXCHANGE */) == 0
+        #elseif canImport(Darwin)
+            return renamex_np(a, b, UInt32(RENAME_SWAP)) == 0
+        #else
+            return false
+        #endif
+    }
+}

@@ -1,0 +1,446 @@
+import Foundation
+import LadderCore
+import LadderRendering
+
+/// What `ladder build` is asked to produce.
+public struct BuildRequest: Sendable {
+    public enum PackageMode: String, Sendable, Codable, CaseIterable {
+        /// One multi-SCO package per track.
+        case track
+        /// One single-SCO package per item.
+        case module
+    }
+    public var tracks: [Track]
+    public var lms: LMSProfile
+    public var mode: PackageMode
+    /// `exports/` (packages land in `exports/<curriculum>/<track>/`).
+    public var outputFolder: URL
+    /// A folder laid out like ../shared/conformance/schemas, or nil.
+    public var schemasFolder: URL?
+    public var jobs: Int
+    /// The command line, written into the exports lock for a build that has to wait.
+    public var command = "a LadderKit build"
+    /// Files the build reads besides the curriculum and the schemas (a cohort file): the
+    /// exports folder may not hold them.
+    public var otherInputs: [OutputSafety.Input] = []
+
+    public init(tracks: [Track], lms: LMSProfile, mode: PackageMode, outputFolder: URL, schemasFolder: URL?, jobs: Int) {
+        self.tracks = tracks
+        self.lms = lms
+        self.mode = mode
+        self.outputFolder = outputFolder
+        self.schemasFolder = schemasFolder
+        self.jobs = jobs
+    }
+}
+
+/// One package written by a build, as recorded in `ledger.json`.
+public struct LedgerEntry: Sendable, Codable, Equatable {
+    /// Relative to `exports/<curriculum>/`.
+    public var path: String
+    public var sha256: String
+    public var size: Int
+    public var standard: String
+    public var lms: LMSProfile
+    public var package: BuildRequest.PackageMode
+    public var track: String
+    public var items: [String]
+    public var sourceDigest: String
+    /// Learners this package was built for (personal skill-gap tracks).
+    public var learners: [String]?
+
+    enum CodingKeys: String, CodingKey {
+        case path, sha256, size, standard, lms, package, track, items, learners
+        case sourceDigest = "source_digest"
+    }
+}
+
+public struct Ledger: Sendable, Codable, Equatable {
+    public var format = 1
+    public var curriculum: String
+    public var packages: [LedgerEntry]
+}
+
+extension PackageBuilder {
+    /// `ledger.json`: the bytes `JSONEncoder` gives with pretty printing and sorted keys,
+    /// written entry by entry so that encoding thousands of entries never holds more than one
+    /// entry's encoder tree (a whole-ledger encode was the main memory growth of big builds).
+    static func encode(_ ledger: Ledger) throws -> Data {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        var out = Data("{\n  \"curriculum\" : ".utf8)
+        out.append(try encoder.encode(ledger.curriculum))
+        out.append(contentsOf: ",\n  \"format\" : \(ledger.format),\n  \"packages\" : [\n".utf8)
+        for (i, entry) in ledger.packages.enumerated() {
+            if i > 0 { out.append(contentsOf: ",\n".utf8) }
+            // The entry's own lines, indented to its depth (two levels of two spaces).
+            let lines = try encoder.encode(entry).split(separator: 0x0A, omittingEmptySubsequences: false)
+            for (n, line) in lines.enumerated() {
+                if n > 0 { out.append(0x0A) }
+                if line.isEmpty { continue }  // JSONEncoder leaves the inside of [] unindented
+                out.append(contentsOf: "    ".utf8)
+                out.append(contentsOf: line)
+            }
+        }
+        out.append(contentsOf: "\n  ]\n}".utf8)
+        return out
+    }
+}
+
+/// Packaging: plan tracks → SCORM 1.2 zips under `exports/<curriculum>/`, plus the ledger.
+///
+/// For each package: render its SCOs (in memory), write the manifest with libxml2, write the
+/// zip with libzip into a staging folder, read it back and validate it as an importer would
+/// (every byte inflated; the manifest schema-validated when schemas are given). Packages are
+/// built in parallel; an error in any of them leaves no partial zip and no ledger change. The
+/// staging folder replaces `exports/<curriculum>/` in one atomic step (`ExportsPublication`),
+/// under a lock that makes a second build into the same folder wait (`ExportsLock`).
+public struct PackageBuilder: Sendable {
+    public let curriculum: Curriculum
+    public let plan: Plan
+    let renderer: SCORenderer
+
+    public init(curriculum: Curriculum, plan: Plan) {
+        self.curriculum = curriculum
+        self.plan = plan
+        renderer = SCORenderer(curriculum: curriculum, courseTitle: curriculum.title)
+    }
+
+    /// A package to build: a name and the items in it.
+    struct Job: Sendable {
+        var track: Track
+        var relativePath: String
+        var identifier: String
+        var title: String
+        var items: [PlanItem]
+        var learners: [String]?
+    }
+
+    func jobs(for request: BuildRequest) -> [Job] {
+        var out: [Job] = []
+        let c = curriculum.id
+        for track in request.tracks {
+            let items = plan.items(of: track)
+            switch request.mode {
+            case .track:
+                out.append(
+                    Job(
+                        track: track, relativePath: "\(track.id)/\(c)-\(track.id)-\(request.lms.rawValue).zip",
+                        identifier: "\(c)-\(track.id)", title: "\(curriculum.title): \(track.title)", items: items))
+            case .module:
+                let width = max(2, String(items.count).count)
+                for (n, item) in items.enumerated() {
+                    let number = String(repeating: "0", count: width - String(n + 1).count) + String(n + 1)
+                    var single = item
+                    single.prerequisites = []
+                    out.append(
+                        Job(
+                            track: track, relativePath: "\(track.id)/\(request.lms.rawValue)-\(number)-\(item.id).zip",
+                            identifier: "\(c)-\(item.id.replacingOccurrences(of: ".", with: "-"))",
+                            title: item.title, items: [single]))
+                }
+            }
+        }
+        return out
+    }
+
+    /// Builds every package of the request. `progress` is called after each package.
+    ///
+    /// For personal gap tracks, `learnersByTrack` maps each track to its learners and `cohort`
+    /// lists every learner the gap analysis covered (with or without gaps): their packages
+    /// from an earlier cohort build are superseded (see `updateLedger`).
+    public func build(
+        _ request: BuildRequest, learnersByTrack: [String: [String]] = [:], cohort: Set<String> = [],
+        waitingForLock: (ExportsLockHolder?) -> Void = { _ in },
+        progress: @escaping @Sendable (_ done: Int, _ total: Int, _ path: String) -> Void = { _, _, _ in }
+    ) throws -> Ledger {
+        let validator = try PackageValidator(schemasFolder: request.schemasFolder, lms: request.lms)
+        let shared = try SharedFiles(assets: SharedAssets.files(for: curriculum), control: Self.controlDocuments(request.schemasFolder))
+        var allJobs = jobs(for: request)
+        for i in allJobs.indices { allJobs[i].learners = learnersByTrack[allJobs[i].track.id] }
+        let jobs = allJobs
+        let publication = try ExportsPublication(outputFolder: request.outputFolder, curriculum: curriculum.id)
+        var inputs = [OutputSafety.Input(path: curriculum.root.path, role: "the curriculum folder")]
+        if let s = request.schemasFolder { inputs.append(.init(path: s.path, role: "the schemas folder")) }
+        try OutputSafety.refuseOverwriting(
+            output: publication.root, role: "the exports folder", replacesFolder: true, inputs: inputs + request.otherInputs)
+        let lock = try ExportsLock.acquire(publication.lockPath, command: request.command, waiting: waitingForLock)
+        defer { withExtendedLifetime(lock) {} }
+        try publication.recover()
+        let stagingRoot = try publication.begin()
+
+        // Workers pull jobs from a shared counter; results are stored by index so the ledger
+        // order never depends on scheduling.
+        let state = BuildState(count: jobs.count)
+        ZipWriter.warmUp
+        let workers = max(1, min(request.jobs, jobs.count))
+        DispatchQueue.concurrentPerform(iterations: workers) { _ in
+            while let i = state.next() {
+                do {
+                    let result = try buildOne(jobs[i], root: stagingRoot, request: request, shared: shared, validator: validator)
+                    FileSystem.sync(result.file.path)
+                    state.finish(i, .success(result))
+                } catch {
+                    state.finish(i, .failure(error))
+                }
+                progress(state.doneCount, jobs.count, jobs[i].relativePath)
+            }
+        }
+        let results = state.results
+        if let first = results.lazy.compactMap({ r -> Error? in if case .failure(let e) = r { return e } else { return nil } }).first {
+            // Nothing is published unless every package succeeded.
+            publication.abandon()
+            throw Self.describe(first, root: publication.root, staging: stagingRoot.path)
+        }
+        do {
+            var entries: [LedgerEntry] = []
+            for case .success(let built) in results { entries.append(built.entry) }
+            let old = (try? Data(contentsOf: URL(fileURLWithPath: publication.root + "/ledger.json")))
+                .flatMap { try? JSONDecoder().decode(Ledger.self, from: $0) }
+            let (ledger, retired) = nextLedger(old: old, with: entries, request: request, cohort: cohort)
+            try publication.carryOver(except: retired.union(["ledger.json"]))
+            try AtomicFile.write(try Self.encode(ledger), to: stagingRoot.appendingPathComponent("ledger.json"))
+            try publication.publish()
+            return ledger
+        } catch {
+            publication.abandon()
+            throw Self.describe(error, root: publication.root, staging: stagingRoot.path)
+        }
+    }
+
+    /// Errors name the published path, never the staging folder nobody sees.
+    static func describe(_ error: Error, root: String, staging: String) -> Error {
+        switch error {
+        case var e as FileSystemError:
+            if e.path.hasPrefix(staging) { e.path = root + e.path.dropFirst(staging.count) }
+            return e
+        case let e as ZipError:
+            let path = e.path.hasPrefix(staging) ? root + e.path.dropFirst(staging.count) : e.path
+            if let code = e.systemError { return FileSystemError(path: path, action: "write the package", code: code) }
+            return PackagingError.io(path: path, message: e.message)
+        default:
+            return error
+        }
+    }
+
+    struct Built: Sendable {
+        /// The zip, in the staging folder.
+        var file: URL
+        var entry: LedgerEntry
+    }
+
+    final class BuildState: @unchecked Sendable {
+        private let lock = NSLock()
+        private var nextIndex = 0
+        private var done = 0
+        private var slots: [Result<Built, Error>?]
+        init(count: Int) { slots = Array(repeating: nil, count: count) }
+        func next() -> Int? {
+            lock.lock()
+            defer { lock.unlock() }
+            // Stop handing out work after a failure.
+            if slots.contains(where: { if case .failure = $0 { return true } else { return false } }) { return nil }
+            guard nextIndex < slots.count else { return nil }
+            defer { nextIndex += 1 }
+            return nextIndex
+        }
+        func finish(_ i: Int, _ r: Result<Built, Error>) {
+            lock.lock()
+            slots[i] = r
+            done += 1
+            lock.unlock()
+        }
+        var doneCount: Int { lock.lock(); defer { lock.unlock() }; return done }
+        var results: [Result<Built, Error>] { lock.lock(); defer { lock.unlock() }; return slots.compactMap { $0 } }
+    }
+
+    static func controlDocuments(_ schemas: URL?) throws -> [String: URL] {
+        guard let schemas else { return [:] }
+        let folder = schemas.appendingPathComponent("scorm12")
+        let names = ["adlcp_rootv1p2.xsd", "imscp_rootv1p1p2.xsd", "imsmd_rootv1p2p1.xsd", "ims_xml.xsd"]
+        var out: [String: URL] = [:]
+        for n in names {
+            let u = folder.appendingPathComponent(n)
+            guard FileManager.default.fileExists(atPath: u.path) else {
+                throw PackagingError.io(path: u.path, message: "the SCORM 1.2 control document is missing from the schemas folder")
+            }
+            out[n] = u
+        }
+        return out
+    }
+
+    func buildOne(
+        _ job: Job, root: URL, request: BuildRequest, shared: SharedFiles, validator: PackageValidator,
+        clock: StageClock? = nil
+    ) throws -> Built {
+        func timed<T>(_ stage: String, _ body: () throws -> T) rethrows -> T {
+            guard let clock else { return try body() }
+            return try clock.time(stage, body)
+        }
+        let scos = timed("render SCO pages") { job.items.map(renderer.render) }
+        for sco in scos where sco.worstSuspendData > 4096 {
+            throw PackagingError.suspendDataTooLong(item: sco.item.id, worst: sco.worstSuspendData)
+        }
+        let content = timed("manifest content") { () -> PackageContent in
+            let inside = Set(job.items.map(\.id))
+            return PackageContent(
+                identifier: job.identifier, title: job.title,
+                description: job.items.count == 1
+                    ? (renderer.responsibility(job.items[0].responsibility)?.statement ?? job.title) : job.track.title + ". " + curriculum.summary,
+                language: curriculum.language, scos: scos, rootItem: scos.count > 1, sharedFiles: shared.assetNames,
+                prerequisites: Dictionary(uniqueKeysWithValues: job.items.map { ($0.id, $0.prerequisites.filter(inside.contains)) }))
+        }
+        let manifest = try timed("write manifest (libxml2)") { try ManifestWriter.write(content) }
+
+        // Every entry: path → bytes in memory or a file streamed at close.
+        enum Source { case data(Data), file(URL), shared(Int) }
+        var entries: [String: Source] = ["imsmanifest.xml": .data(manifest)]
+        for (index, name) in shared.entries { entries[name] = .shared(index) }
+        for sco in scos {
+            entries[sco.launch] = .data(sco.html)
+            for (k, v) in sco.media { entries[k] = .file(v) }
+        }
+        let label = job.relativePath
+        // The staging folder is seen by nobody until it is published: the zip goes straight to its place there.
+        let temporary = root.appendingPathComponent(job.relativePath)
+        try FileSystem.makeFolders(temporary.deletingLastPathComponent().path)
+        do {
+            try timed("write zip (libzip)") {
+                // Each package opens the shared archive itself: a libzip archive is not
+                // shared between threads.
+                let sharedArchive = try shared.open()
+                let zip = try ZipWriter(path: temporary.path)
+                for name in entries.keys.sorted() {
+                    let method: ZipWriter.Method = Self.isCompressed(name) ? .store : .deflate
+                    switch entries[name]! {
+                    case .data(let d): try zip.add(name, data: d, method: method)
+                    case .file(let u): try zip.add(name, file: u.path, method: method)
+                    case .shared(let index): try zip.add(name, copying: index, from: sharedArchive, method: method)
+                    }
+                }
+                try zip.close()
+            }
+            // Validated once, after writing: the finished file read back as any third-party
+            // importer would read it (the temporary file is removed if it fails).
+            let report = timed("read back and validate the zip") { validator.validate(path: temporary.path) }
+            if !report.valid {
+                throw PackagingError.invalidPackage(path: label, problems: report.issues.filter { $0.severity == .error }.map(\.message))
+            }
+            let (sha, size) = try timed("SHA-256 of the zip") { try SHA256Hasher.file(temporary.path) }
+            let digest = try timed("source digest") { try sourceDigest(job.items) }
+            let entry = LedgerEntry(
+                path: job.relativePath, sha256: sha, size: size, standard: "SCORM 1.2", lms: request.lms,
+                package: request.mode, track: job.track.id, items: job.items.map(\.id), sourceDigest: digest,
+                learners: job.learners)
+            return Built(file: temporary, entry: entry)
+        } catch {
+            try? FileManager.default.removeItem(at: temporary)
+            throw error
+        }
+    }
+
+    /// The files every package of a build carries (the runtime, the themes, the control
+    /// documents), zipped once per build into a temporary archive with the packages' own
+    /// settings. Each package copies their compressed bytes from it instead of deflating them
+    /// again: the same bytes (checked by the benchmark against a bare libzip loop that
+    /// compresses everything), at a tenth of the cost for `ladder.js`.
+    final class SharedFiles: @unchecked Sendable {
+        let path: String
+        /// The runtime and theme files, for the manifest (control documents are not listed there).
+        let assetNames: [String]
+        /// Index in the archive and package path of every shared file.
+        let entries: [(index: Int, name: String)]
+
+        init(assets: [String: Data], control: [String: URL]) throws {
+            path = FileManager.default.temporaryDirectory.appendingPathComponent("ladder-shared-\(UUID().uuidString).zip").path
+            do {
+                let zip = try ZipWriter(path: path)
+                for name in Set(assets.keys).union(control.keys).sorted() {
+                    let method: ZipWriter.Method = PackageBuilder.isCompressed(name) ? .store : .deflate
+                    if let data = assets[name] { try zip.add(name, data: data, method: method) } else { try zip.add(name, file: control[name]!.path, method: method) }
+                }
+                try zip.close()
+                entries = try ZipReader(path: path).entries.map { ($0.index, $0.name) }
+            } catch {
+                try? FileManager.default.removeItem(atPath: path)
+                throw error
+            }
+            assetNames = assets.keys.sorted()
+        }
+
+        func open() throws -> ZipReader { try ZipReader(path: path) }
+
+        deinit { try? FileManager.default.removeItem(atPath: path) }
+    }
+
+    /// Already-compressed media are stored: deflating them costs time and saves nothing.
+    static func isCompressed(_ name: String) -> Bool {
+        let ext = (name as NSString).pathExtension.lowercased()
+        return ["png", "jpg", "jpeg", "gif", "webp", "mp4", "webm", "mp3", "m4a", "ogg", "zip", "woff", "woff2", "pdf"].contains(ext)
+    }
+
+    /// A digest of every source file the package was built from, so a ledger tells whether
+    /// a package is stale.
+    /// Each source file is read and hashed once per build, however many packages use it
+    /// (a level file is shared by every package of its level).
+    final class FileDigests: @unchecked Sendable {
+        private let lock = NSLock()
+        private var digests: [String: String] = [:]
+        func digest(_ relative: String, root: URL) throws -> String {
+            lock.lock()
+            if let d = digests[relative] {
+                lock.unlock()
+                return d
+            }
+            lock.unlock()
+            let d = try SHA256Hasher.file(root.appendingPathComponent(relative).path).hex
+            lock.lock()
+            digests[relative] = d
+            lock.unlock()
+            return d
+        }
+    }
+    let fileDigests = FileDigests()
+
+    /// The digest of the sorted list of (path, file digest) pairs.
+    func sourceDigest(_ items: [PlanItem]) throws -> String {
+        var files = Set(["curriculum.yaml"])
+        for item in items {
+            files.insert("levels/\(item.level).yaml")
+            for s in item.sources { files.insert(s) }
+        }
+        if let s = curriculum.theme.stylesheet { files.insert(s) }
+        if let l = curriculum.theme.logo { files.insert(l) }
+        let h = SHA256Hasher()
+        for f in files.sorted() {
+            h.update(f + "\0" + (try fileDigests.digest(f, root: curriculum.root)) + "\n")
+        }
+        return h.finalize()
+    }
+
+    /// The ledger after this build: its (track, LMS, mode) entries replaced, packages of those
+    /// tracks the build no longer produces retired. A gap build also supersedes the cohort's
+    /// earlier gap packages for the same LMS and mode: each learner of `cohort` is dropped from
+    /// them, and a package left with no learner is retired. Packages of learners outside the
+    /// cohort stay. Returns the ledger and the retired packages' paths.
+    func nextLedger(old: Ledger?, with entries: [LedgerEntry], request: BuildRequest, cohort: Set<String> = []) -> (Ledger, retired: Set<String>) {
+        var ledger = old ?? Ledger(curriculum: curriculum.id, packages: [])
+        func key(_ e: LedgerEntry) -> String { "\(e.track)|\(e.lms.rawValue)|\(e.package.rawValue)" }
+        let rebuilt = Set(entries.map(key))
+        let fresh = Set(entries.map(\.path))
+        var kept: [LedgerEntry] = []
+        var retired = Set<String>()
+        for var old in ledger.packages where !fresh.contains(old.path) {
+            var retire = rebuilt.contains(key(old))
+            if !retire, let learners = old.learners, !cohort.isEmpty, old.lms == request.lms, old.package == request.mode {
+                let remaining = learners.filter { !cohort.contains($0) }
+                if remaining.isEmpty { retire = true } else { old.learners = remaining }
+            }
+            if retire { retired.insert(old.path) } else { kept.append(old) }
+        }
+        ledger.packages = kept
+        ledger.packages.append(contentsOf: entries)
+        ledger.packages.sort { $0.path < $1.path }
+        return (ledger, retired)
+    }
+}

@@ -1,0 +1,372 @@
+import Foundation
+import GRDB
+import LadderCore
+
+/// How to import.
+public struct ImportOptions: Sendable {
+    public var source: ImportSource
+    /// With `strict`, nothing lands unless every row of every file is valid.
+    public var strict: Bool
+    /// The plan of the curriculum the rows belong to: maps titles to items and gives levels.
+    public var plan: Plan?
+    /// The zone dates without an offset are written in (Moodle writes the viewer's zone).
+    public var timeZone: TimeZone
+    /// How rows are matched to stored learners.
+    public var match: LearnerMatch
+    /// The plan item (id, SCO id or title) a Moodle report without SCO columns is about.
+    public var item: String?
+    public init(source: ImportSource, strict: Bool = false, plan: Plan? = nil, timeZone: TimeZone = .current,
+                match: LearnerMatch = .auto, item: String? = nil) {
+        self.source = source
+        self.strict = strict
+        self.plan = plan
+        self.timeZone = timeZone
+        self.match = match
+        self.item = item
+    }
+}
+
+/// What an import did.
+public struct ImportSummary: Sendable, Equatable {
+    public struct File: Sendable, Equatable {
+        public var path: String
+        public var digest: String
+        public var rows: Int
+        public var attempts: Int
+        public var changed: Int
+        public var rejected: Int
+        /// The same bytes were imported before and nothing changed.
+        public var alreadyImported: Bool
+        /// Rows that landed (attempts, or a learner without attempts).
+        public var imported = 0
+        /// Learners the file names only by name that matched no stored learner and were added.
+        public var newByName = 0
+        /// The encoding and delimiter the file was read with.
+        public var detected = ""
+    }
+    public var files: [File] = []
+    public var issues: [ImportIssue] = []
+    /// False when `strict` rolled everything back.
+    public var committed = true
+    public var rows: Int { files.reduce(0) { $0 + $1.rows } }
+    public var changed: Int { files.reduce(0) { $0 + $1.changed } }
+    public var rejected: Int { files.reduce(0) { $0 + $1.rejected } }
+    public var imported: Int { files.reduce(0) { $0 + $1.imported } }
+}
+
+/// A file's records, whatever its format: delimited text here; a worksheet reader yields the
+/// same records.
+package protocol RecordReader: AnyObject {
+    func next() throws -> DelimitedRecord?
+    /// The SHA-256 of the bytes read so far.
+    func digest() -> String
+    /// What was found (encoding, delimiter), for messages.
+    var detected: String { get }
+}
+
+extension DelimitedReader: RecordReader {}
+
+/// Opens `path` with the reader its format needs: the one place a format is chosen.
+package func openRecords(_ path: String) throws -> any RecordReader {
+    do { return try openRecordSource(path) } catch let e as DelimitedFileError {
+        throw ImportError(path: path, message: e.message)
+    }
+}
+
+/// A file that cannot be read at all (as opposed to a bad row in it).
+public struct ImportError: Error, CustomStringConvertible, Equatable {
+    public var path: String
+    public var message: String
+    public var description: String { "\(path): error: \(message)" }
+}
+
+private struct Rollback: Error {}
+
+extension ProgressStore {
+    /// Imports `paths` in one transaction. Valid rows land and bad ones are listed in the
+    /// summary; with `options.strict` any bad row rolls everything back. Re-importing the same
+    /// file changes nothing; overlapping files merge by learner, item and attempt.
+    public func importFiles(_ paths: [String], options: ImportOptions, now: Date = Date()) throws -> ImportSummary {
+        var summary = ImportSummary()
+        let curriculum = options.plan?.curriculum ?? ""
+        let resolver = ItemResolver(plan: options.plan)
+        do {
+            try pool.writeWithoutTransaction { db in
+                try db.inTransaction(.immediate) {
+                    for path in paths {
+                        let file: ImportSummary.File
+                        if options.source == .preview {
+                            file = try importPreview(db, path: path, curriculum: curriculum, summary: &summary)
+                        } else {
+                            file = try importDelimited(db, path: path, options: options, curriculum: curriculum,
+                                                       resolver: resolver, now: now, summary: &summary)
+                        }
+                        summary.files.append(file)
+                    }
+                    if options.strict && !summary.issues.isEmpty {
+                        summary.committed = false
+                        return .rollback
+                    }
+                    return .commit
+                }
+            }
+        } catch let e as DatabaseError {
+            throw ProgressStoreError(path: self.path, message: "import failed: \(e.message ?? e.description)")
+        }
+        return summary
+    }
+
+    private func importDelimited(
+        _ db: Database, path: String, options: ImportOptions, curriculum: String, resolver: ItemResolver, now: Date,
+        summary: inout ImportSummary
+    ) throws -> ImportSummary.File {
+        let reader = try openRecords(path)
+        var file = ImportSummary.File(path: path, digest: "", rows: 0, attempts: 0, changed: 0, rejected: 0, alreadyImported: false)
+        file.detected = reader.detected
+        let header: DelimitedRecord
+        do {
+            guard let h = try reader.next() else {
+                summary.issues.append(ImportIssue(file: path, line: 1, field: nil, message: "the file is empty"))
+                return file
+            }
+            header = h
+        } catch let e as DelimitedFileError {
+            summary.issues.append(ImportIssue(file: path, line: e.line, field: nil, message: "the header line cannot be read: \(e.message)"))
+            file.rejected = 1
+            return file
+        }
+        let ctx = ParseContext(file: path, curriculum: curriculum, resolver: resolver, dates: LMSDates(timeZone: options.timeZone),
+                               detected: reader.detected, singleItem: options.item)
+        let parser: any RowParser
+        switch makeRowParser(options.source, header: header, ctx: ctx) {
+        case .success(let made):
+            parser = made.parser
+            summary.issues += made.issues
+        case .failure(let issue):
+            summary.issues.append(issue)
+            file.rejected = 1
+            return file
+        }
+        try db.execute(
+            sql: "INSERT INTO import_batches (source, path, digest, rows, changed, rejected, imported_at) VALUES (?, ?, '', 0, 0, 0, ?)",
+            arguments: [options.source.rawValue, path, ISO8601DateFormatter().string(from: now)])
+        let batch = db.lastInsertedRowID
+        var learnersSeen = Set<String>()
+        var enrolmentsSeen: [String: (String?, String?)] = [:]
+        var itemsSeen = Set<String>()
+        let matcher = LearnerMatcher(mode: options.match)
+        /// The stored id for a row's learner, or the row's issue.
+        func learnerID(_ who: LearnerIdentity, line: Int) throws -> String? {
+            switch try matcher.match(who, db: db) {
+            case .found(let id, let isNew):
+                if isNew && who.byName && !learnersSeen.contains(id) { file.newByName += 1 }
+                return id
+            case .refused(let message):
+                summary.issues.append(ImportIssue(file: path, line: line, field: "learner", message: message))
+                file.rejected += 1
+                return nil
+            }
+        }
+        while true {
+            let record: DelimitedRecord?
+            do { record = try reader.next() } catch let e as DelimitedFileError {
+                summary.issues.append(ImportIssue(file: path, line: e.line, field: nil, message: e.message))
+                file.rejected += 1
+                if e.recoverable { continue }
+                break
+            }
+            guard let r = record else { break }
+            file.rows += 1
+            if let n = parser.expectedFields, r.fields.count != n {
+                summary.issues.append(ImportIssue(file: path, line: r.line, field: nil, message: FieldCheck.ragged(r, expected: n)))
+                file.rejected += 1
+                continue
+            }
+            switch parser.parse(r) {
+            case .skip: continue
+            case .learner(let who):
+                guard let id = try learnerID(who, line: r.line) else { continue }
+                try ProgressWriter.upsertLearner(db, id: id, name: who.name, email: who.email)
+                if db.changesCount > 0 { file.changed += 1 }
+                learnersSeen.insert(id)
+                matcher.noteStored(id: id, name: who.name)
+                file.imported += 1
+            case .issues(let list):
+                summary.issues += list
+                file.rejected += 1
+            case .records(var recs):
+                if let first = recs.first {
+                    let who = LearnerIdentity(id: first.learner, name: first.learnerName, email: first.email, byName: first.byName)
+                    guard let id = try learnerID(who, line: r.line) else { continue }
+                    for k in recs.indices { recs[k].learner = id }
+                    matcher.noteStored(id: id, name: who.name)
+                    file.imported += 1
+                }
+                for rec in recs {
+                    file.attempts += 1
+                    if !learnersSeen.contains(rec.learner) {
+                        try ProgressWriter.upsertLearner(db, id: rec.learner, name: rec.learnerName, email: rec.email)
+                        if db.changesCount > 0 { file.changed += 1 }
+                        learnersSeen.insert(rec.learner)
+                    }
+                    if rec.enrolmentLevel != nil || rec.track != nil,
+                       enrolmentsSeen[rec.learner + "\u{1F}" + rec.curriculum].map({ $0 != (rec.enrolmentLevel, rec.track) }) ?? true {
+                        enrolmentsSeen[rec.learner + "\u{1F}" + rec.curriculum] = (rec.enrolmentLevel, rec.track)
+                        try ProgressWriter.upsertEnrolment(db, learner: rec.learner, curriculum: rec.curriculum,
+                                                           level: rec.enrolmentLevel, track: rec.track)
+                        if db.changesCount > 0 { file.changed += 1 }
+                    }
+                    if let level = rec.level, !itemsSeen.contains(rec.curriculum + "\u{1F}" + rec.item) {
+                        itemsSeen.insert(rec.curriculum + "\u{1F}" + rec.item)
+                        try db.execute(
+                            sql: "INSERT INTO items (curriculum, id, kind, level) VALUES (?, ?, ?, ?) ON CONFLICT (curriculum, id) DO UPDATE SET kind = excluded.kind, level = excluded.level WHERE kind IS NOT excluded.kind OR level IS NOT excluded.level",
+                            arguments: [rec.curriculum, rec.item, rec.kind, level])
+                    }
+                    if try ProgressWriter.mergeAttempt(db, rec, source: options.source.rawValue, batch: batch) {
+                        file.changed += 1
+                    }
+                }
+            }
+        }
+        try ProgressWriter.refreshSummaries(db, batch: batch)
+        file.digest = reader.digest()
+        let seenBefore = try Bool.fetchOne(
+            db, sql: "SELECT EXISTS (SELECT 1 FROM import_batches WHERE source = ? AND digest = ? AND id != ?)",
+            arguments: [options.source.rawValue, file.digest, batch]) ?? false
+        if seenBefore && file.changed == 0 {
+            // Same bytes, nothing new: leave no trace, so a re-import changes nothing.
+            try db.execute(sql: "DELETE FROM import_batches WHERE id = ?", arguments: [batch])
+            file.alreadyImported = true
+        } else {
+            try db.execute(
+                sql: "UPDATE import_batches SET digest = ?, rows = ?, changed = ?, rejected = ? WHERE id = ?",
+                arguments: [file.digest, file.rows, file.changed, file.rejected, batch])
+        }
+        return file
+    }
+
+    /// Copies the attempts the preview server recorded in another store (or this one).
+    private func importPreview(_ db: Database, path: String, curriculum: String, summary: inout ImportSummary) throws -> ImportSummary.File {
+        var file = ImportSummary.File(path: path, digest: "", rows: 0, attempts: 0, changed: 0, rejected: 0, alreadyImported: false)
+        guard FileManager.default.fileExists(atPath: path) else {
+            throw ImportError(path: path, message: "no such preview store")
+        }
+        let other: ProgressStore
+        do { other = try ProgressStore(path: path) } catch let e as ProgressStoreError {
+            throw ImportError(path: path, message: e.message)
+        }
+        let (records, learners) = try other.pool.read { odb -> ([AttemptRecord], [(String, String?, String?)]) in
+            var recs: [AttemptRecord] = []
+            let rows = try Row.fetchCursor(odb, sql: "SELECT * FROM attempts WHERE source = 'preview' ORDER BY learner_id, curriculum, item_id, attempt")
+            while let row = try rows.next() {
+                var r = AttemptRecord(learner: row["learner_id"], curriculum: row["curriculum"], item: row["item_id"],
+                                      attempt: row["attempt"], status: LessonStatus(rawValue: row["status"]) ?? .notAttempted)
+                r.kind = row["kind"]
+                r.level = row["level"]
+                r.score = row["score"]
+                r.scoreMax = row["score_max"]
+                r.startedAt = row["started_at"]
+                r.lastAt = row["last_at"]
+                r.seconds = row["seconds"]
+                r.observer = row["observer"]
+                r.signedAt = row["signed_at"]
+                let irows = try Row.fetchAll(
+                    odb, sql: "SELECT * FROM interactions WHERE learner_id = ? AND curriculum = ? AND item_id = ? AND attempt = ? ORDER BY interaction, try",
+                    arguments: [r.learner, r.curriculum, r.item, r.attempt])
+                r.interactions = irows.map { ir in
+                    var i = InteractionRecord(id: ir["interaction"])
+                    i.tryNumber = ir["try"]; i.position = ir["position"]
+                    i.type = ir["type"]; i.response = ir["response"]; i.correct = ir["correct"]; i.result = ir["result"]
+                    i.latency = ir["latency"]; i.time = ir["time"]; i.weighting = ir["weighting"]
+                    return i
+                }
+                recs.append(r)
+            }
+            let ls = try Row.fetchAll(odb, sql: "SELECT id, name, email FROM learners ORDER BY id").map {
+                ($0["id"] as String, $0["name"] as String?, $0["email"] as String?)
+            }
+            return (recs, ls)
+        }
+        for (id, name, email) in learners {
+            try ProgressWriter.upsertLearner(db, id: id, name: name, email: email)
+            if db.changesCount > 0 { file.changed += 1 }
+        }
+        for var r in records {
+            if r.curriculum.isEmpty { r.curriculum = curriculum }
+            file.rows += 1
+            file.attempts += 1
+            if try ProgressWriter.mergeAttempt(db, r, source: "preview", batch: nil) { file.changed += 1 }
+        }
+        let h = SHA256Hasher()
+        h.update(path)
+        file.digest = h.finalize()
+        return file
+    }
+}
+
+/// Matches rows to the learners already stored (`--match`): by the row's email or id, or,
+/// for a row that names the learner only by name (a Moodle download without identity
+/// columns, a TalentLMS matrix), by name when exactly one stored learner has it (also
+/// written "Last First"). Never adds a second learner for a name the store already holds
+/// twice: that row is refused with the candidates named.
+package final class LearnerMatcher {
+    let mode: LearnerMatch
+    /// Normalised name → stored ids; loaded on the first name look-up.
+    private var byName: [String: [String]]?
+
+    init(mode: LearnerMatch) { self.mode = mode }
+
+    static func norm(_ name: String) -> String {
+        name.lowercased().split(whereSeparator: { $0.isWhitespace }).joined(separator: " ")
+    }
+
+    enum Outcome {
+        case found(id: String, isNew: Bool)
+        case refused(String)
+    }
+
+    func match(_ who: LearnerIdentity, db: Database) throws -> Outcome {
+        switch mode {
+        case .email:
+            guard let email = who.email else {
+                return .refused("no email address to identify the learner (--match email); import with --match name to match stored learners by name")
+            }
+            return .found(id: email, isNew: false)
+        case .auto where !who.byName:
+            return .found(id: who.id, isNew: false)
+        case .auto, .name:
+            guard let name = who.name else { return .found(id: who.id, isNew: false) }
+            let found = try candidates(name, db: db)
+            if found.count == 1 { return .found(id: found[0], isNew: false) }
+            if found.count > 1 {
+                let shown = found.prefix(3).map { "'\($0)'" }.joined(separator: ", ") + (found.count > 3 ? ", …" : "")
+                return .refused("'\(name)' names \(found.count) learners in the store (\(shown)): the row cannot say which; "
+                    + "download the report with an identity column (email) or import with --match email")
+            }
+            return .found(id: who.id, isNew: true)
+        }
+    }
+
+    private func candidates(_ name: String, db: Database) throws -> [String] {
+        if byName == nil {
+            var map: [String: [String]] = [:]
+            let rows = try Row.fetchCursor(db, sql: "SELECT id, name FROM learners WHERE name IS NOT NULL ORDER BY id")
+            while let row = try rows.next() {
+                map[LearnerMatcher.norm(row[1]), default: []].append(row[0])
+            }
+            byName = map
+        }
+        let key = LearnerMatcher.norm(name)
+        if let hit = byName![key], !hit.isEmpty { return hit }
+        let words = key.split(separator: " ")
+        if words.count >= 2, let hit = byName![words.reversed().joined(separator: " ")] { return hit }
+        return []
+    }
+
+    /// Keeps the name map current as the import adds learners.
+    func noteStored(id: String, name: String?) {
+        guard byName != nil, let name else { return }
+        let key = LearnerMatcher.norm(name)
+        if !(byName![key]?.contains(id) ?? false) { byName![key, default: []].append(id) }
+    }
+}

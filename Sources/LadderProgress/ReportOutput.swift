@@ -1,0 +1,138 @@
+import Foundation
+
+#if canImport(Glibc)
+import Glibc
+private let systemWrite = Glibc.write
+#elseif canImport(Darwin)
+import Darwin
+private let systemWrite = Darwin.write
+#endif
+
+/// Where a report goes as it is written: a file descriptor, in 1 MiB chunks, or memory (for
+/// `ReportRenderer.render`). Text and HTML put the cohort before the learners, so they write
+/// the learners to a spool (an unlinked temporary file, or memory) and copy it in at the end:
+/// memory stays flat whatever the number of learners.
+package final class ReportOutput {
+    private var buffer: [UInt8] = []
+    private let fd: Int32?
+    private let ownsFD: Bool
+    /// Names the output in messages.
+    let name: String
+    private(set) var memory: [UInt8] = []
+    private static let chunk = 1 << 20
+
+    private init(fd: Int32?, ownsFD: Bool, name: String) {
+        self.fd = fd
+        self.ownsFD = ownsFD
+        self.name = name
+        buffer.reserveCapacity(fd == nil ? 0 : Self.chunk + 65536)
+    }
+
+    deinit { if ownsFD, let fd { _ = close(fd) } }
+
+    static func inMemory() -> ReportOutput { ReportOutput(fd: nil, ownsFD: false, name: "memory") }
+
+    /// Writes to `fd`, which the caller keeps and closes.
+    static func descriptor(_ fd: Int32, name: String) -> ReportOutput { ReportOutput(fd: fd, ownsFD: false, name: name) }
+
+    func write(_ s: String) throws {
+        buffer.append(contentsOf: s.utf8)
+        if buffer.count >= Self.chunk { try flush() }
+    }
+
+    func flush() throws {
+        guard let fd else {
+            memory.append(contentsOf: buffer)
+            buffer.removeAll(keepingCapacity: true)
+            return
+        }
+        try buffer.withUnsafeBytes { raw in
+            var offset = 0
+            while offset < raw.count {
+                let n = systemWrite(fd, raw.baseAddress! + offset, raw.count - offset)
+                if n < 0 {
+                    if errno == EINTR { continue }
+                    throw ReportError(message: "\(name): cannot write the report: \(String(cString: strerror(errno)))")
+                }
+                offset += n
+            }
+        }
+        buffer.removeAll(keepingCapacity: true)
+    }
+
+    /// A scratch output for a part written now but placed later: memory beside a memory
+    /// output, else a temporary file unlinked at once (nothing is left behind, even on a kill).
+    func spool() throws -> ReportOutput {
+        guard fd != nil else { return .inMemory() }
+        var template = Array((NSTemporaryDirectory() + "/ladder-report-XXXXXX").utf8CString)
+        let spoolFD = template.withUnsafeMutableBufferPointer { mkstemp($0.baseAddress!) }
+        guard spoolFD >= 0 else {
+            throw ReportError(message: "cannot create a temporary file in \(NSTemporaryDirectory()): \(String(cString: strerror(errno)))")
+        }
+        unlink(String(decoding: template.dropLast().map { UInt8(bitPattern: $0) }, as: UTF8.self))
+        return ReportOutput(fd: spoolFD, ownsFD: true, name: "a temporary file in \(NSTemporaryDirectory())")
+    }
+
+    /// Copies everything written to `spool` here.
+    func append(_ spool: ReportOutput) throws {
+        try spool.flush()
+        guard let sfd = spool.fd else {
+            try flush()
+            buffer = spool.memory
+            try flush()
+            return
+        }
+        try flush()
+        lseek(sfd, 0, SEEK_SET)
+        buffer = [UInt8](repeating: 0, count: Self.chunk)
+        while true {
+            let n = buffer.withUnsafeMutableBytes { read(sfd, $0.baseAddress!, Self.chunk) }
+            if n < 0 && errno == EINTR { continue }
+            guard n >= 0 else { throw ReportError(message: "\(spool.name): cannot read back: \(String(cString: strerror(errno)))") }
+            if n == 0 { break }
+            buffer.removeLast(buffer.count - n)
+            try flush()
+            buffer = [UInt8](repeating: 0, count: Self.chunk)
+        }
+        buffer.removeAll(keepingCapacity: true)
+    }
+}
+
+/// JSON string literals, written by hand so that a report streams instead of encoding a tree.
+package enum JSONText {
+    /// `s` as a JSON string literal. `inHTML` also escapes `<`, `>`, `&` and U+2028/2029, so
+    /// the literal can sit inside a `<script>` element without ending it.
+    static func quote(_ s: String, inHTML: Bool = false) -> String {
+        var o = "\""
+        var plain = true
+        for u in s.utf8 where u < 0x20 || u == 0x22 || u == 0x5C || (inHTML && (u == 0x3C || u == 0x3E || u == 0x26 || u == 0xE2)) {
+            plain = false
+            break
+        }
+        if plain { return o + s + "\"" }
+        for c in s.unicodeScalars {
+            switch c {
+            case "\"": o += "\\\""
+            case "\\": o += "\\\\"
+            case "\n": o += "\\n"
+            case "\r": o += "\\r"
+            case "\t": o += "\\t"
+            case "<" where inHTML: o += "\\u003c"
+            case ">" where inHTML: o += "\\u003e"
+            case "&" where inHTML: o += "\\u0026"
+            case "\u{2028}" where inHTML: o += "\\u2028"
+            case "\u{2029}" where inHTML: o += "\\u2029"
+            default:
+                if c.value < 0x20 {
+                    o += "\\u00" + (c.value < 0x10 ? "0" : "") + String(c.value, radix: 16)
+                } else {
+                    o.unicodeScalars.append(c)
+                }
+            }
+        }
+        return o + "\""
+    }
+
+    static func optional(_ s: String?, inHTML: Bool = false) -> String { s.map { quote($0, inHTML: inHTML) } ?? "null" }
+    static func optional(_ n: Int?) -> String { n.map(String.init) ?? "null" }
+}

@@ -1,0 +1,254 @@
+import Foundation
+import LadderCore
+
+/// One rendered SCO: its HTML page and the files it needs, all in memory.
+public struct RenderedSCO: Sendable {
+    /// The plan item this SCO delivers.
+    public var item: PlanItem
+    /// Folder inside the package (the item id).
+    public var folder: String
+    /// `folder/index.html`.
+    public var launch: String { "\(folder)/index.html" }
+    public var html: Data
+    /// Package path → source file on disk (images), streamed into the zip when written.
+    public var media: [String: URL]
+    /// The longest `cmi.suspend_data` this SCO can write (see docs/runtime.md).
+    public var worstSuspendData: Int
+}
+
+/// Rendering: plan items → HTML pages for the SCO runtime (docs/runtime.md describes the
+/// page contract `ladder.js` relies on). Pure and deterministic: same input, same bytes.
+public struct SCORenderer: Sendable {
+    public let curriculum: Curriculum
+    public let courseTitle: String
+    /// Responsibilities by id, built once: a build renders thousands of items.
+    private let responsibilities: [String: Responsibility]
+
+    public init(curriculum: Curriculum, courseTitle: String) {
+        self.curriculum = curriculum
+        self.courseTitle = courseTitle
+        responsibilities = Dictionary(curriculum.responsibilities.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
+    }
+
+    public func responsibility(_ id: String) -> Responsibility? { responsibilities[id] }
+
+    public func render(_ item: PlanItem) -> RenderedSCO {
+        let r = responsibilities[item.responsibility]
+        var media: [String: URL] = [:]
+        let body: String
+        let config: [String: ScriptJSON]
+        var worst = 0
+        switch item.kind {
+        case .module:
+            let pages = r?.module?.pages ?? []
+            var sections = ""
+            if pages.isEmpty {
+                // A draft module: show what the responsibility expects, plainly marked.
+                sections = section(
+                    1, title: "About this responsibility",
+                    html: "<p class=\"ladder-draft\">Draft: the training content for this responsibility has not been written yet.</p>\n<p>\(HTML.escape(r?.statement ?? item.title))</p>\n")
+            }
+            for (i, page) in pages.enumerated() {
+                let folder = (page.path as NSString).deletingLastPathComponent
+                let doc = Markdown.render(
+                    Self.droppingTitleHeading(page.markdown, title: page.title), headingOffset: 1, idPrefix: "page-\(i + 1)-",
+                    imageSource: { Self.packagedImage($0, folder: folder)?.packaged ?? $0 })
+                for src in doc.imageSources {
+                    if let image = Self.packagedImage(src, folder: folder) {
+                        media["\(item.id)/\(image.packaged)"] = curriculum.root.appendingPathComponent(image.source)
+                    }
+                }
+                sections += section(i + 1, title: page.title, html: doc.html)
+            }
+            let count = max(pages.count, 1)
+            body = sections + """
+                <nav class="ladder-nav" aria-label="Pages"><button type="button" data-action="prev">Previous</button><span class="ladder-progress" aria-live="polite"></span><button type="button" data-action="next">Next</button><button type="button" data-action="finish">Finish</button></nav>
+
+                """
+            config = ["v": .int(1), "kind": .string("module"), "id": .string(item.id), "title": .string(item.title), "pages": .int(count)]
+            worst = #"{"v":1,"p":\#(count)}"#.count
+        case .assessment:
+            let a = r?.assessment
+            var form = "<form id=\"ladder-quiz\" class=\"ladder-quiz\" novalidate>\n"
+            var questions: [ScriptJSON] = []
+            var answersWorst = 0
+            for (qi, q) in (a?.questions ?? []).enumerated() {
+                let letters = q.kind == .trueFalse ? q.options.map { $0.text.lowercased() == "true" ? "t" : "f" } : q.options.indices.map { String(UnicodeScalar(UInt8(97 + $0))) }
+                let inputType = q.kind == .multiple ? "checkbox" : "radio"
+                let qid = "q-\(q.id)"
+                form += "<fieldset class=\"ladder-question\" id=\"\(HTML.escape(qid))\" data-question=\"\(HTML.escape(q.id))\">\n"
+                form += "<legend><span class=\"ladder-qnum\">\(qi + 1).</span> \(HTML.escape(q.prompt))</legend>\n"
+                if let s = q.scenario { form += "<p class=\"ladder-scenario\">\(HTML.escape(s))</p>\n" }
+                if q.kind == .multiple { form += "<p class=\"ladder-hint\">Choose every answer that applies.</p>\n" }
+                for (oi, o) in q.options.enumerated() {
+                    let oid = "\(qid)-\(letters[oi])"
+                    form += "<div class=\"ladder-option\"><input type=\"\(inputType)\" id=\"\(HTML.escape(oid))\" name=\"\(HTML.escape(qid))\" value=\"\(letters[oi])\"><label for=\"\(HTML.escape(oid))\">\(HTML.escape(o.text))</label><p class=\"ladder-feedback\" id=\"\(HTML.escape(oid))-feedback\" hidden>\(HTML.escape(o.feedback))</p></div>\n"
+                }
+                form += "</fieldset>\n"
+                let correct = q.options.indices.filter { q.options[$0].correct }.map { letters[$0] }
+                questions.append(.object([
+                    "id": .string(q.id), "type": .string(q.kind == .trueFalse ? "true-false" : "choice"), "multiple": .bool(q.kind == .multiple),
+                    "options": .array(letters.map { .string($0) }), "correct": .array(correct.map { .string($0) }),
+                ]))
+                answersWorst += letters.count + 3  // "abc", quotes and comma
+            }
+            form += "<button type=\"submit\" class=\"ladder-primary\">Submit answers</button>\n</form>\n"
+            form += "<div id=\"ladder-result\" class=\"ladder-result\" role=\"status\" aria-live=\"polite\" hidden></div>\n"
+            form += "<button type=\"button\" data-action=\"retry\" hidden>Try again</button>\n"
+            let intro = "<p class=\"ladder-intro\">\((a?.questions.count ?? 0)) questions. You pass at \(item.masteryScore ?? 0)% and may try again if you do not.</p>\n"
+            body = intro + form
+            config = [
+                "v": .int(1), "kind": .string("assessment"), "id": .string(item.id), "title": .string(item.title),
+                "mastery": .int(item.masteryScore ?? 0), "questions": .array(questions),
+            ]
+            // {"v":1,"a":[...],"t":99999}
+            worst = #"{"v":1,"a":[],"t":99999}"#.count + answersWorst
+        case .shadowing:
+            let s = r?.shadowing
+            var html = "<section class=\"ladder-shadowing\">\n"
+            html += "<h2>Where and with whom</h2>\n<dl>\n<dt>Setting</dt><dd>\(HTML.escape(s?.setting ?? ""))</dd>\n<dt>Observer</dt><dd>\(HTML.escape(s?.observer ?? ""))</dd>\n<dt>Time on the job</dt><dd>\(Self.duration(s?.minutes ?? 0))</dd>\n</dl>\n"
+            if let observe = s?.observe, !observe.isEmpty {
+                html += "<h2>First, observe</h2>\n<ul>\n" + observe.map { "<li>\(HTML.escape($0))</li>\n" }.joined() + "</ul>\n"
+            }
+            html += "<h2>Evidence and sign-off</h2>\n<p>\(HTML.escape(s?.evidence ?? ""))</p>\n<p>\(HTML.escape(s?.signOff ?? ""))</p>\n</section>\n"
+            html += "<form id=\"ladder-signoff\" class=\"ladder-signoff\">\n<fieldset>\n<legend>Then, do the work while observed: behaviours to sign off</legend>\n"
+            for b in s?.behaviours ?? [] {
+                let bid = "b-\(b.id)"
+                html += "<div class=\"ladder-behaviour\" data-behaviour=\"\(HTML.escape(b.id))\"><input type=\"checkbox\" id=\"\(HTML.escape(bid))\" name=\"\(HTML.escape(bid))\" value=\"\(HTML.escape(b.id))\"><label for=\"\(HTML.escape(bid))\">\(HTML.escape(b.text))</label>"
+                if let e = b.evidence { html += "<p class=\"ladder-evidence\">\(HTML.escape(e))</p>" }
+                html += "</div>\n"
+            }
+            html += "</fieldset>\n<label for=\"ladder-observer\">Observer's name</label><input id=\"ladder-observer\" name=\"observer\" maxlength=\"64\" autocomplete=\"name\">\n"
+            html += "<label for=\"ladder-date\">Date observed</label><input id=\"ladder-date\" name=\"date\" type=\"date\">\n"
+            html += "<button type=\"submit\" class=\"ladder-primary\">Record sign-off</button>\n</form>\n"
+            html += "<div id=\"ladder-result\" class=\"ladder-result\" role=\"status\" aria-live=\"polite\" hidden></div>\n"
+            body = html
+            let ids = (s?.behaviours ?? []).map(\.id)
+            config = [
+                "v": .int(1), "kind": .string("shadowing"), "id": .string(item.id), "title": .string(item.title),
+                "behaviours": .array(ids.map { .string($0) }),
+            ]
+            // observer: 64 characters, each at worst a 6-character JSON escape
+            worst = #"{"v":1,"s":"","o":"","d":"YYYY-MM-DD"}"#.count + ids.count + 64 * 6
+        }
+        let page = document(title: item.title, kind: item.kind.rawValue, body: body, config: config)
+        return RenderedSCO(item: item, folder: item.id, html: Data(page.utf8), media: media, worstSuspendData: worst)
+    }
+
+    /// Pages often repeat their front-matter title as a leading `# Title`; the page heading
+    /// already shows it, so the repeat is dropped. Only the first non-blank line is examined.
+    static func droppingTitleHeading(_ markdown: String, title: String) -> String {
+        var start = markdown.startIndex
+        while start < markdown.endIndex {
+            let end = markdown[start...].firstIndex(of: "\n") ?? markdown.endIndex
+            let line = markdown[start..<end].trimmingCharacters(in: .whitespaces)
+            if line.isEmpty {
+                guard end < markdown.endIndex else { return markdown }
+                start = markdown.index(after: end)
+                continue
+            }
+            guard line.hasPrefix("# "),
+                line.dropFirst(2).trimmingCharacters(in: .whitespaces).lowercased() == title.lowercased()
+            else { return markdown }
+            // Drop the line, keeping its line break's place as the old line-based code did.
+            return String(markdown[..<start]) + (end < markdown.endIndex ? String(markdown[markdown.index(after: end)...]) : "")
+        }
+        return markdown
+    }
+
+    /// Where a page's relative image goes in the package (`media/<path with dashes>`) and the
+    /// curriculum file it comes from; nil for absolute URLs, which stay as they are.
+    static func packagedImage(_ src: String, folder: String) -> (packaged: String, source: String)? {
+        if src.contains(":") || src.hasPrefix("//") { return nil }
+        let clean = String(src.split(separator: "#", omittingEmptySubsequences: false)[0].split(separator: "?", omittingEmptySubsequences: false)[0])
+        let source = ((folder as NSString).appendingPathComponent(clean) as NSString).standardizingPath
+        return ("media/" + source.replacingOccurrences(of: "/", with: "-"), source)
+    }
+
+    func section(_ k: Int, title: String, html: String) -> String {
+        "<section class=\"ladder-page\" id=\"page-\(k)\" data-page=\"\(k)\" aria-labelledby=\"page-\(k)-title\">\n<h2 id=\"page-\(k)-title\">\(HTML.escape(title))</h2>\n\(html)</section>\n"
+    }
+
+    func document(title: String, kind: String, body: String, config: [String: ScriptJSON]) -> String {
+        let json = ScriptJSON.object(config).text
+        let theme = curriculum.theme
+        let hasTheme = theme.stylesheet != nil || theme.accent != nil
+        var head = """
+            <!DOCTYPE html>
+            <html lang="\(HTML.escape(curriculum.language))">
+            <head>
+            <meta charset="utf-8">
+            <meta name="viewport" content="width=device-width, initial-scale=1">
+            <meta http-equiv="Content-Security-Policy" content="default-src 'self'; img-src 'self' data: https:; script-src 'self'; style-src 'self'; object-src 'none'; base-uri 'none'; form-action 'none'">
+            <meta name="generator" content="Ladder">
+            <title>\(HTML.escape(title)) · \(HTML.escape(courseTitle))</title>
+            <link rel="stylesheet" href="../ladder/ladder.css">
+
+            """
+        if hasTheme { head += "<link rel=\"stylesheet\" href=\"../ladder/theme.css\">\n" }
+        head += "</head>\n"
+        var header = "<header class=\"ladder-header\">"
+        if let logo = theme.logo {
+            header += "<img class=\"ladder-logo\" src=\"../ladder/logo.\(HTML.escape((logo as NSString).pathExtension.lowercased()))\" alt=\"\">"
+        }
+        header += "<p class=\"ladder-course\">\(HTML.escape(courseTitle))</p></header>\n"
+        return head + """
+            <body class="ladder" data-kind="\(kind)">
+            <a class="ladder-skip" href="#ladder-main">Skip to content</a>
+            \(header)<div id="ladder-notice" class="ladder-notice" role="status" hidden></div>
+            <main id="ladder-main" tabindex="-1">
+            <h1>\(HTML.escape(title))</h1>
+            \(body)</main>
+            <script type="application/json" id="ladder-sco">\(json)</script>
+            <script src="../ladder/ladder.js"></script>
+            </body>
+            </html>
+
+            """
+    }
+
+    static func duration(_ minutes: Int) -> String {
+        minutes >= 60 ? "\(minutes / 60) h \(minutes % 60 == 0 ? "" : "\(minutes % 60) min")".trimmingCharacters(in: .whitespaces) : "\(minutes) min"
+    }
+}
+
+/// The files every package shares: the runtime, the default theme, the curriculum's theme.
+public enum SharedAssets {
+    /// Package path → bytes.
+    public static func files(for c: Curriculum) throws -> [String: Data] {
+        var out: [String: Data] = [:]
+        for name in ["ladder.js", "ladder.css"] {
+            guard let url = Bundle.module.url(forResource: name, withExtension: nil, subdirectory: "Assets") else {
+                throw PackagingError.missingAsset(name)
+            }
+            out["ladder/\(name)"] = try Data(contentsOf: url)
+        }
+        var theme = ""
+        if let accent = c.theme.accent { theme += ":root { --ladder-accent: \(accent); }\n" }
+        if let css = c.theme.stylesheet {
+            theme += try String(contentsOf: c.root.appendingPathComponent(css), encoding: .utf8)
+        }
+        if !theme.isEmpty { out["ladder/theme.css"] = Data(theme.utf8) }
+        if let logo = c.theme.logo {
+            out["ladder/logo.\((logo as NSString).pathExtension.lowercased())"] = try Data(contentsOf: c.root.appendingPathComponent(logo))
+        }
+        return out
+    }
+}
+
+public enum PackagingError: Error, CustomStringConvertible {
+    case missingAsset(String)
+    case suspendDataTooLong(item: String, worst: Int)
+    case invalidPackage(path: String, problems: [String])
+    case io(path: String, message: String)
+
+    public var description: String {
+        switch self {
+        case .missingAsset(let n): return "Ladder's own asset '\(n)' is missing from the build (a packaging bug)"
+        case .suspendDataTooLong(let item, let worst):
+            return "\(item): its worst-case suspend data is \(worst) characters, over SCORM 1.2's 4,096; split the assessment or shorten ids"
+        case .invalidPackage(let path, let problems): return "\(path): the package does not validate:\n  " + problems.joined(separator: "\n  ")
+        case .io(let path, let message): return "\(path): \(message)"
+        }
+    }
+}
