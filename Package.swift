@@ -52,10 +52,18 @@ let package = Package(
             name: "ladder-bench",
             dependencies: ["LadderKit", "CLibZip"],
             path: "Benchmarks/ladder-bench"),
+        // Helpers every test target shares (paths, temporary folders, the sample copy and
+        // build, running the `ladder` binary, snapshot files, the browser driver). It uses
+        // LadderKit's and LadderPreview's public API only (no @testable import).
+        .target(
+            name: "TestSupport", dependencies: ["LadderKit", "LadderPreview"],
+            path: "Tests/TestSupport"),
         .testTarget(
-            name: "LadderKitTests", dependencies: ["LadderKit"],
-            exclude: ["Fixtures"]),
-        .testTarget(name: "LadderCLITests", dependencies: ["ladder", "LadderKit"]),
-        .testTarget(name: "LadderPreviewTests", dependencies: ["LadderPreview", "LadderKit"]),
+            name: "LadderKitTests", dependencies: ["LadderKit", "TestSupport"],
+            exclude: ["Fixtures", "__Snapshots__"]),
+        .testTarget(
+            name: "LadderCLITests", dependencies: ["ladder", "LadderKit", "TestSupport"],
+            exclude: ["__Snapshots__"]),
+        .testTarget(name: "LadderPreviewTests", dependencies: ["LadderPreview", "LadderKit", "TestSupport"]),
     ]
 )

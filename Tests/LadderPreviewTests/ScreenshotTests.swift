@@ -1,5 +1,6 @@
 import Foundation
 import LadderKit
+import TestSupport
 import Testing
 
 @testable import LadderPreview
