@@ -53,8 +53,9 @@ let package = Package(
             dependencies: ["LadderKit", "CLibZip"],
             path: "Benchmarks/ladder-bench"),
         // Helpers every test target shares (paths, temporary folders, the sample copy and
-        // build, running the `ladder` binary, snapshot files, the browser driver). It uses
-        // LadderKit's and LadderPreview's public API only (no @testable import).
+        // build, running the `ladder` binary, snapshot files, the browser driver) and the
+        // screenshot tool uses. It uses LadderKit's and LadderPreview's public API only (no
+        // @testable import).
         .target(
             name: "TestSupport", dependencies: ["LadderKit", "LadderPreview"],
             path: "Tests/TestSupport"),
@@ -65,5 +66,9 @@ let package = Package(
             name: "LadderCLITests", dependencies: ["ladder", "LadderKit", "TestSupport"],
             exclude: ["__Snapshots__"]),
         .testTarget(name: "LadderPreviewTests", dependencies: ["LadderPreview", "LadderKit", "TestSupport"]),
+        // The pictures in docs/: `swift run ladder-screenshots` (needs chromium and chromium-driver).
+        .executableTarget(
+            name: "ladder-screenshots", dependencies: ["LadderKit", "LadderPreview", "TestSupport"],
+            path: "Tools/ladder-screenshots"),
     ]
 )
