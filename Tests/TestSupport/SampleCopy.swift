@@ -77,6 +77,11 @@ public struct EditPlace: Equatable, Sendable {
     public var line: Int
     /// 1-based column (in Unicode scalars, as libyaml counts) of that character.
     public var column: Int
+
+    public init(line: Int, column: Int) {
+        self.line = line
+        self.column = column
+    }
 }
 
 /// Replaces `replace` with `with` in one file of a curriculum copy.
