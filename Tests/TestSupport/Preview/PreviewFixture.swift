@@ -10,8 +10,6 @@ import Testing
 /// Shared by the preview tests: a real package built from the sample curriculum, a fresh
 /// progress store per test, and a preview server running in this process.
 public enum PreviewFixture {
-    public static let repoRoot: URL = TestSupport.repoRoot
-
     public static let packageID = "customer-service-onboarding-P1"
     public static let module = "ITEM-inform-customers-module"
     public static let assessment = "ITEM-inform-customers-assessment"
@@ -19,7 +17,7 @@ public enum PreviewFixture {
 
     /// The onboarding-P1 track package (generic LMS), built once per test run.
     public static let package: Result<URL, Error> = Result {
-        let result = CurriculumLoader.load(folder: repoRoot.appendingPathComponent("curricula/customer-service").path)
+        let result = CurriculumLoader.load(folder: TestSupport.sample.path)
         guard let c = result.curriculum else { throw PreviewError(path: "sample", message: "\(result.diagnostics.sorted)") }
         let (out, ledger) = try TestSupport.build(c, Planner.plan(c), tracks: ["onboarding-P1"], lms: .generic, mode: .track)
         return out.appendingPathComponent(c.id).appendingPathComponent(ledger.packages[0].path)
