@@ -63,10 +63,23 @@ let package = Package(
             name: "ladder-bench",
             dependencies: ["LadderCore", "LadderRendering", "LadderPackaging", "LadderProgress", "CLibZip"],
             path: "Benchmarks/ladder-bench"),
+        // Helpers every test target shares (paths, temporary folders, the sample copy and
+        // build, running the `ladder` binary, snapshot files, the browser driver) and the
+        // screenshot tool uses. It uses the stage targets' public API only (no
+        // @testable import).
+        .target(
+            name: "TestSupport", dependencies: ["LadderCore", "LadderRendering", "LadderPackaging", "LadderProgress", "LadderPreview"],
+            path: "Tests/TestSupport"),
         .testTarget(
-            name: "LadderKitTests", dependencies: ["LadderCore", "LadderRendering", "LadderPackaging", "LadderProgress"],
-            exclude: ["Fixtures"]),
-        .testTarget(name: "LadderCLITests", dependencies: ["ladder", "LadderCore", "LadderRendering", "LadderPackaging", "LadderProgress"]),
-        .testTarget(name: "LadderPreviewTests", dependencies: ["LadderPreview", "LadderCore", "LadderRendering", "LadderPackaging", "LadderProgress"]),
+            name: "LadderKitTests", dependencies: ["LadderCore", "LadderRendering", "LadderPackaging", "LadderProgress", "TestSupport"],
+            exclude: ["Fixtures", "__Snapshots__"]),
+        .testTarget(
+            name: "LadderCLITests", dependencies: ["ladder", "LadderCore", "LadderRendering", "LadderPackaging", "LadderProgress", "TestSupport"],
+            exclude: ["__Snapshots__"]),
+        .testTarget(name: "LadderPreviewTests", dependencies: ["LadderPreview", "LadderCore", "LadderRendering", "LadderPackaging", "LadderProgress", "TestSupport"]),
+        // The pictures in docs/: `swift run ladder-screenshots` (needs chromium and chromium-driver).
+        .executableTarget(
+            name: "ladder-screenshots", dependencies: ["LadderCore", "LadderRendering", "LadderPackaging", "LadderProgress", "LadderPreview", "TestSupport"],
+            path: "Tools/ladder-screenshots"),
     ]
 )

@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Testing
 
 /// End to end: runs the built `ladder` executable and checks exit codes and output.
@@ -110,101 +111,5 @@ struct CLITests {
         let run = try Ladder.run(["check", "curricula/no-such-curriculum"])
         #expect(run.status == 1)
         #expect(run.stderr.contains("curricula/no-such-curriculum: error: no such curriculum folder"))
-    }
-}
-
-/// Finds and runs the `ladder` executable built alongside the tests.
-enum Ladder {
-    struct Run {
-        var status: Int32
-        var stdout: String
-        var stderr: String
-    }
-
-    struct Failure: Error, CustomStringConvertible {
-        var description: String
-    }
-
-    /// Tests/LadderCLITests/CLITests.swift → the repository root.
-    static let repoRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-        .deletingLastPathComponent()
-
-    /// The products folder of this build holds both the test bundle and `ladder`; prefer it
-    /// so the binary under test is the one just built (whatever `--scratch-path` was used).
-    static func executable() throws -> URL {
-        let fm = FileManager.default
-        var folders: [URL] = []
-        let argv0 = URL(fileURLWithPath: ProcessInfo.processInfo.arguments[0]).resolvingSymlinksInPath()
-        folders.append(argv0.deletingLastPathComponent())
-        for bundle in [Bundle.main] + Bundle.allBundles where bundle.bundlePath.hasSuffix(".xctest") || bundle == Bundle.main {
-            folders.append(bundle.bundleURL.deletingLastPathComponent())
-            folders.append(bundle.bundleURL)
-        }
-        // Walking up from the test executable finds the products folder of a nested bundle.
-        var up = argv0.deletingLastPathComponent()
-        for _ in 0..<4 {
-            folders.append(up)
-            up = up.deletingLastPathComponent()
-        }
-        folders.append(repoRoot.appendingPathComponent(".build/debug"))
-        for folder in folders {
-            let candidate = folder.appendingPathComponent("ladder")
-            var isDir: ObjCBool = false
-            if fm.fileExists(atPath: candidate.path, isDirectory: &isDir), !isDir.boolValue, fm.isExecutableFile(atPath: candidate.path) {
-                return candidate
-            }
-        }
-        throw Failure(description: "no built 'ladder' executable in \(folders.map(\.path))")
-    }
-
-    /// Runs `ladder` in the repository root; output goes to files, so a large output can
-    /// never block the child on a full pipe.
-    static func run(_ arguments: [String]) throws -> Run {
-        let fm = FileManager.default
-        let scratch = fm.temporaryDirectory.appendingPathComponent("ladder-cli-\(UUID().uuidString)", isDirectory: true)
-        try fm.createDirectory(at: scratch, withIntermediateDirectories: true)
-        defer { try? fm.removeItem(at: scratch) }
-        let out = scratch.appendingPathComponent("stdout")
-        let err = scratch.appendingPathComponent("stderr")
-        guard fm.createFile(atPath: out.path, contents: nil), fm.createFile(atPath: err.path, contents: nil) else {
-            throw Failure(description: "cannot create output files in \(scratch.path)")
-        }
-        let outHandle = try FileHandle(forWritingTo: out)
-        let errHandle = try FileHandle(forWritingTo: err)
-        defer {
-            try? outHandle.close()
-            try? errHandle.close()
-        }
-        let process = Process()
-        process.executableURL = try executable()
-        process.arguments = arguments
-        process.currentDirectoryURL = repoRoot
-        process.standardOutput = outHandle
-        process.standardError = errHandle
-        process.standardInput = FileHandle.nullDevice
-        try process.run()
-        process.waitUntilExit()
-        return Run(
-            status: process.terminationStatus,
-            stdout: String(decoding: try Data(contentsOf: out), as: UTF8.self),
-            stderr: String(decoding: try Data(contentsOf: err), as: UTF8.self))
-    }
-
-    /// A private copy of the sample, in a folder named customer-service.
-    static func copySample() throws -> URL {
-        let parent = FileManager.default.temporaryDirectory.appendingPathComponent("ladder-cli-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: parent, withIntermediateDirectories: true)
-        let copy = parent.appendingPathComponent("customer-service")
-        try FileManager.default.copyItem(at: repoRoot.appendingPathComponent("curricula/customer-service"), to: copy)
-        return copy
-    }
-
-    /// Replaces text that must occur exactly once; throws (failing the test) otherwise.
-    static func edit(_ root: URL, _ relative: String, replace: String, with replacement: String) throws {
-        let url = root.appendingPathComponent(relative)
-        let text = try String(contentsOf: url, encoding: .utf8)
-        let count = text.components(separatedBy: replace).count - 1
-        guard count == 1 else { throw Failure(description: "\(relative): \(replace.debugDescription) occurs \(count) times") }
-        try text.replacingOccurrences(of: replace, with: replacement).write(to: url, atomically: true, encoding: .utf8)
     }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Testing
 
 /// `ladder gaps -o` never writes over one of its inputs, and a refused or failed run leaves

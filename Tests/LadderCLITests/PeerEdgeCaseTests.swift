@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Testing
 
 /// Runs Tests/peers/edge_cases.py: 35 hand-made packages (symlinks, xml:base, manifests in

@@ -3,6 +3,7 @@ import LadderCore
 import LadderRendering
 import LadderPackaging
 import LadderProgress
+import TestSupport
 import Testing
 
 @testable import LadderPreview

@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Testing
 
 @testable import LadderCore
@@ -20,23 +21,31 @@ struct BadInputTests {
         #expect(result.diagnostics.all.isEmpty, "\(result.diagnostics.sorted.map(\.description))")
     }
 
-    // MARK: Syntax, encoding, types, keys
+    // MARK: One edit, one error: the table
 
-    @Test func yamlSyntaxError() throws {
+    /// Each row breaks one file of a sample copy with one precise edit; the load must fail
+    /// with an error in that file, at the line and column given, containing the message.
+    @Test(arguments: BadEdit.table)
+    func oneBadEditGivesOneClearError(_ bad: BadEdit) throws {
         let root = try copySample()
         defer { removeCopy(root) }
-        let at = try #require(
-            edit(
-                root, "levels/P2.yaml", replace: "title: Customer Service Representative II",
-                with: "title: Customer: Service Representative II"))
+        var expected: EditPlace?
+        if case .text(let needle, let anchors) = bad.at {
+            expected = try #require(place(of: needle, in: root, bad.file, after: anchors))
+        }
+        let at = try #require(edit(root, bad.file, after: bad.anchors, replace: bad.replace, with: bad.with))
+        switch bad.at {
+        case .edit(let columns): expected = EditPlace(line: at.line, column: at.column + columns)
+        case .nextLine: expected = EditPlace(line: at.line + 1, column: 1)
+        case .text: break
+        }
+        let spot = try #require(expected)
         let result = load(root)
         #expect(result.curriculum == nil)
-        // libyaml points at the second ':' on the title line.
-        let colon = "title: Customer".unicodeScalars.count + 1
-        expectDiagnostic(
-            result, in: root, "levels/P2.yaml", line: at.line, column: at.column + colon - 1,
-            contains: "YAML syntax error: mapping values are not allowed")
+        expectDiagnostic(result, in: root, bad.file, line: spot.line, column: spot.column, contains: bad.message)
     }
+
+    // MARK: Syntax, encoding, types, keys
 
     @Test func fileThatIsNotUTF8() throws {
         let root = try copySample()
@@ -55,31 +64,6 @@ struct BadInputTests {
             contains: "not UTF-8 text (byte 0xFF")
     }
 
-    @Test func wrongTypeRankIsText() throws {
-        let root = try copySample()
-        defer { removeCopy(root) }
-        let at = try #require(edit(root, "levels/P2.yaml", replace: "rank: 2\n", with: "rank: \"two\"\n"))
-        let result = load(root)
-        #expect(result.curriculum == nil)
-        expectDiagnostic(
-            result, in: root, "levels/P2.yaml", line: at.line, column: at.column + "rank: ".count,
-            contains: "'rank' must be a whole number, not 'two'")
-    }
-
-    @Test func wrongTypeSkillsIsTextNotList() throws {
-        let root = try copySample()
-        defer { removeCopy(root) }
-        let at = try #require(
-            edit(
-                root, "levels/P2.yaml", after: ["- id: handle-sensitive-interactions"],
-                replace: "skills: [empathy, active-listening, speaking, problem-solving]", with: "skills: empathy"))
-        let result = load(root)
-        #expect(result.curriculum == nil)
-        expectDiagnostic(
-            result, in: root, "levels/P2.yaml", line: at.line, column: at.column + "skills: ".count,
-            contains: "'responsibilities[0].skills' must be a list, not a scalar")
-    }
-
     @Test func missingRequiredStatement() throws {
         let root = try copySample()
         defer { removeCopy(root) }
@@ -95,17 +79,6 @@ struct BadInputTests {
             result, in: root, "levels/P1.yaml", line: entry.line, column: entry.column,
             contains: "missing required key 'responsibilities[4].statement'")
         #expect(d.map { !$0.description.contains("Fatal") } ?? true)
-    }
-
-    @Test func unknownKeyTypoSuggestsTheKey() throws {
-        let root = try copySample()
-        defer { removeCopy(root) }
-        let at = try #require(edit(root, "levels/P1.yaml", replace: "\nsummary: ", with: "\nsumary: "))
-        let result = load(root)
-        #expect(result.curriculum == nil)
-        expectDiagnostic(
-            result, in: root, "levels/P1.yaml", line: at.line + 1, column: 1,
-            contains: "unknown key 'sumary' (did you mean 'summary'?)")
     }
 
     @Test func unknownNestedKeyTypoNamesThePath() throws {
@@ -301,20 +274,6 @@ struct BadInputTests {
 
     // MARK: Ids and references
 
-    @Test func duplicateResponsibilityIdAcrossLevels() throws {
-        let root = try copySample()
-        defer { removeCopy(root) }
-        let at = try #require(
-            edit(
-                root, "levels/P2.yaml", replace: "- id: handle-sensitive-interactions\n",
-                with: "- id: inform-customers\n"))
-        let result = load(root)
-        #expect(result.curriculum == nil)
-        expectDiagnostic(
-            result, in: root, "levels/P2.yaml", line: at.line, column: at.column + "- id: ".count,
-            contains: "duplicate responsibility id 'inform-customers' (first defined at level P1)")
-    }
-
     @Test func duplicateResponsibilityIdInOneLevelPointsAtTheRepeat() throws {
         let root = try copySample()
         defer { removeCopy(root) }
@@ -340,46 +299,6 @@ struct BadInputTests {
         expectDiagnostic(
             result, in: root, "assessments/inform-customers.yaml", line: at.line, column: at.column + "- id: ".count,
             contains: "duplicate question id 'opening-order' (first defined at line \(first.line))")
-    }
-
-    @Test func unknownSkillSuggestsTheSkill() throws {
-        let root = try copySample()
-        defer { removeCopy(root) }
-        let at = try #require(
-            edit(
-                root, "levels/P2.yaml", after: ["- id: handle-sensitive-interactions", "skills: ["], replace: "empathy,",
-                with: "empathie,"))
-        let result = load(root)
-        #expect(result.curriculum == nil)
-        expectDiagnostic(
-            result, in: root, "levels/P2.yaml", line: at.line, column: at.column,
-            contains: "unknown skill 'empathie' (did you mean 'empathy'?)")
-    }
-
-    @Test func unknownLevelInFrameworks() throws {
-        let root = try copySample()
-        defer { removeCopy(root) }
-        let at = try #require(
-            edit(root, "frameworks.yaml", after: ["- id: account-lookups"], replace: "level: P1\n", with: "level: P7\n"))
-        let result = load(root)
-        #expect(result.curriculum == nil)
-        expectDiagnostic(
-            result, in: root, "frameworks.yaml", line: at.line, column: at.column + "level: ".count,
-            contains: "unknown level 'P7'")
-    }
-
-    @Test func unknownResponsibilityInAfterSuggestsTheId() throws {
-        let root = try copySample()
-        defer { removeCopy(root) }
-        let at = try #require(
-            edit(
-                root, "levels/P1.yaml", after: ["- id: record-orders-complaints"], replace: "after: [inform-customers]",
-                with: "after: [inform-customer]"))
-        let result = load(root)
-        #expect(result.curriculum == nil)
-        expectDiagnostic(
-            result, in: root, "levels/P1.yaml", line: at.line, column: at.column + "after: [".count,
-            contains: "unknown responsibility 'inform-customer' in 'after' (did you mean 'inform-customers'?)")
     }
 
     @Test func missingMarkdownPage() throws {
@@ -413,17 +332,6 @@ struct BadInputTests {
             contains: "levels out of order: 'P1' has rank 1 but is listed 2nd in curriculum.yaml")
     }
 
-    @Test func swappedRanks() throws {
-        let root = try copySample()
-        defer { removeCopy(root) }
-        let at = try #require(edit(root, "levels/P3.yaml", replace: "rank: 3\n", with: "rank: 4\n"))
-        let result = load(root)
-        #expect(result.curriculum == nil)
-        expectDiagnostic(
-            result, in: root, "levels/P3.yaml", line: at.line, column: at.column + "rank: ".count,
-            contains: "levels out of order: 'P3' has rank 4 but is listed 3rd")
-    }
-
     @Test func emptyLevel() throws {
         let root = try copySample()
         defer { removeCopy(root) }
@@ -441,75 +349,7 @@ struct BadInputTests {
             contains: "'responsibilities' needs at least 1 entry")
     }
 
-    @Test(arguments: ["7", "expert"])
-    func proficiencyOutsideTheScale(step: String) throws {
-        let root = try copySample()
-        defer { removeCopy(root) }
-        let at = try #require(
-            edit(root, "levels/P1.yaml", after: ["\nskills:\n"], replace: "  active-listening: 3\n", with: "  active-listening: \(step)\n"))
-        let result = load(root)
-        #expect(result.curriculum == nil)
-        expectDiagnostic(
-            result, in: root, "levels/P1.yaml", line: at.line, column: at.column + "  active-listening: ".count,
-            contains: "proficiency '\(step)' for skill 'active-listening' is not on the scale (1=follow")
-    }
-
     // MARK: Assessments
-
-    @Test(arguments: ["101", "-1"])
-    func masteryScoreOutside0To100(score: String) throws {
-        let root = try copySample()
-        defer { removeCopy(root) }
-        let at = try #require(
-            edit(root, "assessments/inform-customers.yaml", replace: "mastery_score: 80\n", with: "mastery_score: \(score)\n"))
-        let result = load(root)
-        #expect(result.curriculum == nil)
-        expectDiagnostic(
-            result, in: root, "assessments/inform-customers.yaml", line: at.line, column: at.column + "mastery_score: ".count,
-            contains: "'mastery_score' is \(score); it must be between 0 and 100")
-    }
-
-    @Test func questionWithoutACorrectAnswer() throws {
-        let root = try copySample()
-        defer { removeCopy(root) }
-        let file = "assessments/inform-customers.yaml"
-        let question = try #require(place(of: "id: opening-order", in: root, file))
-        try #require(edit(root, file, after: ["- id: opening-order"], replace: "        correct: true\n", with: "") != nil)
-        let result = load(root)
-        #expect(result.curriculum == nil)
-        expectDiagnostic(
-            result, in: root, file, line: question.line, column: question.column,
-            contains: "question 'opening-order' has no correct answer")
-    }
-
-    @Test func singleChoiceWithTwoCorrectOptions() throws {
-        let root = try copySample()
-        defer { removeCopy(root) }
-        let file = "assessments/inform-customers.yaml"
-        let question = try #require(place(of: "id: opening-order", in: root, file))
-        // Mark the second option correct too.
-        try #require(
-            edit(root, file, after: ["- id: opening-order", "- text:", "- text:"], replace: "\n", with: "\n        correct: true\n")
-                != nil)
-        let result = load(root)
-        #expect(result.curriculum == nil)
-        expectDiagnostic(
-            result, in: root, file, line: question.line, column: question.column,
-            contains: "question 'opening-order' is type 'single' but has 2 correct options")
-    }
-
-    @Test func trueFalseWithWrongOptions() throws {
-        let root = try copySample()
-        defer { removeCopy(root) }
-        let file = "assessments/inform-customers.yaml"
-        let question = try #require(place(of: "id: verify-when", in: root, file))
-        try #require(edit(root, file, after: ["- id: verify-when"], replace: "- text: \"True\"", with: "- text: \"Yes\"") != nil)
-        let result = load(root)
-        #expect(result.curriculum == nil)
-        expectDiagnostic(
-            result, in: root, file, line: question.line, column: question.column,
-            contains: "true-false question 'verify-when' needs exactly two options, \"True\" and \"False\"")
-    }
 
     @Test func scenarioWithoutScenario() throws {
         let root = try copySample()
@@ -685,4 +525,110 @@ struct BadInputTests {
             result, in: root, "levels/P1.yaml", line: target.line, column: target.column + "  active-listening: ".count,
             contains: "proficiency '3' for skill 'active-listening' is not on the scale")
     }
+}
+
+/// One bad input for `BadInputTests.oneBadEditGivesOneClearError`: replace `replace` (the
+/// first one after `anchors`, or the only one) with `with` in `file` of a sample copy.
+struct BadEdit: Sendable, CustomTestStringConvertible {
+    /// Where the error must point.
+    enum Place: Sendable {
+        /// On the edit's line, `columns` after its first character.
+        case edit(columns: Int)
+        /// Column 1 of the line after the edit's first character (an edit that starts with "\n").
+        case nextLine
+        /// At the first `needle` after `anchors`, found before the edit.
+        case text(String, after: [String])
+    }
+
+    var name: String
+    var file: String
+    var anchors: [String] = []
+    var replace: String
+    var with: String
+    var at: Place
+    var message: String
+    var testDescription: String { name }
+
+    static let quiz = "assessments/inform-customers.yaml"
+
+    static let table: [BadEdit] = [
+        // Syntax and types
+        BadEdit(
+            name: "YAML syntax error", file: "levels/P2.yaml", replace: "title: Customer Service Representative II",
+            with: "title: Customer: Service Representative II", at: .edit(columns: "title: Customer".count),
+            message: "YAML syntax error: mapping values are not allowed"),
+        BadEdit(
+            name: "rank is text", file: "levels/P2.yaml", replace: "rank: 2\n", with: "rank: \"two\"\n",
+            at: .edit(columns: "rank: ".count), message: "'rank' must be a whole number, not 'two'"),
+        BadEdit(
+            name: "skills is text, not a list", file: "levels/P2.yaml", anchors: ["- id: handle-sensitive-interactions"],
+            replace: "skills: [empathy, active-listening, speaking, problem-solving]", with: "skills: empathy",
+            at: .edit(columns: "skills: ".count), message: "'responsibilities[0].skills' must be a list, not a scalar"),
+        BadEdit(
+            name: "mastery score is text", file: quiz, replace: "mastery_score: 80\n", with: "mastery_score: high\n",
+            at: .edit(columns: "mastery_score: ".count), message: "'mastery_score' must be a whole number, not 'high'"),
+        BadEdit(
+            name: "page minutes is text", file: "modules/inform-customers/01-opening-the-contact.md", replace: "minutes: 6\n",
+            with: "minutes: six\n", at: .edit(columns: "minutes: ".count), message: "'minutes' must be a whole number, not 'six'"),
+        // Keys
+        BadEdit(
+            name: "unknown key, typo of a level key", file: "levels/P1.yaml", replace: "\nsummary: ", with: "\nsumary: ",
+            at: .nextLine, message: "unknown key 'sumary' (did you mean 'summary'?)"),
+        BadEdit(
+            name: "unknown key, typo of a shadowing key", file: "shadowing/inform-customers.yaml", replace: "\nsetting: ",
+            with: "\nseting: ", at: .nextLine, message: "unknown key 'seting' (did you mean 'setting'?)"),
+        BadEdit(
+            name: "question type not one of the four", file: quiz, anchors: ["- id: opening-order"], replace: "type: single",
+            with: "type: singel", at: .edit(columns: "type: ".count),
+            message: "'questions[0].type' is 'singel'; expected one of: single, multiple, true-false, scenario (did you mean 'single'?)"),
+        // Ids and references
+        BadEdit(
+            name: "responsibility id repeated across levels", file: "levels/P2.yaml",
+            replace: "- id: handle-sensitive-interactions\n", with: "- id: inform-customers\n", at: .edit(columns: "- id: ".count),
+            message: "duplicate responsibility id 'inform-customers' (first defined at level P1)"),
+        BadEdit(
+            name: "unknown skill, typo", file: "levels/P2.yaml", anchors: ["- id: handle-sensitive-interactions", "skills: ["],
+            replace: "empathy,", with: "empathie,", at: .edit(columns: 0), message: "unknown skill 'empathie' (did you mean 'empathy'?)"),
+        BadEdit(
+            name: "unknown level in frameworks", file: "frameworks.yaml", anchors: ["- id: account-lookups"], replace: "level: P1\n",
+            with: "level: P7\n", at: .edit(columns: "level: ".count), message: "unknown level 'P7'"),
+        BadEdit(
+            name: "unknown responsibility in after, typo", file: "levels/P1.yaml", anchors: ["- id: record-orders-complaints"],
+            replace: "after: [inform-customers]", with: "after: [inform-customer]", at: .edit(columns: "after: [".count),
+            message: "unknown responsibility 'inform-customer' in 'after' (did you mean 'inform-customers'?)"),
+        BadEdit(
+            name: "level listed without its file", file: "curriculum.yaml", replace: "levels: [P1, P2, P3, P4, P5]",
+            with: "levels: [P1, P2, P3, P4, P5, P6]", at: .edit(columns: "levels: [P1, P2, P3, P4, P5, ".count),
+            message: "'levels/P6.yaml' does not exist"),
+        // Levels and scale
+        BadEdit(
+            name: "ranks out of order", file: "levels/P3.yaml", replace: "rank: 3\n", with: "rank: 4\n",
+            at: .edit(columns: "rank: ".count), message: "levels out of order: 'P3' has rank 4 but is listed 3rd"),
+    ]
+        + ["7", "expert"].map { step in
+            BadEdit(
+                name: "proficiency '\(step)' outside the scale", file: "levels/P1.yaml", anchors: ["\nskills:\n"],
+                replace: "  active-listening: 3\n", with: "  active-listening: \(step)\n", at: .edit(columns: "  active-listening: ".count),
+                message: "proficiency '\(step)' for skill 'active-listening' is not on the scale (1=follow")
+        }
+        // Assessments
+        + ["101", "-1"].map { score in
+            BadEdit(
+                name: "mastery score \(score)", file: quiz, replace: "mastery_score: 80\n", with: "mastery_score: \(score)\n",
+                at: .edit(columns: "mastery_score: ".count), message: "'mastery_score' is \(score); it must be between 0 and 100")
+        }
+        + [
+            BadEdit(
+                name: "question without a correct answer", file: quiz, anchors: ["- id: opening-order"],
+                replace: "        correct: true\n", with: "", at: .text("id: opening-order", after: []),
+                message: "question 'opening-order' has no correct answer"),
+            BadEdit(
+                name: "single choice with two correct options", file: quiz, anchors: ["- id: opening-order", "- text:", "- text:"],
+                replace: "\n", with: "\n        correct: true\n", at: .text("id: opening-order", after: []),
+                message: "question 'opening-order' is type 'single' but has 2 correct options"),
+            BadEdit(
+                name: "true-false with other options", file: quiz, anchors: ["- id: verify-when"], replace: "- text: \"True\"",
+                with: "- text: \"Yes\"", at: .text("id: verify-when", after: []),
+                message: "true-false question 'verify-when' needs exactly two options, \"True\" and \"False\""),
+        ]
 }

@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Testing
 
 @testable import LadderCore
@@ -8,28 +9,15 @@ import Testing
 
 /// Builds real packages from the sample and reads them back with libzip and libxml2.
 struct BuildTests {
-    static var schemas: URL? {
-        if let env = ProcessInfo.processInfo.environment["LADDER_SCHEMAS"] { return URL(fileURLWithPath: env) }
-        let shared = TestSupport.repoRoot.deletingLastPathComponent().appendingPathComponent("shared/conformance/schemas")
-        return FileManager.default.fileExists(atPath: shared.appendingPathComponent("scorm12.xsd").path) ? shared : nil
-    }
+    static var schemas: URL? { TestSupport.schemas }
 
-    static func loadSample(_ root: URL = TestSupport.sample) throws -> (Curriculum, Plan) {
-        let result = CurriculumLoader.load(folder: root.path)
-        let c = try #require(result.curriculum, "the sample must load: \(result.diagnostics.sorted)")
-        return (c, Planner.plan(c))
-    }
+    static func loadSample(_ root: URL = TestSupport.sample) throws -> (Curriculum, Plan) { try TestSupport.loadSample(root) }
 
     static func build(
         _ c: Curriculum, _ plan: Plan, tracks: [String], lms: LMSProfile, mode: BuildRequest.PackageMode,
         schemas: URL? = nil, jobs: Int = 2
     ) throws -> (URL, Ledger) {
-        let out = FileManager.default.temporaryDirectory.appendingPathComponent("ladder-build-\(UUID().uuidString)")
-        let request = BuildRequest(
-            tracks: plan.tracks.filter { tracks.contains($0.id) }, lms: lms, mode: mode, outputFolder: out,
-            schemasFolder: schemas, jobs: jobs)
-        let ledger = try PackageBuilder(curriculum: c, plan: plan).build(request)
-        return (out, ledger)
+        try TestSupport.build(c, plan, tracks: tracks, lms: lms, mode: mode, schemas: schemas, jobs: jobs)
     }
 
     @Test func moodleTrackPackageReadsBackWithEveryFileDeclared() throws {

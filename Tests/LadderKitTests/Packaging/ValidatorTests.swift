@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Testing
 
 @testable import LadderCore
@@ -13,16 +14,7 @@ struct ValidatorTests {
     // MARK: Fixtures
 
     /// ../shared/conformance/schemas beside the repository, or $LADDER_SCHEMAS.
-    static let schemas: URL? = {
-        if let env = ProcessInfo.processInfo.environment["LADDER_SCHEMAS"], !env.isEmpty { return URL(fileURLWithPath: env) }
-        let repo = URL(fileURLWithPath: #filePath)
-            .deletingLastPathComponent()  // Packaging
-            .deletingLastPathComponent()  // LadderKitTests
-            .deletingLastPathComponent()  // Tests
-            .deletingLastPathComponent()
-        let shared = repo.deletingLastPathComponent().appendingPathComponent("shared/conformance/schemas")
-        return FileManager.default.fileExists(atPath: shared.appendingPathComponent("scorm12.xsd").path) ? shared : nil
-    }()
+    static let schemas = TestSupport.schemas
 
     /// The smallest valid SCORM 1.2 package: one SCO, one organization. Line numbers matter
     /// to the tests (the item is on line 13, the resource on line 20).

@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Testing
 
 @testable import LadderCore
@@ -25,9 +26,7 @@ import Testing
 
     static var folder: URL? {
         if let env = ProcessInfo.processInfo.environment["LADDER_COMMONMARK"] { return URL(fileURLWithPath: env) }
-        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-            .deletingLastPathComponent().deletingLastPathComponent()
-        let candidate = root.deletingLastPathComponent().appendingPathComponent("shared/conformance/commonmark")
+        let candidate = TestSupport.repoRoot.deletingLastPathComponent().appendingPathComponent("shared/conformance/commonmark")
         return FileManager.default.fileExists(atPath: candidate.appendingPathComponent("spec.txt").path) ? candidate : nil
     }
 

@@ -1,11 +1,11 @@
 import Foundation
+import TestSupport
 import Testing
 
 /// Runs the SCO runtime's JavaScript tests (Tests/runtime/*.test.mjs) with node's built-in
 /// runner, so `swift test` covers them too. Skipped, with the reason printed, without node.
 struct RuntimeJSTests {
-    static let repo = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-        .deletingLastPathComponent().deletingLastPathComponent()
+    static let repo = TestSupport.repoRoot
 
     static var node: String? {
         for dir in (ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/usr/local/bin").split(separator: ":") {

@@ -1,67 +1,90 @@
 import Foundation
+import LadderCore
+import LadderRendering
+import LadderPackaging
+import LadderProgress
 import Testing
 
-@testable import LadderCore
-@testable import LadderRendering
-@testable import LadderPackaging
-@testable import LadderProgress
-
-/// Helpers shared by the LadderKit tests: where the repository is, a private copy of the
+/// Helpers shared by every test target: where the repository is, a private copy of the
 /// sample curriculum per test, and precise edits that fail the test when they would
 /// silently do nothing.
-enum TestSupport {
-    /// The repository root, found from this file's path (Tests/LadderKitTests/Support/…),
-    /// so tests never depend on the working directory or on bundle resources.
-    static let repoRoot: URL = URL(fileURLWithPath: #filePath)
-        .deletingLastPathComponent()  // Support
-        .deletingLastPathComponent()  // LadderKitTests
+public enum TestSupport {
+    /// The repository root, found from this file's path (Tests/TestSupport/…), so tests never
+    /// depend on the working directory or on bundle resources.
+    public static let repoRoot: URL = URL(fileURLWithPath: #filePath)
+        .deletingLastPathComponent()  // TestSupport
         .deletingLastPathComponent()  // Tests
         .deletingLastPathComponent()
 
     /// The sample curriculum in the repository (read it, never write it).
-    static let sample: URL = repoRoot.appendingPathComponent("curricula/customer-service", isDirectory: true)
+    public static let sample: URL = repoRoot.appendingPathComponent("curricula/customer-service", isDirectory: true)
+
+    /// The LadderKit tests' fixtures (curricula, cohorts, LMS exports), shared with the CLI tests.
+    public static let fixtures: URL = repoRoot.appendingPathComponent("Tests/LadderKitTests/Fixtures", isDirectory: true)
+
+    /// The SCORM schemas: `$LADDER_SCHEMAS`, else ../shared/conformance/schemas beside the
+    /// repository when it holds scorm12.xsd, else nil (tests that need them are skipped).
+    public static let schemas: URL? = {
+        if let env = ProcessInfo.processInfo.environment["LADDER_SCHEMAS"], !env.isEmpty { return URL(fileURLWithPath: env) }
+        let shared = repoRoot.deletingLastPathComponent().appendingPathComponent("shared/conformance/schemas")
+        return FileManager.default.fileExists(atPath: shared.appendingPathComponent("scorm12.xsd").path) ? shared : nil
+    }()
+
+    /// Copies curricula/customer-service into a folder named `customer-service` inside a new
+    /// temporary folder (so the "id matches the folder name" check still passes).
+    public static func copySample() throws -> URL {
+        let copy = try temporaryFolder("ladder-tests").appendingPathComponent("customer-service", isDirectory: true)
+        try FileManager.default.copyItem(at: sample, to: copy)
+        return copy
+    }
+
+    /// A new, empty folder in the temporary directory, named `<prefix>-<UUID>`; remove it
+    /// with `FileManager.default.removeItem(at:)` in a `defer`.
+    public static func temporaryFolder(_ prefix: String) throws -> URL {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("\(prefix)-\(UUID().uuidString)", isDirectory: true)
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        return dir
+    }
 }
 
 /// Copies curricula/customer-service into a fresh folder named `customer-service` inside a
 /// unique temporary directory (so the "id matches the folder name" check still passes).
 /// Remove it with `removeCopy(_:)`.
-func copySample() throws -> URL {
-    let fm = FileManager.default
-    let parent = fm.temporaryDirectory.appendingPathComponent("ladder-tests-\(UUID().uuidString)", isDirectory: true)
-    try fm.createDirectory(at: parent, withIntermediateDirectories: true)
-    let copy = parent.appendingPathComponent("customer-service", isDirectory: true)
-    try fm.copyItem(at: TestSupport.sample, to: copy)
-    return copy
-}
+public func copySample() throws -> URL { try TestSupport.copySample() }
 
 /// Deletes a copy made by `copySample()` together with its unique parent folder.
-func removeCopy(_ root: URL) {
+public func removeCopy(_ root: URL) {
     try? FileManager.default.removeItem(at: root.deletingLastPathComponent())
 }
 
 /// Reads a file of a curriculum copy as UTF-8 text.
-func read(_ root: URL, _ relative: String) throws -> String {
+public func read(_ root: URL, _ relative: String) throws -> String {
     try String(contentsOf: root.appendingPathComponent(relative), encoding: .utf8)
 }
 
 /// Writes (or overwrites) a text file inside a curriculum copy.
-func write(_ root: URL, _ relative: String, _ text: String) throws {
+public func write(_ root: URL, _ relative: String, _ text: String) throws {
     try write(root, relative, bytes: Data(text.utf8))
 }
 
 /// Writes raw bytes (for encoding tests) inside a curriculum copy.
-func write(_ root: URL, _ relative: String, bytes: Data) throws {
+public func write(_ root: URL, _ relative: String, bytes: Data) throws {
     let url = root.appendingPathComponent(relative)
     try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
     try bytes.write(to: url)
 }
 
 /// Where an edit landed in the edited file.
-struct EditPlace: Equatable {
+public struct EditPlace: Equatable, Sendable {
     /// 1-based line of the first character of the replacement text.
-    var line: Int
+    public var line: Int
     /// 1-based column (in Unicode scalars, as libyaml counts) of that character.
-    var column: Int
+    public var column: Int
+
+    public init(line: Int, column: Int) {
+        self.line = line
+        self.column = column
+    }
 }
 
 /// Replaces `replace` with `with` in one file of a curriculum copy.
@@ -71,7 +94,7 @@ struct EditPlace: Equatable {
 /// the previous, and the first `replace` after the last anchor is edited. If any of that text is
 /// missing the test fails and nothing is written: a fixture edit never silently does nothing.
 @discardableResult
-func edit(
+public func edit(
     _ root: URL, _ relative: String, after anchors: [String] = [], replace: String, with replacement: String,
     sourceLocation: Testing.SourceLocation = #_sourceLocation
 ) -> EditPlace? {
@@ -114,7 +137,7 @@ func edit(
 }
 
 /// The 1-based line and column of an index in a text.
-func position(of index: String.Index, in text: String) -> EditPlace {
+public func position(of index: String.Index, in text: String) -> EditPlace {
     let before = text[..<index]
     let line = before.filter { $0 == "\n" }.count + 1
     let lineStart = before.lastIndex(of: "\n").map { text.index(after: $0) } ?? text.startIndex
@@ -123,7 +146,7 @@ func position(of index: String.Index, in text: String) -> EditPlace {
 
 /// The position of `needle` in a file of a curriculum copy (after the anchors, as in `edit`);
 /// fails the test if it is missing.
-func place(
+public func place(
     of needle: String, in root: URL, _ relative: String, after anchors: [String] = [],
     sourceLocation: Testing.SourceLocation = #_sourceLocation
 ) -> EditPlace? {
@@ -149,7 +172,7 @@ func place(
 /// The exact text of a YAML block: the first line (after the anchors) that starts with `key`
 /// (indentation included), plus the more-indented or blank lines that continue it (a folded
 /// scalar, a nested mapping). Ends with a newline. Fails the test if the key line is missing.
-func yamlBlock(
+public func yamlBlock(
     _ root: URL, _ relative: String, after anchors: [String] = [], key: String,
     sourceLocation: Testing.SourceLocation = #_sourceLocation
 ) -> String? {
@@ -189,14 +212,14 @@ func yamlBlock(
 }
 
 /// Loads a curriculum folder (a copy made by `copySample()` or the sample itself).
-func load(_ root: URL) -> LoadResult {
+public func load(_ root: URL) -> LoadResult {
     CurriculumLoader.load(folder: root.path)
 }
 
 /// The diagnostic that matches, or nil after recording an issue that lists every diagnostic
 /// that did come back (so a failure explains itself).
 @discardableResult
-func expectDiagnostic(
+public func expectDiagnostic(
     _ result: LoadResult, _ severity: Diagnostic.Severity = .error, in root: URL, _ relative: String,
     line: Int, column: Int? = nil, contains text: String,
     sourceLocation: Testing.SourceLocation = #_sourceLocation

@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Testing
 
 @testable import LadderCore
@@ -7,12 +8,10 @@ import Testing
 @testable import LadderProgress
 
 /// `ladder gaps` writes every format as it reads the cohort: the streamed output is the same,
-/// byte for byte, as the report rendered whole (and as the golden files recorded before the
+/// byte for byte, as the report rendered whole (and as the snapshot files recorded before the
 /// output was streamed); outputs never replace an input and are written atomically.
 @Suite("Gaps: streamed output")
 struct GapsStreamTests {
-    static let golden = GapsTests.fixtures.appendingPathComponent("golden")
-
     static func stream(_ path: String = GapsTests.cohort) throws -> GapStream {
         let (c, plan) = try GapsTests.sample()
         let cohort = CohortFile(path: path, curriculum: c)
@@ -24,16 +23,10 @@ struct GapsStreamTests {
 
     static func written(_ write: (GapsSink) throws -> Void) rethrows -> String { try GapsSink.string(write) }
 
-    /// Compares with a golden file; `RECORD_GOLDEN=1` rewrites it and fails the test.
+    /// Compares with the snapshot file (Tests/LadderKitTests/__Snapshots__/GapsStreamTests/);
+    /// `LADDER_RECORD_SNAPSHOTS=1` rewrites it and fails the test.
     static func expectGolden(_ text: String, _ name: String, sourceLocation: Testing.SourceLocation = #_sourceLocation) throws {
-        let url = golden.appendingPathComponent(name)
-        if ProcessInfo.processInfo.environment["RECORD_GOLDEN"] == "1" {
-            try text.write(to: url, atomically: true, encoding: .utf8)
-            Issue.record("recorded \(name); run again without RECORD_GOLDEN", sourceLocation: sourceLocation)
-            return
-        }
-        let expected = try String(contentsOf: url, encoding: .utf8)
-        #expect(text == expected, "\(name) differs from the golden file", sourceLocation: sourceLocation)
+        Snapshot.expect(text, named: name, sourceLocation: sourceLocation)
     }
 
     @Test func everyStreamedFormatMatchesTheGoldenFiles() throws {

@@ -3,21 +3,20 @@ import LadderCore
 import LadderRendering
 import LadderPackaging
 import LadderProgress
+import LadderPreview
 import Testing
-
-@testable import LadderPreview
 
 /// One learner in a real headless Chromium against a preview server of this process. Helpers
 /// click and type as a person would and wait explicitly (polls with deadlines); on failure
 /// `run` saves a screenshot and the browser console to the test output folder.
-final class Journey: @unchecked Sendable {
-    let driver: WebDriver
-    var server: RunningServer
-    let db: String
-    let package: String
-    let learner: String
+public final class Journey: @unchecked Sendable {
+    public let driver: WebDriver
+    public var server: RunningServer
+    public let db: String
+    public let package: String
+    public let learner: String
 
-    init(driver: WebDriver, server: RunningServer, db: String, package: String, learner: String) {
+    public init(driver: WebDriver, server: RunningServer, db: String, package: String, learner: String) {
         self.driver = driver
         self.server = server
         self.db = db
@@ -26,12 +25,12 @@ final class Journey: @unchecked Sendable {
     }
 
     /// Where failure artifacts go: `$LADDER_TEST_OUTPUT` or a temporary folder.
-    static let outputFolder: URL = {
+    public static let outputFolder: URL = {
         if let p = ProcessInfo.processInfo.environment["LADDER_TEST_OUTPUT"], !p.isEmpty { return URL(fileURLWithPath: p) }
         return FileManager.default.temporaryDirectory.appendingPathComponent("ladder-preview-journeys")
     }()
 
-    static func run(_ name: String, learner: String, _ body: (Journey) async throws -> Void) async throws {
+    public static func run(_ name: String, learner: String, _ body: (Journey) async throws -> Void) async throws {
         let package = try PreviewFixture.packagePath()
         let db = PreviewFixture.tempDB()
         let server = try await RunningServer.start(package: package, db: db)
@@ -50,7 +49,7 @@ final class Journey: @unchecked Sendable {
         await j.server.stop()
     }
 
-    func saveArtifacts(_ name: String, error: Error) async {
+    public func saveArtifacts(_ name: String, error: Error) async {
         let folder = Self.outputFolder.appendingPathComponent(name)
         try? FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         try? await driver.switchToTop()
@@ -63,20 +62,20 @@ final class Journey: @unchecked Sendable {
 
     // MARK: - The player
 
-    func openPlayer() async throws {
+    public func openPlayer() async throws {
         try await driver.navigate("\(server.url)/?learner=\(learner)")
         _ = try await driver.waitForElement("button[data-sco]")
     }
 
     /// Clicks the item in the table of contents and waits until its SCO runs in the frame.
-    func launch(_ sco: String) async throws {
+    public func launch(_ sco: String) async throws {
         try await driver.switchToTop()
         try await driver.click("button[data-sco=\"\(sco)\"]")
         try await waitForLaunch(sco)
     }
 
     /// Waits until the player has launched `sco` and it runs in the frame (then in the frame).
-    func waitForLaunch(_ sco: String) async throws {
+    public func waitForLaunch(_ sco: String) async throws {
         try await driver.switchToTop()
         try await driver.waitForScript("the player to launch \(sco)", "return document.body.getAttribute('data-sco') === arguments[0]".replacingOccurrences(of: "arguments[0]", with: "'\(sco)'"))
         try await driver.switchToFrame("#player-frame")
@@ -91,21 +90,21 @@ final class Journey: @unchecked Sendable {
     }
 
     /// The player's "Exit to contents": the SCO is unloaded (its pagehide commits and finishes).
-    func exitToContents() async throws {
+    public func exitToContents() async throws {
         try await driver.switchToTop()
         try await driver.click("#player-exit")
         try await driver.waitForScript("the frame to close", "return document.getElementById('player-frame').hidden === true")
     }
 
     /// The SCO's configuration (`#ladder-sco`), read in the frame.
-    func config() async throws -> [String: Any] {
+    public func config() async throws -> [String: Any] {
         let s = try await driver.execute("return document.getElementById('ladder-sco').textContent") as? String ?? "{}"
         return (try JSONSerialization.jsonObject(with: Data(s.utf8)) as? [String: Any]) ?? [:]
     }
 
     // MARK: - Module
 
-    func goToPage(_ k: Int) async throws {
+    public func goToPage(_ k: Int) async throws {
         let pages = try await config()["pages"] as? Int ?? 1
         try #require(k <= pages, "the module has \(pages) pages")
         while true {
@@ -118,7 +117,7 @@ final class Journey: @unchecked Sendable {
         }
     }
 
-    func completeModule(_ sco: String = PreviewFixture.module) async throws {
+    public func completeModule(_ sco: String = PreviewFixture.module) async throws {
         try await launch(sco)
         let pages = try await config()["pages"] as? Int ?? 1
         try await goToPage(pages)
@@ -130,14 +129,14 @@ final class Journey: @unchecked Sendable {
 
     // MARK: - Quiz
 
-    struct Question {
-        var id: String
-        var options: [String]
-        var correct: [String]
-        var multiple: Bool
+    public struct Question {
+        public var id: String
+        public var options: [String]
+        public var correct: [String]
+        public var multiple: Bool
     }
 
-    func questions() async throws -> [Question] {
+    public func questions() async throws -> [Question] {
         let qs = try await config()["questions"] as? [[String: Any]] ?? []
         return qs.map {
             Question(
@@ -147,14 +146,14 @@ final class Journey: @unchecked Sendable {
     }
 
     /// Clicks the options of one question: the correct ones, or a wrong choice.
-    func answer(_ q: Question, correctly: Bool) async throws -> [String] {
+    public func answer(_ q: Question, correctly: Bool) async throws -> [String] {
         let letters = correctly ? q.correct : [q.options.first { !q.correct.contains($0) } ?? q.options[0]]
         for l in letters { try await driver.click("#q-\(q.id)-\(l)") }
         return letters
     }
 
     /// Submits and waits for the verdict; returns true when passed.
-    func submitQuiz() async throws -> Bool {
+    public func submitQuiz() async throws -> Bool {
         try await driver.click("#ladder-quiz button.ladder-primary")
         try await driver.waitForScript(
             "the quiz result",
@@ -164,11 +163,11 @@ final class Journey: @unchecked Sendable {
 
     // MARK: - The store
 
-    func stored(_ sco: String) throws -> CMIState? { try PreviewFixture.state(db, learner: learner, sco: sco) }
+    public func stored(_ sco: String) throws -> CMIState? { try PreviewFixture.state(db, learner: learner, sco: sco) }
 
     /// Waits until the server has stored a state for `sco` that satisfies `condition`.
     @discardableResult
-    func waitStored(_ sco: String, _ what: String, timeout: TimeInterval = 20, _ condition: @escaping (CMIState) -> Bool) async throws -> CMIState {
+    public func waitStored(_ sco: String, _ what: String, timeout: TimeInterval = 20, _ condition: @escaping (CMIState) -> Bool) async throws -> CMIState {
         var found: CMIState?
         try await driver.wait("stored: \(what)", timeout: timeout) {
             guard let s = try self.stored(sco), condition(s) else { return false }
@@ -179,7 +178,7 @@ final class Journey: @unchecked Sendable {
     }
 
     /// Restarts the server on the same progress store (a new port: the browser goes there).
-    func restartServer() async throws {
+    public func restartServer() async throws {
         await server.stop()
         server = try await RunningServer.start(package: package, db: db)
         try await driver.switchToTop()
@@ -187,6 +186,6 @@ final class Journey: @unchecked Sendable {
     }
 }
 
-let timespanPattern = #"^\d{2,4}:[0-5]\d:[0-5]\d(\.\d{1,2})?$"#
+public let timespanPattern = #"^\d{2,4}:[0-5]\d:[0-5]\d(\.\d{1,2})?$"#
 
-func isTimespan(_ s: String?) -> Bool { s?.range(of: timespanPattern, options: .regularExpression) != nil }
+public func isTimespan(_ s: String?) -> Bool { s?.range(of: timespanPattern, options: .regularExpression) != nil }

@@ -10,25 +10,26 @@ import Foundation
 /// A small W3C WebDriver client for Debian's `chromium-driver` (chromedriver): plain HTTP
 /// JSON, enough to click, type, switch frames, run a script, take screenshots and read the
 /// browser console. Every wait is an explicit poll with a deadline.
-final class WebDriver: @unchecked Sendable {
-    struct Failure: Error, CustomStringConvertible {
-        var description: String
+public final class WebDriver: @unchecked Sendable {
+    public struct Failure: Error, CustomStringConvertible {
+        public var description: String
+        public init(description: String) { self.description = description }
     }
 
-    static let chromium = ["/usr/bin/chromium", "/usr/bin/chromium-browser"].first { FileManager.default.isExecutableFile(atPath: $0) }
-    static let chromedriver = ["/usr/bin/chromedriver", "/usr/lib/chromium/chromedriver"].first {
+    public static let chromium = ["/usr/bin/chromium", "/usr/bin/chromium-browser"].first { FileManager.default.isExecutableFile(atPath: $0) }
+    public static let chromedriver = ["/usr/bin/chromedriver", "/usr/lib/chromium/chromedriver"].first {
         FileManager.default.isExecutableFile(atPath: $0)
     }
-    static let trace = ProcessInfo.processInfo.environment["LADDER_WEBDRIVER_TRACE"] == "1"
-    static var available: Bool { chromium != nil && chromedriver != nil }
+    public static let trace = ProcessInfo.processInfo.environment["LADDER_WEBDRIVER_TRACE"] == "1"
+    public static var available: Bool { chromium != nil && chromedriver != nil }
 
-    let process: Process
-    let base: URL
-    var sessionID = ""
-    let urlSession: URLSession
+    public let process: Process
+    public let base: URL
+    public var sessionID = ""
+    public let urlSession: URLSession
 
     /// Starts chromedriver and a headless Chromium session. `phone` emulates a 390×844 phone.
-    static func start(width: Int = 1280, height: Int = 860, phone: Bool = false) async throws -> WebDriver {
+    public static func start(width: Int = 1280, height: Int = 860, phone: Bool = false) async throws -> WebDriver {
         guard let driverPath = chromedriver, let browser = chromium else { throw Failure(description: "chromium or chromedriver missing") }
         var lastError: Error = Failure(description: "chromedriver did not start")
         for _ in 0..<5 {
@@ -56,7 +57,7 @@ final class WebDriver: @unchecked Sendable {
         throw lastError
     }
 
-    init(process: Process, base: URL) {
+    public init(process: Process, base: URL) {
         self.process = process
         self.base = base
         let config = URLSessionConfiguration.ephemeral
@@ -65,17 +66,17 @@ final class WebDriver: @unchecked Sendable {
     }
 
     /// chromedriver's standard output, read as it comes.
-    final class StartupLog: @unchecked Sendable {
+    public final class StartupLog: @unchecked Sendable {
         private let lock = NSLock()
         private var data = Data()
-        func append(_ d: Data) { lock.withLock { data.append(d) } }
-        var text: String { lock.withLock { String(decoding: data, as: UTF8.self) } }
+        public func append(_ d: Data) { lock.withLock { data.append(d) } }
+        public var text: String { lock.withLock { String(decoding: data, as: UTF8.self) } }
     }
-    var startup = StartupLog()
+    public var startup = StartupLog()
 
     /// Waits for chromedriver to say it listens (before that, a request could wait for a
     /// connection that never comes), then for `/status` to report ready.
-    func waitUntilReady() async throws {
+    public func waitUntilReady() async throws {
         let deadline = Date().addingTimeInterval(20)
         while Date() < deadline {
             if !process.isRunning { throw Failure(description: "chromedriver exited: \(startup.text)") }
@@ -88,7 +89,7 @@ final class WebDriver: @unchecked Sendable {
         throw Failure(description: "chromedriver was not ready within 20 s: \(startup.text)")
     }
 
-    func newSession(browser: String, width: Int, height: Int, phone: Bool) async throws {
+    public func newSession(browser: String, width: Int, height: Int, phone: Bool) async throws {
         var args = ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--no-first-run",
                     "--disable-extensions", "--hide-scrollbars", "--force-device-scale-factor=1", "--lang=en-US"]
         if !phone { args.append("--window-size=\(width),\(height)") }
@@ -108,7 +109,7 @@ final class WebDriver: @unchecked Sendable {
         sessionID = id
     }
 
-    func quit() {
+    public func quit() {
         if !sessionID.isEmpty {
             let sem = DispatchSemaphore(value: 0)
             var req = URLRequest(url: base.appendingPathComponent("session/\(sessionID)"))
@@ -127,7 +128,7 @@ final class WebDriver: @unchecked Sendable {
 
     /// One WebDriver request, sent with curl: Foundation's URLSession on Linux was seen to
     /// wait forever on chromedriver's answers, and curl's `--max-time` bounds every call.
-    func raw(_ method: String, _ path: String, _ body: Any?) async throws -> [String: Any] {
+    public func raw(_ method: String, _ path: String, _ body: Any?) async throws -> [String: Any] {
         let p = Process()
         p.executableURL = URL(fileURLWithPath: "/usr/bin/curl")
         var args = ["-s", "--max-time", "90", "-X", method, base.absoluteString + path]
@@ -147,7 +148,7 @@ final class WebDriver: @unchecked Sendable {
     }
 
     @discardableResult
-    func command(_ method: String, _ path: String, _ body: Any? = nil) async throws -> Any? {
+    public func command(_ method: String, _ path: String, _ body: Any? = nil) async throws -> Any? {
         if Self.trace { print("webdriver: \(method) \(path)") }
         let r = try await raw(method, "/session/\(sessionID)" + path, body ?? (method == "POST" ? [String: Any]() : nil))
         if let v = r["value"] as? [String: Any], let error = v["error"] as? String {
@@ -156,17 +157,17 @@ final class WebDriver: @unchecked Sendable {
         return r["value"]
     }
 
-    static let elementKey = "element-6066-11e4-a52e-4f735466cecf"
+    public static let elementKey = "element-6066-11e4-a52e-4f735466cecf"
 
-    func navigate(_ url: String) async throws { try await command("POST", "/url", ["url": url]) }
+    public func navigate(_ url: String) async throws { try await command("POST", "/url", ["url": url]) }
 
-    func find(_ css: String) async throws -> String {
+    public func find(_ css: String) async throws -> String {
         let v = try await command("POST", "/element", ["using": "css selector", "value": css])
         guard let e = v as? [String: Any], let id = e[Self.elementKey] as? String else { throw Failure(description: "no element \(css)") }
         return id
     }
 
-    func findAll(_ css: String) async throws -> [String] {
+    public func findAll(_ css: String) async throws -> [String] {
         let v = try await command("POST", "/elements", ["using": "css selector", "value": css])
         return (v as? [[String: Any]] ?? []).compactMap { $0[Self.elementKey] as? String }
     }
@@ -174,7 +175,7 @@ final class WebDriver: @unchecked Sendable {
     /// Clicks the first match. A page that re-renders (the player's table of contents after
     /// every commit) can replace the element between finding and clicking it; the click then
     /// goes to the element that replaced it, as a person's would.
-    func click(_ css: String) async throws {
+    public func click(_ css: String) async throws {
         var attempt = 0
         while true {
             let id = try await waitForElement(css)
@@ -187,30 +188,30 @@ final class WebDriver: @unchecked Sendable {
         }
     }
 
-    func type(_ css: String, _ text: String) async throws {
+    public func type(_ css: String, _ text: String) async throws {
         let id = try await waitForElement(css)
         try await command("POST", "/element/\(id)/value", ["text": text])
     }
 
-    func clear(_ css: String) async throws {
+    public func clear(_ css: String) async throws {
         let id = try await waitForElement(css)
         try await command("POST", "/element/\(id)/clear")
     }
 
     /// Runs a script in the current frame; `return` gives the value.
     @discardableResult
-    func execute(_ script: String, _ args: [Any] = []) async throws -> Any? {
+    public func execute(_ script: String, _ args: [Any] = []) async throws -> Any? {
         try await command("POST", "/execute/sync", ["script": script, "args": args])
     }
 
-    func switchToTop() async throws { try await command("POST", "/frame", ["id": NSNull()]) }
+    public func switchToTop() async throws { try await command("POST", "/frame", ["id": NSNull()]) }
 
-    func switchToFrame(_ css: String) async throws {
+    public func switchToFrame(_ css: String) async throws {
         let id = try await waitForElement(css)
         try await command("POST", "/frame", ["id": [Self.elementKey: id]])
     }
 
-    func screenshot() async throws -> Data {
+    public func screenshot() async throws -> Data {
         guard let s = try await command("GET", "/screenshot") as? String, let d = Data(base64Encoded: s) else {
             throw Failure(description: "no screenshot")
         }
@@ -218,19 +219,19 @@ final class WebDriver: @unchecked Sendable {
     }
 
     /// The browser console since the last call (chromedriver's log endpoint).
-    func consoleLog() async -> [String] {
+    public func consoleLog() async -> [String] {
         guard let v = try? await command("POST", "/se/log", ["type": "browser"]) as? [[String: Any]] else { return [] }
         return v.map { "\($0["level"] ?? "") \($0["message"] ?? "")" }
     }
 
-    func cdp(_ cmd: String, _ params: [String: Any] = [:]) async throws {
+    public func cdp(_ cmd: String, _ params: [String: Any] = [:]) async throws {
         try await command("POST", "/goog/cdp/execute", ["cmd": cmd, "params": params])
     }
 
     // MARK: - Waits
 
     /// Polls `condition` until it is true or `timeout` passes (then throws, naming `what`).
-    func wait(_ what: String, timeout: TimeInterval = 20, _ condition: () async throws -> Bool) async throws {
+    public func wait(_ what: String, timeout: TimeInterval = 20, _ condition: () async throws -> Bool) async throws {
         let deadline = Date().addingTimeInterval(timeout)
         var last: Error?
         while Date() < deadline {
@@ -244,7 +245,7 @@ final class WebDriver: @unchecked Sendable {
         throw Failure(description: "timed out after \(Int(timeout)) s waiting for \(what)\(last.map { " (last error: \($0))" } ?? "")")
     }
 
-    func waitForElement(_ css: String, timeout: TimeInterval = 20) async throws -> String {
+    public func waitForElement(_ css: String, timeout: TimeInterval = 20) async throws -> String {
         var found = ""
         try await wait("element \(css)", timeout: timeout) {
             let all = try await findAll(css)
@@ -256,7 +257,7 @@ final class WebDriver: @unchecked Sendable {
     }
 
     /// Waits until a script returns true in the current frame.
-    func waitForScript(_ what: String, _ script: String, timeout: TimeInterval = 20) async throws {
+    public func waitForScript(_ what: String, _ script: String, timeout: TimeInterval = 20) async throws {
         try await wait(what, timeout: timeout) { try await execute(script) as? Bool == true }
     }
 }
