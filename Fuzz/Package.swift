@@ -1,7 +1,7 @@
 // swift-tools-version:6.0
-// libFuzzer targets for LadderKit's parsers. A package of its own, so that the main
+// libFuzzer targets for Ladder's parsers. A package of its own, so that the main
 // `swift build` / `swift test` never see it. Build and run with Fuzz/run.sh (see
-// docs/reliability.md, "Fuzzing"); the targets reach LadderKit's internals through
+// docs/reliability.md, "Fuzzing"); the targets reach the stage targets' internals through
 // `@testable import`, which the debug build allows.
 import PackageDescription
 

@@ -31,7 +31,7 @@ if [ "${FUZZ_NO_BUILD:-0}" != 1 ]; then
     # --sanitize=address become two swiftc flags in no fixed order, and swiftc keeps only the
     # last one, so half the builds fuzzed blind (no coverage). --sanitize=fuzzer stays for the
     # link (libFuzzer's main instead of SwiftPM's renamed entry point). The Swift flag
-    # instruments every Swift module (LadderKit, Yams, GRDB); -Xcc the C ones (Yams' libyaml).
+    # instruments every Swift module (Ladder's stage targets, Yams, GRDB); -Xcc the C ones (Yams' libyaml).
     swift build --package-path Fuzz --scratch-path "$scratch" -c debug --sanitize=fuzzer \
         -Xswiftc -sanitize=fuzzer,address -Xcc -fsanitize=fuzzer-no-link,address \
         2>&1 | grep -v 'Cannot export local symbol'

@@ -8,7 +8,7 @@ import vm from 'node:vm';
 import { StrictScorm12API } from './strict-scorm12-api.mjs';
 
 const require = createRequire(import.meta.url);
-const RUNTIME_PATH = require.resolve('../../Sources/LadderKit/Rendering/Assets/ladder.js');
+const RUNTIME_PATH = require.resolve('../../Sources/LadderRendering/Assets/ladder.js');
 const Ladder = require(RUNTIME_PATH);
 
 // ---------------------------------------------------------------------------

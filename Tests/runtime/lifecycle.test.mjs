@@ -5,7 +5,7 @@ import { createRequire } from 'node:module';
 import { StrictScorm12API } from './strict-scorm12-api.mjs';
 
 const require = createRequire(import.meta.url);
-const Ladder = require('../../Sources/LadderKit/Rendering/Assets/ladder.js');
+const Ladder = require('../../Sources/LadderRendering/Assets/ladder.js');
 
 const MODULE = { v: 1, kind: 'module', id: 'm', title: 'M', pages: 3 };
 const QUIZ = { v: 1, kind: 'assessment', id: 'q', title: 'Q', mastery: 50,

@@ -5,7 +5,7 @@ import { createRequire } from 'node:module';
 import { StrictScorm12API } from './strict-scorm12-api.mjs';
 
 const require = createRequire(import.meta.url);
-const Ladder = require('../../Sources/LadderKit/Rendering/Assets/ladder.js');
+const Ladder = require('../../Sources/LadderRendering/Assets/ladder.js');
 
 const CONFIG = { v: 1, kind: 'module', id: 'inform-customers.module', title: 'Informing customers', pages: 3 };
 const T0 = new Date(2024, 4, 1, 9, 0, 0).getTime();

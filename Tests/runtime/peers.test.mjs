@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { createRequire } from 'node:module';
 
 const require = createRequire(import.meta.url);
-const Ladder = require('../../Sources/LadderKit/Rendering/Assets/ladder.js');
+const Ladder = require('../../Sources/LadderRendering/Assets/ladder.js');
 
 const QUIZ = {
   v: 1, kind: 'assessment', id: 'x.assessment', title: 'Check', mastery: 80,

@@ -1,6 +1,9 @@
 import Foundation
 
-@testable import LadderKit
+@testable import LadderCore
+@testable import LadderRendering
+@testable import LadderPackaging
+@testable import LadderProgress
 
 /// The curriculum loader under fuzzing. The first byte picks one source file of a small real
 /// curriculum (the warehouse-associate test fixture; the low 7 bits, modulo the number of

@@ -1,6 +1,9 @@
 import Foundation
 
-@testable import LadderKit
+@testable import LadderCore
+@testable import LadderRendering
+@testable import LadderPackaging
+@testable import LadderProgress
 
 /// What every fuzzer shares: the repository's location (for fixtures), a scratch folder of its
 /// own, and the conversions from libFuzzer's bytes.

@@ -1,7 +1,10 @@
 import Foundation
 import GRDB
 
-@testable import LadderKit
+@testable import LadderCore
+@testable import LadderRendering
+@testable import LadderPackaging
+@testable import LadderProgress
 
 /// Feeds one input as a whole file through `ProgressStore.importFiles` (DelimitedReader, the
 /// layout's row parser, the writers) into a real SQLite store, then empties the store so every

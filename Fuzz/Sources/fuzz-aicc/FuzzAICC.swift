@@ -1,5 +1,8 @@
 import FuzzSupport
-import LadderKit
+import LadderCore
+import LadderRendering
+import LadderPackaging
+import LadderProgress
 
 // Input: an `adlcp:prerequisites` aicc_script expression, parsed as `ladder validate` and the
 // preview player parse it.

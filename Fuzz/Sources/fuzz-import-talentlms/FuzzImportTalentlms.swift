@@ -1,5 +1,8 @@
 import FuzzSupport
-import LadderKit
+import LadderCore
+import LadderRendering
+import LadderPackaging
+import LadderProgress
 
 // Input: a whole export file in the talentlms layout (the corpus holds that layout's fixtures).
 nonisolated(unsafe) let harness = ImportHarness(source: .talentlms, fileName: "report.csv")

@@ -1,6 +1,9 @@
 import Foundation
 import FuzzSupport
-import LadderKit
+import LadderCore
+import LadderRendering
+import LadderPackaging
+import LadderProgress
 
 // Input: a whole package (bytes starting "PK") or an imsmanifest.xml. A zip is written to a
 // scratch file and validated as `ladder validate` does; a manifest is validated in memory

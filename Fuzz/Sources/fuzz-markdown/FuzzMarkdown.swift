@@ -1,5 +1,8 @@
 import FuzzSupport
-import LadderKit
+import LadderCore
+import LadderRendering
+import LadderPackaging
+import LadderProgress
 
 // Input: a Markdown page body. Besides crashes and hangs, each output is checked against the
 // renderer's promises: only the tags it emits, properly nested; no URL a browser would run as
