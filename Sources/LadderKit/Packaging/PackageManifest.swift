@@ -94,9 +94,9 @@ package struct PackageManifest: Sendable, Equatable {
 
         /// The first adlcp extension of that (local) name.
         package func extensionText(_ name: String) -> String? { extensions.first { $0.name == name }?.text }
-        /// `adlcp:prerequisites` of type aicc_script, as written (Moodle, too, reads only that type).
+        /// `adlcp:prerequisites` of type aicc_script, trimmed (Moodle, too, reads only that type).
         package var prerequisites: String? {
-            extensions.first { $0.name == "prerequisites" && $0.type == "aicc_script" }?.rawText
+            extensions.first { $0.name == "prerequisites" && $0.type == "aicc_script" }?.text
         }
         /// `adlcp:masteryscore`: a number from 0 to 100, nil when absent or not such a number.
         package var masteryScore: Double? { extensionText("masteryscore").flatMap(PackageManifest.masteryScore) }
@@ -149,7 +149,7 @@ package struct PackageManifest: Sendable, Equatable {
         package var namespace: String?
     }
 
-    /// A `<file href>` (or an `adlcp:location`): as written, and where it leads.
+    /// A `<file href>` (or an `adlcp:location`): trimmed, and where it leads (nil when blank).
     package struct FileReference: Sendable, Equatable {
         package var href: String
         package var target: ResolvedHref?
