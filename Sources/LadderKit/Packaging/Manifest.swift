@@ -30,7 +30,7 @@ enum ManifestWriter {
     static let sharedResource = "RES-ladder-shared"
 
     static func write(_ p: PackageContent) throws -> Data {
-        let w = XMLWriter()
+        let w = try XMLWriter()
         try w.start(
             "manifest",
             [
