@@ -226,14 +226,26 @@ final class XMLSchema: @unchecked Sendable {
         xmlResetLastError()
         guard let ctxt = xmlSchemaNewParserCtxt(path) else { throw LibXML.failure("\(path): cannot read the schema") }
         defer { xmlSchemaFreeParserCtxt(ctxt) }
-        // The IMS schema files trigger harmless namespace notices; keep them off stderr.
-        xmlSchemaSetParserStructuredErrors(ctxt, { _, _ in }, nil)
-        // The notice comes from parsing the .xsd file itself, which reports through the
-        // (thread-local) global handler, not the schema context's: silence it for this parse.
-        xmlSetStructuredErrorFunc(nil, { _, _ in })
+        // The IMS schema files trigger harmless namespace notices: kept off stderr. The .xsd
+        // file itself is parsed through the (thread-local) global handler, not the schema
+        // context's, so both are pointed at one collector for this parse; the first real error
+        // (the cause: a parse error with its file and line) goes into the message.
+        final class FirstError { var text: String? }
+        let first = FirstError()
+        let collector = Unmanaged.passRetained(first)
+        defer { collector.release() }
+        let collect: xmlStructuredErrorFunc = { ctx, error in
+            guard let ctx, let error, error.pointee.level.rawValue >= XML_ERR_ERROR.rawValue else { return }
+            let first = Unmanaged<FirstError>.fromOpaque(ctx).takeUnretainedValue()
+            if first.text == nil { first.text = LibXML.describe(error) }
+        }
+        xmlSchemaSetParserStructuredErrors(ctxt, collect, collector.toOpaque())
+        xmlSetStructuredErrorFunc(collector.toOpaque(), collect)
         defer { xmlSetStructuredErrorFunc(nil, nil) }
-        // Silenced, the error is still libxml2's last error: the message says what failed.
-        guard let s = xmlSchemaParse(ctxt) else { throw LibXML.failure("\(path): the schema does not compile") }
+        guard let s = xmlSchemaParse(ctxt) else {
+            if let cause = first.text { throw XMLError(message: "\(path): the schema does not compile: \(cause)") }
+            throw LibXML.failure("\(path): the schema does not compile")
+        }
         schema = s
     }
 
