@@ -2,7 +2,7 @@ import Foundation
 
 /// A file-system call that failed, told as what happened to which path and what to do about
 /// it (never a raw `NSCocoaErrorDomain` dump).
-public struct FileSystemError: Error, CustomStringConvertible, Equatable {
+public struct FileSystemError: LadderError, Equatable {
     /// The path concerned.
     public var path: String
     /// What Ladder was doing, as a verb phrase: "create the folder", "write the package".
@@ -17,6 +17,11 @@ public struct FileSystemError: Error, CustomStringConvertible, Equatable {
     }
 
     public var description: String { "\(path): cannot \(action): \(reason)" }
+
+    /// The `errno` as a Swift error.
+    public var underlying: (any Error)? { POSIXErrorCode(rawValue: code).map { POSIXError($0) } }
+
+    public var category: LadderErrorCategory { .system }
 
     /// The cause in plain words, with what to do.
     var reason: String {
@@ -90,6 +95,26 @@ enum FileSystem {
         } catch {
             let code = ((error as NSError).userInfo[NSUnderlyingErrorKey] as? NSError)?.code
             throw FileSystemError(path: path, action: "remove what an earlier build left", code: Int32(code ?? Int(EIO)))
+        }
+    }
+
+    /// The whole content of the file at `path`, or nil when there is no such file (ENOENT:
+    /// absent, not an error). Any other failure is a `FileSystemError` with the `errno`.
+    static func readIfPresent(_ path: String, action: String = "read the file") throws -> Data? {
+        let fd = open(path, O_RDONLY | O_CLOEXEC)
+        if fd < 0, errno == ENOENT { return nil }
+        try FileSystemError.check(fd, path, action)
+        defer { close(fd) }
+        var out = Data()
+        var chunk = [UInt8](repeating: 0, count: 64 << 10)
+        while true {
+            let n = chunk.withUnsafeMutableBytes { Foundation.read(fd, $0.baseAddress, $0.count) }
+            if n < 0 {
+                if errno == EINTR { continue }
+                throw FileSystemError(path: path, action: action, code: errno)
+            }
+            if n == 0 { return out }
+            out.append(contentsOf: chunk[0..<n])
         }
     }
 
