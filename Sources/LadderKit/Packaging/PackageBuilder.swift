@@ -178,7 +178,7 @@ public struct PackageBuilder: Sendable {
             while let i = state.next() {
                 do {
                     let result = try buildOne(jobs[i], root: stagingRoot, request: request, shared: shared, validator: validator)
-                    FileSystem.sync(result.file.path)
+                    try FileSystem.sync(result.file.path)
                     state.finish(i, .success(result))
                 } catch {
                     state.finish(i, .failure(error))
