@@ -115,22 +115,24 @@ enum FileSystem {
 
     /// The whole content of the file at `path`, or nil when there is no such file (ENOENT:
     /// absent, not an error). Any other failure is a `FileSystemError` with the `errno`.
-    static func readIfPresent(_ path: String, action: String = "read the file") throws -> Data? {
+    /// With `upTo`, reading stops after that many bytes.
+    static func readIfPresent(_ path: String, upTo limit: Int = .max, action: String = "read the file") throws -> Data? {
         let fd = open(path, O_RDONLY | O_CLOEXEC)
         if fd < 0, errno == ENOENT { return nil }
         try FileSystemError.check(fd, path, action)
         defer { close(fd) }
         var out = Data()
         var chunk = [UInt8](repeating: 0, count: 64 << 10)
-        while true {
-            let n = chunk.withUnsafeMutableBytes { Foundation.read(fd, $0.baseAddress, $0.count) }
+        while out.count < limit {
+            let n = chunk.withUnsafeMutableBytes { Foundation.read(fd, $0.baseAddress, min($0.count, limit - out.count)) }
             if n < 0 {
                 if errno == EINTR { continue }
                 throw FileSystemError(path: path, action: action, code: errno)
             }
-            if n == 0 { return out }
+            if n == 0 { break }
             out.append(contentsOf: chunk[0..<n])
         }
+        return out
     }
 
     /// Writes all of `data` to the open file `fd`; a failure names `path` with the `errno`.
