@@ -344,6 +344,8 @@ public struct PackageBuilder: Sendable {
                 learners: job.learners)
             return Built(file: temporary, entry: entry)
         } catch {
+            // Already failing: the first error is the one to report. A zip left behind sits
+            // in the staging folder, which is abandoned with the build.
             try? FileManager.default.removeItem(at: temporary)
             throw error
         }
@@ -372,6 +374,7 @@ public struct PackageBuilder: Sendable {
                 try zip.close()
                 entries = try ZipReader(path: path).entries.map { ($0.index, $0.name) }
             } catch {
+                // Already failing: the first error is the one to report (Ladder's own temporary file).
                 try? FileManager.default.removeItem(atPath: path)
                 throw error
             }
@@ -380,6 +383,7 @@ public struct PackageBuilder: Sendable {
 
         func open() throws -> ZipReader { try ZipReader(path: path) }
 
+        // Ladder's own temporary file, not user data: a deinit cannot report a failure.
         deinit { try? FileManager.default.removeItem(atPath: path) }
     }
 

@@ -25,6 +25,14 @@ extension ZipError {
         self.init(path: path, message: "\(what): \(String(cString: zip_error_strerror(error)))", systemError: system == 0 ? nil : system)
     }
 
+    /// `zip_open`, its failure said in libzip's words.
+    static func open(_ path: String, _ flags: Int32) throws -> OpaquePointer {
+        ZipWriter.warmUp
+        var code: Int32 = 0
+        guard let za = zip_open(path, flags, &code) else { throw ZipError(path: path, message: message(forCode: code)) }
+        return za
+    }
+
     /// libzip's message for a `ZIP_ER_*` code (from `zip_open`, `zip_fclose`).
     static func message(forCode code: Int32) -> String {
         var e = zip_error_t()
@@ -51,13 +59,8 @@ final class ZipWriter {
     private static let dosTime: UInt16 = 0
 
     init(path: String) throws {
-        ZipWriter.warmUp
         self.path = path
-        var code: Int32 = 0
-        guard let za = zip_open(path, ZIP_CREATE | ZIP_TRUNCATE, &code) else {
-            throw ZipError(path: path, message: ZipError.message(forCode: code))
-        }
-        archive = za
+        archive = try ZipError.open(path, ZIP_CREATE | ZIP_TRUNCATE)
     }
 
     deinit {
@@ -218,12 +221,8 @@ final class ZipReader {
     let entries: [Entry]
 
     init(path: String) throws {
-        ZipWriter.warmUp
         self.path = path
-        var code: Int32 = 0
-        guard let za = zip_open(path, ZIP_RDONLY | ZIP_CHECKCONS, &code) else {
-            throw ZipError(path: path, message: ZipError.message(forCode: code))
-        }
+        let za = try ZipError.open(path, ZIP_RDONLY | ZIP_CHECKCONS)
         archive = za
         let n = zip_get_num_entries(za, 0)
         if n < 0 {

@@ -10,12 +10,6 @@ public struct FileSystemError: LadderError, Equatable {
     /// The `errno` of the failed call.
     public var code: Int32
 
-    public init(path: String, action: String, code: Int32) {
-        self.path = path
-        self.action = action
-        self.code = code
-    }
-
     public var description: String { "\(path): cannot \(action): \(reason)" }
 
     /// The `errno` as a Swift error.
