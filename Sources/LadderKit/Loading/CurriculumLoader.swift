@@ -258,6 +258,7 @@ public struct CurriculumLoader {
     /// responsibilities in the files that refer to it.
     static func responsibilityIDs(inUnparsedLevel text: String) -> Set<String> {
         let pattern = #"(?m)(?:^[ \t]*-[ \t]+|^[ \t]+|[{,][ \t]*)["']?id["']?[ \t]*:[ \t]*["']?([A-Za-z][A-Za-z0-9_-]*)"#
+        // A constant pattern: it compiles (a failure here is impossible, not user data).
         guard let regex = try? NSRegularExpression(pattern: pattern) else { return [] }
         let ns = text as NSString
         return Set(

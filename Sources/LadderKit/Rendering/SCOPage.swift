@@ -234,20 +234,3 @@ public enum SharedAssets {
         return out
     }
 }
-
-public enum PackagingError: Error, CustomStringConvertible {
-    case missingAsset(String)
-    case suspendDataTooLong(item: String, worst: Int)
-    case invalidPackage(path: String, problems: [String])
-    case io(path: String, message: String)
-
-    public var description: String {
-        switch self {
-        case .missingAsset(let n): return "Ladder's own asset '\(n)' is missing from the build (a packaging bug)"
-        case .suspendDataTooLong(let item, let worst):
-            return "\(item): its worst-case suspend data is \(worst) characters, over SCORM 1.2's 4,096; split the assessment or shorten ids"
-        case .invalidPackage(let path, let problems): return "\(path): the package does not validate:\n  " + problems.joined(separator: "\n  ")
-        case .io(let path, let message): return "\(path): \(message)"
-        }
-    }
-}
