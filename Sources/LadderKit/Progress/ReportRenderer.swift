@@ -70,13 +70,6 @@ public enum ReportRenderer {
         return "\(name) (\(id))"
     }
 
-    /// "2h 5m", "12m"; nil (no time recorded) is "unknown".
-    static func duration(_ s: Int?) -> String {
-        guard let s else { return "unknown" }
-        let h = s / 3600, m = (s % 3600) / 60
-        return h > 0 ? "\(h)h \(m)m" : "\(m)m"
-    }
-
     /// `90`, `87.5`: one decimal at most (without `String(format:)`, slow per call on Linux).
     static func number(_ d: Double) -> String {
         if d == d.rounded() { return String(Int(d)) }
@@ -95,7 +88,7 @@ public enum ReportRenderer {
 
     static func assessmentLine(_ a: AssessmentResult, _ h: ReportHeader) -> String {
         "\(h.title(a.item)): \(a.passed ? "passed" : "not passed")" + (a.bestScore.map { ", best \(number($0))%" } ?? "")
-            + (a.mastery.map { " (mastery \($0)%)" } ?? "") + ", \(a.attempts) attempt\(a.attempts == 1 ? "" : "s")"
+            + (a.mastery.map { " (mastery \($0)%)" } ?? "") + ", \(Plural.count(a.attempts, "attempt"))"
     }
 
     static func signOffLine(_ s: ShadowingSignOff, _ h: ReportHeader) -> String {
@@ -123,7 +116,7 @@ struct TextReportWriter: ReportFormatWriter {
     mutating func learner(_ l: LearnerProgress) throws {
         var o = "  \(ReportRenderer.label(l.id, l.name)): "
         o += l.currentLevel.map { "current \($0)" } ?? "current level unknown"
-        o += ", reached \(l.reached ?? "none"); \(l.verdict); time \(ReportRenderer.duration(l.seconds)); "
+        o += ", reached \(l.reached ?? "none"); \(l.verdict); time \(Durations.short(seconds: l.seconds)); "
         o += l.lastActivity.map { "last activity \($0.prefix(10))" } ?? "no activity recorded"
         o += (l.stalled ? "; STALLED" : "") + "\n"
         if let b = ReportRenderer.blocking(l), !b.missing.isEmpty {
@@ -131,7 +124,7 @@ struct TextReportWriter: ReportFormatWriter {
         }
         if detail {
             for lv in l.levels where lv.started || lv.done > 0 {
-                o += "    \(lv.level): \(lv.percent)% (\(lv.done)/\(lv.required)), time \(ReportRenderer.duration(lv.seconds))\n"
+                o += "    \(lv.level): \(lv.percent)% (\(lv.done)/\(lv.required)), time \(Durations.short(seconds: lv.seconds))\n"
                 for a in lv.assessments { o += "      assessment \(ReportRenderer.assessmentLine(a, h))\n" }
                 for s in lv.shadowing { o += "      shadowing \(ReportRenderer.signOffLine(s, h))\n" }
             }
@@ -160,7 +153,7 @@ struct TextReportWriter: ReportFormatWriter {
         o += "\nHardest questions (every try counted):\n"
         if c.hardest.isEmpty { o += "  (no interactions recorded)\n" }
         for q in c.hardest {
-            o += "  \(h.title(q.item)), question \(q.question): \(q.wrong) wrong of \(q.responses) tr\(q.responses == 1 ? "y" : "ies")"
+            o += "  \(h.title(q.item)), question \(q.question): \(q.wrong) wrong of \(Plural.count(q.responses, "try", "tries"))"
             o += " (\(ReportRenderer.percent(q.wrongRate))%)\n"
         }
         o += "\nLearners:\n"
