@@ -40,6 +40,13 @@ final class ReportOutput {
         if buffer.count >= Self.chunk { try flush() }
     }
 
+    /// Lets `body` append bytes to the output's buffer directly (no intermediate strings: a
+    /// report at 100,000 learners writes hundreds of megabytes).
+    func bytes(_ body: (inout [UInt8]) -> Void) throws {
+        body(&buffer)
+        if buffer.count >= Self.chunk { try flush() }
+    }
+
     func flush() throws {
         guard let fd else {
             memory.append(contentsOf: buffer)
@@ -95,5 +102,26 @@ final class ReportOutput {
             buffer = [UInt8](repeating: 0, count: Self.chunk)
         }
         buffer.removeAll(keepingCapacity: true)
+    }
+}
+
+/// Appending report text to a byte buffer.
+extension Array where Element == UInt8 {
+    mutating func add(_ s: String) { append(contentsOf: s.utf8) }
+    mutating func add(_ n: Int) { append(contentsOf: String(n).utf8) }
+    mutating func add(_ b: Bool) { add(b ? "true" : "false") }
+    /// A JSON string literal (`JSONText`), or `null`.
+    mutating func json(_ s: String?, _ style: JSONText.Style = .plain) {
+        if let s { JSONText.write(s, style, into: &self) } else { add("null") }
+    }
+    mutating func json(_ n: Int?) { if let n { add(n) } else { add("null") } }
+    /// `xs` written by `body`, `separator` between them.
+    mutating func list<C: Collection>(_ xs: C, _ separator: String, _ body: (inout [UInt8], C.Element) -> Void) {
+        var first = true
+        for x in xs {
+            if !first { add(separator) }
+            first = false
+            body(&self, x)
+        }
     }
 }

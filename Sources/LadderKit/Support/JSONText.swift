@@ -35,40 +35,49 @@ package enum JSONText {
 
     private static let hex = Array("0123456789abcdef".utf8)
 
-    /// `quote(s)` appended to `out` as UTF-8.
+    /// `quote(s)` appended to `out` as UTF-8: runs of plain bytes are copied whole, so a report
+    /// of hundreds of megabytes does not append byte by byte.
     package static func write(_ s: String, _ style: Style = .plain, into out: inout [UInt8]) {
+        var s = s
         out.append(0x22)
-        var bytes = s.utf8.makeIterator()
-        while let b = bytes.next() {
-            switch b {
-            case 0x22: out.append(contentsOf: [0x5C, 0x22])
-            case 0x5C: out.append(contentsOf: [0x5C, 0x5C])
-            case 0x0A: out.append(contentsOf: [0x5C, 0x6E])
-            case 0x0D: out.append(contentsOf: [0x5C, 0x72])
-            case 0x09: out.append(contentsOf: [0x5C, 0x74])
-            case 0x08 where style.encoderControls: out.append(contentsOf: [0x5C, 0x62])
-            case 0x0C where style.encoderControls: out.append(contentsOf: [0x5C, 0x66])
-            case 0x00..<0x20: unicodeEscape(UInt16(b), into: &out)
-            case 0x3C, 0x3E, 0x26:
-                if style.inHTML { unicodeEscape(UInt16(b), into: &out) } else { out.append(b) }
-            case 0xE2 where style.inHTML:
-                // U+2028 and U+2029 are E2 80 A8 / E2 80 A9 in UTF-8 (a String's UTF-8 is
-                // valid, so the two bytes after E2 are there).
-                guard let b2 = bytes.next() else { out.append(b); break }
-                guard let b3 = bytes.next() else { out.append(contentsOf: [b, b2]); break }
-                if b2 == 0x80 && (b3 == 0xA8 || b3 == 0xA9) {
-                    unicodeEscape(b3 == 0xA8 ? 0x2028 : 0x2029, into: &out)
-                } else {
-                    out.append(contentsOf: [b, b2, b3])
+        s.withUTF8 { bytes in
+            var plain = 0
+            var i = 0
+            while i < bytes.count {
+                let b = bytes[i]
+                var skip = 1
+                let escaped: [UInt8]?
+                switch b {
+                case 0x22: escaped = [0x5C, 0x22]
+                case 0x5C: escaped = [0x5C, 0x5C]
+                case 0x0A: escaped = [0x5C, 0x6E]
+                case 0x0D: escaped = [0x5C, 0x72]
+                case 0x09: escaped = [0x5C, 0x74]
+                case 0x08 where style.encoderControls: escaped = [0x5C, 0x62]
+                case 0x0C where style.encoderControls: escaped = [0x5C, 0x66]
+                case 0x00..<0x20: escaped = unicodeEscape(UInt16(b))
+                case 0x3C, 0x3E, 0x26: escaped = style.inHTML ? unicodeEscape(UInt16(b)) : nil
+                case 0xE2 where style.inHTML && i + 2 < bytes.count && bytes[i + 1] == 0x80 && (bytes[i + 2] == 0xA8 || bytes[i + 2] == 0xA9):
+                    // U+2028 and U+2029 are E2 80 A8 / E2 80 A9 in UTF-8.
+                    escaped = unicodeEscape(bytes[i + 2] == 0xA8 ? 0x2028 : 0x2029)
+                    skip = 3
+                default: escaped = nil
                 }
-            default: out.append(b)
+                if let escaped {
+                    out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[plain..<i]))
+                    out.append(contentsOf: escaped)
+                    plain = i + skip
+                }
+                i += skip
             }
+            out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[plain..<bytes.count]))
         }
         out.append(0x22)
     }
 
-    private static func unicodeEscape(_ u: UInt16, into out: inout [UInt8]) {
-        out.append(contentsOf: [0x5C, 0x75])
+    private static func unicodeEscape(_ u: UInt16) -> [UInt8] {
+        var out: [UInt8] = [0x5C, 0x75]
         for shift in stride(from: 12, through: 0, by: -4) { out.append(hex[Int((u >> UInt16(shift)) & 0xF)]) }
+        return out
     }
 }

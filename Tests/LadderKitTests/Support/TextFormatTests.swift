@@ -56,6 +56,14 @@ struct TextFormatTests {
         #expect(CSVField.line(["a", "b,c", ""]) == "a,\"b,c\",\r\n")
     }
 
+    /// The byte writer the progress CSV uses writes what `escape` returns, field by field.
+    @Test(arguments: ["plain", "", "Li, Wei", "say \"hi\"", "two\nlines", "=1+2", "-3", "-", "\tx", "é 名前"])
+    func csvByteWriterMatchesEscape(field: String) {
+        var out = Array("x,".utf8)
+        CSVField.write(field.utf8, into: &out)
+        #expect(String(decoding: out, as: UTF8.self) == "x," + CSVField.escape(field))
+    }
+
     @Test(arguments: [(0, "0 rows"), (1, "1 row"), (2, "2 rows"), (-1, "-1 rows")])
     func pluralAgreesWithTheCount(n: Int, text: String) {
         #expect(Plural.count(n, "row") == text)
