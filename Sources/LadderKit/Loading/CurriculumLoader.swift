@@ -236,7 +236,7 @@ public struct CurriculumLoader {
             let written = Set((n[field: "skills"]?.pairs ?? []).compactMap { $0.key.text })
             let missing = c.skills.map(\.id).filter { !written.contains($0) }
             if !missing.isEmpty, let at = n[field: "skills"] {
-                diags.warning(at.location(in: file), "no proficiency target at level \(id) for skill\(missing.count == 1 ? "" : "s") \(missing.map { "'\($0)'" }.joined(separator: ", "))")
+                diags.warning(at.location(in: file), "no proficiency target at level \(id) for \(Plural.noun(missing.count, "skill")) \(missing.map { "'\($0)'" }.joined(separator: ", "))")
             }
         }
         let g = n[field: "guidelines"]

@@ -180,7 +180,7 @@ extension PackageValidator {
         }
         if macosFolderEntries > 0 {
             run.warning(
-                "macos-metadata", "__MACOSX/ (\(macosFolderEntries) entr\(macosFolderEntries == 1 ? "y" : "ies")) holds macOS resource forks, not course content; zip without it",
+                "macos-metadata", "__MACOSX/ (\(Plural.count(macosFolderEntries, "entry", "entries"))) holds macOS resource forks, not course content; zip without it",
                 entry: "__MACOSX/")
         }
 

@@ -105,7 +105,7 @@ public struct SCORenderer: Sendable {
         case .shadowing:
             let s = r?.shadowing
             var html = "<section class=\"ladder-shadowing\">\n"
-            html += "<h2>Where and with whom</h2>\n<dl>\n<dt>Setting</dt><dd>\(HTML.escape(s?.setting ?? ""))</dd>\n<dt>Observer</dt><dd>\(HTML.escape(s?.observer ?? ""))</dd>\n<dt>Time on the job</dt><dd>\(Self.duration(s?.minutes ?? 0))</dd>\n</dl>\n"
+            html += "<h2>Where and with whom</h2>\n<dl>\n<dt>Setting</dt><dd>\(HTML.escape(s?.setting ?? ""))</dd>\n<dt>Observer</dt><dd>\(HTML.escape(s?.observer ?? ""))</dd>\n<dt>Time on the job</dt><dd>\(Durations.minutes(s?.minutes ?? 0, zeroMinutes: false))</dd>\n</dl>\n"
             if let observe = s?.observe, !observe.isEmpty {
                 html += "<h2>First, observe</h2>\n<ul>\n" + observe.map { "<li>\(HTML.escape($0))</li>\n" }.joined() + "</ul>\n"
             }
@@ -204,10 +204,6 @@ public struct SCORenderer: Sendable {
             </html>
 
             """
-    }
-
-    static func duration(_ minutes: Int) -> String {
-        minutes >= 60 ? "\(minutes / 60) h \(minutes % 60 == 0 ? "" : "\(minutes % 60) min")".trimmingCharacters(in: .whitespaces) : "\(minutes) min"
     }
 }
 

@@ -39,6 +39,6 @@ enum FileSniff {
             return "'" + (t.count > 40 ? String(t.prefix(40)) + "…" : t) + "'"
         }
         let n = header.fields.count
-        return "\(n) field\(n == 1 ? "" : "s"): " + shown.joined(separator: ", ") + (n > 4 ? ", …" : "")
+        return "\(Plural.count(n, "field")): " + shown.joined(separator: ", ") + (n > 4 ? ", …" : "")
     }
 }
