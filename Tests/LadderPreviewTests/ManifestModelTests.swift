@@ -1,5 +1,6 @@
 import Foundation
 import LadderKit
+import TestSupport
 import Testing
 
 @testable import LadderPreview
@@ -9,7 +10,7 @@ import Testing
 struct ManifestModelTests {
     /// Every track of the sample curriculum, built once into a temporary folder.
     static let samplePackages: Result<[String], Error> = Result {
-        let result = CurriculumLoader.load(folder: PreviewFixture.repoRoot.appendingPathComponent("curricula/customer-service").path)
+        let result = CurriculumLoader.load(folder: TestSupport.repoRoot.appendingPathComponent("curricula/customer-service").path)
         guard let c = result.curriculum else { throw PreviewError(path: "sample", message: "\(result.diagnostics.sorted)") }
         let plan = Planner.plan(c)
         let out = FileManager.default.temporaryDirectory.appendingPathComponent("ladder-preview-model-\(UUID().uuidString)")
