@@ -73,8 +73,13 @@ package final class ExportsLock {
             }
             let me = ExportsLockHolder(pid: getpid(), started: ISO8601DateFormatter().string(from: Date()), command: command)
             let bytes = Array(me.text.utf8)
-            _ = ftruncate(fd, 0)
-            _ = pwrite(fd, bytes, bytes.count, 0)
+            // Who holds the lock is for the message of a build that waits; the lock itself is
+            // the flock. A disk too full for these few bytes fails the build soon enough.
+            if ftruncate(fd, 0) != 0 || pwrite(fd, bytes, bytes.count, 0) != bytes.count {
+                let code = errno
+                close(fd)
+                throw FileSystemError(path: path, action: "write the exports lock", code: code)
+            }
             return ExportsLock(fd: fd, path: path)
         }
     }
@@ -87,6 +92,8 @@ package final class ExportsLock {
     }
 
     deinit {
+        // Best effort in a deinit: a holder line left behind names a pid that no longer holds
+        // the flock, which is all a waiting build reads it for.
         _ = ftruncate(fd, 0)
         close(fd)
     }
@@ -142,11 +149,22 @@ package struct ExportsPublication {
     /// The empty staging folder, with the current folder's permissions.
     func begin() throws -> URL {
         try FileSystemError.check(mkdir(staging, 0o777), staging, "create the staging folder")
-        var st = stat()
-        if stat(root, &st) == 0 { _ = chmod(staging, st.st_mode & 0o7777) }
+        try Self.copyMode(from: root, to: staging)
         return URL(fileURLWithPath: staging)
     }
 
+    /// Gives `to` the permissions of `from`, when `from` exists.
+    static func copyMode(from: String, to: String) throws {
+        var st = stat()
+        if stat(from, &st) != 0 {
+            if errno == ENOENT { return }
+            throw FileSystemError(path: from, action: "read the permissions", code: errno)
+        }
+        try FileSystemError.check(chmod(to, st.st_mode & 0o7777), to, "set the permissions")
+    }
+
+    /// Removes the staging folder after a failure. Already failing, the build reports its
+    /// first error; a staging folder left behind is removed by the next build (`recover`).
     func abandon() { try? FileSystem.removeTree(staging) }
 
     /// Hard-links (or copies, where links are refused) every file of the current folder into
@@ -161,19 +179,22 @@ package struct ExportsPublication {
     private func carry(_ relative: String, _ skipped: Set<String>) throws -> Int {
         let from = relative.isEmpty ? root : root + "/" + relative
         let to = relative.isEmpty ? staging : staging + "/" + relative
-        let names = try FileManager.default.contentsOfDirectory(atPath: from).sorted()
+        let names = try FileSystemError.foundation(from, "list the folder") { try FileManager.default.contentsOfDirectory(atPath: from) }.sorted()
         var carried = 0
         func ensureFolder() throws {
             if mkdir(to, 0o777) != 0, errno != EEXIST { throw FileSystemError(path: to, action: "create the folder", code: errno) }
-            var st = stat()
-            if stat(from, &st) == 0 { _ = chmod(to, st.st_mode & 0o7777) }
+            try Self.copyMode(from: from, to: to)
         }
         for n in names {
             let r = relative.isEmpty ? n : relative + "/" + n
             let source = from + "/" + n
             let target = to + "/" + n
             var st = stat()
-            guard lstat(source, &st) == 0 else { continue }
+            guard lstat(source, &st) == 0 else {
+                // Gone since the listing: nothing to carry over.
+                if errno == ENOENT { continue }
+                throw FileSystemError(path: source, action: "carry the file over", code: errno)
+            }
             switch st.st_mode & S_IFMT {
             case S_IFDIR:
                 carried += try carry(r, skipped)
@@ -181,14 +202,13 @@ package struct ExportsPublication {
                 if skipped.contains(r) || AtomicFile.isTemporaryName(n) || FileSystem.exists(target) { continue }
                 try ensureFolder()
                 if st.st_mode & S_IFMT == S_IFLNK {
-                    let link = try FileManager.default.destinationOfSymbolicLink(atPath: source)
+                    let link = try FileSystemError.foundation(source, "carry the link over") {
+                        try FileManager.default.destinationOfSymbolicLink(atPath: source)
+                    }
                     try FileSystemError.check(symlink(link, target), target, "carry the link over")
                 } else if link(source, target) != 0 {
-                    do {
-                        try FileManager.default.copyItem(atPath: source, toPath: target)
-                    } catch {
-                        throw FileSystemError(path: target, action: "carry the file over", code: EIO)
-                    }
+                    // A file system that refuses hard links gets a copy.
+                    try FileSystemError.foundation(target, "carry the file over") { try FileManager.default.copyItem(atPath: source, toPath: target) }
                 }
                 carried += 1
             default:
@@ -196,26 +216,26 @@ package struct ExportsPublication {
             }
         }
         if names.isEmpty { try ensureFolder() }
-        if carried > 0 || names.isEmpty { FileSystem.sync(to) }
+        if carried > 0 || names.isEmpty { try FileSystem.sync(to) }
         return carried
     }
 
     /// Puts the staging folder in place of the current one in one step, then removes the old one.
     func publish() throws {
-        FileSystem.sync(staging)
+        try FileSystem.sync(staging)
         if !FileSystem.exists(root) {
             try FileSystemError.check(rename(staging, root), root, "put the new exports in place")
         } else if Self.exchange(staging, root) {
             // The old folder is now at the staging path.
-            FileSystem.sync(parent)
+            try FileSystem.sync(parent)
             try FileSystem.removeTree(staging)
         } else {
             try FileSystemError.check(rename(root, replaced), root, "move the old exports aside")
             try FileSystemError.check(rename(staging, root), root, "put the new exports in place")
-            FileSystem.sync(parent)
+            try FileSystem.sync(parent)
             try FileSystem.removeTree(replaced)
         }
-        FileSystem.sync(parent)
+        try FileSystem.sync(parent)
     }
 
     #if canImport(Glibc)

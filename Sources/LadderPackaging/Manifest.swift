@@ -31,7 +31,7 @@ package enum ManifestWriter {
     static let sharedResource = "RES-ladder-shared"
 
     static func write(_ p: PackageContent) throws -> Data {
-        let w = XMLWriter()
+        let w = try XMLWriter()
         try w.start(
             "manifest",
             [
@@ -100,10 +100,5 @@ package enum ManifestWriter {
         try w.end()
     }
 
-    /// hrefs are URIs: spaces and other reserved characters are percent-encoded, `/` is kept.
-    static func hrefEscape(_ path: String) -> String {
-        var allowed = CharacterSet.urlPathAllowed
-        allowed.remove(charactersIn: "?#[]@!$&'()*+,;=")
-        return path.addingPercentEncoding(withAllowedCharacters: allowed) ?? path
-    }
+    static func hrefEscape(_ path: String) -> String { PackagePath.hrefEscape(path) }
 }

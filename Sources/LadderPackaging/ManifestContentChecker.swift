@@ -2,129 +2,99 @@ import Foundation
 
 // MARK: - 3-5. Content model, files, LMS profile
 
-/// The checks on the manifest's organizations and resources.
+/// The checks on the manifest's organizations and resources: they read the `PackageManifest`
+/// (built once from the tree); only the checks on how the XML itself is written (xml:base
+/// placement, the adlcp prefix) look at the tree.
 package struct ManifestContentChecker {
     let root: XMLNode
+    let manifest: PackageManifest
     let files: Set<String>
     let is2004: Bool
     let lms: LMSProfile
     let cp: String
     let adlcp: String
 
-    init(root: XMLNode, files: Set<String>, is2004: Bool, lms: LMSProfile) {
+    init(root: XMLNode, manifest: PackageManifest, files: Set<String>, lms: LMSProfile) {
         self.root = root
+        self.manifest = manifest
         self.files = files
-        self.is2004 = is2004
+        self.is2004 = manifest.standard == .scorm2004
         self.lms = lms
         cp = is2004 ? PackageValidator.imscp2004 : PackageValidator.imscp12
         adlcp = is2004 ? PackageValidator.adlcp2004 : PackageValidator.adlcp12
     }
 
-    func children(_ n: XMLNode, _ name: String) -> [XMLNode] { n.children.filter { $0.name == name && $0.namespace == cp } }
-    func child(_ n: XMLNode, _ name: String) -> XMLNode? { n.children.first { $0.name == name && $0.namespace == cp } }
-    static func trimmed(_ s: String) -> String {
-        // Almost every value starts and ends with a visible ASCII character: no copy needed.
-        if let first = s.utf8.first, let last = s.utf8.last, (0x21...0x7E).contains(first), (0x21...0x7E).contains(last) { return s }
-        return s.trimmingCharacters(in: .whitespacesAndNewlines)
-    }
-
-    enum Kind: String { case manifest, organization, item, resource }
+    typealias Kind = PackageManifest.Declaration.Kind
+    typealias Item = PackageManifest.Item
+    typealias Resource = PackageManifest.Resource
+    static func trimmed(_ s: String) -> String { PackageManifest.trimmed(s) }
 
     func check(_ run: inout ValidationRun) {
-        let organizationsNode = child(root, "organizations")
-        let organizations = organizationsNode.map { children($0, "organization") } ?? []
-        let resourcesNode = child(root, "resources")
-        let resources = resourcesNode.map { children($0, "resource") } ?? []
+        let organizations = manifest.organizations
+        let resources = manifest.resources
         run.resources = resources.count
 
         // Identifiers are xs:ID: unique in the document, NCNames, compared without surrounding space.
         var ids: [String: (kind: Kind, line: Int)] = [:]
-        func register(_ node: XMLNode, _ kind: Kind) {
-            guard let raw = node.plainAttribute("identifier") else {
-                run.error("missing-identifier", "<\(kind.rawValue)> has no identifier", line: node.line)
-                return
+        for d in manifest.declarations {
+            guard let raw = d.attribute else {
+                run.error("missing-identifier", "<\(d.kind.rawValue)> has no identifier", line: d.line)
+                continue
             }
             let id = Self.trimmed(raw)
             if !Self.isNCName(id) {
                 run.error(
                     "invalid-identifier",
-                    "<\(kind.rawValue) identifier=\"\(raw)\">: an identifier is an XML name (letters, digits, '.', '-', '_'; not starting with a digit; no spaces or ':')",
-                    line: node.line)
+                    "<\(d.kind.rawValue) identifier=\"\(raw)\">: an identifier is an XML name (letters, digits, '.', '-', '_'; not starting with a digit; no spaces or ':')",
+                    line: d.line)
             }
             if let first = ids[id] {
                 run.error(
-                    "duplicate-identifier", "identifier '\(id)' on this <\(kind.rawValue)> is already used by the <\(first.kind.rawValue)> on line \(first.line)",
-                    line: node.line)
+                    "duplicate-identifier", "identifier '\(id)' on this <\(d.kind.rawValue)> is already used by the <\(first.kind.rawValue)> on line \(first.line)",
+                    line: d.line)
             } else {
-                ids[id] = (kind, node.line)
+                ids[id] = (d.kind, d.line)
             }
         }
-        func walk(_ node: XMLNode) {
-            guard node.namespace == cp else { return }
-            switch node.name {
-            case "manifest": register(node, .manifest)
-            case "organization": register(node, .organization)
-            case "item": register(node, .item)
-            case "resource": register(node, .resource)
-            default: break
-            }
-            for c in node.children { walk(c) }
-        }
-        walk(root)
         let resourceIDs = Set(ids.filter { $0.value.kind == .resource }.keys)
-        let subManifestIDs = Set(ids.filter { $0.value.kind == .manifest }.keys).subtracting([root.plainAttribute("identifier").map(Self.trimmed) ?? ""])
-        let resourcesByID = Dictionary(
-            resources.compactMap { r in r.plainAttribute("identifier").map { (Self.trimmed($0), r) } }, uniquingKeysWith: { a, _ in a })
+        let subManifestIDs = Set(ids.filter { $0.value.kind == .manifest }.keys).subtracting([manifest.identifier ?? ""])
 
         // organizations/@default
-        if let node = organizationsNode, let raw = node.plainAttribute("default") {
+        if let line = manifest.organizationsLine, let raw = manifest.defaultAttribute {
             let d = Self.trimmed(raw)
             if ids[d]?.kind != .organization {
                 let what = ids[d].map { "a <\($0.kind.rawValue)>, not an <organization>" } ?? "no <organization>"
-                run.error("unknown-default-organization", "<organizations default=\"\(raw)\"> names \(what)", line: node.line)
-            }
-        }
-        // Importers that ignore organizations/@default launch the first organization (scormhost).
-        if let node = organizationsNode, let raw = node.plainAttribute("default"), let first = organizations.first {
-            let d = Self.trimmed(raw)
-            let firstID = first.plainAttribute("identifier").map(Self.trimmed)
-            if ids[d]?.kind == .organization, firstID != d {
+                run.error("unknown-default-organization", "<organizations default=\"\(raw)\"> names \(what)", line: line)
+            } else if let first = organizations.first, first.identifier != d {
+                // Importers that ignore organizations/@default launch the first organization (scormhost).
                 run.warning(
                     "default-organization-not-first",
-                    "the default organization '\(d)' is not the first <organization> ('\(firstID ?? "?")'): some LMS importers ignore default and use the first; put it first",
-                    line: node.line)
+                    "the default organization '\(d)' is not the first <organization> ('\(first.identifier ?? "?")'): some LMS importers ignore default and use the first; put it first",
+                    line: line)
             }
         }
         if organizations.isEmpty {
-            run.error("no-organization", "the manifest has no <organization>: an LMS has nothing to show or launch", line: organizationsNode?.line ?? root.line)
+            run.error("no-organization", "the manifest has no <organization>: an LMS has nothing to show or launch", line: manifest.organizationsLine ?? root.line)
         }
 
         // Items: titles, references, SCORM 1.2 item extensions.
         var launchedResources = Set<String>()
         var anyLaunchable = false
         for org in organizations {
-            let orgID = org.plainAttribute("identifier").map(Self.trimmed) ?? "?"
-            var items: [XMLNode] = []
-            func collect(_ n: XMLNode) {
-                for i in children(n, "item") {
-                    items.append(i)
-                    collect(i)
-                }
-            }
-            collect(org)
-            let itemIDs = Set(items.compactMap { $0.plainAttribute("identifier").map(Self.trimmed) })
+            let orgID = org.identifier ?? "?"
+            let items = org.allItems.map(\.item)
+            let itemIDs = Set(items.compactMap(\.identifier))
             var launchable = 0
             for item in items {
-                let itemID = item.plainAttribute("identifier").map(Self.trimmed) ?? "?"
-                let title = child(item, "title").map { Self.trimmed($0.text) } ?? ""
-                if title.isEmpty {
+                let itemID = item.identifier ?? "?"
+                if (item.title ?? "").isEmpty {
                     run.error("empty-title", "<item identifier=\"\(itemID)\"> has no title: the LMS's table of contents would show a blank entry", line: item.line)
                 }
-                if let raw = item.plainAttribute("identifierref") {
+                if let raw = item.identifierrefAttribute {
                     let ref = Self.trimmed(raw)
                     if resourceIDs.contains(ref) {
                         launchedResources.insert(ref)
-                        if let r = resourcesByID[ref], let href = r.plainAttribute("href"), !Self.trimmed(href).isEmpty { launchable += 1 }
+                        if manifest.launch(of: item) != nil { launchable += 1 }
                     } else if subManifestIDs.contains(ref) {
                         launchable += 1
                     } else if let other = ids[ref] {
@@ -140,41 +110,34 @@ package struct ManifestContentChecker {
             if launchable > 0 { anyLaunchable = true }
 
             // Moodle shows a multi-SCO organization's top level flat, one entry per item.
-            if lms == .moodle {
-                let top = children(org, "item")
-                let scoCount = resources.filter { scormType(of: $0) == "sco" }.count
-                if scoCount > 1, top.count > 1 {
-                    run.warning(
-                        "moodle-flat-toc",
-                        "organization '\(orgID)' has \(top.count) top-level items and no single root item wrapping them: Moodle's player lists them flat; wrap them in one item",
-                        line: org.line)
-                }
+            if lms == .moodle, resources.filter(\.isSCO).count > 1, org.items.count > 1 {
+                run.warning(
+                    "moodle-flat-toc",
+                    "organization '\(orgID)' has \(org.items.count) top-level items and no single root item wrapping them: Moodle's player lists them flat; wrap them in one item",
+                    line: org.line)
             }
         }
         if !organizations.isEmpty && !anyLaunchable {
-            run.error("no-launchable-item", "no organization has an item that launches a resource with an href: there is nothing to play", line: organizationsNode?.line)
+            run.error("no-launchable-item", "no organization has an item that launches a resource with an href: there is nothing to play", line: manifest.organizationsLine)
         }
 
         // Resources: SCORM type, launch href, dependencies.
         for r in resources {
-            let rid = r.plainAttribute("identifier").map(Self.trimmed) ?? "?"
+            let rid = r.identifier ?? "?"
             checkScormType(r, id: rid, &run)
-            if scormType(of: r) == "sco" { run.scos += 1 }
-            if launchedResources.contains(rid), Self.trimmed(r.plainAttribute("href") ?? "").isEmpty {
+            if r.isSCO { run.scos += 1 }
+            if launchedResources.contains(rid), r.launch == nil {
                 run.error("missing-href", "<resource identifier=\"\(rid)\"> is launched by an item but has no href", line: r.line)
             }
-            for d in children(r, "dependency") {
-                let raw = d.plainAttribute("identifierref") ?? ""
-                if !resourceIDs.contains(Self.trimmed(raw)) {
-                    run.error("unresolved-dependency", "<dependency identifierref=\"\(raw)\"> in resource '\(rid)' names no <resource>", line: d.line)
-                }
+            for d in r.dependencies where !resourceIDs.contains(Self.trimmed(d.value)) {
+                run.error("unresolved-dependency", "<dependency identifierref=\"\(d.value)\"> in resource '\(rid)' names no <resource>", line: d.line)
             }
         }
 
-        checkLaunchResourceFirst(organizationsNode: organizationsNode, organizations: organizations, resources: resources, resourcesByID: resourcesByID, &run)
+        checkLaunchResourceFirst(&run)
         checkXMLBase(&run)
         checkAdlcpPrefix(&run)
-        checkFiles(resourcesNode: resourcesNode, resources: resources, &run)
+        checkFiles(&run)
 
         if lms == .talentlms {
             if run.scos > 1 {
@@ -190,30 +153,15 @@ package struct ManifestContentChecker {
     /// item that launches a resource with an href: what a conforming LMS launches first.
     /// Importers that take the first resource (abstract-scorm-xblock) or the first webcontent
     /// resource (wagtail-lms) launch something else when that resource is not listed first.
-    func checkLaunchResourceFirst(
-        organizationsNode: XMLNode?, organizations: [XMLNode], resources: [XMLNode], resourcesByID: [String: XMLNode], _ run: inout ValidationRun
-    ) {
-        guard let firstResource = resources.first else { return }
-        let defaultID = organizationsNode?.plainAttribute("default").map(Self.trimmed)
-        guard let org = organizations.first(where: { $0.plainAttribute("identifier").map(Self.trimmed) == defaultID }) ?? organizations.first
+    func checkLaunchResourceFirst(_ run: inout ValidationRun) {
+        guard let firstResource = manifest.resources.first, let org = manifest.defaultOrganization else { return }
+        guard let (item, _) = org.allItems.first(where: { manifest.launch(of: $0.item) != nil }), let resource = item.identifierref
         else { return }
-        func firstLaunch(_ n: XMLNode) -> (item: String, resource: String)? {
-            for i in children(n, "item") {
-                if let ref = i.plainAttribute("identifierref").map(Self.trimmed), let r = resourcesByID[ref],
-                    !Self.trimmed(r.plainAttribute("href") ?? "").isEmpty
-                {
-                    return (i.plainAttribute("identifier").map(Self.trimmed) ?? "?", ref)
-                }
-                if let found = firstLaunch(i) { return found }
-            }
-            return nil
-        }
-        guard let launch = firstLaunch(org) else { return }
-        let firstID = firstResource.plainAttribute("identifier").map(Self.trimmed) ?? "?"
-        guard firstID != launch.resource else { return }
+        let firstID = firstResource.identifier ?? "?"
+        guard firstID != resource else { return }
         run.warning(
             "launch-resource-not-first",
-            "the first <resource> is '\(firstID)', but the course starts at item '\(launch.item)' with resource '\(launch.resource)': some LMS importers launch the first (webcontent) resource; list '\(launch.resource)' first",
+            "the first <resource> is '\(firstID)', but the course starts at item '\(item.identifier ?? "?")' with resource '\(resource)': some LMS importers launch the first (webcontent) resource; list '\(resource)' first",
             line: firstResource.line)
     }
 
@@ -265,27 +213,22 @@ package struct ManifestContentChecker {
         }
     }
 
-    /// `adlcp:scormtype` (1.2) or `adlcp:scormType` (2004), as written.
-    func scormType(of r: XMLNode) -> String? {
-        r.attributes.first { $0.namespace == adlcp && $0.name == (is2004 ? "scormType" : "scormtype") }?.value
-    }
-
-    func checkScormType(_ r: XMLNode, id: String, _ run: inout ValidationRun) {
+    func checkScormType(_ r: Resource, id: String, _ run: inout ValidationRun) {
         let right = is2004 ? "scormType" : "scormtype"
         let prefix = "<resource identifier=\"\(id)\">"
-        if let value = scormType(of: r) {
+        if let value = r.scormType {
             if value != "sco" && value != "asset" {
                 let hint = ["sco", "asset"].contains(value.lowercased()) ? " (values are case-sensitive)" : ""
                 run.error("bad-scormtype", "\(prefix) has adlcp:\(right)=\"\(value)\"; it must be \"sco\" or \"asset\"\(hint)", line: r.line)
             }
             return
         }
-        if let wrong = r.attributes.first(where: { $0.name.lowercased() == "scormtype" }) {
+        if let wrong = r.scormTypeLookalike {
             let why: String
-            if wrong.namespace == nil {
+            if let namespace = wrong.namespace, namespace != adlcp {
+                why = "'\(wrong.name)' is in namespace '\(namespace)', not \(adlcp)"
+            } else if wrong.namespace == nil {
                 why = "'\(wrong.name)' has no namespace prefix; write adlcp:\(right) with xmlns:adlcp=\"\(adlcp)\""
-            } else if wrong.namespace != adlcp {
-                why = "'\(wrong.name)' is in namespace '\(wrong.namespace!)', not \(adlcp)"
             } else {
                 why = "'\(wrong.name)' is the \(is2004 ? "SCORM 1.2" : "SCORM 2004") spelling; \(is2004 ? "SCORM 2004" : "SCORM 1.2") spells it adlcp:\(right)"
             }
@@ -297,26 +240,21 @@ package struct ManifestContentChecker {
 
     /// `adlcp:masteryscore` and `adlcp:prerequisites` on a SCORM 1.2 item.
     func checkItemExtensions(
-        _ item: XMLNode, itemID: String, orgID: String, orgItems: Set<String>, ids: [String: (kind: Kind, line: Int)], _ run: inout ValidationRun
+        _ item: Item, itemID: String, orgID: String, orgItems: Set<String>, ids: [String: (kind: Kind, line: Int)], _ run: inout ValidationRun
     ) {
-        for ext in item.children where ext.namespace == adlcp {
+        for ext in item.extensions {
             switch ext.name {
             case "masteryscore":
-                let text = Self.trimmed(ext.text)
-                if let v = Double(text), v.isFinite, (0...100).contains(v), !text.contains(where: { $0.isLetter }) {
-                    break
-                }
-                run.error("bad-masteryscore", "adlcp:masteryscore of item '\(itemID)' is '\(text)'; it must be a number from 0 to 100", line: ext.line)
+                if PackageManifest.masteryScore(ext.text) != nil { break }
+                run.error("bad-masteryscore", "adlcp:masteryscore of item '\(itemID)' is '\(ext.text)'; it must be a number from 0 to 100", line: ext.line)
             case "prerequisites":
-                let type = ext.plainAttribute("type")
-                if type != "aicc_script" {
+                if ext.type != "aicc_script" {
                     run.error(
-                        "bad-prerequisites", "adlcp:prerequisites of item '\(itemID)' has type=\"\(type ?? "")\"; SCORM 1.2 knows only type=\"aicc_script\"",
+                        "bad-prerequisites", "adlcp:prerequisites of item '\(itemID)' has type=\"\(ext.type ?? "")\"; SCORM 1.2 knows only type=\"aicc_script\"",
                         line: ext.line)
                 }
-                let expression = ext.text
                 do {
-                    let refs = try AICCScript.references(in: expression)
+                    let refs = try AICCScript.references(in: ext.rawText)
                     var reported = Set<String>()
                     for ref in refs where reported.insert(ref).inserted {
                         if ref == itemID {
@@ -329,7 +267,7 @@ package struct ManifestContentChecker {
                         }
                     }
                 } catch {
-                    run.error("bad-prerequisites", "adlcp:prerequisites of item '\(itemID)' does not parse: \(error.message) in '\(Self.trimmed(expression))'", line: ext.line)
+                    run.error("bad-prerequisites", "adlcp:prerequisites of item '\(itemID)' does not parse: \(error.message) in '\(ext.text)'", line: ext.line)
                 }
             default:
                 break

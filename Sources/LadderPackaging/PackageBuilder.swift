@@ -167,6 +167,8 @@ public struct PackageBuilder: Sendable {
         let lock = try ExportsLock.acquire(publication.lockPath, command: request.command, waiting: waitingForLock)
         defer { withExtendedLifetime(lock) {} }
         try publication.recover()
+        // Read before any work: a ledger that cannot be read stops the build, untouched.
+        let old = try Self.readLedger(publication.root + "/ledger.json")
         let stagingRoot = try publication.begin()
 
         // Workers pull jobs from a shared counter; results are stored by index so the ledger
@@ -178,7 +180,7 @@ public struct PackageBuilder: Sendable {
             while let i = state.next() {
                 do {
                     let result = try buildOne(jobs[i], root: stagingRoot, request: request, shared: shared, validator: validator)
-                    FileSystem.sync(result.file.path)
+                    try FileSystem.sync(result.file.path)
                     state.finish(i, .success(result))
                 } catch {
                     state.finish(i, .failure(error))
@@ -195,8 +197,6 @@ public struct PackageBuilder: Sendable {
         do {
             var entries: [LedgerEntry] = []
             for case .success(let built) in results { entries.append(built.entry) }
-            let old = (try? Data(contentsOf: URL(fileURLWithPath: publication.root + "/ledger.json")))
-                .flatMap { try? JSONDecoder().decode(Ledger.self, from: $0) }
             let (ledger, retired) = nextLedger(old: old, with: entries, request: request, cohort: cohort)
             try publication.carryOver(except: retired.union(["ledger.json"]))
             try AtomicFile.write(try Self.encode(ledger), to: stagingRoot.appendingPathComponent("ledger.json"))
@@ -205,6 +205,18 @@ public struct PackageBuilder: Sendable {
         } catch {
             publication.abandon()
             throw Self.describe(error, root: publication.root, staging: stagingRoot.path)
+        }
+    }
+
+    /// The ledger of earlier builds, nil when there is none. One that cannot be read or
+    /// decoded is an error, never replaced: it lists every track's packages, and a fresh one
+    /// would drop the entries of the tracks this build does not rebuild.
+    static func readLedger(_ path: String) throws -> Ledger? {
+        guard let data = try FileSystem.readIfPresent(path, action: "read the ledger of earlier builds") else { return nil }
+        do {
+            return try JSONDecoder().decode(Ledger.self, from: data)
+        } catch let e as DecodingError {
+            throw PackagingError.unreadableLedger(path, e)
         }
     }
 
@@ -217,7 +229,7 @@ public struct PackageBuilder: Sendable {
         case let e as ZipError:
             let path = e.path.hasPrefix(staging) ? root + e.path.dropFirst(staging.count) : e.path
             if let code = e.systemError { return FileSystemError(path: path, action: "write the package", code: code) }
-            return PackagingError.io(path: path, message: e.message)
+            return PackagingError(path: path, problem: .zip(e.message), underlying: e)
         default:
             return error
         }
@@ -262,7 +274,7 @@ public struct PackageBuilder: Sendable {
         for n in names {
             let u = folder.appendingPathComponent(n)
             guard FileManager.default.fileExists(atPath: u.path) else {
-                throw PackagingError.io(path: u.path, message: "the SCORM 1.2 control document is missing from the schemas folder")
+                throw PackagingError(path: u.path, problem: .missingControlDocument)
             }
             out[n] = u
         }
@@ -279,7 +291,7 @@ public struct PackageBuilder: Sendable {
         }
         let scos = timed("render SCO pages") { job.items.map(renderer.render) }
         for sco in scos where sco.worstSuspendData > 4096 {
-            throw PackagingError.suspendDataTooLong(item: sco.item.id, worst: sco.worstSuspendData)
+            throw PackagingError(path: sco.item.id, problem: .suspendDataTooLong(worst: sco.worstSuspendData))
         }
         let content = timed("manifest content") { () -> PackageContent in
             let inside = Set(job.items.map(\.id))
@@ -324,7 +336,7 @@ public struct PackageBuilder: Sendable {
             // importer would read it (the temporary file is removed if it fails).
             let report = timed("read back and validate the zip") { validator.validate(path: temporary.path) }
             if !report.valid {
-                throw PackagingError.invalidPackage(path: label, problems: report.issues.filter { $0.severity == .error }.map(\.message))
+                throw PackagingError(path: label, problem: .invalidPackage(problems: report.issues.filter { $0.severity == .error }.map(\.message)))
             }
             let (sha, size) = try timed("SHA-256 of the zip") { try SHA256Hasher.file(temporary.path) }
             let digest = try timed("source digest") { try sourceDigest(job.items) }
@@ -334,6 +346,8 @@ public struct PackageBuilder: Sendable {
                 learners: job.learners)
             return Built(file: temporary, entry: entry)
         } catch {
+            // Already failing: the first error is the one to report. A zip left behind sits
+            // in the staging folder, which is abandoned with the build.
             try? FileManager.default.removeItem(at: temporary)
             throw error
         }
@@ -362,6 +376,7 @@ public struct PackageBuilder: Sendable {
                 try zip.close()
                 entries = try ZipReader(path: path).entries.map { ($0.index, $0.name) }
             } catch {
+                // Already failing: the first error is the one to report (Ladder's own temporary file).
                 try? FileManager.default.removeItem(atPath: path)
                 throw error
             }
@@ -370,6 +385,7 @@ public struct PackageBuilder: Sendable {
 
         func open() throws -> ZipReader { try ZipReader(path: path) }
 
+        // Ladder's own temporary file, not user data: a deinit cannot report a failure.
         deinit { try? FileManager.default.removeItem(atPath: path) }
     }
 

@@ -1,9 +1,10 @@
 import Foundation
+import LadderCore
 
 // MARK: - 1. Listing
 
 extension PackageValidator {
-    func validateZip(_ path: String) -> ValidationReport {
+    func validateZip(_ path: String) -> ValidationRun {
         var run = ValidationRun(path: path)
         let reader: ZipReader
         do {
@@ -12,10 +13,10 @@ extension PackageValidator {
             // libzip's ZIP_ER_EXISTS, as worded by zip_error_strerror.
             let hint = e.message == "File already exists" ? " (two entries have the same name)" : ""
             run.error("zip-unreadable", "not a readable zip archive: \(e.message)\(hint)")
-            return run.report
+            return run
         } catch {
             run.error("zip-unreadable", "not a readable zip archive: \(error)")
-            return run.report
+            return run
         }
         let entries = reader.entries
         let listing = checkListing(entries.map(\.name), &run)
@@ -57,7 +58,7 @@ extension PackageValidator {
             }
         }
         run.files = listing.files.count
-        guard !refused else { return run.report }
+        guard !refused else { return run }
 
         // Every entry is read to its end (into memory only for the manifest, nothing written):
         // damage the central directory cannot show (a CRC mismatch, deflate data that does not
@@ -81,9 +82,9 @@ extension PackageValidator {
                 run.error("entry-unreadable", "cannot read '\(e.name)': \(error)", entry: e.name)
             }
         }
-        guard let manifest else { return run.report }
-        checkManifest(manifest, files: listing.files, &run)
-        return run.report
+        guard let manifest else { return run }
+        run.manifest = checkManifest(manifest, files: listing.files, &run)
+        return run
     }
 
     /// The issue code of a damaged entry.
@@ -101,14 +102,14 @@ extension PackageValidator {
         return "; the zip was changed or cut after it was written (a failed copy, upload or download): make or download it again"
     }
 
-    func validateFolder(_ folder: String, label: String) -> ValidationReport {
+    func validateFolder(_ folder: String, label: String) -> ValidationRun {
         var run = ValidationRun(path: label)
         let root = URL(fileURLWithPath: folder).standardizedFileURL.resolvingSymlinksInPath()
         var names: [String] = []
         let keys: [URLResourceKey] = [.isDirectoryKey, .isSymbolicLinkKey]
         guard let walker = FileManager.default.enumerator(at: root, includingPropertiesForKeys: keys) else {
             run.error("not-found", "cannot list the folder")
-            return run.report
+            return run
         }
         let rootPath = root.path.hasSuffix("/") ? root.path : root.path + "/"
         for case let url as URL in walker {
@@ -129,22 +130,22 @@ extension PackageValidator {
         names.sort()
         let listing = checkListing(names, &run)
         run.files = listing.files.count
-        guard listing.files.contains("imsmanifest.xml") else { return run.report }
+        guard listing.files.contains("imsmanifest.xml") else { return run }
         let manifestURL = root.appendingPathComponent("imsmanifest.xml")
         let size = (try? FileManager.default.attributesOfItem(atPath: manifestURL.path)[.size] as? NSNumber)?.uint64Value ?? 0
         guard size <= limits.maxManifestSize else {
             run.error("manifest-unreadable", "imsmanifest.xml is \(size) bytes, over the \(limits.maxManifestSize)-byte limit", entry: "imsmanifest.xml")
-            return run.report
+            return run
         }
         let data: Data
         do {
             data = try Data(contentsOf: manifestURL)
         } catch {
             run.error("manifest-unreadable", "cannot read imsmanifest.xml: \(error.localizedDescription)", entry: "imsmanifest.xml")
-            return run.report
+            return run
         }
-        checkManifest(data, files: listing.files, &run)
-        return run.report
+        run.manifest = checkManifest(data, files: listing.files, &run)
+        return run
     }
 
     struct Listing {
@@ -158,7 +159,7 @@ extension PackageValidator {
         var lowered: [String: String] = [:]
         var macosFolderEntries = 0
         for name in names {
-            if let reason = Self.unsafeReason(name) {
+            if let reason = PackagePath.escapeReason(name) {
                 run.error("unsafe-path", "entry '\(name)' \(reason); it could be written outside the package when extracted", entry: name)
             }
             if name.hasPrefix("__MACOSX/") || name == "__MACOSX" {
@@ -180,7 +181,7 @@ extension PackageValidator {
         }
         if macosFolderEntries > 0 {
             run.warning(
-                "macos-metadata", "__MACOSX/ (\(macosFolderEntries) entr\(macosFolderEntries == 1 ? "y" : "ies")) holds macOS resource forks, not course content; zip without it",
+                "macos-metadata", "__MACOSX/ (\(Plural.count(macosFolderEntries, "entry", "entries"))) holds macOS resource forks, not course content; zip without it",
                 entry: "__MACOSX/")
         }
 
@@ -203,18 +204,5 @@ extension PackageValidator {
             run.error("manifest-missing", "no imsmanifest.xml in the package: this is not a SCORM package")
         }
         return Listing(files: files)
-    }
-
-    /// Why an entry name could escape the folder it is extracted into, or nil when it cannot.
-    static func unsafeReason(_ name: String) -> String? {
-        if name.contains("\0") { return "contains a NUL character" }
-        if name.contains("\\") { return "contains a backslash (a Windows path separator)" }
-        if name.hasPrefix("/") { return "is an absolute path" }
-        let scalars = Array(name.unicodeScalars.prefix(2))
-        if scalars.count == 2, scalars[1] == ":", ("A"..."Z").contains(scalars[0]) || ("a"..."z").contains(scalars[0]) {
-            return "starts with a drive letter"
-        }
-        if name.split(separator: "/", omittingEmptySubsequences: false).contains("..") { return "climbs out with '..'" }
-        return nil
     }
 }

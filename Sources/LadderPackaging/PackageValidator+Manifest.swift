@@ -9,7 +9,10 @@ extension PackageValidator {
     static let adlcp2004 = "http://www.adlnet.org/xsd/adlcp_v1p3"
     static let xmlNamespace = "http://www.w3.org/XML/1998/namespace"
 
-    func checkManifest(_ data: Data, files: Set<String>, _ run: inout ValidationRun) {
+    /// Checks the manifest and returns the model read from it (nil when it is not well-formed
+    /// or not a manifest at all).
+    @discardableResult
+    func checkManifest(_ data: Data, files: Set<String>, _ run: inout ValidationRun) -> PackageManifest? {
         run.files = files.count
         let doc: XMLDocument
         do {
@@ -17,25 +20,20 @@ extension PackageValidator {
         } catch {
             let (line, message) = Self.splitParseError("\(error)", name: "imsmanifest.xml")
             run.error("not-well-formed", "imsmanifest.xml is not well-formed XML: \(message)", line: line, entry: "imsmanifest.xml")
-            return
+            return nil
         }
         let root = doc.root
         guard root.name == "manifest" else {
             run.error("not-a-manifest", "the root element is <\(root.qualifiedName)>, not <manifest>", line: root.line)
-            return
+            return nil
         }
-        let metadata = root.children.first { $0.name == "metadata" }
-        let schemaName = metadata?.children.first { $0.name == "schema" }
-        let schemaVersionNode = metadata?.children.first { $0.name == "schemaversion" }
-        run.schemaVersion = schemaVersionNode.map { $0.text.trimmingCharacters(in: .whitespacesAndNewlines) }
-        let is2004: Bool
-        switch root.namespace {
-        case Self.imscp12?:
-            is2004 = false
-            run.standard = "SCORM 1.2"
-        case Self.imscp2004?:
-            is2004 = true
-            run.standard = "SCORM 2004"
+        let manifest = PackageManifest(root: root)
+        run.schemaVersion = manifest.schemaVersion?.value
+        run.standard = manifest.standard?.rawValue
+        switch manifest.standard {
+        case .scorm12?:
+            break
+        case .scorm2004?:
             let version = run.schemaVersion.map { " (schemaversion '\($0)')" } ?? ""
             switch lms {
             case .generic:
@@ -46,15 +44,15 @@ extension PackageValidator {
             case .talentlms:
                 run.error("scorm-2004", "SCORM 2004 manifest\(version): TalentLMS imports SCORM 1.2 only (schemaversion must be 1.2)", line: root.line)
             }
-        default:
+        case nil:
             run.error(
                 "manifest-namespace",
                 "<manifest> is in namespace '\(root.namespace ?? "none")'; SCORM 1.2 needs xmlns=\"\(Self.imscp12)\"", line: root.line)
-            return
+            return manifest
         }
 
-        if !is2004 {
-            checkMetadata(metadata: metadata, schemaName: schemaName, schemaVersion: schemaVersionNode, root: root, &run)
+        if manifest.standard == .scorm12 {
+            checkMetadata(manifest, &run)
             if let schema {
                 run.schemaValidated = true
                 for message in doc.validate(with: schema) {
@@ -66,21 +64,22 @@ extension PackageValidator {
                 run.warning("schema-skipped", "schema validation skipped: no schemas given")
             }
         }
-        ManifestContentChecker(root: root, files: files, is2004: is2004, lms: lms).check(&run)
+        ManifestContentChecker(root: root, manifest: manifest, files: files, lms: lms).check(&run)
+        return manifest
     }
 
-    func checkMetadata(metadata: XMLNode?, schemaName: XMLNode?, schemaVersion: XMLNode?, root: XMLNode, _ run: inout ValidationRun) {
-        let line = metadata?.line ?? root.line
-        if let s = schemaName {
-            let value = s.text.trimmingCharacters(in: .whitespacesAndNewlines)
+    func checkMetadata(_ manifest: PackageManifest, _ run: inout ValidationRun) {
+        let line = manifest.metadataLine ?? manifest.line
+        if let s = manifest.schema {
+            let value = s.value
             if value != "ADL SCORM" {
                 run.warning("metadata-schema", "<metadata>/<schema> is '\(value)', expected 'ADL SCORM'", line: s.line)
             }
         } else {
             run.warning("metadata-schema", "no <metadata>/<schema>ADL SCORM</schema>: some LMSs use it to recognise a SCORM package", line: line)
         }
-        if let v = schemaVersion {
-            let value = v.text.trimmingCharacters(in: .whitespacesAndNewlines)
+        if let v = manifest.schemaVersion {
+            let value = v.value
             if value != "1.2" {
                 run.error("metadata-schemaversion", "<metadata>/<schemaversion> is '\(value)', but a SCORM 1.2 manifest says '1.2'", line: v.line)
             }

@@ -126,12 +126,22 @@ public struct PackageValidator: Sendable {
     // MARK: - Entry points
 
     /// Validates a `.zip`, a package folder, or a folder's `imsmanifest.xml`.
-    public func validate(path: String) -> ValidationReport {
+    public func validate(path: String) -> ValidationReport { read(path: path).report }
+
+    /// Validates like `validate(path:)` and returns the manifest model it checked, so that a
+    /// reader of the package (the preview) plays exactly what was validated, parsed once.
+    /// The model is nil when the manifest could not be read as one.
+    package func read(path: String) -> (report: ValidationReport, manifest: PackageManifest?) {
+        let run = run(path: path)
+        return (run.report, run.manifest)
+    }
+
+    private func run(path: String) -> ValidationRun {
         var isFolder: ObjCBool = false
         guard FileManager.default.fileExists(atPath: path, isDirectory: &isFolder) else {
             var run = ValidationRun(path: path)
             run.error("not-found", "no such file or directory")
-            return run.report
+            return run
         }
         if isFolder.boolValue { return validateFolder(path, label: path) }
         if (path as NSString).lastPathComponent == "imsmanifest.xml" {
@@ -163,6 +173,8 @@ package struct ValidationRun {
     var scos = 0
     var resources = 0
     var files = 0
+    /// The manifest as read, for callers that go on to use the package.
+    var manifest: PackageManifest?
 
     init(path: String) { self.path = path }
 

@@ -14,6 +14,31 @@ package enum LibXML {
         xmlInitParser()
         xmlSetExternalEntityLoader(xmlNoNetExternalEntityLoader)
     }()
+
+    /// libxml2's own words for an error: "file:line: message" (the parts it knows).
+    static func describe(_ error: UnsafePointer<xmlError>?) -> String? {
+        guard let e = error?.pointee, e.code != 0 else { return nil }
+        let message = e.message.map { String(cString: $0).trimmingCharacters(in: .whitespacesAndNewlines) } ?? "error \(e.code)"
+        let file = e.file.map { String(cString: $0) }
+        let place = [file, e.line > 0 ? String(e.line) : nil].compactMap { $0 }.joined(separator: ":")
+        return place.isEmpty ? message : "\(place): \(message)"
+    }
+
+    /// `what` failed: the error says so with `xmlGetLastError`'s text when libxml2 left one
+    /// (the last error is thread-local and cleared before each checked call).
+    static func failure(_ what: String) -> XMLError {
+        defer { xmlResetLastError() }
+        return XMLError(message: describe(xmlGetLastError()).map { "\(what): \($0)" } ?? what)
+    }
+
+    /// Runs one libxml2 call that returns a negative number on failure; throws `failure(what)`.
+    @discardableResult
+    static func check(_ what: @autoclosure () -> String, _ call: () -> Int32) throws -> Int32 {
+        xmlResetLastError()
+        let rc = call()
+        if rc < 0 { throw failure(what()) }
+        return rc
+    }
 }
 
 /// Writes XML through libxml2's `xmlTextWriter`, which escapes every value: no XML is ever
@@ -23,13 +48,20 @@ package final class XMLWriter {
     private let buffer: xmlBufferPtr
     private let writer: xmlTextWriterPtr
 
-    init() {
+    init() throws {
         LibXML.setUp
-        buffer = xmlBufferCreate()
-        writer = xmlNewTextWriterMemory(buffer, 0)
-        xmlTextWriterSetIndent(writer, 1)
-        xmlTextWriterSetIndentString(writer, "  ")
-        xmlTextWriterStartDocument(writer, "1.0", "UTF-8", nil)
+        xmlResetLastError()
+        guard let buffer = xmlBufferCreate() else { throw LibXML.failure("libxml2 could not allocate an XML buffer") }
+        guard let writer = xmlNewTextWriterMemory(buffer, 0) else {
+            xmlBufferFree(buffer)
+            throw LibXML.failure("libxml2 could not create an XML writer")
+        }
+        self.buffer = buffer
+        self.writer = writer
+        // From here on deinit frees both.
+        try write("the indentation") { xmlTextWriterSetIndent(writer, 1) }
+        try write("the indentation") { xmlTextWriterSetIndentString(writer, "  ") }
+        try write("the XML declaration") { xmlTextWriterStartDocument(writer, "1.0", "UTF-8", nil) }
     }
 
     deinit {
@@ -37,24 +69,24 @@ package final class XMLWriter {
         xmlBufferFree(buffer)
     }
 
-    private func check(_ rc: Int32, _ what: String) throws {
-        if rc < 0 { throw XMLError(message: "libxml2 could not write \(what)") }
+    private func write(_ what: @autoclosure () -> String, _ call: () -> Int32) throws {
+        try LibXML.check("libxml2 could not write \(what())", call)
     }
 
     func start(_ name: String, _ attributes: KeyValuePairs<String, String?> = [:]) throws {
-        try check(xmlTextWriterStartElement(writer, name), "<\(name)>")
+        try write("<\(name)>") { xmlTextWriterStartElement(writer, name) }
         for (k, v) in attributes { if let v { try attribute(k, v) } }
     }
 
     func attribute(_ name: String, _ value: String) throws {
-        try check(xmlTextWriterWriteAttribute(writer, name, XMLWriter.clean(value)), "attribute \(name)")
+        try write("attribute \(name)") { xmlTextWriterWriteAttribute(writer, name, XMLWriter.clean(value)) }
     }
 
     func text(_ value: String) throws {
-        try check(xmlTextWriterWriteString(writer, XMLWriter.clean(value)), "text")
+        try write("text") { xmlTextWriterWriteString(writer, XMLWriter.clean(value)) }
     }
 
-    func end() throws { try check(xmlTextWriterEndElement(writer), "an end tag") }
+    func end() throws { try write("an end tag") { xmlTextWriterEndElement(writer) } }
 
     /// `<name attrs>text</name>`.
     func element(_ name: String, _ text: String, _ attributes: KeyValuePairs<String, String?> = [:]) throws {
@@ -65,10 +97,11 @@ package final class XMLWriter {
 
     /// Ends the document and returns its bytes.
     func finish() throws -> Data {
-        try check(xmlTextWriterEndDocument(writer), "the document end")
-        xmlTextWriterFlush(writer)
-        guard let content = xmlBufferContent(buffer) else { return Data() }
-        return Data(bytes: content, count: Int(xmlBufferLength(buffer)))
+        try write("the document end") { xmlTextWriterEndDocument(writer) }
+        try write("the document (flush)") { xmlTextWriterFlush(writer) }
+        let length = xmlBufferLength(buffer)
+        guard let content = xmlBufferContent(buffer), length >= 0 else { throw LibXML.failure("libxml2 returned no document") }
+        return Data(bytes: content, count: Int(length))
     }
 
     /// Characters XML 1.0 cannot hold at all (controls other than tab and newlines) are
@@ -118,10 +151,13 @@ package final class XMLDocument {
 
     init(data: Data, name: String) throws {
         LibXML.setUp
-        guard let ctxt = xmlNewParserCtxt() else { throw XMLError(message: "\(name): cannot create an XML parser") }
+        xmlResetLastError()
+        guard let ctxt = xmlNewParserCtxt() else { throw LibXML.failure("\(name): cannot create an XML parser") }
         defer { xmlFreeParserCtxt(ctxt) }
+        guard data.count <= Int(Int32.max) else { throw XMLError(message: "\(name): \(data.count) bytes is too large for libxml2") }
         let options = Int32(XML_PARSE_NONET.rawValue | XML_PARSE_NOERROR.rawValue | XML_PARSE_NOWARNING.rawValue)
         let parsed = data.withUnsafeBytes { raw -> xmlDocPtr? in
+            // No bytes (no base address): nothing to parse, reported below as an empty document.
             guard let base = raw.baseAddress else { return nil }
             return xmlCtxtReadMemory(ctxt, base.assumingMemoryBound(to: CChar.self), Int32(raw.count), name, nil, options)
         }
@@ -133,22 +169,26 @@ package final class XMLDocument {
             throw XMLError(message: "\(name):\(line): not well-formed XML: \(msg ?? "empty document")")
         }
         doc = parsed
-        root = XMLDocument.convert(top)
+        // From here on deinit frees the document.
+        root = try XMLDocument.convert(top, name: name)
     }
 
     deinit { xmlFreeDoc(doc) }
 
     private static func string(_ p: UnsafePointer<xmlChar>?) -> String? { p.map { String(cString: $0) } }
 
-    private static func convert(_ node: xmlNodePtr) -> XMLNode {
+    private static func convert(_ node: xmlNodePtr, name: String) throws -> XMLNode {
         var attrs: [XMLAttribute] = []
         var a = node.pointee.properties
         while let attr = a {
-            let value = xmlNodeGetContent(UnsafeMutableRawPointer(attr).assumingMemoryBound(to: xmlNode.self))
+            // libxml2 gives "" for an empty attribute: nil is an allocation failure.
+            guard let value = xmlNodeGetContent(UnsafeMutableRawPointer(attr).assumingMemoryBound(to: xmlNode.self)) else {
+                throw LibXML.failure("\(name):\(xmlGetLineNo(node)): cannot read attribute \(string(attr.pointee.name) ?? "?")")
+            }
             attrs.append(
                 XMLAttribute(
                     name: string(attr.pointee.name) ?? "", namespace: string(attr.pointee.ns?.pointee.href),
-                    prefix: string(attr.pointee.ns?.pointee.prefix), value: string(value) ?? ""))
+                    prefix: string(attr.pointee.ns?.pointee.prefix), value: String(cString: value)))
             ladder_xml_free(value)
             a = attr.pointee.next
         }
@@ -157,7 +197,7 @@ package final class XMLDocument {
         var c = node.pointee.children
         while let child = c {
             switch child.pointee.type {
-            case XML_ELEMENT_NODE: children.append(convert(child))
+            case XML_ELEMENT_NODE: children.append(try convert(child, name: name))
             case XML_TEXT_NODE, XML_CDATA_SECTION_NODE: text += string(child.pointee.content) ?? ""
             default: break
             }
@@ -166,7 +206,7 @@ package final class XMLDocument {
         return XMLNode(
             name: string(node.pointee.name) ?? "", namespace: string(node.pointee.ns?.pointee.href),
             prefix: string(node.pointee.ns?.pointee.prefix), attributes: attrs, children: children, text: text,
-            line: Int(xmlGetLineNo(node)))
+            line: max(0, Int(xmlGetLineNo(node))))
     }
 
     /// Validates against a compiled schema; returns the problems (empty when valid).
@@ -183,15 +223,29 @@ package final class XMLSchema: @unchecked Sendable {
         LibXML.setUp
         self.path = path
         guard FileManager.default.fileExists(atPath: path) else { throw XMLError(message: "\(path): no such schema") }
-        guard let ctxt = xmlSchemaNewParserCtxt(path) else { throw XMLError(message: "\(path): cannot read the schema") }
+        xmlResetLastError()
+        guard let ctxt = xmlSchemaNewParserCtxt(path) else { throw LibXML.failure("\(path): cannot read the schema") }
         defer { xmlSchemaFreeParserCtxt(ctxt) }
-        // The IMS schema files trigger harmless namespace notices; keep them off stderr.
-        xmlSchemaSetParserStructuredErrors(ctxt, { _, _ in }, nil)
-        // The notice comes from parsing the .xsd file itself, which reports through the
-        // (thread-local) global handler, not the schema context's: silence it for this parse.
-        xmlSetStructuredErrorFunc(nil, { _, _ in })
+        // The IMS schema files trigger harmless namespace notices: kept off stderr. The .xsd
+        // file itself is parsed through the (thread-local) global handler, not the schema
+        // context's, so both are pointed at one collector for this parse; the first real error
+        // (the cause: a parse error with its file and line) goes into the message.
+        final class FirstError { var text: String? }
+        let first = FirstError()
+        let collector = Unmanaged.passRetained(first)
+        defer { collector.release() }
+        let collect: xmlStructuredErrorFunc = { ctx, error in
+            guard let ctx, let error, error.pointee.level.rawValue >= XML_ERR_ERROR.rawValue else { return }
+            let first = Unmanaged<FirstError>.fromOpaque(ctx).takeUnretainedValue()
+            if first.text == nil { first.text = LibXML.describe(error) }
+        }
+        xmlSchemaSetParserStructuredErrors(ctxt, collect, collector.toOpaque())
+        xmlSetStructuredErrorFunc(collector.toOpaque(), collect)
         defer { xmlSetStructuredErrorFunc(nil, nil) }
-        guard let s = xmlSchemaParse(ctxt) else { throw XMLError(message: "\(path): the schema does not compile") }
+        guard let s = xmlSchemaParse(ctxt) else {
+            if let cause = first.text { throw XMLError(message: "\(path): the schema does not compile: \(cause)") }
+            throw LibXML.failure("\(path): the schema does not compile")
+        }
         schema = s
     }
 
@@ -200,7 +254,8 @@ package final class XMLSchema: @unchecked Sendable {
     fileprivate func validate(_ doc: xmlDocPtr) -> [String] {
         lock.lock()
         defer { lock.unlock() }
-        guard let v = xmlSchemaNewValidCtxt(schema) else { return ["cannot create a schema validation context"] }
+        xmlResetLastError()
+        guard let v = xmlSchemaNewValidCtxt(schema) else { return [LibXML.failure("cannot create a schema validation context").message] }
         defer { xmlSchemaFreeValidCtxt(v) }
         final class Sink { var messages: [String] = [] }
         let sink = Sink()
@@ -215,7 +270,8 @@ package final class XMLSchema: @unchecked Sendable {
                 sink.messages.append("line \(error.pointee.line): \(msg)")
             }, unmanaged.toOpaque())
         let rc = xmlSchemaValidateDoc(v, doc)
-        if rc != 0 && sink.messages.isEmpty { sink.messages.append("schema validation failed (code \(rc))") }
+        // A negative code is libxml2's own failure (no message reaches the sink then).
+        if rc != 0 && sink.messages.isEmpty { sink.messages.append(LibXML.failure("schema validation failed (code \(rc))").message) }
         return sink.messages
     }
 }
@@ -242,6 +298,8 @@ package final class XMLPullReader {
     private let reader: xmlTextReaderPtr
     private let context: Unmanaged<Context>
     private var pendingEnd = false
+    /// A failure of a call that cannot throw (`attributes()`), thrown by the next `read()`.
+    private var pendingError: XMLError?
     /// The current node: an element's start or end (with its local name), or text.
     package private(set) var kind = Kind.text
     package private(set) var localName = ""
@@ -263,9 +321,10 @@ package final class XMLPullReader {
             }
         }
         let options = Int32(XML_PARSE_NONET.rawValue | XML_PARSE_NOERROR.rawValue | XML_PARSE_NOWARNING.rawValue)
+        xmlResetLastError()
         guard let r = xmlReaderForIO(read, nil, context.toOpaque(), name, nil, options) else {
             context.release()
-            throw XMLError(message: "\(name): cannot create an XML reader")
+            throw LibXML.failure("\(name): cannot create an XML reader")
         }
         reader = r
         self.context = context
@@ -288,6 +347,7 @@ package final class XMLPullReader {
     /// Moves to the next element start, element end or text node; false at the end of the
     /// document. An empty element (`<c/>`) gives a start and then an end, like `<c></c>`.
     package func read() throws -> Bool {
+        if let e = pendingError { throw e }
         if pendingEnd {
             pendingEnd = false
             kind = .end
@@ -301,17 +361,18 @@ package final class XMLPullReader {
                 if let e = c.sourceError { throw e }
                 throw XMLError(message: "\(name): not well-formed XML: \(c.message ?? "the reader stopped")")
             }
-            switch xmlTextReaderNodeType(reader) {
+            let type = try checked("the node type") { xmlTextReaderNodeType(reader) }
+            switch type {
             case Int32(XML_READER_TYPE_ELEMENT.rawValue):
                 kind = .start
                 localName = xmlTextReaderConstLocalName(reader).map { String(cString: $0) } ?? ""
-                depth = Int(xmlTextReaderDepth(reader))
-                pendingEnd = xmlTextReaderIsEmptyElement(reader) == 1
+                depth = Int(try checked("the depth") { xmlTextReaderDepth(reader) })
+                pendingEnd = try checked("the element") { xmlTextReaderIsEmptyElement(reader) } == 1
                 return true
             case Int32(XML_READER_TYPE_END_ELEMENT.rawValue):
                 kind = .end
                 localName = xmlTextReaderConstLocalName(reader).map { String(cString: $0) } ?? ""
-                depth = Int(xmlTextReaderDepth(reader))
+                depth = Int(try checked("the depth") { xmlTextReaderDepth(reader) })
                 return true
             case Int32(XML_READER_TYPE_TEXT.rawValue), Int32(XML_READER_TYPE_CDATA.rawValue),
                 Int32(XML_READER_TYPE_WHITESPACE.rawValue), Int32(XML_READER_TYPE_SIGNIFICANT_WHITESPACE.rawValue):
@@ -323,6 +384,11 @@ package final class XMLPullReader {
                 continue
             }
         }
+    }
+
+    /// A reader call that returns -1 on failure.
+    private func checked(_ what: String, _ call: () -> Int32) throws -> Int32 {
+        try LibXML.check("\(name): cannot read \(what)", call)
     }
 
     /// The current text node's characters.
@@ -337,19 +403,25 @@ package final class XMLPullReader {
         return String(cString: v)
     }
 
-    /// Every attribute of the current start element: local name, namespace URI, value.
+    /// Every attribute of the current start element: local name, namespace URI, value. A
+    /// failure of the reader here is thrown by the next `read()`.
     package func attributes() -> [XMLAttribute] {
         var list: [XMLAttribute] = []
-        guard xmlTextReaderMoveToFirstAttribute(reader) == 1 else { return list }
-        repeat {
+        xmlResetLastError()
+        var rc = xmlTextReaderMoveToFirstAttribute(reader)
+        while rc == 1 {
             list.append(
                 XMLAttribute(
                     name: xmlTextReaderConstLocalName(reader).map { String(cString: $0) } ?? "",
                     namespace: xmlTextReaderConstNamespaceUri(reader).map { String(cString: $0) },
                     prefix: xmlTextReaderConstPrefix(reader).map { String(cString: $0) },
                     value: xmlTextReaderConstValue(reader).map { String(cString: $0) } ?? ""))
-        } while xmlTextReaderMoveToNextAttribute(reader) == 1
-        xmlTextReaderMoveToElement(reader)
+            rc = xmlTextReaderMoveToNextAttribute(reader)
+        }
+        // Back on the element (0 when there were no attributes to leave: nothing moved).
+        if rc < 0 || (!list.isEmpty && xmlTextReaderMoveToElement(reader) < 0) {
+            pendingError = pendingError ?? LibXML.failure("\(name): cannot read the attributes")
+        }
         return list
     }
 }

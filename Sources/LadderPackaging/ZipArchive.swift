@@ -1,13 +1,46 @@
 import Foundation
 internal import CLibZip
+import LadderCore
 
 /// A zip problem, with the archive path and libzip's own message.
-public struct ZipError: Error, CustomStringConvertible, Equatable {
+public struct ZipError: LadderError, Equatable {
     public var path: String
+    /// What failed, ending with libzip's words (`zip_error_strerror`) when libzip refused.
     public var message: String
     /// The `errno` behind it, when the operating system refused (a full disk, a read-only one).
     public var systemError: Int32? = nil
     public var description: String { "\(path): \(message)" }
+    public var underlying: (any Error)? { systemError.flatMap { POSIXErrorCode(rawValue: $0) }.map { POSIXError($0) } }
+    /// A zip that cannot be read is the user's input; a refusal with an `errno` is the system's.
+    public var category: LadderErrorCategory { systemError == nil ? .input : .system }
+}
+
+extension ZipError {
+    /// `what`, then libzip's message for `error` (and its `errno` when the system refused).
+    init(path: String, _ what: String, libzip error: UnsafeMutablePointer<zip_error_t>?) {
+        guard let error else {
+            self.init(path: path, message: "\(what): libzip gave no reason")
+            return
+        }
+        let system = zip_error_system_type(error) == ZIP_ET_SYS ? zip_error_code_system(error) : 0
+        self.init(path: path, message: "\(what): \(String(cString: zip_error_strerror(error)))", systemError: system == 0 ? nil : system)
+    }
+
+    /// `zip_open`, its failure said in libzip's words.
+    static func open(_ path: String, _ flags: Int32) throws -> OpaquePointer {
+        ZipWriter.warmUp
+        var code: Int32 = 0
+        guard let za = zip_open(path, flags, &code) else { throw ZipError(path: path, message: message(forCode: code)) }
+        return za
+    }
+
+    /// libzip's message for a `ZIP_ER_*` code (from `zip_open`, `zip_fclose`).
+    static func message(forCode code: Int32) -> String {
+        var e = zip_error_t()
+        zip_error_init_with_code(&e, code)
+        defer { zip_error_fini(&e) }
+        return String(cString: zip_error_strerror(&e))
+    }
 }
 
 /// Writes a zip archive with libzip, reproducibly: entries in the order given (callers sort
@@ -27,13 +60,8 @@ package final class ZipWriter {
     private static let dosTime: UInt16 = 0
 
     init(path: String) throws {
-        ZipWriter.warmUp
         self.path = path
-        var code: Int32 = 0
-        guard let za = zip_open(path, ZIP_CREATE | ZIP_TRUNCATE, &code) else {
-            throw ZipError(path: path, message: Self.message(forCode: code))
-        }
-        archive = za
+        archive = try ZipError.open(path, ZIP_CREATE | ZIP_TRUNCATE)
     }
 
     deinit {
@@ -55,7 +83,9 @@ package final class ZipWriter {
     func add(_ name: String, data: Data, method: Method) throws {
         guard let za = archive else { throw ZipError(path: path, message: "archive already closed") }
         let count = data.count
-        let buffer = malloc(max(count, 1))!
+        guard let buffer = malloc(max(count, 1)) else {
+            throw ZipError(path: path, message: "cannot add '\(name)': out of memory for its \(count) bytes")
+        }
         data.withUnsafeBytes { raw in
             if let base = raw.baseAddress { memcpy(buffer, base, count) }
         }
@@ -95,16 +125,23 @@ package final class ZipWriter {
         }
         let i = zip_uint64_t(index)
         let cm: Int32 = method == .deflate ? Int32(ZIP_CM_DEFLATE) : Int32(ZIP_CM_STORE)
-        guard zip_set_file_compression(za, i, cm, 9) == 0,
-            zip_file_set_dostime(za, i, Self.dosTime, Self.dosDate, 0) == 0,
-            zip_file_set_external_attributes(za, i, 0, zip_uint8_t(ZIP_OPSYS_UNIX), zip_uint32_t(0o100644) << 16) == 0
-        else { throw error("cannot set attributes of '\(name)'") }
+        try check(zip_set_file_compression(za, i, cm, 9), "cannot set the compression of '\(name)'")
+        try check(zip_file_set_dostime(za, i, Self.dosTime, Self.dosDate, 0), "cannot set the time of '\(name)'")
+        try check(
+            zip_file_set_external_attributes(za, i, 0, zip_uint8_t(ZIP_OPSYS_UNIX), zip_uint32_t(0o100644) << 16),
+            "cannot set the permissions of '\(name)'")
+    }
+
+    /// Every libzip call on the archive goes through here: a negative result throws libzip's
+    /// error for the archive.
+    private func check(_ rc: Int32, _ what: @autoclosure () -> String) throws {
+        if rc < 0 { throw error(what()) }
     }
 
     /// Writes the archive. On failure nothing is left at `path` by libzip.
     func close() throws {
         guard let za = archive else { return }
-        if zip_close(za) != 0 {
+        if zip_close(za) < 0 {
             let e = error("cannot write the archive")
             zip_discard(za)
             archive = nil
@@ -115,21 +152,12 @@ package final class ZipWriter {
 
     private func error(_ what: String) -> ZipError {
         guard let za = archive else { return ZipError(path: path, message: what) }
-        let e = zip_get_error(za)
-        let system = zip_error_system_type(e) == ZIP_ET_SYS ? zip_error_code_system(e) : nil
-        return ZipError(path: path, message: "\(what): \(String(cString: zip_error_strerror(e)))", systemError: system.flatMap { $0 == 0 ? nil : $0 })
-    }
-
-    static func message(forCode code: Int32) -> String {
-        var e = zip_error_t()
-        zip_error_init_with_code(&e, code)
-        defer { zip_error_fini(&e) }
-        return String(cString: zip_error_strerror(&e))
+        return ZipError(path: path, what, libzip: zip_get_error(za))
     }
 }
 
 /// An entry whose bytes cannot be trusted, found by reading it to its end.
-package struct ZipEntryError: Error, CustomStringConvertible, Equatable {
+package struct ZipEntryError: LadderError, Equatable {
     enum Damage: Equatable {
         /// The bytes do not match the CRC-32 the archive records for them.
         case crcMismatch
@@ -142,7 +170,7 @@ package struct ZipEntryError: Error, CustomStringConvertible, Equatable {
         case unreadable(String)
     }
 
-    var path: String
+    package var path: String
     var entry: String
     var damage: Damage
 
@@ -163,6 +191,9 @@ package struct ZipEntryError: Error, CustomStringConvertible, Equatable {
     }
 
     package var description: String { "\(path): \(message)" }
+    /// The damage is described in `message`; libzip's words are in it where it gave any.
+    package var underlying: (any Error)? { nil }
+    package var category: LadderErrorCategory { .input }
 }
 
 /// Reads a zip archive with libzip: the entry list with sizes, and entry contents.
@@ -191,35 +222,49 @@ package final class ZipReader {
     package let entries: [Entry]
 
     package init(path: String) throws {
-        ZipWriter.warmUp
         self.path = path
-        var code: Int32 = 0
-        guard let za = zip_open(path, ZIP_RDONLY | ZIP_CHECKCONS, &code) else {
-            throw ZipError(path: path, message: ZipWriter.message(forCode: code))
-        }
+        let za = try ZipError.open(path, ZIP_RDONLY | ZIP_CHECKCONS)
         archive = za
-        var list: [Entry] = []
         let n = zip_get_num_entries(za, 0)
-        for i in 0..<max(n, 0) {
-            var st = zip_stat_t()
-            zip_stat_init(&st)
-            // ZIP_FL_ENC_RAW is avoided: names are decoded (CP437 or UTF-8) to UTF-8 by libzip.
-            guard zip_stat_index(za, zip_uint64_t(i), 0, &st) == 0, let name = st.name else { continue }
-            var opsys: zip_uint8_t = 0
-            var attributes: zip_uint32_t = 0
-            if zip_file_get_external_attributes(za, zip_uint64_t(i), 0, &opsys, &attributes) != 0 {
-                opsys = 0
-                attributes = 0
-            }
-            list.append(
-                Entry(
-                    index: Int(i), name: String(cString: name), size: st.size, compressedSize: st.comp_size,
-                    method: st.comp_method, crc: st.crc, opsys: opsys, externalAttributes: attributes))
+        if n < 0 {
+            zip_discard(za)
+            throw ZipError(path: path, "cannot count the entries", libzip: zip_get_error(za))
+        }
+        var list: [Entry] = []
+        list.reserveCapacity(Int(n))
+        do {
+            for i in 0..<Int(n) { list.append(try Self.entry(at: i, of: za, path: path)) }
+        } catch {
+            zip_discard(za)
+            throw error
         }
         entries = list
     }
 
     deinit { zip_discard(archive) }
+
+    /// Entry `index` as the central directory describes it. An entry libzip cannot describe
+    /// is an error naming it, never left out of the listing (a validator that skipped it
+    /// would pass a package an LMS then fails on).
+    static func entry(at index: Int, of za: OpaquePointer, path: String) throws -> Entry {
+        var st = zip_stat_t()
+        zip_stat_init(&st)
+        // ZIP_FL_ENC_RAW is avoided: names are decoded (CP437 or UTF-8) to UTF-8 by libzip.
+        guard zip_stat_index(za, zip_uint64_t(index), 0, &st) == 0, let name = st.name else {
+            throw ZipError(path: path, "cannot read entry \(index + 1) of the central directory", libzip: zip_get_error(za))
+        }
+        var opsys: zip_uint8_t = 0
+        var attributes: zip_uint32_t = 0
+        guard zip_file_get_external_attributes(za, zip_uint64_t(index), 0, &opsys, &attributes) == 0 else {
+            throw ZipError(path: path, "cannot read the attributes of '\(String(cString: name))'", libzip: zip_get_error(za))
+        }
+        return Entry(
+            index: index, name: String(cString: name), size: st.size, compressedSize: st.comp_size,
+            method: st.comp_method, crc: st.crc, opsys: opsys, externalAttributes: attributes)
+    }
+
+    /// `entry(at:)` on this archive.
+    func entry(at index: Int) throws -> Entry { try Self.entry(at: index, of: archive, path: path) }
 
     /// Reads one entry, refusing to inflate more than `limit` bytes (zip-bomb guard). Reads
     /// it to the end, so damage is an error (see `stream`).
@@ -264,7 +309,7 @@ package final class ZipReader {
         if total != entry.size { throw fail(.sizeMismatch(declared: entry.size, actual: total)) }
         open = false
         let code = zip_fclose(f)
-        if code != 0 { throw fail(Self.damage(code: code, message: ZipWriter.message(forCode: code))) }
+        if code != 0 { throw fail(Self.damage(code: code, message: ZipError.message(forCode: code))) }
     }
 
     private static func damage(_ error: UnsafeMutablePointer<zip_error_t>?) -> ZipEntryError.Damage {
@@ -324,7 +369,7 @@ package final class ZipEntryStream {
                 message: "'\(entry.name)' would inflate \(entry.compressedSize) bytes to \(entry.size), over \(maxRatio) times (a zip bomb?)")
         }
         guard let f = zip_fopen_index(reader.archive, zip_uint64_t(entry.index), 0) else {
-            throw ZipError(path: reader.path, message: "cannot open '\(entry.name)': \(String(cString: zip_error_strerror(zip_get_error(reader.archive))))")
+            throw ZipError(path: reader.path, "cannot open '\(entry.name)'", libzip: zip_get_error(reader.archive))
         }
         owner = reader
         file = f
@@ -339,7 +384,7 @@ package final class ZipEntryStream {
         guard let base = buffer.baseAddress, buffer.count > 0 else { return 0 }
         let n = zip_fread(file, base, zip_uint64_t(buffer.count))
         if n < 0 {
-            throw ZipError(path: owner.path, message: "cannot read '\(entry.name)': \(String(cString: zip_error_strerror(zip_file_get_error(file))))")
+            throw ZipError(path: owner.path, "cannot read '\(entry.name)'", libzip: zip_file_get_error(file))
         }
         inflated += UInt64(n)
         if inflated > limit {

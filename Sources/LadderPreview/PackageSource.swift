@@ -1,9 +1,6 @@
 import Foundation
 import LadderPackaging
 
-#if canImport(FoundationXML)
-    import FoundationXML
-#endif
 #if canImport(Glibc)
     import Glibc
     private func systemOpen(_ path: String, _ flags: Int32) -> Int32 { Glibc.open(path, flags) }
@@ -41,11 +38,27 @@ public struct PreviewItem: Sendable, Equatable {
     public var dataFromLMS: String
 }
 
-/// The manifest facts the player needs.
+/// The manifest facts the player needs: the default organization of the `PackageManifest`
+/// that `ladder validate` checked, its items flattened in document order.
 public struct PreviewManifest: Sendable, Equatable {
     public var identifier: String
     public var title: String
     public var items: [PreviewItem]
+
+    init(_ package: PackageManifest) {
+        identifier = package.identifier ?? ""
+        let organization = package.defaultOrganization
+        title = organization?.title ?? ""
+        items = (organization?.allItems ?? []).map { item, depth in
+            let launched = package.launch(of: item)
+            // An external (http) launch cannot reach the player's API from its origin: listed, not launched.
+            return PreviewItem(
+                identifier: item.identifier ?? "", title: item.title ?? "", depth: depth,
+                launch: launched?.href.file.map { $0.launchURL(parameters: item.parameters) }, isSCO: launched?.resource.isSCO ?? false,
+                masteryScore: item.masteryScore, prerequisites: item.prerequisites ?? "", maxTimeAllowed: item.maxTimeAllowed ?? "",
+                timeLimitAction: item.timeLimitAction ?? "", dataFromLMS: item.dataFromLMS ?? "")
+        }
+    }
 }
 
 /// The files of a package, served only from the package itself: a zip's entries (names
@@ -54,6 +67,8 @@ public struct PreviewManifest: Sendable, Equatable {
 public final class PackageSource: Sendable {
     public let label: String
     public let manifest: PreviewManifest
+    /// The manifest as `ladder validate` read and checked it (the preview parses it no second time).
+    package let model: PackageManifest
     /// Curriculum id, when the package sits in `exports/<curriculum>/<track>/` beside a ledger.
     public let curriculum: String?
     private let storage: Storage
@@ -77,36 +92,26 @@ public final class PackageSource: Sendable {
         } catch {
             throw PreviewError(path: path, message: "\(error)")
         }
-        let report = validator.validate(path: path)
-        guard report.valid else {
+        let (report, checked) = validator.read(path: path)
+        guard report.valid, let checked else {
             let lines = report.errors.map { e in "  \(e.entry.map { "\($0): " } ?? "")\(e.code): \(e.message)" }
             throw PreviewError(path: path, message: "the package is not valid (ladder validate):\n" + lines.joined(separator: "\n"))
         }
         var isFolder: ObjCBool = false
-        FileManager.default.fileExists(atPath: path, isDirectory: &isFolder)
+        _ = FileManager.default.fileExists(atPath: path, isDirectory: &isFolder)
         if isFolder.boolValue {
             storage = .folder(URL(fileURLWithPath: path).resolvingSymlinksInPath().standardizedFileURL)
         } else {
             do {
                 let zip = try PackageContents(zipPath: path)
-                let names = zip.entries.filter { !$0.name.hasSuffix("/") && Self.isSafe($0.name) && $0.size <= Self.maxFileSize }
+                let names = zip.entries.filter { !$0.name.hasSuffix("/") && PackagePath.isCanonical($0.name) && $0.size <= Self.maxFileSize }
                 storage = .zip(zip, servable: Set(names.map(\.name)))
             } catch {
                 throw PreviewError(path: path, message: "cannot read the package: \(error)")
             }
         }
-        let manifestData: Data
-        do {
-            guard let data = try Self.readAll(Self.open("imsmanifest.xml", in: storage)) else {
-                throw PreviewError(path: path, message: "no imsmanifest.xml")
-            }
-            manifestData = data
-        } catch let e as PreviewError {
-            throw e
-        } catch {
-            throw PreviewError(path: path, message: "cannot read imsmanifest.xml: \(error)")
-        }
-        manifest = try ManifestReader.read(manifestData, label: path)
+        model = checked
+        manifest = PreviewManifest(checked)
         curriculum = Self.curriculum(near: path)
     }
 
@@ -120,31 +125,14 @@ public final class PackageSource: Sendable {
         return obj["curriculum"] as? String
     }
 
-    /// A request path made safe: percent-decoded, `/`-separated, no empty, `.` or `..`
-    /// segments, no backslashes, NULs or absolute paths. Nil when it is not safe.
-    public static func safeRelativePath(_ raw: String) -> String? {
-        guard let decoded = raw.removingPercentEncoding else { return nil }
-        return isSafe(decoded) ? decoded : nil
-    }
-
-    /// A decoded package path is relative, `/`-separated and stays inside the package.
-    public static func isSafe(_ decoded: String) -> Bool {
-        guard !decoded.isEmpty, decoded.count <= 1024 else { return false }
-        // A colon in the first segment would read as a scheme or a drive letter.
-        if decoded.hasPrefix("/") || decoded.contains("\\") || decoded.contains("\0")
-            || (decoded.split(separator: "/").first?.contains(":") ?? false)
-        {
-            return false
-        }
-        let parts = decoded.split(separator: "/", omittingEmptySubsequences: false)
-        for p in parts where p.isEmpty || p == "." || p == ".." { return false }
-        return !decoded.unicodeScalars.contains(where: { $0.value < 0x20 })
-    }
+    /// A request path made safe: percent-decoded once, then canonical (`PackagePath`). Nil
+    /// when it is not safe.
+    public static func safeRelativePath(_ raw: String) -> String? { PackagePath.decodedRequest(raw) }
 
     /// A package file opened for reading, or nil when the package has no such regular file.
     /// `relative` is already percent-decoded. Throws when the file exists but cannot be opened.
     public func open(_ relative: String) throws -> PackageFile? {
-        guard Self.isSafe(relative) else { return nil }
+        guard PackagePath.isCanonical(relative) else { return nil }
         return try Self.open(relative, in: storage)
     }
 
@@ -233,112 +221,5 @@ public struct PackageFileError: Error, CustomStringConvertible {
         delivered > size
             ? "the file grew past the \(size) bytes it had when it was opened"
             : "the file ended after \(delivered) of the \(size) bytes it had when it was opened"
-    }
-}
-
-/// Reads the default organization of a SCORM 1.2 manifest with Foundation's XMLParser.
-enum ManifestReader {
-    final class Delegate: NSObject, XMLParserDelegate {
-        struct RawItem {
-            var identifier = "", identifierref: String?, parameters = "", title = "", depth = 0
-            var mastery: String?, prerequisites = "", maxTime = "", timeLimit = "", data = ""
-        }
-        var stack: [String] = []
-        var text = ""
-        var manifestID = ""
-        var defaultOrg: String?
-        var orgID: String?
-        var orgTitle = ""
-        var firstOrgItems: [RawItem]?
-        var items: [RawItem] = []
-        var itemStack: [Int] = []
-        var resources: [String: (href: String, base: String, sco: Bool)] = [:]
-        var resourcesBase = ""
-        var manifestBase = ""
-        var done = false
-
-        func parser(
-            _ parser: XMLParser, didStartElement name: String, namespaceURI: String?, qualifiedName: String?,
-            attributes a: [String: String] = [:]
-        ) {
-            text = ""
-            let local = name.split(separator: ":").last.map(String.init) ?? name
-            stack.append(local)
-            func attr(_ n: String) -> String? { a[n] ?? a.first { $0.key.hasSuffix(":" + n) }?.value }
-            switch local {
-            case "manifest" where stack.count == 1:
-                manifestID = a["identifier"] ?? ""
-                manifestBase = attr("base") ?? ""
-            case "organizations": defaultOrg = a["default"]
-            case "organization":
-                orgID = a["identifier"]
-                items = []
-            case "item":
-                var it = RawItem()
-                it.identifier = a["identifier"] ?? ""
-                it.identifierref = a["identifierref"]
-                it.parameters = a["parameters"] ?? ""
-                it.depth = itemStack.count
-                items.append(it)
-                itemStack.append(items.count - 1)
-            case "resources": resourcesBase = attr("base") ?? ""
-            case "resource":
-                let sco = (attr("scormtype") ?? attr("scormType") ?? "").lowercased() == "sco"
-                resources[a["identifier"] ?? ""] = (a["href"] ?? "", attr("base") ?? "", sco)
-            default: break
-            }
-        }
-
-        func parser(_ parser: XMLParser, foundCharacters string: String) { text += string }
-
-        func parser(_ parser: XMLParser, didEndElement name: String, namespaceURI: String?, qualifiedName: String?) {
-            let local = stack.popLast() ?? ""
-            let t = text.trimmingCharacters(in: .whitespacesAndNewlines)
-            if let i = itemStack.last {
-                switch local {
-                case "title" where stack.last == "item": items[i].title = t
-                case "masteryscore": items[i].mastery = t
-                case "prerequisites": items[i].prerequisites = t
-                case "maxtimeallowed": items[i].maxTime = t
-                case "timelimitaction": items[i].timeLimit = t
-                case "datafromlms": items[i].data = t
-                default: break
-                }
-            } else if local == "title" && stack.last == "organization" {
-                orgTitle = t
-            }
-            if local == "item" { itemStack.removeLast() }
-            if local == "organization" {
-                if firstOrgItems == nil || orgID == defaultOrg { firstOrgItems = items }
-            }
-            text = ""
-        }
-    }
-
-    static func read(_ data: Data, label: String) throws -> PreviewManifest {
-        let parser = XMLParser(data: data)
-        let d = Delegate()
-        parser.delegate = d
-        guard parser.parse() else {
-            throw PreviewError(path: label, message: "imsmanifest.xml cannot be read: \(parser.parserError.map { "\($0)" } ?? "parse error")")
-        }
-        var items: [PreviewItem] = []
-        for raw in d.firstOrgItems ?? [] {
-            var launch: String?
-            var sco = false
-            if let ref = raw.identifierref, let res = d.resources[ref] {
-                let href = d.manifestBase + d.resourcesBase + res.base + res.href
-                var p = raw.parameters
-                if !p.isEmpty, !p.hasPrefix("?"), !p.hasPrefix("#") { p = (href.contains("?") ? "&" : "?") + p }
-                launch = href + p
-                sco = res.sco
-            }
-            items.append(
-                PreviewItem(
-                    identifier: raw.identifier, title: raw.title, depth: raw.depth, launch: launch, isSCO: sco,
-                    masteryScore: raw.mastery.flatMap(Double.init), prerequisites: raw.prerequisites,
-                    maxTimeAllowed: raw.maxTime, timeLimitAction: raw.timeLimit, dataFromLMS: raw.data))
-        }
-        return PreviewManifest(identifier: d.manifestID, title: d.orgTitle, items: items)
     }
 }

@@ -1,24 +1,10 @@
 import Foundation
+import LadderCore
 
 /// The LMS player: one page with the table of contents and a frame for the SCO, its script
 /// (which defines `window.API`) and its stylesheet. No inline script, so the page runs
 /// under `script-src 'self'`.
 enum PlayerAssets {
-    static func escape(_ s: String) -> String {
-        var out = ""
-        for c in s {
-            switch c {
-            case "&": out += "&amp;"
-            case "<": out += "&lt;"
-            case ">": out += "&gt;"
-            case "\"": out += "&quot;"
-            case "'": out += "&#39;"
-            default: out.append(c)
-            }
-        }
-        return out
-    }
-
     static func page(title: String, learner: String) -> String {
         """
         <!DOCTYPE html>
@@ -26,14 +12,14 @@ enum PlayerAssets {
         <head>
         <meta charset="utf-8">
         <meta name="viewport" content="width=device-width, initial-scale=1">
-        <title>\(escape(title)) · ladder preview</title>
+        <title>\(HTML.escape(title)) · ladder preview</title>
         <link rel="stylesheet" href="/_ladder/player.css">
         </head>
-        <body data-learner="\(escape(learner))">
+        <body data-learner="\(HTML.escape(learner))">
         <header class="player-header">
         <p class="player-brand">ladder preview</p>
-        <h1 id="player-title">\(escape(title))</h1>
-        <p class="player-learner">Learner: <strong id="player-learner">\(escape(learner))</strong></p>
+        <h1 id="player-title">\(HTML.escape(title))</h1>
+        <p class="player-learner">Learner: <strong id="player-learner">\(HTML.escape(learner))</strong></p>
         <button type="button" id="player-exit" hidden>Exit to contents</button>
         </header>
         <div class="player-body">

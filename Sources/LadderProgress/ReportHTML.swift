@@ -31,7 +31,7 @@ package struct HTMLReportWriter: ReportFormatWriter {
         return itemTitles.count - 1
     }
 
-    private static func q(_ s: String?) -> String { Q.optional(s, inHTML: true) }
+    private static func q(_ s: String?) -> String { Q.optional(s, .html) }
 
     /// One row: `[id, name, email, current, reached, next, ready_for, level, verdict, seconds,
     /// last, stalled, percent of next, [missing], detail]` (the script's `R` names them).
@@ -62,16 +62,12 @@ package struct HTMLReportWriter: ReportFormatWriter {
         let title = esc("Progress: " + h.title)
         var o = "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
         o += "<title>\(title)</title><style>\(Self.css)</style></head><body>\n<h1>\(title)</h1><p class=\"sub\">"
-        o += esc((h.curriculum.isEmpty ? "" : h.curriculum + " · ") + "as of \(h.asOf) · \(c.learners) learner\(c.learners == 1 ? "" : "s")")
+        o += esc((h.curriculum.isEmpty ? "" : h.curriculum + " · ") + "as of \(h.asOf) · \(Plural.count(c.learners, "learner"))")
         if let u = c.currentUnknown, u > 0 { o += " · current level unknown for \(u)" }
         o += "</p>\n<h2 id=\"ready\">Ready for promotion</h2>"
-        let ready = c.ready ?? []
-        if ready.isEmpty { o += "<p>Nobody is ready for promotion.</p>" }
-        for g in ready {
-            o += "<h3>To \(esc(g.level)): \(g.learners.count)</h3><ul class=\"names\">"
-            for p in g.learners { o += "<li>\(esc(ReportRenderer.label(p.id, p.name)))</li>" }
-            o += "</ul>\n"
-        }
+        o += ReportRenderer.readyLists(
+            c, nobody: "<p>Nobody is ready for promotion.</p>", level: { "<h3>To \(esc($0)): \($1)</h3><ul class=\"names\">" },
+            person: { "<li>\(esc($0))</li>" }, close: "</ul>\n")
         o += "<h2>Cohort</h2><div class=\"charts\">"
         o += Self.barChart(title: "Learners at each level (dark: ready for promotion)", bars: c.atLevel.map { ($0.level, $0.learners, $0.ready) }, id: "at-level")
         o += Self.funnelChart(c.funnel, total: c.learners)

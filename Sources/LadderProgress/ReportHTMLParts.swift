@@ -1,27 +1,9 @@
 import Foundation
 import LadderCore
 
-/// The HTML report's fixed parts: escaping, the SVG charts, the style sheet and the script.
+/// The HTML report's fixed parts: the SVG charts, the style sheet and the script.
 extension HTMLReportWriter {
-    func esc(_ s: String) -> String { Self.escape(s) }
-
-    /// HTML text: `&`, `<`, `>`, `"` and `'` as entities, once.
-    static func escape(_ s: String) -> String {
-        guard s.utf8.contains(where: { $0 == 0x26 || $0 == 0x3C || $0 == 0x3E || $0 == 0x22 || $0 == 0x27 }) else { return s }
-        var o = ""
-        o.reserveCapacity(s.utf8.count + 16)
-        for c in s.unicodeScalars {
-            switch c {
-            case "&": o += "&amp;"
-            case "<": o += "&lt;"
-            case ">": o += "&gt;"
-            case "\"": o += "&quot;"
-            case "'": o += "&#39;"
-            default: o.unicodeScalars.append(c)
-            }
-        }
-        return o
-    }
+    func esc(_ s: String) -> String { HTML.escape(s) }
 
     /// A vertical bar chart: one bar per label.
     static func barChart(title: String, bars: [(label: String, value: Int, accent: Int)], id: String) -> String {
@@ -29,8 +11,8 @@ extension HTMLReportWriter {
         // A multiple of 4, so the four gridlines carry whole numbers.
         let maxV = max(4, ((bars.map(\.value).max() ?? 1) + 3) / 4 * 4)
         let slot = bars.isEmpty ? 0 : (w - left - 16) / bars.count
-        var s = "<svg id=\"\(id)\" class=\"chart\" role=\"img\" aria-label=\"\(escape(title))\" viewBox=\"0 0 \(w) \(h)\" width=\"\(w)\" height=\"\(h)\" xmlns=\"http://www.w3.org/2000/svg\">"
-        s += "<title>\(escape(title))</title><text x=\"\(left)\" y=\"18\" class=\"ct\">\(escape(title))</text>"
+        var s = "<svg id=\"\(id)\" class=\"chart\" role=\"img\" aria-label=\"\(HTML.escape(title))\" viewBox=\"0 0 \(w) \(h)\" width=\"\(w)\" height=\"\(h)\" xmlns=\"http://www.w3.org/2000/svg\">"
+        s += "<title>\(HTML.escape(title))</title><text x=\"\(left)\" y=\"18\" class=\"ct\">\(HTML.escape(title))</text>"
         let plotH = h - bottom - top
         for t in 0...4 {
             let y = top + plotH - plotH * t / 4
@@ -42,10 +24,10 @@ extension HTMLReportWriter {
             let bw = max(4, slot * 2 / 3)
             let bh = plotH * b.value / maxV
             let ah = plotH * min(b.accent, b.value) / maxV
-            s += "<rect x=\"\(x)\" y=\"\(top + plotH - bh)\" width=\"\(bw)\" height=\"\(bh)\" class=\"bar\"><title>\(escape(b.label)): \(b.value)</title></rect>"
+            s += "<rect x=\"\(x)\" y=\"\(top + plotH - bh)\" width=\"\(bw)\" height=\"\(bh)\" class=\"bar\"><title>\(HTML.escape(b.label)): \(b.value)</title></rect>"
             if ah > 0 { s += "<rect x=\"\(x)\" y=\"\(top + plotH - ah)\" width=\"\(bw)\" height=\"\(ah)\" class=\"bar2\"/>" }
             s += "<text x=\"\(x + bw / 2)\" y=\"\(top + plotH - bh - 4)\" text-anchor=\"middle\" class=\"val\">\(b.value)</text>"
-            s += "<text x=\"\(x + bw / 2)\" y=\"\(h - bottom + 16)\" text-anchor=\"middle\" class=\"ax\">\(escape(b.label))</text>"
+            s += "<text x=\"\(x + bw / 2)\" y=\"\(h - bottom + 16)\" text-anchor=\"middle\" class=\"ax\">\(HTML.escape(b.label))</text>"
         }
         return s + "</svg>"
     }
@@ -63,9 +45,9 @@ extension HTMLReportWriter {
             let sw = plotW * step.started / maxV
             let cw = plotW * step.completed / maxV
             let x0 = left + (plotW - sw) / 2
-            s += "<text x=\"\(left - 8)\" y=\"\(y + 19)\" text-anchor=\"end\" class=\"ax\">\(escape(step.level))</text>"
-            s += "<rect x=\"\(x0)\" y=\"\(y + 4)\" width=\"\(max(sw, 1))\" height=\"\(row - 8)\" class=\"bar\"><title>\(escape(step.level)) started: \(step.started)</title></rect>"
-            s += "<rect x=\"\(left + (plotW - cw) / 2)\" y=\"\(y + 10)\" width=\"\(cw)\" height=\"\(row - 20)\" class=\"bar2\"><title>\(escape(step.level)) reached: \(step.completed)</title></rect>"
+            s += "<text x=\"\(left - 8)\" y=\"\(y + 19)\" text-anchor=\"end\" class=\"ax\">\(HTML.escape(step.level))</text>"
+            s += "<rect x=\"\(x0)\" y=\"\(y + 4)\" width=\"\(max(sw, 1))\" height=\"\(row - 8)\" class=\"bar\"><title>\(HTML.escape(step.level)) started: \(step.started)</title></rect>"
+            s += "<rect x=\"\(left + (plotW - cw) / 2)\" y=\"\(y + 10)\" width=\"\(cw)\" height=\"\(row - 20)\" class=\"bar2\"><title>\(HTML.escape(step.level)) reached: \(step.completed)</title></rect>"
             s += "<text x=\"\(left + plotW + 8)\" y=\"\(y + 19)\" class=\"val\">\(step.completed) / \(step.started)</text>"
         }
         return s + "</svg>"

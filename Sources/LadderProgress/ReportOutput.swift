@@ -1,4 +1,5 @@
 import Foundation
+import LadderCore
 
 #if canImport(Glibc)
 import Glibc
@@ -37,6 +38,13 @@ package final class ReportOutput {
 
     func write(_ s: String) throws {
         buffer.append(contentsOf: s.utf8)
+        if buffer.count >= Self.chunk { try flush() }
+    }
+
+    /// Lets `body` append bytes to the output's buffer directly (no intermediate strings: a
+    /// report at 100,000 learners writes hundreds of megabytes).
+    func bytes(_ body: (inout [UInt8]) -> Void) throws {
+        body(&buffer)
         if buffer.count >= Self.chunk { try flush() }
     }
 
@@ -98,41 +106,23 @@ package final class ReportOutput {
     }
 }
 
-/// JSON string literals, written by hand so that a report streams instead of encoding a tree.
-package enum JSONText {
-    /// `s` as a JSON string literal. `inHTML` also escapes `<`, `>`, `&` and U+2028/2029, so
-    /// the literal can sit inside a `<script>` element without ending it.
-    static func quote(_ s: String, inHTML: Bool = false) -> String {
-        var o = "\""
-        var plain = true
-        for u in s.utf8 where u < 0x20 || u == 0x22 || u == 0x5C || (inHTML && (u == 0x3C || u == 0x3E || u == 0x26 || u == 0xE2)) {
-            plain = false
-            break
-        }
-        if plain { return o + s + "\"" }
-        for c in s.unicodeScalars {
-            switch c {
-            case "\"": o += "\\\""
-            case "\\": o += "\\\\"
-            case "\n": o += "\\n"
-            case "\r": o += "\\r"
-            case "\t": o += "\\t"
-            case "<" where inHTML: o += "\\u003c"
-            case ">" where inHTML: o += "\\u003e"
-            case "&" where inHTML: o += "\\u0026"
-            case "\u{2028}" where inHTML: o += "\\u2028"
-            case "\u{2029}" where inHTML: o += "\\u2029"
-            default:
-                if c.value < 0x20 {
-                    o += "\\u00" + (c.value < 0x10 ? "0" : "") + String(c.value, radix: 16)
-                } else {
-                    o.unicodeScalars.append(c)
-                }
-            }
-        }
-        return o + "\""
+/// Appending report text to a byte buffer.
+extension Array where Element == UInt8 {
+    mutating func add(_ s: String) { append(contentsOf: s.utf8) }
+    mutating func add(_ n: Int) { append(contentsOf: String(n).utf8) }
+    mutating func add(_ b: Bool) { add(b ? "true" : "false") }
+    /// A JSON string literal (`JSONText`), or `null`.
+    mutating func json(_ s: String?, _ style: JSONText.Style = .plain) {
+        if let s { JSONText.write(s, style, into: &self) } else { add("null") }
     }
-
-    static func optional(_ s: String?, inHTML: Bool = false) -> String { s.map { quote($0, inHTML: inHTML) } ?? "null" }
-    static func optional(_ n: Int?) -> String { n.map(String.init) ?? "null" }
+    mutating func json(_ n: Int?) { if let n { add(n) } else { add("null") } }
+    /// `xs` written by `body`, `separator` between them.
+    mutating func list<C: Collection>(_ xs: C, _ separator: String, _ body: (inout [UInt8], C.Element) -> Void) {
+        var first = true
+        for x in xs {
+            if !first { add(separator) }
+            first = false
+            body(&self, x)
+        }
+    }
 }

@@ -71,13 +71,6 @@ public enum ReportRenderer {
         return "\(name) (\(id))"
     }
 
-    /// "2h 5m", "12m"; nil (no time recorded) is "unknown".
-    static func duration(_ s: Int?) -> String {
-        guard let s else { return "unknown" }
-        let h = s / 3600, m = (s % 3600) / 60
-        return h > 0 ? "\(h)h \(m)m" : "\(m)m"
-    }
-
     /// `90`, `87.5`: one decimal at most (without `String(format:)`, slow per call on Linux).
     static func number(_ d: Double) -> String {
         if d == d.rounded() { return String(Int(d)) }
@@ -88,6 +81,16 @@ public enum ReportRenderer {
     /// A whole percentage, rounded (0.667 → 67).
     static func percent(_ rate: Double) -> Int { Int((rate * 100).rounded()) }
 
+    /// Who is ready for promotion, in a format's words: `nobody` when no one is, else per level
+    /// `level(level, count)`, `person(label)` for each learner by name, then `close`.
+    static func readyLists(
+        _ c: Cohort, nobody: String, level: (String, Int) -> String, person: (String) -> String, close: String = ""
+    ) -> String {
+        let ready = c.ready ?? []
+        if ready.isEmpty { return nobody }
+        return ready.map { g in level(g.level, g.learners.count) + g.learners.map { person(label($0.id, $0.name)) }.joined() + close }.joined()
+    }
+
     /// The level whose missing items block the learner's next verdict: the next level to reach.
     static func blocking(_ l: LearnerProgress) -> LevelProgress? {
         guard let next = l.next else { return nil }
@@ -96,7 +99,7 @@ public enum ReportRenderer {
 
     static func assessmentLine(_ a: AssessmentResult, _ h: ReportHeader) -> String {
         "\(h.title(a.item)): \(a.passed ? "passed" : "not passed")" + (a.bestScore.map { ", best \(number($0))%" } ?? "")
-            + (a.mastery.map { " (mastery \($0)%)" } ?? "") + ", \(a.attempts) attempt\(a.attempts == 1 ? "" : "s")"
+            + (a.mastery.map { " (mastery \($0)%)" } ?? "") + ", \(Plural.count(a.attempts, "attempt"))"
     }
 
     static func signOffLine(_ s: ShadowingSignOff, _ h: ReportHeader) -> String {
@@ -124,7 +127,7 @@ package struct TextReportWriter: ReportFormatWriter {
     package mutating func learner(_ l: LearnerProgress) throws {
         var o = "  \(ReportRenderer.label(l.id, l.name)): "
         o += l.currentLevel.map { "current \($0)" } ?? "current level unknown"
-        o += ", reached \(l.reached ?? "none"); \(l.verdict); time \(ReportRenderer.duration(l.seconds)); "
+        o += ", reached \(l.reached ?? "none"); \(l.verdict); time \(Durations.short(seconds: l.seconds)); "
         o += l.lastActivity.map { "last activity \($0.prefix(10))" } ?? "no activity recorded"
         o += (l.stalled ? "; STALLED" : "") + "\n"
         if let b = ReportRenderer.blocking(l), !b.missing.isEmpty {
@@ -132,7 +135,7 @@ package struct TextReportWriter: ReportFormatWriter {
         }
         if detail {
             for lv in l.levels where lv.started || lv.done > 0 {
-                o += "    \(lv.level): \(lv.percent)% (\(lv.done)/\(lv.required)), time \(ReportRenderer.duration(lv.seconds))\n"
+                o += "    \(lv.level): \(lv.percent)% (\(lv.done)/\(lv.required)), time \(Durations.short(seconds: lv.seconds))\n"
                 for a in lv.assessments { o += "      assessment \(ReportRenderer.assessmentLine(a, h))\n" }
                 for s in lv.shadowing { o += "      shadowing \(ReportRenderer.signOffLine(s, h))\n" }
             }
@@ -143,12 +146,8 @@ package struct TextReportWriter: ReportFormatWriter {
     package mutating func finish(_ c: Cohort) throws {
         var o = "Progress: \(h.title)" + (h.curriculum.isEmpty ? "" : " (\(h.curriculum))") + ", as of \(h.asOf)\n"
         o += "Learners: \(c.learners)" + ((c.currentUnknown ?? 0) > 0 ? " (current level unknown for \(c.currentUnknown!))" : "") + "\n\n"
-        let ready = c.ready ?? []
-        if ready.isEmpty { o += "Ready for promotion: nobody\n" }
-        for g in ready {
-            o += "Ready for promotion to \(g.level): \(g.learners.count)\n"
-            for p in g.learners { o += "  \(ReportRenderer.label(p.id, p.name))\n" }
-        }
+        o += ReportRenderer.readyLists(
+            c, nobody: "Ready for promotion: nobody\n", level: { "Ready for promotion to \($0): \($1)\n" }, person: { "  \($0)\n" })
         o += "\nLearners at each level (ready for promotion):\n"
         for a in c.atLevel { o += "  \(Self.pad(a.level)) \(a.learners) (ready \(a.ready))\n" }
         o += "\nFunnel (started -> reached):\n"
@@ -161,7 +160,7 @@ package struct TextReportWriter: ReportFormatWriter {
         o += "\nHardest questions (every try counted):\n"
         if c.hardest.isEmpty { o += "  (no interactions recorded)\n" }
         for q in c.hardest {
-            o += "  \(h.title(q.item)), question \(q.question): \(q.wrong) wrong of \(q.responses) tr\(q.responses == 1 ? "y" : "ies")"
+            o += "  \(h.title(q.item)), question \(q.question): \(q.wrong) wrong of \(Plural.count(q.responses, "try", "tries"))"
             o += " (\(ReportRenderer.percent(q.wrongRate))%)\n"
         }
         o += "\nLearners:\n"
@@ -185,17 +184,45 @@ package struct CSVReportWriter: ReportFormatWriter {
         try out.write(CSVField.line(Self.columns))
     }
 
+    /// The learner's fields are escaped once and repeated on each level's row; every field is
+    /// appended to the output's buffer as bytes.
     package mutating func learner(_ l: LearnerProgress) throws {
-        var o = ""
-        for lv in l.levels {
-            o += CSVField.line([
-                l.id, l.name ?? "", l.email ?? "", l.currentLevel ?? "", l.reached ?? "", l.readyFor ?? "", lv.level,
-                String(lv.required), String(lv.done), String(lv.percent), lv.complete ? "yes" : "no", l.verdict,
-                lv.seconds.map(String.init) ?? "", l.lastActivity ?? "", l.stalled ? "yes" : "no",
-                lv.missing.map(h.title).joined(separator: "; "), lv.missing.joined(separator: " "),
-            ])
+        var person: [UInt8] = []
+        for f in [l.id, l.name ?? "", l.email ?? "", l.currentLevel ?? "", l.reached ?? "", l.readyFor ?? ""] {
+            CSVField.write(f.utf8, into: &person)
+            person.append(0x2C)
         }
-        try out.write(o)
+        var verdict: [UInt8] = []
+        CSVField.write(l.verdict.utf8, into: &verdict)
+        var tail: [UInt8] = [0x2C]
+        CSVField.write((l.lastActivity ?? "").utf8, into: &tail)
+        tail.add(l.stalled ? ",yes," : ",no,")
+        var titles: [UInt8] = []
+        try out.bytes { o in
+            for lv in l.levels {
+                o.append(contentsOf: person)
+                CSVField.write(lv.level.utf8, into: &o)
+                o.append(0x2C)
+                o.add(lv.required)
+                o.append(0x2C)
+                o.add(lv.done)
+                o.append(0x2C)
+                o.add(lv.percent)
+                o.add(lv.complete ? ",yes," : ",no,")
+                o.append(contentsOf: verdict)
+                o.append(0x2C)
+                if let s = lv.seconds { o.add(s) }
+                o.append(contentsOf: tail)
+                titles.removeAll(keepingCapacity: true)
+                titles.list(lv.missing, "; ") { t, m in t.add(h.title(m)) }
+                CSVField.write(titles, into: &o)
+                o.append(0x2C)
+                titles.removeAll(keepingCapacity: true)
+                titles.list(lv.missing, " ") { t, m in t.add(m) }
+                CSVField.write(titles, into: &o)
+                o.add("\r\n")
+            }
+        }
     }
 
     package mutating func finish(_ c: Cohort) throws {}

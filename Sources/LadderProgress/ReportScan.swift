@@ -16,7 +16,8 @@ package struct ReportHeader {
     var allLevels: [String]
     /// Item id → title (the plan's; without a plan, none: the ids are shown).
     var titles: [String: String]
-    func title(_ id: String) -> String { titles[id] ?? id }
+    /// The item's title, else its id (without a plan there are no titles: no lookup).
+    func title(_ id: String) -> String { titles.isEmpty ? id : titles[id] ?? id }
 }
 
 /// A report read learner by learner: the store's scan, or a report held in memory.
@@ -188,22 +189,15 @@ package final class ReportScan: ReportSource {
         var cohort = CohortBuilder(levels: levels, shown: header.levels)
         var learnerFilter = ""
         var learnerArgs: StatementArguments = []
-        var conds: [String] = []
-        var args: StatementArguments = []
-        if let curriculum {
-            conds.append("curriculum IN (?, '')")
-            args += [curriculum]
-        }
         if let id = options.learner {
             learnerFilter = " WHERE id = ?"
             learnerArgs = [id]
-            conds.append("learner_id = ?")
-            args += [id]
         }
+        let (filter, args) = scope()
         let people = try RawRows(db, "SELECT id, name, email FROM learners\(learnerFilter) ORDER BY id", learnerArgs)
         let summaries = try RawRows(
             db, "SELECT learner_id, item_id, status, best, attempts, seconds, last_at, observer, signed_at FROM item_progress"
-                + (conds.isEmpty ? "" : " WHERE " + conds.joined(separator: " AND ")) + " ORDER BY learner_id, item_id", args)
+                + filter + " ORDER BY learner_id, item_id", args)
         var state = LearnerItems(count: items.count)
         var more = try summaries.step()
         while try people.step() {
@@ -320,14 +314,9 @@ package final class ReportScan: ReportSource {
         return (lp, LearnerFacts(filed: filed, reached: reached, readyFor: readyFor, currentKnown: current != nil, started: started))
     }
 
-    /// The questions with the highest share of wrong results. Counts rows: each row of
-    /// `interactions` is one try, so every retry within an attempt counts.
-    private func hardestQuestions() throws -> [Cohort.Question] {
-        var sql = """
-            SELECT item_id, interaction, COUNT(*) AS n,
-              SUM(CASE WHEN lower(result) IN ('wrong', 'incorrect', 'unanticipated', 'fail', 'failed') THEN 1 ELSE 0 END) AS wrong
-            FROM interactions
-            """
+    /// The `WHERE` clause of the per-learner tables (`item_progress`, `interactions`): the
+    /// curriculum's rows and those recorded without one, and `--learner`'s.
+    private func scope() -> (sql: String, args: StatementArguments) {
         var conds: [String] = []
         var args: StatementArguments = []
         if let curriculum {
@@ -338,7 +327,19 @@ package final class ReportScan: ReportSource {
             conds.append("learner_id = ?")
             args += [learner]
         }
-        if !conds.isEmpty { sql += " WHERE " + conds.joined(separator: " AND ") }
+        return (conds.isEmpty ? "" : " WHERE " + conds.joined(separator: " AND "), args)
+    }
+
+    /// The questions with the highest share of wrong results. Counts rows: each row of
+    /// `interactions` is one try, so every retry within an attempt counts.
+    private func hardestQuestions() throws -> [Cohort.Question] {
+        var sql = """
+            SELECT item_id, interaction, COUNT(*) AS n,
+              SUM(CASE WHEN lower(result) IN ('wrong', 'incorrect', 'unanticipated', 'fail', 'failed') THEN 1 ELSE 0 END) AS wrong
+            FROM interactions
+            """
+        let (filter, args) = scope()
+        sql += filter
         sql += " GROUP BY item_id, interaction"
         let shown: Set<String>? = options.level.map { l in Set(items.filter { levels[$0.level] == l }.map(\.id)) }
         var out: [Cohort.Question] = []

@@ -106,7 +106,7 @@ public struct SCORenderer: Sendable {
         case .shadowing:
             let s = r?.shadowing
             var html = "<section class=\"ladder-shadowing\">\n"
-            html += "<h2>Where and with whom</h2>\n<dl>\n<dt>Setting</dt><dd>\(HTML.escape(s?.setting ?? ""))</dd>\n<dt>Observer</dt><dd>\(HTML.escape(s?.observer ?? ""))</dd>\n<dt>Time on the job</dt><dd>\(Self.duration(s?.minutes ?? 0))</dd>\n</dl>\n"
+            html += "<h2>Where and with whom</h2>\n<dl>\n<dt>Setting</dt><dd>\(HTML.escape(s?.setting ?? ""))</dd>\n<dt>Observer</dt><dd>\(HTML.escape(s?.observer ?? ""))</dd>\n<dt>Time on the job</dt><dd>\(Durations.minutes(s?.minutes ?? 0, zeroMinutes: false))</dd>\n</dl>\n"
             if let observe = s?.observe, !observe.isEmpty {
                 html += "<h2>First, observe</h2>\n<ul>\n" + observe.map { "<li>\(HTML.escape($0))</li>\n" }.joined() + "</ul>\n"
             }
@@ -206,10 +206,6 @@ public struct SCORenderer: Sendable {
 
             """
     }
-
-    static func duration(_ minutes: Int) -> String {
-        minutes >= 60 ? "\(minutes / 60) h \(minutes % 60 == 0 ? "" : "\(minutes % 60) min")".trimmingCharacters(in: .whitespaces) : "\(minutes) min"
-    }
 }
 
 /// The files every package shares: the runtime, the default theme, the curriculum's theme.
@@ -219,7 +215,7 @@ public enum SharedAssets {
         var out: [String: Data] = [:]
         for name in ["ladder.js", "ladder.css"] {
             guard let url = Bundle.module.url(forResource: name, withExtension: nil, subdirectory: "Assets") else {
-                throw PackagingError.missingAsset(name)
+                throw RenderingError.missingAsset(name)
             }
             out["ladder/\(name)"] = try Data(contentsOf: url)
         }
@@ -233,22 +229,5 @@ public enum SharedAssets {
             out["ladder/logo.\((logo as NSString).pathExtension.lowercased())"] = try Data(contentsOf: c.root.appendingPathComponent(logo))
         }
         return out
-    }
-}
-
-public enum PackagingError: Error, CustomStringConvertible {
-    case missingAsset(String)
-    case suspendDataTooLong(item: String, worst: Int)
-    case invalidPackage(path: String, problems: [String])
-    case io(path: String, message: String)
-
-    public var description: String {
-        switch self {
-        case .missingAsset(let n): return "Ladder's own asset '\(n)' is missing from the build (a packaging bug)"
-        case .suspendDataTooLong(let item, let worst):
-            return "\(item): its worst-case suspend data is \(worst) characters, over SCORM 1.2's 4,096; split the assessment or shorten ids"
-        case .invalidPackage(let path, let problems): return "\(path): the package does not validate:\n  " + problems.joined(separator: "\n  ")
-        case .io(let path, let message): return "\(path): \(message)"
-        }
     }
 }

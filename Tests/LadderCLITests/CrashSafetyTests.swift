@@ -180,6 +180,28 @@ struct CrashSafetyTests {
         #expect(!FileManager.default.fileExists(atPath: s.curriculum.appendingPathComponent("ledger.json").path))
     }
 
+    /// A ledger that cannot be read is never replaced: a build of one track would otherwise
+    /// publish a ledger without the other tracks' entries.
+    @Test func aCorruptLedgerStopsABuildOfOneTrackAndKeepsTheOthersEntries() throws {
+        let s = try Scratch()
+        defer { s.remove() }
+        let all = try Ladder.run(["build", s.curriculum.path, "--out", s.exports.path, "--track", "onboarding"])
+        #expect(all.status == 0, "\(all.stderr)")
+        let ledger = s.root.appendingPathComponent("ledger.json")
+        let good = try Data(contentsOf: ledger)
+        let tracks = Set(try JSONDecoder().decode(Ledger.self, from: good).packages.map(\.track))
+        #expect(tracks.count > 1)
+        let corrupt = good.prefix(good.count / 2)
+        try corrupt.write(to: ledger)
+        let files = try FileManager.default.subpathsOfDirectory(atPath: s.root.path).sorted()
+
+        let one = try Ladder.run(["build", s.curriculum.path, "--out", s.exports.path, "--track", "onboarding", "--level", "W1"])
+        #expect(one.status != 0)
+        #expect(one.stderr.hasSuffix("\(ledger.path): cannot read the ledger of earlier builds: it is not valid JSON. It lists the packages of every track built into this folder, so Ladder does not replace it: restore it, or move it away and build every track again\n"), "\(one.stderr)")
+        #expect(try Data(contentsOf: ledger) == corrupt, "the ledger is untouched")
+        #expect(try FileManager.default.subpathsOfDirectory(atPath: s.root.path).sorted() == files, "every track's packages are kept")
+    }
+
     @Test func outputsThatAreInputsAreRefused() throws {
         let s = try Scratch()
         defer { s.remove() }

@@ -236,7 +236,7 @@ public struct CurriculumLoader {
             let written = Set((n[field: "skills"]?.pairs ?? []).compactMap { $0.key.text })
             let missing = c.skills.map(\.id).filter { !written.contains($0) }
             if !missing.isEmpty, let at = n[field: "skills"] {
-                diags.warning(at.location(in: file), "no proficiency target at level \(id) for skill\(missing.count == 1 ? "" : "s") \(missing.map { "'\($0)'" }.joined(separator: ", "))")
+                diags.warning(at.location(in: file), "no proficiency target at level \(id) for \(Plural.noun(missing.count, "skill")) \(missing.map { "'\($0)'" }.joined(separator: ", "))")
             }
         }
         let g = n[field: "guidelines"]
@@ -258,6 +258,7 @@ public struct CurriculumLoader {
     /// responsibilities in the files that refer to it.
     static func responsibilityIDs(inUnparsedLevel text: String) -> Set<String> {
         let pattern = #"(?m)(?:^[ \t]*-[ \t]+|^[ \t]+|[{,][ \t]*)["']?id["']?[ \t]*:[ \t]*["']?([A-Za-z][A-Za-z0-9_-]*)"#
+        // A constant pattern: it compiles (a failure here is impossible, not user data).
         guard let regex = try? NSRegularExpression(pattern: pattern) else { return [] }
         let ns = text as NSString
         return Set(

@@ -160,7 +160,7 @@ public enum LearnerProfileLoader {
             if row.fields.count != header.fields.count {
                 diags.error(
                     SourceLocation(file: path, line: row.line, column: 1),
-                    "this row has \(row.fields.count) field\(row.fields.count == 1 ? "" : "s"); the header has \(header.fields.count)")
+                    "this row has \(Plural.count(row.fields.count, "field")); the header has \(header.fields.count)")
                 continue
             }
             func cell(_ i: Int?) -> Located? {

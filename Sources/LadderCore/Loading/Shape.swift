@@ -115,7 +115,7 @@ package struct ShapeChecker {
                 return
             }
             if seq.count < minItems {
-                diags.error(loc(node), "'\(path)' needs at least \(minItems) \(minItems == 1 ? "entry" : "entries")")
+                diags.error(loc(node), "'\(path)' needs at least \(Plural.count(minItems, "entry", "entries"))")
             }
             for (i, item) in seq.enumerated() { check(item, element, at: "\(path)[\(i)]") }
         case .map(let value):

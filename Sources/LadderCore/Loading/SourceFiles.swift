@@ -67,14 +67,16 @@ package enum SourceFile {
                 at, "the file is \(LoaderLimits.describe(Int(info.st_size))); \(what) may be at most \(LoaderLimits.describe(limit)) (\(hint))")
             return nil
         }
-        guard let handle = FileHandle(forReadingAtPath: url.path) else {
-            diags.error(at, "cannot read the file")
-            return nil
-        }
-        defer { try? handle.close() }
         // Read at most one byte more than the limit: a file that grew since `stat` is still refused.
-        guard let data = try? handle.read(upToCount: limit + 1) ?? Data() else {
-            diags.error(at, "cannot read the file")
+        let data: Data
+        do {
+            // Gone since `stat`: ENOENT, said like any other read failure.
+            data = try FileSystem.readIfPresent(url.path, upTo: limit + 1) ?? { throw FileSystemError(path: url.path, action: "read the file", code: ENOENT) }()
+        } catch let e as FileSystemError {
+            diags.error(at, "cannot read the file: \(String(cString: strerror(e.code)))")
+            return nil
+        } catch {
+            diags.error(at, "cannot read the file: \(error)")
             return nil
         }
         if data.count > limit {
@@ -162,6 +164,7 @@ package enum ControlCharacters {
     static func checkReferences(_ markdown: String, file: String, into diags: inout Diagnostics) -> Bool {
         guard markdown.contains("&#") else { return true }
         let pattern = #"&#(?:([0-9]{1,8})|[xX]([0-9A-Fa-f]{1,8}));"#
+        // A constant pattern: it compiles (a failure here is impossible, not user data).
         guard let regex = try? NSRegularExpression(pattern: pattern) else { return true }
         let ns = markdown as NSString
         for m in regex.matches(in: markdown, range: NSRange(location: 0, length: ns.length)) {

@@ -248,18 +248,7 @@ package struct MarkdownHTMLRenderer {
     }
 
     /// cmark's text escaping: `&`, `<`, `>` and `"`.
-    private mutating func escape(_ s: String) {
-        guard s.utf8.contains(where: { $0 == 0x26 || $0 == 0x3C || $0 == 0x3E || $0 == 0x22 }) else { out += s; return }
-        for scalar in s.unicodeScalars {
-            switch scalar {
-            case "&": out += "&amp;"
-            case "<": out += "&lt;"
-            case ">": out += "&gt;"
-            case "\"": out += "&quot;"
-            default: out.unicodeScalars.append(scalar)
-            }
-        }
-    }
+    private mutating func escape(_ s: String) { HTML.write(s, apostrophe: false, into: &out) }
 
     /// cmark's href escaping: URL-safe ASCII kept, `&` and `'` as entities, the rest %XX.
     private mutating func escapeHref(_ url: String) {

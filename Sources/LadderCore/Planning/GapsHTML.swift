@@ -89,7 +89,7 @@ public enum GapsHTML {
             </head>
             <body>
             <h1>Skill gaps: \(e(stream.title))</h1>
-            <p>\(count) learner\(count == 1 ? "" : "s") of the <code>\(e(stream.curriculumID))</code> curriculum.
+            <p>\(Plural.count(count, "learner")) of the <code>\(e(stream.curriculumID))</code> curriculum.
             A gap is the number of proficiency steps between what the learner's target level requires and where the learner is.</p>
             <p class="legend">Gap: <span class="g0">none</span><span class="g1">1 step</span><span class="g2">2 steps</span><span class="g3">3 or more</span></p>
 
@@ -113,7 +113,7 @@ public enum GapsHTML {
         }
         out += "</ul>\n"
         if let t = l.track {
-            out += "<p>Track <code>\(e(t))</code>: \(l.items.count) items, \(e(PlanText.duration(l.minutes))).</p>\n<ol>\n"
+            out += "<p>Track <code>\(e(t))</code>: \(l.items.count) items, \(e(Durations.minutes(l.minutes))).</p>\n<ol>\n"
             for id in l.items {
                 let reason = l.decisions.first { $0.item == id }?.reason ?? ""
                 out += "<li><code>\(e(id))</code>: \(e(reason))</li>\n"

@@ -76,29 +76,7 @@ public enum GapsJSON {
     }
 
     /// A JSON string as the encoder writes it (slashes and non-ASCII as they are).
-    static func string(_ s: String) -> String {
-        guard s.utf8.contains(where: { $0 < 0x20 || $0 == 0x22 || $0 == 0x5C }) else { return "\"" + s + "\"" }
-        var o = "\""
-        for u in s.unicodeScalars {
-            switch u {
-            case "\"": o += "\\\""
-            case "\\": o += "\\\\"
-            case "\n": o += "\\n"
-            case "\r": o += "\\r"
-            case "\t": o += "\\t"
-            case "\u{08}": o += "\\b"
-            case "\u{0C}": o += "\\f"
-            default:
-                if u.value < 0x20 {
-                    let hex = String(u.value, radix: 16)
-                    o += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
-                } else {
-                    o.unicodeScalars.append(u)
-                }
-            }
-        }
-        return o + "\""
-    }
+    static func string(_ s: String) -> String { JSONText.quote(s, .encoder) }
 
     public static func encode(_ learner: LearnerGaps) throws -> String {
         try encode(value: learner)
@@ -161,7 +139,7 @@ public enum GapsText {
             out += "\nTracks (one package each)\n"
             let by = summary.learnersByTrack
             for t in summary.tracks {
-                out += "  \(t.id)  \(t.title)\n    \(count(t.items.count, "item")), \(PlanText.duration(t.minutes)); learners: \(by[t.id, default: []].joined(separator: ", "))\n"
+                out += "  \(t.id)  \(t.title)\n    \(count(t.items.count, "item")), \(Durations.minutes(t.minutes)); learners: \(by[t.id, default: []].joined(separator: ", "))\n"
             }
         }
         if !summary.withoutTrack.isEmpty { out += "\nNo track (nothing to train): \(summary.withoutTrack.joined(separator: ", "))\n" }
@@ -186,7 +164,7 @@ public enum GapsText {
         }
         if l.skills.contains(where: { !$0.assessed }) { out += "  * not assessed: taken as the \(l.currentLevel) target\n" }
         if let t = l.track {
-            out += "  track \(t): \(count(l.items.count, "item")), \(PlanText.duration(l.minutes))\n"
+            out += "  track \(t): \(count(l.items.count, "item")), \(Durations.minutes(l.minutes))\n"
         } else {
             out += "  no track: no responsibility up to \(l.targetLevel) develops these gaps\n"
         }
@@ -208,7 +186,7 @@ public enum GapsText {
             }
         }
         if let t = l.track, let track = report.tracks.first(where: { $0.id == t }) {
-            out += "Track \(t): \(track.title); \(count(l.items.count, "item")), \(PlanText.duration(l.minutes))\n"
+            out += "Track \(t): \(track.title); \(count(l.items.count, "item")), \(Durations.minutes(l.minutes))\n"
         }
         let chosen = l.decisions.filter(\.chosen)
         if !chosen.isEmpty {
@@ -245,7 +223,7 @@ public enum GapsText {
 
     static func step(_ n: Int, _ c: Curriculum) -> String { n == 0 ? "none" : "\(c.stepName(n)) (\(n))" }
 
-    static func count(_ n: Int, _ word: String) -> String { "\(n) \(word)\(n == 1 ? "" : "s")" }
+    static func count(_ n: Int, _ word: String) -> String { Plural.count(n, word) }
 
     static func pad(_ s: String, _ width: Int) -> String {
         s.count >= width ? s : s + String(repeating: " ", count: width - s.count)

@@ -104,7 +104,7 @@ public final class GapsSink {
     private var buffer = ""
     private static let block = 1 << 20
 
-    /// Writes to `handle` (an `AtomicOutputFile`'s, or standard output).
+    /// Writes to `handle` (an `AtomicFile`'s, or standard output).
     public init(handle: FileHandle) {
         self.handle = handle
         buffer.reserveCapacity(Self.block + 4096)

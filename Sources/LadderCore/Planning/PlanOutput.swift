@@ -19,7 +19,7 @@ public enum PlanText {
         var out = "\(plan.title) (\(plan.curriculum))\n"
         for track in plan.tracks {
             let items = plan.items(of: track)
-            out += "\n\(track.title)\n  track \(track.id): \(items.count) items, \(duration(track.minutes))\n"
+            out += "\n\(track.title)\n  track \(track.id): \(items.count) items, \(Durations.minutes(track.minutes))\n"
             var currentLevel = ""
             var currentResp = ""
             for (n, item) in items.enumerated() {
@@ -32,7 +32,7 @@ public enum PlanText {
                     currentResp = item.responsibility
                     out += "    \(item.responsibility): \(c.responsibility(item.responsibility)?.statement ?? "")\n"
                 }
-                var line = "      \(n + 1). \(item.kind.rawValue.padding(toLength: 10, withPad: " ", startingAt: 0)) \(item.title) (\(duration(item.minutes))"
+                var line = "      \(n + 1). \(item.kind.rawValue.padding(toLength: 10, withPad: " ", startingAt: 0)) \(item.title) (\(Durations.minutes(item.minutes))"
                 if let m = item.masteryScore { line += ", pass at \(m)%" }
                 line += ")"
                 if item.draft { line += " [draft]" }
@@ -41,9 +41,5 @@ public enum PlanText {
             }
         }
         return out
-    }
-
-    static func duration(_ minutes: Int) -> String {
-        minutes >= 60 ? "\(minutes / 60) h \(minutes % 60) min" : "\(minutes) min"
     }
 }

@@ -31,6 +31,19 @@ public enum CSVField {
         return "\"" + text.replacingOccurrences(of: "\"", with: "\"\"") + "\""
     }
 
+    /// `escape(field)` appended to `out`, for a field given as UTF-8 bytes: most fields are
+    /// copied as they are, without making a string.
+    package static func write(_ field: some Collection<UInt8>, into out: inout [UInt8]) {
+        guard let b = field.first else { return }
+        if !(b == 0x3D || b == 0x2B || b == 0x2D || b == 0x40 || b == 0x09 || b == 0x0D),
+            !field.contains(where: { $0 == 0x2C || $0 == 0x22 || $0 == 0x0A || $0 == 0x0D })
+        {
+            out.append(contentsOf: field)
+        } else {
+            out.append(contentsOf: escape(String(decoding: field, as: UTF8.self)).utf8)
+        }
+    }
+
     /// One record: the fields escaped, joined by commas, ended by CRLF.
     public static func line(_ fields: [String]) -> String {
         fields.map(escape).joined(separator: ",") + "\r\n"

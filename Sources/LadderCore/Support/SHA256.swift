@@ -71,10 +71,10 @@ public final class SHA256Hasher: @unchecked Sendable {
     }
 
     /// The digest and size of a file, read in 256 KiB chunks (no copy of the whole file).
+    /// Throws a `FileSystemError` with the `errno` of `fopen` or `fread`.
     public static func file(_ path: String) throws -> (hex: String, size: Int) {
-        guard let f = fopen(path, "rb") else {
-            throw CocoaError(.fileReadNoSuchFile, userInfo: [NSFilePathErrorKey: path])
-        }
+        guard let f = fopen(path, "rb") else { throw FileSystemError(path: path, action: "read the file", code: errno) }
+        // Read only: fclose has no buffered output that could fail to reach the disk.
         defer { fclose(f) }
         let s = SHA256Hasher()
         var size = 0
@@ -87,7 +87,7 @@ public final class SHA256Hasher: @unchecked Sendable {
                 size += n
             }
             if n < chunk.count {
-                if ferror(f) != 0 { throw CocoaError(.fileReadUnknown, userInfo: [NSFilePathErrorKey: path]) }
+                if ferror(f) != 0 { throw FileSystemError(path: path, action: "read the file", code: errno) }
                 break
             }
         }

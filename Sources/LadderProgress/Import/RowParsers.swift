@@ -1,4 +1,5 @@
 import Foundation
+import LadderCore
 
 /// The parser for `source`, and the header's non-fatal problems; an issue when the header
 /// cannot be used at all (it names what was read and what the layout expects).
@@ -39,6 +40,6 @@ package enum FileSniff {
             return "'" + (t.count > 40 ? String(t.prefix(40)) + "…" : t) + "'"
         }
         let n = header.fields.count
-        return "\(n) field\(n == 1 ? "" : "s"): " + shown.joined(separator: ", ") + (n > 4 ? ", …" : "")
+        return "\(Plural.count(n, "field")): " + shown.joined(separator: ", ") + (n > 4 ? ", …" : "")
     }
 }

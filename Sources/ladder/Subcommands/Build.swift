@@ -120,10 +120,10 @@ struct Build: ParsableCommand {
         let written = ledger.packages.filter { p in tracks.contains { $0.id == p.track } && p.lms == lms }
         let bytes = written.reduce(0) { $0 + $1.size }
         print(
-            "built \(written.count) package\(written.count == 1 ? "" : "s") (\(lms.rawValue), SCORM 1.2, \(bytes / 1024) KiB) in "
+            "built \(Plural.count(written.count, "package")) (\(lms.rawValue), SCORM 1.2, \(bytes / 1024) KiB) in "
                 + String(format: "%.2f s", Date().timeIntervalSince(start)) + " → \(out)/\(c.id)/")
         for p in written {
-            var line = "  \(p.path)  \(p.sha256.prefix(12))  \(p.items.count) item\(p.items.count == 1 ? "" : "s")"
+            var line = "  \(p.path)  \(p.sha256.prefix(12))  \(Plural.count(p.items.count, "item"))"
             if let l = p.learners { line += "  for " + l.joined(separator: ", ") }
             print(line)
         }

@@ -41,15 +41,18 @@ struct Gaps: ParsableCommand {
     func run() throws {
         let c = try loadOrExit(folder, quietWarnings: true)
         // Checked before any work: no command writes over one of its inputs.
-        if let output, let input = OutputPath.clash(output, inputs: [learners, folder]) {
-            printError("error: \(OutputError.overwritesInput(output: output, input: input))")
-            throw ExitCode(1)
+        if let output {
+            let inputs = [OutputSafety.Input(path: learners, role: "the --learners file"), .init(path: folder, role: "the curriculum folder")]
+            do { try OutputSafety.refuseOverwriting(output: output, role: "the report", inputs: inputs) } catch {
+                printError("error: \(error)")
+                throw ExitCode(1)
+            }
         }
         let plan = Planner.plan(c)
         let stream = try gapStreamOrExit(c, plan: plan, learners: learners)
-        var file: AtomicOutputFile?
+        var file: AtomicFile?
         do {
-            file = try output.map { try AtomicOutputFile(URL(fileURLWithPath: $0)) }
+            file = try output.map { try AtomicFile(URL(fileURLWithPath: $0)) }
             let sink = GapsSink(handle: file?.handle ?? FileHandle.standardOutput)
             if let explain {
                 let (found, report) = try stream.learner(explain)

@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import LadderPreview
 import LadderProgress
+import LadderCore
 
 /// `ladder preview PACKAGE.zip|DIR`: a strict local LMS to click through a package.
 struct Preview: ParsableCommand {
@@ -101,7 +102,7 @@ struct Preview: ParsableCommand {
         try await server.run(stopOnSignals: true) { bound in
             let url = "http://\(shownHost):\(bound)/?learner=\(learnerID)"
             // Written straight to the file handle: no buffering between the URL and a reader.
-            let text = "Previewing \(source.manifest.title) (\(scos) SCO\(scos == 1 ? "" : "s")), progress in \(dbPath)\n"
+            let text = "Previewing \(source.manifest.title) (\(Plural.count(scos, "SCO"))), progress in \(dbPath)\n"
                 + "Open \(url)   (Ctrl-C to stop)\n"
             FileHandle.standardOutput.write(Data(text.utf8))
             if openBrowser { Self.openInBrowser(url) }

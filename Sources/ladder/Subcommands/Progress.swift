@@ -83,11 +83,11 @@ extension Progress {
             for i in summary.issues { printError(i.description) }
             for f in summary.files { print(Self.line(f)) }
             if !summary.committed {
-                printError("--strict: \(Self.plural(summary.issues.count, "problem")); nothing was imported")
+                printError("--strict: \(Plural.count(summary.issues.count, "problem")); nothing was imported")
                 throw ExitCode(1)
             }
             if !summary.issues.isEmpty {
-                let rejected = Self.plural(summary.rejected, "row") + " rejected"
+                let rejected = Plural.count(summary.rejected, "row") + " rejected"
                 if summary.imported > 0 {
                     printError("\(rejected); the other rows were imported")
                 } else {
@@ -97,15 +97,13 @@ extension Progress {
             }
         }
 
-        static func plural(_ n: Int, _ word: String) -> String { "\(n) \(word)\(n == 1 ? "" : "s")" }
-
         /// One file's outcome in plain words.
         static func line(_ f: ImportSummary.File) -> String {
-            if f.alreadyImported { return "\(f.path): already imported, nothing changed (\(plural(f.rows, "row")) read)" }
-            var s = "\(f.path): \(plural(f.rows, "row")) read (\(f.detected)); \(plural(f.attempts, "attempt")) in them; "
+            if f.alreadyImported { return "\(f.path): already imported, nothing changed (\(Plural.count(f.rows, "row")) read)" }
+            var s = "\(f.path): \(Plural.count(f.rows, "row")) read (\(f.detected)); \(Plural.count(f.attempts, "attempt")) in them; "
                 + "\(f.changed) new or changed in the store"
-            if f.rejected > 0 { s += "; \(plural(f.rejected, "row")) rejected" }
-            if f.newByName > 0 { s += "; \(plural(f.newByName, "learner")) known only by name added as new" }
+            if f.rejected > 0 { s += "; \(Plural.count(f.rejected, "row")) rejected" }
+            if f.newByName > 0 { s += "; \(Plural.count(f.newByName, "learner")) known only by name added as new" }
             return s
         }
     }

@@ -21,7 +21,7 @@ func loadOrExit(_ folder: String, quietWarnings: Bool = false) throws -> Curricu
 }
 
 func summary(_ d: Diagnostics) -> String {
-    func n(_ k: Int, _ w: String) -> String { "\(k) \(w)\(k == 1 ? "" : "s")" }
+    func n(_ k: Int, _ w: String) -> String { Plural.count(k, w) }
     return "\(n(d.errorCount, "error")), \(n(d.warningCount, "warning"))"
 }
 

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import LadderPackaging
+import LadderCore
 
 struct Validate: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -60,7 +61,7 @@ struct Validate: ParsableCommand {
 
     /// `VALID path (SCORM 1.2, 1 SCO, 5 files)` or `INVALID path: 2 errors`, then one line per issue.
     static func text(_ r: ValidationReport) -> String {
-        func n(_ k: Int, _ w: String) -> String { "\(k) \(w)\(k == 1 ? "" : "s")" }
+        func n(_ k: Int, _ w: String) -> String { Plural.count(k, w) }
         var out: String
         if r.valid {
             out = "VALID \(r.path) (\(r.standard ?? "SCORM"), \(n(r.scos, "SCO")), \(n(r.files, "file")))\n"

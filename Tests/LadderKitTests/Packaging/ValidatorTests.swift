@@ -283,7 +283,7 @@ struct ValidatorTests {
         ("a/b.html", false), ("a/..b/c", false), ("./a", false), ("ab:c/d", false), ("dir/", false),
     ])
     func unsafeEntryNames(name: String, unsafe: Bool) {
-        #expect((PackageValidator.unsafeReason(name) != nil) == unsafe)
+        #expect((PackagePath.escapeReason(name) != nil) == unsafe)
     }
 
     @Test func macOSLitterIsAWarning() throws {

@@ -137,13 +137,13 @@ struct ProgressReportTests {
         #expect(all.contains("<tr><td>Ana Silva (ana.silva@example.com)<div class=\"miss\">Missing for P2: "))
         #expect(all.contains("<td class=\"nw\">2026-03-10</td>"))
         let title = try #require(ProgressFixtures.plan.item("confirm-resolution.shadowing")?.title)
-        #expect(all.contains("<div class=\"miss\">Missing for P1: \(HTMLReportWriter.escape(title))</div>"))
+        #expect(all.contains("<div class=\"miss\">Missing for P1: \(HTML.escape(title))</div>"))
         let one = try dom("#q=dana")
         #expect(one.components(separatedBy: "<tr>").count - 1 == 1 && one.contains("Dana"))
         let byLast = try dom("#sort=last&dir=down")
         let names = r.learners.filter { $0.lastActivity != nil }.sorted { $0.lastActivity! > $1.lastActivity! }
         let first = try #require(names.first)
-        #expect(byLast.hasPrefix("<tr><td>\(HTMLReportWriter.escape(ReportRenderer.label(first.id, first.name)))"))
+        #expect(byLast.hasPrefix("<tr><td>\(HTML.escape(ReportRenderer.label(first.id, first.name)))"))
     }
 
     /// Renders the HTML report in headless Chromium and checks the screenshot shows the charts:

@@ -29,6 +29,56 @@ struct AtomicFileTests {
         #expect(FileManager.default.fileExists(atPath: live.path))
     }
 
+    @Test func anAtomicFileReplacesTheFileOnlyWhenCommitted() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("ladder-atomic-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let target = dir.appendingPathComponent("gaps.csv")
+        try "old\n".write(to: target, atomically: true, encoding: .utf8)
+
+        let dropped = try AtomicFile(target)
+        try dropped.write(Data("half".utf8))
+        dropped.discard()
+        #expect(try String(contentsOf: target, encoding: .utf8) == "old\n")
+
+        let kept = try AtomicFile(target)
+        let sink = GapsSink(handle: kept.handle)
+        try sink.write("new\n")
+        try sink.flush()
+        #expect(try String(contentsOf: target, encoding: .utf8) == "old\n", "nothing shows before the commit")
+        try kept.commit()
+        #expect(try String(contentsOf: target, encoding: .utf8) == "new\n")
+        #expect(try FileManager.default.contentsOfDirectory(atPath: dir.path) == ["gaps.csv"], "no temporary file is left")
+
+        let missing = dir.appendingPathComponent("missing/gaps.csv")
+        #expect(throws: FileSystemError(path: missing.path, action: "write the file", code: ENOENT)) { try AtomicFile(missing) }
+        #expect(
+            FileSystemError(path: missing.path, action: "write the file", code: ENOENT).description
+                == "\(missing.path): cannot write the file: the folder \(dir.path)/missing does not exist; create it first")
+    }
+
+    /// A target the system refuses, and a disk that is full: the path, and the errno in words.
+    @Test func aRefusedOrFullTargetIsSaidWithThePathAndTheErrno() throws {
+        // /sys is never writable by a process, root included.
+        let refused = URL(fileURLWithPath: "/sys/ladder-\(UUID().uuidString).csv")
+        var thrown: (any Error)?
+        do { _ = try AtomicFile(refused) } catch { thrown = error }
+        let error = try #require(thrown as? FileSystemError)
+        #expect(error.path == refused.path && error.action == "write the file")
+        #expect([EACCES, EROFS, EPERM].contains(error.code), "\(error)")
+        #expect(error.description.hasPrefix("\(refused.path): cannot write the file: "))
+        #expect((error.underlying as? POSIXError)?.code.rawValue == error.code)
+        #expect(!FileManager.default.fileExists(atPath: refused.path))
+
+        // The write loop AtomicFile.write uses, on /dev/full (every write fails with ENOSPC).
+        let fd = open("/dev/full", O_WRONLY)
+        try #require(fd >= 0, "no /dev/full")
+        defer { close(fd) }
+        #expect(throws: FileSystemError(path: "/x/gaps.csv", action: "write the file", code: ENOSPC)) {
+            try FileSystem.writeAll(Data("x".utf8), to: fd, path: "/x/gaps.csv", action: "write the file")
+        }
+    }
+
     @Test func aFailedWriteSaysWhatToDo() throws {
         #expect(throws: FileSystemError(path: "/proc/ladder-nope", action: "create the folder", code: ENOENT)) {
             try AtomicFile.write(Data(), to: URL(fileURLWithPath: "/proc/ladder-nope/out.csv"))

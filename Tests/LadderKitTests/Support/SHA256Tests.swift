@@ -36,6 +36,11 @@ import Testing
         try Data(text.utf8).write(to: url)
         let (hex, bytes) = try SHA256Hasher.file(url.path)
         #expect(hex == whole && bytes == text.utf8.count)
-        #expect(throws: (any Error).self) { try SHA256Hasher.file(url.path + ".missing") }
+        #expect(throws: FileSystemError(path: url.path + ".missing", action: "read the file", code: ENOENT)) {
+            try SHA256Hasher.file(url.path + ".missing")
+        }
+        // fopen opens a folder; fread then fails, and its errno is the error (was a CocoaError).
+        let folder = FileManager.default.temporaryDirectory.path
+        #expect(throws: FileSystemError(path: folder, action: "read the file", code: EISDIR)) { try SHA256Hasher.file(folder) }
     }
 }
