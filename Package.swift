@@ -52,6 +52,11 @@ let package = Package(
             name: "ladder-bench",
             dependencies: ["LadderKit", "CLibZip"],
             path: "Benchmarks/ladder-bench"),
+        .executableTarget(
+            name: "progress-bench",
+            dependencies: ["LadderKit"],
+            path: "Benchmarks/progress-bench",
+            exclude: ["README.md", "run.sh"]),
         .testTarget(
             name: "LadderKitTests", dependencies: ["LadderKit"],
             exclude: ["Fixtures"]),
