@@ -181,23 +181,30 @@ enum ProgressWriter {
     /// cost more than SQLite's own work).
     static func bind(_ statement: GRDB.Statement, _ r: AttemptRecord, source: String, batch: Int64?) throws -> SQLiteBinder {
         let bind = SQLiteBinder(statement)
-                try bind.text(1, r.learner)
-        try bind.text(2, r.curriculum)
-        try bind.text(3, r.item)
+        for (index, value) in texts(r, source: source) { try bind.text(index, value) }
+        try bindNumbers(bind, r, batch: batch)
+        return bind
+    }
+
+    /// Merges (or replaces) one attempt row with its texts bound without a copy.
+    static func run(_ statement: GRDB.Statement, _ db: Database, _ r: AttemptRecord, source: String, batch: Int64?) throws {
+        let bind = SQLiteBinder(statement)
+        try bindNumbers(bind, r, batch: batch)
+        try bind.run(db, texts: texts(r, source: source))
+    }
+
+    private static func texts(_ r: AttemptRecord, source: String) -> [(Int32, String?)] {
+        [(1, r.learner), (2, r.curriculum), (3, r.item), (5, r.kind), (6, r.level), (10, r.startedAt), (11, r.lastAt),
+         (13, r.observer), (14, source), (16, r.signedAt)]
+    }
+
+    private static func bindNumbers(_ bind: SQLiteBinder, _ r: AttemptRecord, batch: Int64?) throws {
         try bind.int(4, r.attempt)
-        try bind.text(5, r.kind)
-        try bind.text(6, r.level)
         try bind.int(7, r.status.rawValue)
         try bind.double(8, r.score)
         try bind.double(9, r.scoreMax)
-        try bind.text(10, r.startedAt)
-        try bind.text(11, r.lastAt)
         try bind.int(12, r.seconds)
-        try bind.text(13, r.observer)
-        try bind.text(14, source)
         try bind.int(15, batch.map(Int.init))
-        try bind.text(16, r.signedAt)
-        return bind
     }
 
     static let insertColumns = "learner_id, curriculum, item_id, attempt, kind, level, status, score, score_max, started_at, last_at, seconds, observer, source, batch_id, signed_at"
@@ -222,7 +229,7 @@ enum ProgressWriter {
     }
 
     private static func mergeAttemptRow(_ db: Database, _ r: AttemptRecord, source: String, batch: Int64?, statement: GRDB.Statement?) throws -> Bool {
-        try bind(try statement ?? db.cachedStatement(sql: mergeSQL), r, source: source, batch: batch).run(db)
+        try run(try statement ?? db.cachedStatement(sql: mergeSQL), db, r, source: source, batch: batch)
         var changed = db.changesCount > 0
         for i in r.interactions {
             if try mergeInteraction(db, r, i) { changed = true }

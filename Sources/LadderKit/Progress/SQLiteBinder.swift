@@ -40,6 +40,32 @@ struct SQLiteBinder {
         throw DatabaseError(resultCode: ResultCode(rawValue: code), message: "binding parameter \(index): \(message)", sql: statement.sql)
     }
 
+    /// Binds `texts` without copying them (`SQLITE_STATIC`: SQLite reads the Swift strings'
+    /// own bytes) and runs the statement while they are in reach; the caller binds every
+    /// other parameter of the statement first. The import binds millions of rows: a copy of
+    /// each text into SQLite's memory, under its allocator's mutex, cost a tenth of the
+    /// writing thread's time.
+    func run(_ db: Database, texts: [(Int32, String?)]) throws {
+        try withTexts(texts[...]) { try run(db) }
+        // Nothing may point at the strings once they are out of reach.
+        sqlite3_clear_bindings(handle)
+    }
+
+    private func withTexts(_ texts: ArraySlice<(Int32, String?)>, _ body: () throws -> Void) throws {
+        guard let (index, value) = texts.first else { return try body() }
+        guard var value, !value.isEmpty else {
+            try text(index, value)
+            return try withTexts(texts.dropFirst(), body)
+        }
+        try value.withUTF8 { bytes in
+            let code = bytes.baseAddress!.withMemoryRebound(to: CChar.self, capacity: bytes.count) {
+                sqlite3_bind_text(handle, index, $0, Int32(bytes.count), nil)
+            }
+            try check(code, index)
+            try withTexts(texts.dropFirst(), body)
+        }
+    }
+
     /// Steps the statement to its end, then resets it.
     func run(_ db: Database) throws {
         defer { sqlite3_reset(handle) }
