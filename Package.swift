@@ -52,6 +52,11 @@ let package = Package(
             name: "ladder-bench",
             dependencies: ["LadderKit", "CLibZip"],
             path: "Benchmarks/ladder-bench"),
+        .executableTarget(
+            name: "progress-bench",
+            dependencies: ["LadderKit"],
+            path: "Benchmarks/progress-bench",
+            exclude: ["README.md", "run.sh"]),
         // Helpers every test target shares (paths, temporary folders, the sample copy and
         // build, running the `ladder` binary, snapshot files, the browser driver) and the
         // screenshot tool uses. It uses LadderKit's and LadderPreview's public API only (no

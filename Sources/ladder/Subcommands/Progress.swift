@@ -6,7 +6,7 @@ import LadderKit
 struct Progress: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Import LMS results and report who is where and who is ready for the next level.",
-        subcommands: [Import.self, Report.self, Bench.self])
+        subcommands: [Import.self, Report.self])
 }
 
 struct StoreOptions: ParsableArguments {
@@ -73,8 +73,9 @@ extension Progress {
             let zone = timezone.flatMap(TimeZone.init(identifier:)) ?? .current
             let summary: ImportSummary
             do {
-                summary = try db.importFiles(files, options: ImportOptions(source: from, strict: strict, plan: plan, timeZone: zone,
-                                                                           match: match, item: item))
+                var options = ImportOptions(source: from, strict: strict, plan: plan, timeZone: zone, match: match, item: item)
+                options.onWait = { printError("note: \($0)") }
+                summary = try db.importFiles(files, options: options)
             } catch {
                 printError("\(error)")
                 throw ExitCode(1)
@@ -186,72 +187,6 @@ extension Progress {
                 printError("error: \(error)")
                 throw ExitCode(1)
             }
-        }
-    }
-}
-
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
-
-extension Progress {
-    /// The scale benchmark (Benchmarks/progress-bench/run.sh): generates a generic CSV of
-    /// learners x items x attempts, imports it into a fresh store and makes a cohort report,
-    /// printing wall time and peak RSS. Hidden: a development tool, not a user command.
-    struct Bench: ParsableCommand {
-        static let configuration = CommandConfiguration(
-            abstract: "Benchmark import and cohort report at scale.", shouldDisplay: false)
-
-        @Option var learners = 10_000
-        @Option var items = 100
-        @Option var attempts = 3
-        @Option(help: "Work folder (the CSV and the store go here).") var work = "/tmp/ladder-progress-bench"
-        @Flag(help: "Also time a second import of the same file (must change nothing).") var reimport = false
-
-        static func peakRSSMiB() -> Double {
-            var u = rusage()
-            #if os(Linux)
-            getrusage(__rusage_who_t(RUSAGE_SELF.rawValue), &u)
-            #else
-            getrusage(RUSAGE_SELF, &u)
-            #endif
-            #if os(Linux)
-            return Double(u.ru_maxrss) / 1024
-            #else
-            return Double(u.ru_maxrss) / 1024 / 1024
-            #endif
-        }
-
-        static func time<T>(_ body: () throws -> T) rethrows -> (T, Double) {
-            let t0 = DispatchTime.now().uptimeNanoseconds
-            let v = try body()
-            return (v, Double(DispatchTime.now().uptimeNanoseconds - t0) / 1e9)
-        }
-
-        func run() throws {
-            try FileManager.default.createDirectory(atPath: work, withIntermediateDirectories: true)
-            let csv = work + "/attempts.csv"
-            let dbPath = work + "/progress.sqlite"
-            for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: dbPath + suffix) }
-            let (rows, tg) = try Self.time { try BenchmarkData.writeCSV(path: csv, learners: learners, items: items, attempts: attempts) }
-            let size = (try FileManager.default.attributesOfItem(atPath: csv)[.size] as? Int) ?? 0
-            print(String(format: "generate: %d rows, %.1f MiB, %.1f s, peak RSS %.0f MiB", rows, Double(size) / 1_048_576, tg, Self.peakRSSMiB()))
-            let store = try ProgressStore(path: dbPath)
-            let (summary, ti) = try Self.time { try store.importFiles([csv], options: ImportOptions(source: .csv)) }
-            print(String(format: "import: %d rows, %d changed, %d rejected, %.1f s, peak RSS %.0f MiB",
-                         summary.rows, summary.changed, summary.rejected, ti, Self.peakRSSMiB()))
-            if reimport {
-                let (again, tr) = try Self.time { try store.importFiles([csv], options: ImportOptions(source: .csv)) }
-                print(String(format: "re-import: %d rows, %d changed, %.1f s, peak RSS %.0f MiB", again.rows, again.changed, tr, Self.peakRSSMiB()))
-            }
-            let asOf = ISO8601DateFormatter().date(from: "2026-03-31T00:00:00Z")!
-            let (report, tr) = try Self.time { try store.report(ReportOptions(asOf: asOf)) }
-            let (text, tt) = Self.time { ReportRenderer.render(report, as: .text, detail: false) }
-            print(String(format: "cohort report: %d learners, %d levels, query %.2f s, render %.2f s (%d KiB), peak RSS %.0f MiB",
-                         report.learners.count, report.levels.count, tr, tt, text.utf8.count / 1024, Self.peakRSSMiB()))
-            for c in report.cohort.atLevel { print("  \(c.level): \(c.learners) learners, \(c.ready) ready") }
         }
     }
 }
