@@ -111,8 +111,6 @@ public final class PreviewServer: Sendable {
         return object
     }
 
-    static let learnerPattern = #"^[A-Za-z0-9][A-Za-z0-9._@-]{0,63}$"#
-
     /// The `learner` of the query (the default learner when there is none); 400 for a bad id.
     func learner(_ request: Request) throws -> String {
         guard let l = request.uri.queryParameters["learner"].map(String.init) else { return configuration.defaultLearner }
@@ -121,7 +119,7 @@ public final class PreviewServer: Sendable {
         return decoded
     }
 
-    static func validLearner(_ s: String) -> Bool { s.range(of: learnerPattern, options: .regularExpression) != nil }
+    static func validLearner(_ s: String) -> Bool { LearnerID.isValid(s) }
 
     // MARK: - Package files
 
