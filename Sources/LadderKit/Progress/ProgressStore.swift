@@ -44,7 +44,7 @@ public struct ProgressStoreError: Error, CustomStringConvertible, Equatable {
 /// The learner-progress store: one SQLite file (GRDB, WAL) holding learners, enrolments,
 /// attempts per plan item with their interactions, the preview server's runtime state and
 /// the import batches. Safe to share between threads (GRDB's pool serialises writes).
-public final class ProgressStore: @unchecked Sendable {
+public final class ProgressStore: Sendable {
     public let path: String
     let pool: DatabasePool
 

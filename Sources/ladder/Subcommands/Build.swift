@@ -125,17 +125,17 @@ struct Build: ParsableCommand {
 }
 
 /// One self-overwriting status line on a terminal; silent when stderr is not a terminal.
-final class ProgressLine: @unchecked Sendable {
+final class ProgressLine: Sendable {
     private let enabled = isatty(STDERR_FILENO) == 1
-    private let lock = NSLock()
-    func update(_ s: String) {
+    /// Packages finish on several threads: one line written at a time.
+    private let writing = Locked(())
+
+    func update(_ s: String) { write("\r\u{1B}[K" + String(s.prefix(100))) }
+
+    func clear() { write("\r\u{1B}[K") }
+
+    private func write(_ s: String) {
         guard enabled else { return }
-        lock.lock()
-        defer { lock.unlock() }
-        FileHandle.standardError.write(Data(("\r\u{1B}[K" + String(s.prefix(100))).utf8))
-    }
-    func clear() {
-        guard enabled else { return }
-        FileHandle.standardError.write(Data("\r\u{1B}[K".utf8))
+        writing.withLock { _ in FileHandle.standardError.write(Data(s.utf8)) }
     }
 }
