@@ -47,16 +47,19 @@ enum PreviewFixture {
 }
 
 /// A preview server running on a task of this process, on a free port.
-final class RunningServer: @unchecked Sendable {
+final class RunningServer: Sendable {
     let server: PreviewServer
     let task: Task<Void, Never>
     let port: Int
     var url: String { "http://127.0.0.1:\(port)" }
 
-    static func start(package: String, db: String, port: Int = 0) async throws -> RunningServer {
+    static func start(
+        package: String, db: String, port: Int = 0, beforeRuntimeWrite: (@Sendable (SCOKey) -> Void)? = nil
+    ) async throws -> RunningServer {
         let source = try PackageSource(path: package)
         let store = try ProgressStore(path: db)
-        let server = PreviewServer(package: source, store: store, configuration: PreviewConfiguration(port: port))
+        let server = PreviewServer(
+            package: source, store: store, configuration: PreviewConfiguration(port: port), beforeRuntimeWrite: beforeRuntimeWrite)
         let (stream, continuation) = AsyncStream<Int>.makeStream()
         let task = Task {
             do {
