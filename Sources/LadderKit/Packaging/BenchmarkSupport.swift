@@ -1,7 +1,8 @@
 import Foundation
 
-/// Wall time per named stage, accumulated over many calls (stages in first-seen order).
-final class StageClock: @unchecked Sendable {
+/// Wall time per named stage, accumulated over many calls (stages in first-seen order). Not
+/// `Sendable`: the profile runs `buildOne` on one thread.
+final class StageClock {
     private(set) var order: [String] = []
     private(set) var seconds: [String: Double] = [:]
 

@@ -52,7 +52,7 @@ public struct ProgressStoreError: Error, CustomStringConvertible, Equatable {
 /// go to the `PreviewInbox`, which the next writer applies first. Every connection has a busy
 /// timeout. The WAL is copied back into the database by checkpoints that no learner's commit
 /// runs: a commit never waits for one.
-public final class ProgressStore: @unchecked Sendable {
+public final class ProgressStore: Sendable {
     public let path: String
     let pool: DatabasePool
     let inbox: PreviewInbox

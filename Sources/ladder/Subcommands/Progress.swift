@@ -13,13 +13,10 @@ struct StoreOptions: ParsableArguments {
     @Option(name: .long, help: ArgumentHelp("The progress store (SQLite).", valueName: "PATH"))
     var db: String?
 
-    func open() throws -> ProgressStore {
-        let path = db ?? ProgressStore.defaultPath(environment: ProcessInfo.processInfo.environment)
-        do { return try ProgressStore(path: path) } catch {
-            printError("error: \(error)")
-            throw ExitCode(1)
-        }
-    }
+    var path: String { db ?? ProgressStore.defaultPath(environment: ProcessInfo.processInfo.environment) }
+
+    /// The store, created when it does not exist yet.
+    func open() throws -> ProgressStore { try ProgressStore(path: path) }
 }
 
 extension ImportSource: ExpressibleByArgument {}
@@ -27,8 +24,7 @@ extension ReportFormat: ExpressibleByArgument {}
 extension LearnerMatch: ExpressibleByArgument {}
 
 func loadPlan(_ folder: String?) throws -> LadderKit.Plan? {
-    guard let folder else { return nil }
-    return Planner.plan(try loadOrExit(folder, quietWarnings: true))
+    try folder.map { try CommandInputs.plan($0).1 }
 }
 
 extension Progress {
@@ -69,22 +65,17 @@ extension Progress {
 
         func run() throws {
             let plan = try loadPlan(curriculum)
+            for f in files { try CommandInputs.require(f, from == .preview ? "progress store" : "file") }
             let db = try store.open()
             let zone = timezone.flatMap(TimeZone.init(identifier:)) ?? .current
-            let summary: ImportSummary
-            do {
-                var options = ImportOptions(source: from, strict: strict, plan: plan, timeZone: zone, match: match, item: item)
-                options.onWait = { printError("note: \($0)") }
-                summary = try db.importFiles(files, options: options)
-            } catch {
-                printError("\(error)")
-                throw ExitCode(1)
-            }
+            var options = ImportOptions(source: from, strict: strict, plan: plan, timeZone: zone, match: match, item: item)
+            options.onWait = { printError("note: \($0)") }
+            let summary = try db.importFiles(files, options: options)
             for i in summary.issues { printError(i.description) }
             for f in summary.files { print(Self.line(f)) }
             if !summary.committed {
                 printError("--strict: \(Plural.count(summary.issues.count, "problem")); nothing was imported")
-                throw ExitCode(1)
+                throw FindingsReported()
             }
             if !summary.issues.isEmpty {
                 let rejected = Plural.count(summary.rejected, "row") + " rejected"
@@ -93,7 +84,7 @@ extension Progress {
                 } else {
                     printError("\(rejected); nothing was imported")
                 }
-                throw ExitCode(1)
+                throw FindingsReported()
             }
         }
 
@@ -162,31 +153,20 @@ extension Progress {
             var plan: LadderKit.Plan?
             var currentLevels: [String: String] = [:]
             if let curriculum {
-                let c = try loadOrExit(curriculum, quietWarnings: true)
-                plan = Planner.plan(c)
+                let (c, p) = try CommandInputs.plan(curriculum)
+                plan = p
+                try TrackSelection(kind: nil, level: level).checkLevel(in: c)
                 if let learners {
-                    let result = LearnerProfileLoader.load(path: learners, curriculum: c)
-                    for d in result.diagnostics.sorted { printError(d.description) }
-                    if result.diagnostics.hasErrors { throw ExitCode(1) }
-                    for p in result.profiles { currentLevels[p.id] = p.currentLevel }
+                    let (profiles, warnings) = try LearnerSource.profiles(learners, curriculum: c, plan: p)
+                    printDiagnostics(warnings)
+                    for p in profiles { currentLevels[p.id] = p.currentLevel }
                 }
             }
-            let db = try store.open()
-            if let out {
-                let target = URL(fileURLWithPath: out).standardizedFileURL.resolvingSymlinksInPath().path
-                for input in [db.path, learners].compactMap({ $0 }) where URL(fileURLWithPath: input).standardizedFileURL.resolvingSymlinksInPath().path == target {
-                    printError("error: --out \(out) is one of the report's inputs; choose another file")
-                    throw ExitCode(1)
-                }
-            }
+            try CommandInputs.refuseOverwriting(out, inputs: [(store.path, "the progress store"), (learners, "the --learners file")])
+            let db = try CommandInputs.existingStore(store.path)
             let options = ReportOptions(plan: plan, level: level, learner: learner, asOf: asOf.flatMap(Self.date) ?? Date(),
                                         stalledDays: stalledDays, currentLevels: currentLevels)
-            do {
-                try ReportRenderer.write(store: db, options: options, format: format, detail: detail || learner != nil, to: out)
-            } catch {
-                printError("error: \(error)")
-                throw ExitCode(1)
-            }
+            try ReportRenderer.write(store: db, options: options, format: format, detail: detail || learner != nil, to: out)
         }
     }
 }
