@@ -7,7 +7,7 @@ let package = Package(
     products: [
         .library(
             name: "LadderKit",
-            targets: ["LadderCore", "LadderRendering", "LadderPackaging", "LadderProgress", "LadderPreview"]),
+            targets: ["LadderCore", "LadderRendering", "LadderPackaging", "LadderProgress", "LadderCommands", "LadderPreview"]),
         .executable(name: "ladder", targets: ["ladder"]),
     ],
     dependencies: [
@@ -47,6 +47,11 @@ let package = Package(
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "GRDBSQLite", package: "GRDB.swift"),
             ]),
+        // What every command shares: track and level selection, the learner source by file
+        // type, input checks and the one exit-code table; the `ladder` executable stays thin.
+        .target(
+            name: "LadderCommands",
+            dependencies: ["LadderCore", "LadderRendering", "LadderPackaging", "LadderProgress"]),
         .target(
             name: "LadderPreview",
             dependencies: [
@@ -56,13 +61,18 @@ let package = Package(
         .executableTarget(
             name: "ladder",
             dependencies: [
-                "LadderCore", "LadderRendering", "LadderPackaging", "LadderProgress", "LadderPreview",
+                "LadderCore", "LadderRendering", "LadderPackaging", "LadderProgress", "LadderCommands", "LadderPreview",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
         .executableTarget(
             name: "ladder-bench",
             dependencies: ["LadderCore", "LadderRendering", "LadderPackaging", "LadderProgress", "CLibZip"],
             path: "Benchmarks/ladder-bench"),
+        .executableTarget(
+            name: "progress-bench",
+            dependencies: ["LadderCore", "LadderProgress"],
+            path: "Benchmarks/progress-bench",
+            exclude: ["README.md", "run.sh"]),
         // Helpers every test target shares (paths, temporary folders, the sample copy and
         // build, running the `ladder` binary, snapshot files, the browser driver) and the
         // screenshot tool uses. It uses the stage targets' public API only (no

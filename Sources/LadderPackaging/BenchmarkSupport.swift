@@ -2,8 +2,9 @@ import Foundation
 import LadderCore
 import LadderRendering
 
-/// Wall time per named stage, accumulated over many calls (stages in first-seen order).
-package final class StageClock: @unchecked Sendable {
+/// Wall time per named stage, accumulated over many calls (stages in first-seen order). Not
+/// `Sendable`: the profile runs `buildOne` on one thread.
+package final class StageClock {
     private(set) var order: [String] = []
     private(set) var seconds: [String: Double] = [:]
 

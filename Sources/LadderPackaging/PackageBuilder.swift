@@ -241,29 +241,31 @@ public struct PackageBuilder: Sendable {
         var entry: LedgerEntry
     }
 
-    final class BuildState: @unchecked Sendable {
-        private let lock = NSLock()
-        private var nextIndex = 0
-        private var done = 0
-        private var slots: [Result<Built, Error>?]
-        init(count: Int) { slots = Array(repeating: nil, count: count) }
+    final class BuildState: Sendable {
+        private struct Progress: Sendable {
+            var nextIndex = 0
+            var done = 0
+            var slots: [Result<Built, Error>?]
+        }
+        private let state: Locked<Progress>
+        init(count: Int) { state = Locked(Progress(slots: Array(repeating: nil, count: count))) }
         func next() -> Int? {
-            lock.lock()
-            defer { lock.unlock() }
-            // Stop handing out work after a failure.
-            if slots.contains(where: { if case .failure = $0 { return true } else { return false } }) { return nil }
-            guard nextIndex < slots.count else { return nil }
-            defer { nextIndex += 1 }
-            return nextIndex
+            state.withLock { s in
+                // Stop handing out work after a failure.
+                if s.slots.contains(where: { if case .failure = $0 { return true } else { return false } }) { return nil }
+                guard s.nextIndex < s.slots.count else { return nil }
+                defer { s.nextIndex += 1 }
+                return s.nextIndex
+            }
         }
         func finish(_ i: Int, _ r: Result<Built, Error>) {
-            lock.lock()
-            slots[i] = r
-            done += 1
-            lock.unlock()
+            state.withLock { s in
+                s.slots[i] = r
+                s.done += 1
+            }
         }
-        var doneCount: Int { lock.lock(); defer { lock.unlock() }; return done }
-        var results: [Result<Built, Error>] { lock.lock(); defer { lock.unlock() }; return slots.compactMap { $0 } }
+        var doneCount: Int { state.withLock { $0.done } }
+        var results: [Result<Built, Error>] { state.withLock { $0.slots.compactMap { $0 } } }
     }
 
     static func controlDocuments(_ schemas: URL?) throws -> [String: URL] {
@@ -358,7 +360,7 @@ public struct PackageBuilder: Sendable {
     /// settings. Each package copies their compressed bytes from it instead of deflating them
     /// again: the same bytes (checked by the benchmark against a bare libzip loop that
     /// compresses everything), at a tenth of the cost for `ladder.js`.
-    final class SharedFiles: @unchecked Sendable {
+    final class SharedFiles: Sendable {
         let path: String
         /// The runtime and theme files, for the manifest (control documents are not listed there).
         let assetNames: [String]
@@ -399,23 +401,17 @@ public struct PackageBuilder: Sendable {
     /// a package is stale.
     /// Each source file is read and hashed once per build, however many packages use it
     /// (a level file is shared by every package of its level).
-    final class FileDigests: @unchecked Sendable {
-        private let lock = NSLock()
-        private var digests: [String: String] = [:]
+    final class FileDigests: Sendable {
+        private let digests = Locked<[String: String]>([:])
         func digest(_ relative: String, root: URL) throws -> String {
-            lock.lock()
-            if let d = digests[relative] {
-                lock.unlock()
-                return d
-            }
-            lock.unlock()
+            if let d = digests.withLock({ $0[relative] }) { return d }
+            // Hashed outside the lock: two workers may hash one file once each, never wait.
             let d = try SHA256Hasher.file(root.appendingPathComponent(relative).path).hex
-            lock.lock()
-            digests[relative] = d
-            lock.unlock()
+            digests.withLock { $0[relative] = d }
             return d
         }
     }
+
     let fileDigests = FileDigests()
 
     /// The digest of the sorted list of (path, file digest) pairs.

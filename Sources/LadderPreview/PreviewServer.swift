@@ -5,6 +5,7 @@ import Logging
 import NIOCore
 import ServiceLifecycle
 import LadderProgress
+import LadderCore
 
 /// How the preview server listens.
 public struct PreviewConfiguration: Sendable {
@@ -41,14 +42,21 @@ public final class PreviewServer: Sendable {
     let sessions = SessionTable()
     /// One new attempt at a time: the check that the latest attempt recorded something and
     /// the opening of the next one go together.
-    let attemptLock = NSLock()
+    let attemptLock = Locked(())
     /// The running service group, for `stop()`.
-    private let running = RunningGroup()
+    private let running = Locked<ServiceGroup?>(nil)
+    /// Tests: called before each runtime state is written to the store (to hold one up).
+    let beforeRuntimeWrite: (@Sendable (SCOKey) -> Void)?
 
-    public init(package: PackageSource, store: ProgressStore, configuration: PreviewConfiguration) {
+    public convenience init(package: PackageSource, store: ProgressStore, configuration: PreviewConfiguration) {
+        self.init(package: package, store: store, configuration: configuration, beforeRuntimeWrite: nil)
+    }
+
+    package init(package: PackageSource, store: ProgressStore, configuration: PreviewConfiguration, beforeRuntimeWrite: (@Sendable (SCOKey) -> Void)?) {
         self.package = package
         self.store = store
         self.configuration = configuration
+        self.beforeRuntimeWrite = beforeRuntimeWrite
     }
 
     /// Runs until `stop()`, or until SIGINT or SIGTERM when `stopOnSignals` (the command line):
@@ -68,14 +76,14 @@ public final class PreviewServer: Sendable {
             services: [app], gracefulShutdownSignals: stopOnSignals ? [.sigint, .sigterm] : [], logger: logger)
         groupConfiguration.maximumGracefulShutdownDuration = Duration.seconds(10)
         let group = ServiceGroup(configuration: groupConfiguration)
-        running.set(group)
-        defer { running.set(nil) }
+        running.withLock { $0 = group }
+        defer { running.withLock { $0 = nil } }
         try await group.run()
     }
 
     /// Stops a running server as Ctrl-C does: requests in progress are finished first.
     public func stop() async {
-        await running.get()?.triggerGracefulShutdown()
+        await running.withLock { $0 }?.triggerGracefulShutdown()
     }
 
     // MARK: - Routing
@@ -111,8 +119,6 @@ public final class PreviewServer: Sendable {
         return object
     }
 
-    static let learnerPattern = #"^[A-Za-z0-9][A-Za-z0-9._@-]{0,63}$"#
-
     /// The `learner` of the query (the default learner when there is none); 400 for a bad id.
     func learner(_ request: Request) throws -> String {
         guard let l = request.uri.queryParameters["learner"].map(String.init) else { return configuration.defaultLearner }
@@ -121,7 +127,7 @@ public final class PreviewServer: Sendable {
         return decoded
     }
 
-    static func validLearner(_ s: String) -> Bool { s.range(of: learnerPattern, options: .regularExpression) != nil }
+    static func validLearner(_ s: String) -> Bool { LearnerID.isValid(s) }
 
     // MARK: - Package files
 
@@ -208,8 +214,11 @@ public final class PreviewServer: Sendable {
         else { return PreviewResponse.json(["ok": false, "reason": "no such item"], status: .notFound) }
         if let refusal = locked(item, learner: learner) { return refusal }
         let key = SCOKey(learner: learner, package: package.manifest.identifier, sco: sco)
-        attemptLock.lock()
-        defer { attemptLock.unlock() }
+        return attemptLock.withLock { _ in startAttempt(key, item: item) }
+    }
+
+    /// The body of `newAttempt`, under `attemptLock`.
+    private func startAttempt(_ key: SCOKey, item: PreviewItem) -> Response {
         let latest: CMIState?
         do {
             latest = try store.runtimeState(key)
@@ -229,12 +238,4 @@ public final class PreviewServer: Sendable {
         }
         return PreviewResponse.json(["ok": true, "attempt": attempt, "previous": latest.attempt])
     }
-}
-
-/// The service group of a running server.
-final class RunningGroup: @unchecked Sendable {
-    private let lock = NSLock()
-    private var group: ServiceGroup?
-    func set(_ g: ServiceGroup?) { lock.withLock { group = g } }
-    func get() -> ServiceGroup? { lock.withLock { group } }
 }

@@ -1,6 +1,7 @@
 import Foundation
 import Hummingbird
 import LadderProgress
+import LadderCore
 
 /// The SCORM 1.2 API over HTTP: `POST /api/call` (one call, as the SCO makes it) and
 /// `POST /api/batch` (the calls the player queued while a SCO's frame was dismissed).
@@ -22,11 +23,11 @@ extension PreviewServer {
             return callResult(fn == "LMSGetValue" ? "" : "false", error, error == .none ? "" : "\(fn) outside a session", session: nil)
         }
         return slot.with { session in
-            let trial = session.copy()
-            let (result, record) = Self.perform(fn, args, on: trial)
+            var trial = session
+            let (result, record) = Self.perform(fn, args, on: &trial)
             if let record {
                 do {
-                    try store.commitRuntime(slot.key, state: record, learnerName: trial.context.learnerName, curriculum: package.curriculum)
+                    try commitRuntime(slot.key, record, learnerName: trial.context.learnerName)
                 } catch {
                     // Nothing changes: the SCO may commit again (or finish) once the store is back.
                     _ = session.fail(.general, "false", "the progress store cannot be written: \(error)")
@@ -59,7 +60,7 @@ extension PreviewServer {
         context.maxTimeAllowed = item.maxTimeAllowed
         context.timeLimitAction = item.timeLimitAction
         context.launchData = item.dataFromLMS
-        let session = RuntimeSession(context: context, record: record, attempt: 1)
+        var session = RuntimeSession(context: context, record: record, attempt: 1)
         let result = session.call("LMSInitialize", args)
         let id = sessions.add(session, key: key)
         return callResult(result, session.lastError, session.lastDiagnostic, session: id)
@@ -89,10 +90,10 @@ extension PreviewServer {
             return PreviewResponse.text(.badRequest, "no such session")
         }
         return slot.with { session in
-            let trial = session.copy()
+            var trial = session
             var toStore: CMIState?
             for (i, call) in parsed.enumerated() {
-                let (_, record) = Self.perform(call.fn, call.args, on: trial)
+                let (_, record) = Self.perform(call.fn, call.args, on: &trial)
                 if !Self.informational.contains(call.fn) && trial.lastError != .none {
                     let what = "call \(i + 1) of \(parsed.count), \(call.fn)(\(Self.shown(call.args)))"
                     return PreviewResponse.text(
@@ -103,7 +104,7 @@ extension PreviewServer {
             }
             if let toStore {
                 do {
-                    try store.commitRuntime(slot.key, state: toStore, learnerName: trial.context.learnerName, curriculum: package.curriculum)
+                    try commitRuntime(slot.key, toStore, learnerName: trial.context.learnerName)
                 } catch {
                     return PreviewResponse.text(
                         .internalServerError, "the progress store cannot be written: \(error); nothing in this batch was recorded")
@@ -118,7 +119,13 @@ extension PreviewServer {
     static let informational: Set<String> = ["LMSGetLastError", "LMSGetErrorString", "LMSGetDiagnostic"]
 
     /// Runs one call; for a successful LMSCommit or LMSFinish, the state to store.
-    static func perform(_ fn: String, _ args: [String?], on session: RuntimeSession) -> (result: String, record: CMIState?) {
+    /// Writes a session's state to the store, after the test hook (`beforeRuntimeWrite`).
+    func commitRuntime(_ key: SCOKey, _ state: CMIState, learnerName: String) throws {
+        beforeRuntimeWrite?(key)
+        try store.commitRuntime(key, state: state, learnerName: learnerName, curriculum: package.curriculum)
+    }
+
+    static func perform(_ fn: String, _ args: [String?], on session: inout RuntimeSession) -> (result: String, record: CMIState?) {
         switch fn {
         case "LMSCommit": return session.commit(args.first ?? nil)
         case "LMSFinish": return session.finish(args.first ?? nil)
@@ -139,52 +146,57 @@ extension PreviewServer {
     }
 }
 
-/// Open sessions by id. The table's lock guards only the table; each session has its own
-/// lock, so calls to one session run one at a time, and no session waits for another's
-/// store write.
-final class SessionTable: @unchecked Sendable {
-    private var slots: [String: SessionSlot] = [:]
-    private let lock = NSLock()
+/// Open sessions by id. The table's lock guards only the table, and is never held while a
+/// session's is: each session has its own lock, so calls to one session run one at a time,
+/// and no call, LMSInitialize included, waits for another session's store write.
+final class SessionTable: Sendable {
+    private let slots = Locked<[String: SessionSlot]>([:])
 
     func add(_ session: RuntimeSession, key: SCOKey) -> String {
         var bytes = [UInt8](repeating: 0, count: 16)
         for i in bytes.indices { bytes[i] = UInt8.random(in: 0...255) }
         let id = bytes.map { String(format: "%02x", $0) }.joined()
         let slot = SessionSlot(key: key, session: session)
-        lock.lock()
-        defer { lock.unlock() }
-        // Finished sessions are dropped when new ones start, so the table stays small.
-        slots = slots.filter { $0.value.state != .finished }
-        slots[id] = slot
+        slots.withLock { table in
+            // Finished sessions are dropped when new ones start, so the table stays small.
+            table = table.filter { $0.value.state != .finished }
+            table[id] = slot
+        }
         return id
     }
 
     /// The sessions of `key` between LMSInitialize and LMSFinish.
     func running(_ key: SCOKey) -> [SessionSlot] {
-        lock.withLock { Array(slots.values) }.filter { $0.key == key && $0.state == .running }
+        slots.withLock { Array($0.values) }.filter { $0.key == key && $0.state == .running }
     }
 
-    func get(_ id: String) -> SessionSlot? { lock.withLock { slots[id] } }
+    func get(_ id: String) -> SessionSlot? { slots.withLock { $0[id] } }
 }
 
 /// One open session and its lock.
-final class SessionSlot: @unchecked Sendable {
+final class SessionSlot: Sendable {
     let key: SCOKey
-    private var session: RuntimeSession
-    private let lock = NSLock()
+    private let session: Locked<RuntimeSession>
+    /// The session's state after its last call, readable without waiting for a call (and its
+    /// store write) in progress.
+    private let lastState: Locked<RuntimeSession.State>
 
     init(key: SCOKey, session: RuntimeSession) {
         self.key = key
-        self.session = session
+        self.session = Locked(session)
+        lastState = Locked(session.state)
     }
 
-    var state: RuntimeSession.State { lock.withLock { session.state } }
+    var state: RuntimeSession.State { lastState.withLock { $0 } }
 
     /// Runs `body` alone on this session; `body` may replace the session (with the trial
     /// copy a call ran on).
     func with<T>(_ body: (inout RuntimeSession) -> T) -> T {
-        lock.lock()
-        defer { lock.unlock() }
-        return body(&session)
+        session.withLock { s in
+            let result = body(&s)
+            let state = s.state
+            lastState.withLock { $0 = state }
+            return result
+        }
     }
 }

@@ -25,12 +25,12 @@ public struct LaunchContext: Sendable, Equatable {
 public typealias RuntimeRecord = CMIState
 
 /// One SCO session between LMSInitialize and LMSFinish, as strict as a conformant SCORM 1.2
-/// LMS: every call is checked and answers a 1.2 error code. Not thread-safe: the server
-/// serialises calls per session.
-public final class RuntimeSession: @unchecked Sendable {
+/// LMS: every call is checked and answers a 1.2 error code. A value: the server runs a call
+/// on a copy and keeps it only when the store took its result.
+public struct RuntimeSession: Sendable {
     public enum State: Sendable { case notInitialized, running, finished }
 
-    struct Interaction {
+    struct Interaction: Sendable {
         var fields: [String: String] = [:]
         var objectives: [String] = []
         var patterns: [String] = []
@@ -99,22 +99,6 @@ public final class RuntimeSession: @unchecked Sendable {
         for flat in record?.interactions ?? [] { interactions.append(Self.unflatten(flat)) }
     }
 
-    /// A separate session in the same state: `/api/batch` runs its calls on one and keeps it
-    /// only when every call succeeded and the store took the result.
-    func copy() -> RuntimeSession { RuntimeSession(copying: self) }
-
-    private init(copying o: RuntimeSession) {
-        context = o.context
-        attempt = o.attempt
-        state = o.state
-        lastError = o.lastError
-        lastDiagnostic = o.lastDiagnostic
-        endReason = o.endReason
-        values = o.values
-        objectives = o.objectives
-        interactions = o.interactions
-    }
-
     static func format(_ d: Double) -> String {
         d == d.rounded() ? String(Int(d)) : String(d)
     }
@@ -123,7 +107,7 @@ public final class RuntimeSession: @unchecked Sendable {
 
     /// Runs one API call by name. `args` are the call's arguments; nil stands for a value that
     /// is not a string. Returns the call's result as the JavaScript API returns it.
-    public func call(_ fn: String, _ args: [String?]) -> String {
+    public mutating func call(_ fn: String, _ args: [String?]) -> String {
         func arg(_ i: Int) -> String?? { i < args.count ? .some(args[i]) : .none }
         switch fn {
         case "LMSInitialize": return initialize(args.first ?? nil)
@@ -141,19 +125,19 @@ public final class RuntimeSession: @unchecked Sendable {
         }
     }
 
-    func ok(_ r: String) -> String {
+    mutating func ok(_ r: String) -> String {
         lastError = .none
         lastDiagnostic = ""
         return r
     }
 
-    func fail(_ code: CMIError, _ r: String, _ diagnostic: String) -> String {
+    mutating func fail(_ code: CMIError, _ r: String, _ diagnostic: String) -> String {
         lastError = code
         lastDiagnostic = diagnostic
         return r
     }
 
-    public func initialize(_ arg: String?) -> String {
+    public mutating func initialize(_ arg: String?) -> String {
         guard arg == "" else { return fail(.invalidArgument, "false", "LMSInitialize takes \"\"") }
         switch state {
         case .running: return fail(.general, "false", "LMSInitialize was already called")
@@ -165,7 +149,7 @@ public final class RuntimeSession: @unchecked Sendable {
     }
 
     /// Commit: the record to persist when the call succeeds (nil on error).
-    public func commit(_ arg: String?) -> (result: String, record: RuntimeRecord?) {
+    public mutating func commit(_ arg: String?) -> (result: String, record: RuntimeRecord?) {
         guard state == .running else { return (fail(.notInitialized, "false", "LMSCommit outside a session" + ended), nil) }
         guard arg == "" else { return (fail(.invalidArgument, "false", "LMSCommit takes \"\""), nil) }
         applyMastery()
@@ -173,7 +157,7 @@ public final class RuntimeSession: @unchecked Sendable {
     }
 
     /// Finish: the record to persist, with session_time added to total_time.
-    public func finish(_ arg: String?) -> (result: String, record: RuntimeRecord?) {
+    public mutating func finish(_ arg: String?) -> (result: String, record: RuntimeRecord?) {
         switch state {
         case .notInitialized: return (fail(.notInitialized, "false", "LMSFinish before LMSInitialize"), nil)
         case .finished: return (fail(.general, "false", endReason.map { "the LMS ended the session: \($0)" } ?? "LMSFinish was already called"), nil)
@@ -193,7 +177,7 @@ public final class RuntimeSession: @unchecked Sendable {
 
     /// Ends a running session on the LMS's side, storing nothing (what it did not commit is
     /// lost, as when the server stops); later calls answer 301 with `reason`.
-    public func end(_ reason: String) {
+    public mutating func end(_ reason: String) {
         guard state == .running else { return }
         state = .finished
         endReason = reason
@@ -201,14 +185,14 @@ public final class RuntimeSession: @unchecked Sendable {
 
     /// SCORM 1.2 (RTE 3.4.4, cmi.student_data.mastery_score): with a mastery score and a raw
     /// score, a SCO in credit mode that reports completion is passed or failed by comparison.
-    func applyMastery() {
+    mutating func applyMastery() {
         guard context.credit == "credit", let m = context.masteryScore, let raw = Double(values["cmi.core.score.raw"] ?? ""),
             ["completed", "passed", "failed"].contains(values["cmi.core.lesson_status"] ?? "")
         else { return }
         values["cmi.core.lesson_status"] = raw >= m ? "passed" : "failed"
     }
 
-    public func getValue(_ element: String?) -> String {
+    public mutating func getValue(_ element: String?) -> String {
         guard state == .running else { return fail(.notInitialized, "", "LMSGetValue outside a session" + ended) }
         guard let element else { return fail(.invalidArgument, "", "the element name must be a string") }
         let r: CMIDataModel.Resolved
@@ -222,7 +206,7 @@ public final class RuntimeSession: @unchecked Sendable {
         return ok(read(r))
     }
 
-    public func setValue(_ element: String?, _ value: String?) -> String {
+    public mutating func setValue(_ element: String?, _ value: String?) -> String {
         guard state == .running else { return fail(.notInitialized, "false", "LMSSetValue outside a session" + ended) }
         guard let element else { return fail(.invalidArgument, "false", "the element name must be a string") }
         let r: CMIDataModel.Resolved
@@ -287,7 +271,7 @@ public final class RuntimeSession: @unchecked Sendable {
         return values[k] ?? ""
     }
 
-    func write(_ r: CMIDataModel.Resolved, _ value: String) {
+    mutating func write(_ r: CMIDataModel.Resolved, _ value: String) {
         let k = r.key, i = r.indexes
         if k.hasPrefix("cmi.objectives.n.") {
             if i[0] == objectives.count {

@@ -180,25 +180,32 @@ package enum ProgressWriter {
     /// Binds an attempt to an `INSERT INTO attempts (\(insertColumns)) VALUES (?, …)` statement
     /// through SQLite's C API (the import's hot path: a `StatementArguments` array per row
     /// cost more than SQLite's own work).
-    static func bind(_ statement: GRDB.Statement, _ r: AttemptRecord, source: String, batch: Int64?) -> SQLiteBinder {
+    static func bind(_ statement: GRDB.Statement, _ r: AttemptRecord, source: String, batch: Int64?) throws -> SQLiteBinder {
         let bind = SQLiteBinder(statement)
-        bind.text(1, r.learner)
-        bind.text(2, r.curriculum)
-        bind.text(3, r.item)
-        bind.int(4, r.attempt)
-        bind.text(5, r.kind)
-        bind.text(6, r.level)
-        bind.int(7, r.status.rawValue)
-        bind.double(8, r.score)
-        bind.double(9, r.scoreMax)
-        bind.text(10, r.startedAt)
-        bind.text(11, r.lastAt)
-        bind.int(12, r.seconds)
-        bind.text(13, r.observer)
-        bind.text(14, source)
-        bind.int(15, batch.map(Int.init))
-        bind.text(16, r.signedAt)
+        for (index, value) in texts(r, source: source) { try bind.text(index, value) }
+        try bindNumbers(bind, r, batch: batch)
         return bind
+    }
+
+    /// Merges (or replaces) one attempt row with its texts bound without a copy.
+    static func run(_ statement: GRDB.Statement, _ db: Database, _ r: AttemptRecord, source: String, batch: Int64?) throws {
+        let bind = SQLiteBinder(statement)
+        try bindNumbers(bind, r, batch: batch)
+        try bind.run(db, texts: texts(r, source: source))
+    }
+
+    private static func texts(_ r: AttemptRecord, source: String) -> [(Int32, String?)] {
+        [(1, r.learner), (2, r.curriculum), (3, r.item), (5, r.kind), (6, r.level), (10, r.startedAt), (11, r.lastAt),
+         (13, r.observer), (14, source), (16, r.signedAt)]
+    }
+
+    private static func bindNumbers(_ bind: SQLiteBinder, _ r: AttemptRecord, batch: Int64?) throws {
+        try bind.int(4, r.attempt)
+        try bind.int(7, r.status.rawValue)
+        try bind.double(8, r.score)
+        try bind.double(9, r.scoreMax)
+        try bind.int(12, r.seconds)
+        try bind.int(15, batch.map(Int.init))
     }
 
     static let insertColumns = "learner_id, curriculum, item_id, attempt, kind, level, status, score, score_max, started_at, last_at, seconds, observer, source, batch_id, signed_at"
@@ -210,14 +217,28 @@ package enum ProgressWriter {
     ///
     /// With a `batch`, the item summary (`item_progress`) is left to the caller, who calls
     /// `refreshSummaries(_:batch:)` once the batch is written; without one it is refreshed here.
-    static func mergeAttempt(_ db: Database, _ r: AttemptRecord, source: String, batch: Int64?) throws -> Bool {
-        let changed = try mergeAttemptRow(db, r, source: source, batch: batch)
+    static func mergeAttempt(_ db: Database, _ r: AttemptRecord, source: String, batch: Int64?, statement: GRDB.Statement? = nil) throws -> Bool {
+        let changed = try mergeAttemptRow(db, r, source: source, batch: batch, statement: statement)
         if changed && batch == nil { try refreshSummary(db, learner: r.learner, curriculum: r.curriculum, item: r.item) }
         return changed
     }
 
-    private static func mergeAttemptRow(_ db: Database, _ r: AttemptRecord, source: String, batch: Int64?) throws -> Bool {
-        let statement = try db.cachedStatement(sql: """
+    /// The attempt merge, prepared once by an import for all its rows (a cached statement is
+    /// looked up by its SQL text, whose hashing cost 6 % of an import).
+    static func prepareMerge(_ db: Database) throws -> GRDB.Statement {
+        try db.makeStatement(sql: mergeSQL)
+    }
+
+    private static func mergeAttemptRow(_ db: Database, _ r: AttemptRecord, source: String, batch: Int64?, statement: GRDB.Statement?) throws -> Bool {
+        try run(try statement ?? db.cachedStatement(sql: mergeSQL), db, r, source: source, batch: batch)
+        var changed = db.changesCount > 0
+        for i in r.interactions {
+            if try mergeInteraction(db, r, i) { changed = true }
+        }
+        return changed
+    }
+
+    private static let mergeSQL = """
             INSERT INTO attempts (\(insertColumns)) VALUES \(insertValues)
             ON CONFLICT (learner_id, item_id, curriculum, attempt) DO UPDATE SET
               kind = excluded.kind,
@@ -242,14 +263,7 @@ package enum ProgressWriter {
               OR (excluded.seconds IS NOT NULL AND (seconds IS NULL OR excluded.seconds > seconds))
               OR (excluded.observer IS NOT NULL AND excluded.observer IS NOT observer)
               OR (excluded.signed_at IS NOT NULL AND excluded.signed_at IS NOT signed_at)
-            """)
-        try bind(statement, r, source: source, batch: batch).run(db)
-        var changed = db.changesCount > 0
-        for i in r.interactions {
-            if try mergeInteraction(db, r, i) { changed = true }
-        }
-        return changed
-    }
+            """
 
     static func mergeInteraction(_ db: Database, _ r: AttemptRecord, _ i: InteractionRecord) throws -> Bool {
         try db.cachedStatement(sql: """

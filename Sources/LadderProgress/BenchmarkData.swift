@@ -1,13 +1,14 @@
 import Foundation
 
-/// Synthetic progress data for the scale benchmark: a deterministic generic CSV.
-public enum BenchmarkData {
+/// Synthetic progress data for the scale benchmark (Benchmarks/progress-bench): a
+/// deterministic generic CSV. `package`: a benchmark hook, not part of Ladder's API.
+package enum BenchmarkData {
     /// Writes `learners x items x attempts` rows to `path`, streaming; returns the row count.
     /// Items `resp-NNN.<kind>` spread evenly over levels P1..P5 (column `item_level`, as
     /// there is no curriculum); statuses, scores and dates
     /// come from a fixed-seed generator, so every run writes the same bytes.
     @discardableResult
-    public static func writeCSV(path: String, learners: Int, items: Int, attempts: Int) throws -> Int {
+    package static func writeCSV(path: String, learners: Int, items: Int, attempts: Int) throws -> Int {
         _ = FileManager.default.createFile(atPath: path, contents: nil)
         guard let h = FileHandle(forWritingAtPath: path) else {
             throw ImportError(path: path, message: "cannot write the benchmark file")

@@ -15,6 +15,10 @@ public struct ImportOptions: Sendable {
     public var match: LearnerMatch
     /// The plan item (id, SCO id or title) a Moodle report without SCO columns is about.
     public var item: String?
+    /// Told, once, when another import holds the store and this one waits for it.
+    public var onWait: (@Sendable (String) -> Void)?
+    /// Test hooks.
+    package var hooks = ImportHooks()
     public init(source: ImportSource, strict: Bool = false, plan: Plan? = nil, timeZone: TimeZone = .current,
                 match: LearnerMatch = .auto, item: String? = nil) {
         self.source = source
@@ -24,6 +28,15 @@ public struct ImportOptions: Sendable {
         self.match = match
         self.item = item
     }
+}
+
+/// Test hooks for an import (`package`: tests only).
+package struct ImportHooks: Sendable {
+    /// Called on the writing thread inside the import's transaction after every
+    /// `everyRows` rows written, with the count so far. Throwing stops the import there.
+    package var afterRows: (@Sendable (Int) throws -> Void)?
+    package var everyRows = 100
+    package init() {}
 }
 
 /// What an import did.
@@ -86,20 +99,31 @@ extension ProgressStore {
     /// Imports `paths` in one transaction. Valid rows land and bad ones are listed in the
     /// summary; with `options.strict` any bad row rolls everything back. Re-importing the same
     /// file changes nothing; overlapping files merge by learner, item and attempt.
+    ///
+    /// Imports into one store run one at a time (`ImportLock`; a second one waits and
+    /// `options.onWait` is told who holds the store). A reader sees the store before or after
+    /// the import, never part of it; the preview server's writes made meanwhile wait in the
+    /// inbox and are applied right after the import's transaction.
     public func importFiles(_ paths: [String], options: ImportOptions, now: Date = Date()) throws -> ImportSummary {
+        let lock = try ImportLock.acquire(store: path, files: paths, waiting: { options.onWait?($0) })
+        defer { withExtendedLifetime(lock) {} }
         var summary = ImportSummary()
         let curriculum = options.plan?.curriculum ?? ""
         let resolver = ItemResolver(plan: options.plan)
         do {
             try pool.writeWithoutTransaction { db in
+                // The preview's writes hold the lock for milliseconds; the import waits for them.
+                try db.execute(sql: "PRAGMA cache_size = -65536")
+                defer { try? db.execute(sql: "PRAGMA cache_size = -2000") }
                 try db.inTransaction(.immediate) {
+                    let writer = try RowWriter(db: db, hooks: options.hooks)
                     for path in paths {
                         let file: ImportSummary.File
                         if options.source == .preview {
                             file = try importPreview(db, path: path, curriculum: curriculum, summary: &summary)
                         } else {
                             file = try importDelimited(db, path: path, options: options, curriculum: curriculum,
-                                                       resolver: resolver, now: now, summary: &summary)
+                                                       resolver: resolver, now: now, writer: writer, summary: &summary)
                         }
                         summary.files.append(file)
                     }
@@ -110,15 +134,20 @@ extension ProgressStore {
                     return .commit
                 }
             }
+            ImportTrace.mark("committed")
+            // What the preview committed during the import lands now, after it.
+            _ = try writeOrDefer(wait: Self.busyTimeout) { _ in }
         } catch let e as DatabaseError {
             throw ProgressStoreError(path: self.path, message: "import failed: \(e.message ?? e.description)")
         }
+        checkpoint()
+        ImportTrace.mark("checkpoint")
         return summary
     }
 
     private func importDelimited(
         _ db: Database, path: String, options: ImportOptions, curriculum: String, resolver: ItemResolver, now: Date,
-        summary: inout ImportSummary
+        writer: RowWriter, summary: inout ImportSummary
     ) throws -> ImportSummary.File {
         let reader = try openRecords(path)
         var file = ImportSummary.File(path: path, digest: "", rows: 0, attempts: 0, changed: 0, rejected: 0, alreadyImported: false)
@@ -151,84 +180,30 @@ extension ProgressStore {
             sql: "INSERT INTO import_batches (source, path, digest, rows, changed, rejected, imported_at) VALUES (?, ?, '', 0, 0, 0, ?)",
             arguments: [options.source.rawValue, path, ISO8601DateFormatter().string(from: now)])
         let batch = db.lastInsertedRowID
-        var learnersSeen = Set<String>()
-        var enrolmentsSeen: [String: (String?, String?)] = [:]
-        var itemsSeen = Set<String>()
-        let matcher = LearnerMatcher(mode: options.match)
-        /// The stored id for a row's learner, or the row's issue.
-        func learnerID(_ who: LearnerIdentity, line: Int) throws -> String? {
-            switch try matcher.match(who, db: db) {
-            case .found(let id, let isNew):
-                if isNew && who.byName && !learnersSeen.contains(id) { file.newByName += 1 }
-                return id
-            case .refused(let message):
-                summary.issues.append(ImportIssue(file: path, line: line, field: "learner", message: message))
-                file.rejected += 1
-                return nil
-            }
-        }
-        while true {
-            let record: DelimitedRecord?
-            do { record = try reader.next() } catch let e as DelimitedFileError {
-                summary.issues.append(ImportIssue(file: path, line: e.line, field: nil, message: e.message))
-                file.rejected += 1
-                if e.recoverable { continue }
-                break
-            }
-            guard let r = record else { break }
-            file.rows += 1
-            if let n = parser.expectedFields, r.fields.count != n {
-                summary.issues.append(ImportIssue(file: path, line: r.line, field: nil, message: FieldCheck.ragged(r, expected: n)))
-                file.rejected += 1
-                continue
-            }
-            switch parser.parse(r) {
-            case .skip: continue
-            case .learner(let who):
-                guard let id = try learnerID(who, line: r.line) else { continue }
-                try ProgressWriter.upsertLearner(db, id: id, name: who.name, email: who.email)
-                if db.changesCount > 0 { file.changed += 1 }
-                learnersSeen.insert(id)
-                matcher.noteStored(id: id, name: who.name)
-                file.imported += 1
-            case .issues(let list):
-                summary.issues += list
-                file.rejected += 1
-            case .records(var recs):
-                if let first = recs.first {
-                    let who = LearnerIdentity(id: first.learner, name: first.learnerName, email: first.email, byName: first.byName)
-                    guard let id = try learnerID(who, line: r.line) else { continue }
-                    for k in recs.indices { recs[k].learner = id }
-                    matcher.noteStored(id: id, name: who.name)
-                    file.imported += 1
-                }
-                for rec in recs {
-                    file.attempts += 1
-                    if !learnersSeen.contains(rec.learner) {
-                        try ProgressWriter.upsertLearner(db, id: rec.learner, name: rec.learnerName, email: rec.email)
-                        if db.changesCount > 0 { file.changed += 1 }
-                        learnersSeen.insert(rec.learner)
-                    }
-                    if rec.enrolmentLevel != nil || rec.track != nil,
-                       enrolmentsSeen[rec.learner + "\u{1F}" + rec.curriculum].map({ $0 != (rec.enrolmentLevel, rec.track) }) ?? true {
-                        enrolmentsSeen[rec.learner + "\u{1F}" + rec.curriculum] = (rec.enrolmentLevel, rec.track)
-                        try ProgressWriter.upsertEnrolment(db, learner: rec.learner, curriculum: rec.curriculum,
-                                                           level: rec.enrolmentLevel, track: rec.track)
-                        if db.changesCount > 0 { file.changed += 1 }
-                    }
-                    if let level = rec.level, !itemsSeen.contains(rec.curriculum + "\u{1F}" + rec.item) {
-                        itemsSeen.insert(rec.curriculum + "\u{1F}" + rec.item)
-                        try db.execute(
-                            sql: "INSERT INTO items (curriculum, id, kind, level) VALUES (?, ?, ?, ?) ON CONFLICT (curriculum, id) DO UPDATE SET kind = excluded.kind, level = excluded.level WHERE kind IS NOT excluded.kind OR level IS NOT excluded.level",
-                            arguments: [rec.curriculum, rec.item, rec.kind, level])
-                    }
-                    if try ProgressWriter.mergeAttempt(db, rec, source: options.source.rawValue, batch: batch) {
-                        file.changed += 1
-                    }
+        // The file is read and parsed on another thread while this one writes.
+        let pipeline = ImportPipeline(reader: reader, parser: parser, file: path)
+        defer { pipeline.end() }
+        var state = FileWriteState(path: path, source: options.source.rawValue, batch: batch, matcher: LearnerMatcher(mode: options.match))
+        while let rows = try pipeline.next() {
+            for row in rows {
+                switch row {
+                case .unreadable(let issue, _):
+                    summary.issues.append(issue)
+                    file.rejected += 1
+                case .ragged(let issue):
+                    file.rows += 1
+                    summary.issues.append(issue)
+                    file.rejected += 1
+                case .parsed(let line, let parsed):
+                    file.rows += 1
+                    try writer.write(parsed, line: line, state: &state, file: &file, summary: &summary)
                 }
             }
         }
-        try ProgressWriter.refreshSummaries(db, batch: batch)
+        pipeline.end()
+        ImportTrace.mark("rows written")
+        if file.changed > 0 { try ProgressWriter.refreshSummaries(db, batch: batch) }
+        ImportTrace.mark("summaries")
         file.digest = reader.digest()
         let seenBefore = try Bool.fetchOne(
             db, sql: "SELECT EXISTS (SELECT 1 FROM import_batches WHERE source = ? AND digest = ? AND id != ?)",
@@ -259,8 +234,13 @@ extension ProgressStore {
             var recs: [AttemptRecord] = []
             let rows = try Row.fetchCursor(odb, sql: "SELECT * FROM attempts WHERE source = 'preview' ORDER BY learner_id, curriculum, item_id, attempt")
             while let row = try rows.next() {
+                let rank: Int = row["status"]
+                guard let status = LessonStatus(rawValue: rank) else {
+                    // A status the store cannot hold is damage, not "not attempted".
+                    throw ImportError(path: path, message: "attempt \(row["attempt"] as Int) of '\(row["item_id"] as String)' by '\(row["learner_id"] as String)' has status \(rank), which no Ladder store writes")
+                }
                 var r = AttemptRecord(learner: row["learner_id"], curriculum: row["curriculum"], item: row["item_id"],
-                                      attempt: row["attempt"], status: LessonStatus(rawValue: row["status"]) ?? .notAttempted)
+                                      attempt: row["attempt"], status: status)
                 r.kind = row["kind"]
                 r.level = row["level"]
                 r.score = row["score"]
@@ -368,5 +348,18 @@ package final class LearnerMatcher {
         guard byName != nil, let name else { return }
         let key = LearnerMatcher.norm(name)
         if !(byName![key]?.contains(id) ?? false) { byName![key, default: []].append(id) }
+    }
+}
+
+/// `LADDER_IMPORT_TRACE=1`: the import's phases with their times on standard error (for
+/// profiling the benchmark).
+package enum ImportTrace {
+    nonisolated(unsafe) static var last = Date()
+    static let on = ProcessInfo.processInfo.environment["LADDER_IMPORT_TRACE"] == "1"
+    static func mark(_ phase: String) {
+        guard on else { return }
+        let now = Date()
+        FileHandle.standardError.write(Data(String(format: "import trace: %@ %.2f s\n", phase, now.timeIntervalSince(last)).utf8))
+        last = now
     }
 }

@@ -107,9 +107,9 @@ struct CLITests {
         #expect(run.stderr.contains("--format"))
     }
 
-    @Test func missingFolderExitsOne() throws {
+    @Test func missingFolderExitsNoInput() throws {
         let run = try Ladder.run(["check", "curricula/no-such-curriculum"])
-        #expect(run.status == 1)
+        #expect(run.status == 66)
         #expect(run.stderr.contains("curricula/no-such-curriculum: error: no such curriculum folder"))
     }
 }

@@ -161,7 +161,7 @@ struct CrashSafetyTests {
         let file = s.base.appendingPathComponent("not-a-folder")
         try Data("x".utf8).write(to: file)
         let run = try Ladder.run(["build", s.curriculum.path, "--out", file.path])
-        #expect(run.status == 1)
+        #expect(run.status == 73)
         #expect(run.stderr.hasSuffix("error: \(file.path): cannot create the folder: it exists and is a file, not a folder; choose a folder path\n"), "\(run.stderr)")
         #expect(!run.stderr.contains("NSCocoaErrorDomain"))
         let below = try Ladder.run(["build", s.curriculum.path, "--out", file.path + "/exports"])
@@ -172,7 +172,7 @@ struct CrashSafetyTests {
         let s = try Scratch()
         defer { s.remove() }
         let run = try Ladder.run(["build", s.curriculum.path, "--out", s.base.path])
-        #expect(run.status == 1)
+        #expect(run.status == 73)
         #expect(
             run.stderr.hasSuffix(
                 "error: \(s.curriculum.path): refusing to write the exports folder there: it is the curriculum folder '\(s.curriculum.path)', which this command reads; choose another output path\n"),
@@ -258,10 +258,10 @@ struct CrashSafetyTests {
         defer { s.remove() }
         let disk = s.base.appendingPathComponent("disk").path
         let (ro, roText) = try Self.buildOnTmpfs(s, options: "size=1m,ro")
-        #expect(ro == 1)
+        #expect(ro == 73)
         #expect(roText.hasSuffix("error: \(disk)/exports: cannot create the folder: the file system is read-only; choose a folder on a writable disk\n"), "\(roText)")
         let (full, fullText) = try Self.buildOnTmpfs(s, options: "size=64k")
-        #expect(full == 1)
+        #expect(full == 74)
         let line = try #require(fullText.split(separator: "\n").last.map(String.init))
         #expect(line.wholeMatch(of: /error: .*\/exports\/warehouse-associate\/.*\.zip: cannot write the package: the disk is full; free some space or choose a folder on another disk/) != nil, "\(fullText)")
         for text in [roText, fullText] { #expect(!text.contains("NSCocoaErrorDomain") && !text.contains(".building")) }

@@ -6,13 +6,13 @@ import Testing
 /// The server-side SCORM 1.2 API: the same strict rules as Tests/runtime/strict-scorm12-api.mjs.
 struct RuntimeSessionTests {
     func running(mastery: Double? = nil, record: RuntimeRecord? = nil) -> RuntimeSession {
-        let s = RuntimeSession(context: LaunchContext(learnerID: "ana", learnerName: "Ana", masteryScore: mastery), record: record, attempt: 1)
+        var s = RuntimeSession(context: LaunchContext(learnerID: "ana", learnerName: "Ana", masteryScore: mastery), record: record, attempt: 1)
         #expect(s.call("LMSInitialize", [""]) == "true")
         return s
     }
 
     @Test func initializeAndFinishFollowTheStateMachine() {
-        let s = RuntimeSession(context: LaunchContext(learnerID: "a", learnerName: "A"), record: nil, attempt: 1)
+        var s = RuntimeSession(context: LaunchContext(learnerID: "a", learnerName: "A"), record: nil, attempt: 1)
         #expect(s.call("LMSGetValue", ["cmi.core.lesson_status"]) == "")
         #expect(s.lastError == .notInitialized)
         #expect(s.call("LMSInitialize", [nil]) == "false")
@@ -55,14 +55,14 @@ struct RuntimeSessionTests {
         ("cmi.suspend_data", String(repeating: "x", count: 4096), .none),
     ])
     func setValueChecksAccessTypesAndLengths(_ element: String, _ value: String, _ code: CMIError) {
-        let s = running()
+        var s = running()
         #expect(s.call("LMSSetValue", [element, value]) == (code == .none ? "true" : "false"))
         #expect(s.lastError == code, "\(element) = \(value.prefix(20))")
         if code != .none { #expect(!s.call("LMSGetDiagnostic", [""]).isEmpty) }
     }
 
     @Test func readsAnswerWriteOnlyAndKeywordsLikeAnLMS() {
-        let s = running(mastery: 80)
+        var s = running(mastery: 80)
         #expect(s.call("LMSGetValue", ["cmi.core.exit"]) == "")
         #expect(s.lastError == .writeOnly)
         #expect(s.call("LMSGetValue", ["cmi.core._children"]).contains("lesson_status"))
@@ -81,7 +81,7 @@ struct RuntimeSessionTests {
     }
 
     @Test func interactionsAppendInOrderAndResponsesMatchTheirType() {
-        let s = running()
+        var s = running()
         #expect(s.call("LMSSetValue", ["cmi.interactions.0.id", "q1"]) == "true")
         #expect(s.call("LMSSetValue", ["cmi.interactions.0.type", "choice"]) == "true")
         #expect(s.call("LMSSetValue", ["cmi.interactions.0.student_response", "a,c"]) == "true")
@@ -106,7 +106,7 @@ struct RuntimeSessionTests {
     }
 
     @Test func masteryScoreDecidesPassedOrFailed() {
-        let s = running(mastery: 80)
+        var s = running(mastery: 80)
         #expect(s.call("LMSSetValue", ["cmi.core.score.raw", "75"]) == "true")
         #expect(s.call("LMSSetValue", ["cmi.core.lesson_status", "completed"]) == "true")
         #expect(s.commit("").record?.values["cmi.core.lesson_status"] == "failed")
@@ -115,14 +115,14 @@ struct RuntimeSessionTests {
         #expect(s.commit("").record?.values["cmi.core.lesson_status"] == "passed")
         #expect(s.call("LMSGetValue", ["cmi.core.lesson_status"]) == "passed")
         // Without a mastery score the SCO's own status stands.
-        let t = running()
+        var t = running()
         _ = t.call("LMSSetValue", ["cmi.core.score.raw", "10"])
         _ = t.call("LMSSetValue", ["cmi.core.lesson_status", "completed"])
         #expect(t.commit("").record?.values["cmi.core.lesson_status"] == "completed")
     }
 
     @Test func relaunchRestoresLocationSuspendDataAndInteractions() {
-        let s = running()
+        var s = running()
         _ = s.call("LMSSetValue", ["cmi.core.lesson_location", "page-2"])
         _ = s.call("LMSSetValue", ["cmi.suspend_data", "{\"v\":1,\"p\":2}"])
         _ = s.call("LMSSetValue", ["cmi.core.exit", "suspend"])
@@ -133,7 +133,7 @@ struct RuntimeSessionTests {
         #expect(record.values["cmi.core.total_time"] == "0000:00:30.00")
         #expect(record.values["cmi.core.entry"] == nil, "the LMS's own elements are not stored")
 
-        let again = running(record: record)
+        var again = running(record: record)
         #expect(again.call("LMSGetValue", ["cmi.core.entry"]) == "resume")
         #expect(again.call("LMSGetValue", ["cmi.core.lesson_location"]) == "page-2")
         #expect(again.call("LMSGetValue", ["cmi.suspend_data"]) == "{\"v\":1,\"p\":2}")

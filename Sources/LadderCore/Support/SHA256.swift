@@ -6,8 +6,9 @@ import Foundation
 /// instructions where it has them: hashing every package a build writes must cost little
 /// next to writing it (measured in docs/benchmark.md).
 ///
-/// Feed it with `update` any number of times, then call `finalize` once.
-public final class SHA256Hasher: @unchecked Sendable {
+/// Feed it with `update` any number of times, then call `finalize` once. Not `Sendable`: a
+/// hasher is mutable state owned by one task; hash per task and combine the digests.
+public final class SHA256Hasher {
     private let context: OpaquePointer
     private var digest: String?
 

@@ -247,18 +247,19 @@ package final class LMSDates {
 
     /// `.some(nil)` for an empty, "-" or "never" cell, nil for text that is not a date.
     func parse(_ raw: String) -> String?? {
-        let s = raw.trimmedCell
-        if s.isEmpty || s == "-" || s.lowercased() == "never" { return .some(nil) }
-        let u = Array(s.utf8)
-        // What Ladder itself writes: a date, or UTC with Z.
-        if u.count == 10, u[4] == UInt8(ascii: "-"), u[7] == UInt8(ascii: "-"), u.allSatisfy({ $0 == 45 || (48...57).contains($0) }) {
-            return ISO8601Date.isValid(s) ? .some(s) : nil
+        var s = raw.trimmedCell
+        // What Ladder itself writes, a date or UTC with Z, is checked on the bytes: this
+        // runs for millions of cells in a large import.
+        switch s.withUTF8(ISO8601Date.shape) {
+        case .date(let valid): return valid ? .some(s) : nil
+        case .utc: return .some(s)
+        case .other: break
         }
-        if u.count == 20, u[19] == UInt8(ascii: "Z"), u[10] == UInt8(ascii: "T"), u[4] == 45, u[13] == 58 { return .some(s) }
+        if s.isEmpty || s == "-" || (s.utf8.count == 5 && s.lowercased() == "never") { return .some(nil) }
         // Every pattern is ASCII (en_US_POSIX month and day names), and Foundation's
         // DateFormatter traps ("Incorrect range CFRange") on some non-ASCII text, such as a
         // combining mark after a digit (found by fuzz-import-moodle-basic).
-        guard u.allSatisfy({ $0 < 0x80 }) else { return nil }
+        guard s.utf8.allSatisfy({ $0 < 0x80 }) else { return nil }
         if s.hasSuffix("Z"), let d = iso.date(from: s) { return .some(iso.string(from: d)) }
         for (k, f) in formatters.enumerated() {
             if let d = f.date(from: s) {
@@ -271,14 +272,44 @@ package final class LMSDates {
 }
 
 package enum ISO8601Date {
+    enum Shape: Equatable {
+        /// `YYYY-MM-DD` (digits), and whether it names a real day.
+        case date(valid: Bool)
+        /// `YYYY-MM-DDTHH:MM:SSZ`.
+        case utc
+        case other
+    }
+
+    /// What the bytes of a cell look like, without allocating.
+    static func shape(_ u: UnsafeBufferPointer<UInt8>) -> Shape {
+        func digits(_ r: Range<Int>) -> Int? {
+            var v = 0
+            for i in r {
+                let d = Int(u[i]) - 48
+                guard d >= 0 && d <= 9 else { return nil }
+                v = v * 10 + d
+            }
+            return v
+        }
+        if u.count == 10, u[4] == 45, u[7] == 45 {
+            guard let y = digits(0..<4), let m = digits(5..<7), let d = digits(8..<10) else { return .other }
+            return .date(valid: isDay(y, m, d))
+        }
+        if u.count == 20, u[19] == UInt8(ascii: "Z"), u[10] == UInt8(ascii: "T"), u[4] == 45, u[13] == 58 { return .utc }
+        return .other
+    }
+
+    static func isDay(_ y: Int, _ m: Int, _ d: Int) -> Bool {
+        guard (1...12).contains(m), d >= 1 else { return false }
+        let leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0
+        return d <= [31, leap ? 29 : 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31][m - 1]
+    }
+
     /// `YYYY-MM-DD` naming a real day.
     static func isValid(_ s: String) -> Bool {
         let parts = s.split(separator: "-").compactMap { Int($0) }
-        guard parts.count == 3, (1...12).contains(parts[1]), parts[2] >= 1 else { return false }
-        let (y, m) = (parts[0], parts[1])
-        let leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0
-        let days = [31, leap ? 29 : 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31][m - 1]
-        return parts[2] <= days
+        guard parts.count == 3 else { return false }
+        return isDay(parts[0], parts[1], parts[2])
     }
 }
 

@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import LadderCore
 import LadderPackaging
+import LadderCommands
 
 extension LMSProfile: ExpressibleByArgument {}
 extension BuildRequest.PackageMode: ExpressibleByArgument {}
@@ -24,7 +25,7 @@ struct Build: ParsableCommand {
     var folder: String
 
     @Option(help: "onboarding, promotion or gaps (default: onboarding and promotion).")
-    var track: Plan.TrackKind?
+    var track: Track.Kind?
 
     @Option(help: "For --track gaps: a cohort file (.csv, .yaml) or a progress store (.sqlite); see docs/gaps.md.")
     var learners: String?
@@ -64,19 +65,14 @@ struct Build: ParsableCommand {
     }
 
     func run() throws {
-        let c = try loadOrExit(folder, quietWarnings: true)
-        let plan = Planner.plan(c)
-        if level != "all", c.level(level) == nil {
-            throw ValidationError("unknown level '\(level)'; the levels are \(c.levels.map(\.id).joined(separator: ", ")) or all")
-        }
-        var tracks = plan.tracks.filter { t in
-            (track == nil || t.kind.rawValue == track!.rawValue) && (level == "all" || t.level == level)
-        }
+        let (c, plan) = try CommandInputs.plan(folder)
+        let tracks: [Track]
         var learnersByTrack: [String: [String]] = [:]
         var cohort: Set<String> = []
         if track == .gaps, let learners {
             // Bad cohort files stop here, before anything is written.
-            let report = try analyzeOrExit(c, plan: plan, learners: learners)
+            let (report, warnings) = try LearnerSource.analyze(learners, curriculum: c, plan: plan)
+            printDiagnostics(warnings)
             for l in report.learners where l.track == nil {
                 let why = l.gapSkills.isEmpty ? "no gaps against \(l.targetLevel)" : "no responsibility up to \(l.targetLevel) develops their gaps"
                 print("\(l.learner): \(why); no package")
@@ -87,8 +83,9 @@ struct Build: ParsableCommand {
             }
             tracks = report.tracks
             learnersByTrack = report.learnersByTrack
+        } else {
+            tracks = try TrackSelection(kind: track, level: level, acceptsAll: true).tracks(of: plan, in: c)
         }
-        guard !tracks.isEmpty || track == .gaps else { throw ValidationError("no track matches --track \(track?.rawValue ?? "any") --level \(level)") }
         let schemasPath = schemas ?? ProcessInfo.processInfo.environment["LADDER_SCHEMAS"]
         if schemasPath == nil {
             printError("warning: no --schemas given: manifests get Ladder's structural checks but no XML Schema validation, and packages carry no control documents")
@@ -113,8 +110,7 @@ struct Build: ParsableCommand {
             }
         } catch {
             display.clear()
-            printError("error: \(error)")
-            throw ExitCode(1)
+            throw error
         }
         display.clear()
         let written = ledger.packages.filter { p in tracks.contains { $0.id == p.track } && p.lms == lms }
@@ -131,17 +127,17 @@ struct Build: ParsableCommand {
 }
 
 /// One self-overwriting status line on a terminal; silent when stderr is not a terminal.
-final class ProgressLine: @unchecked Sendable {
+final class ProgressLine: Sendable {
     private let enabled = isatty(STDERR_FILENO) == 1
-    private let lock = NSLock()
-    func update(_ s: String) {
+    /// Packages finish on several threads: one line written at a time.
+    private let writing = Locked(())
+
+    func update(_ s: String) { write("\r\u{1B}[K" + String(s.prefix(100))) }
+
+    func clear() { write("\r\u{1B}[K") }
+
+    private func write(_ s: String) {
         guard enabled else { return }
-        lock.lock()
-        defer { lock.unlock() }
-        FileHandle.standardError.write(Data(("\r\u{1B}[K" + String(s.prefix(100))).utf8))
-    }
-    func clear() {
-        guard enabled else { return }
-        FileHandle.standardError.write(Data("\r\u{1B}[K".utf8))
+        writing.withLock { _ in FileHandle.standardError.write(Data(s.utf8)) }
     }
 }

@@ -1,7 +1,7 @@
 import ArgumentParser
 import Foundation
 import LadderCore
-import LadderProgress
+import LadderCommands
 
 struct Gaps: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -39,28 +39,17 @@ struct Gaps: ParsableCommand {
     }
 
     func run() throws {
-        let c = try loadOrExit(folder, quietWarnings: true)
-        // Checked before any work: no command writes over one of its inputs.
-        if let output {
-            let inputs = [OutputSafety.Input(path: learners, role: "the --learners file"), .init(path: folder, role: "the curriculum folder")]
-            do { try OutputSafety.refuseOverwriting(output: output, role: "the report", inputs: inputs) } catch {
-                printError("error: \(error)")
-                throw ExitCode(1)
-            }
-        }
-        let plan = Planner.plan(c)
-        let stream = try gapStreamOrExit(c, plan: plan, learners: learners)
-        var file: AtomicFile?
+        let (c, plan) = try CommandInputs.plan(folder)
+        try CommandInputs.refuseOverwriting(output, inputs: [(learners, "the --learners file"), (folder, "the curriculum folder")])
+        let (stream, warnings) = try LearnerSource.stream(learners, curriculum: c, plan: plan)
+        printDiagnostics(warnings)
+        let file = try output.map { try AtomicFile(URL(fileURLWithPath: $0)) }
         do {
-            file = try output.map { try AtomicFile(URL(fileURLWithPath: $0)) }
             let sink = GapsSink(handle: file?.handle ?? FileHandle.standardOutput)
             if let explain {
                 let (found, report) = try stream.learner(explain)
                 guard let l = found else {
-                    file?.discard()
-                    let ids = try stream.learnerIDs()
-                    printError("error: no learner '\(explain)' in \(learners); the learners are \(ids.joined(separator: ", "))")
-                    throw ExitCode(1)
+                    throw SelectionError.unknownLearner(explain, file: learners, learners: try stream.learnerIDs())
                 }
                 try sink.write(format == .json ? try GapsJSON.encode(l) + "\n" : GapsText.explain(l, report: report, plan: plan, curriculum: c))
             } else {
@@ -75,65 +64,9 @@ struct Gaps: ParsableCommand {
             }
             try sink.flush()
             try file?.commit()
-        } catch let exit as ExitCode {
-            throw exit
         } catch {
             file?.discard()
-            printError("error: \(error)")
-            throw ExitCode(1)
+            throw error
         }
-    }
-}
-
-/// The cohort as a stream: a checking pass over the whole file first (every diagnostic
-/// printed; exit code 1 when the file has errors, so nothing is written), then the learners
-/// are read and analysed again one at a time as the report is written.
-func gapStreamOrExit(_ c: Curriculum, plan: LadderCore.Plan, learners path: String) throws -> GapStream {
-    if ["sqlite", "db"].contains((path as NSString).pathExtension.lowercased()) {
-        let result = try profilesFromStore(path, curriculum: c, plan: plan)
-        try exitOnErrors(result.diagnostics)
-        return GapStream(profiles: result.profiles, curriculum: c, plan: plan)
-    }
-    let cohort = CohortFile(path: path, curriculum: c)
-    var count = 0
-    try exitOnErrors(cohort.forEach { _ in count += 1 })
-    return GapStream(cohort: cohort, count: count, curriculum: c, plan: plan)
-}
-
-func exitOnErrors(_ diagnostics: Diagnostics) throws {
-    for d in diagnostics.sorted { printError(d.description) }
-    if diagnostics.hasErrors {
-        printError(summary(diagnostics))
-        throw ExitCode(1)
-    }
-}
-
-/// Loads a cohort file against the curriculum and analyses it; prints every diagnostic and
-/// throws exit code 1 when the file has errors (so nothing is written).
-func analyzeOrExit(_ c: Curriculum, plan: LadderCore.Plan, learners path: String) throws -> GapReport {
-    let result: LearnerProfilesResult
-    if ["sqlite", "db"].contains((path as NSString).pathExtension.lowercased()) {
-        result = try profilesFromStore(path, curriculum: c, plan: plan)
-    } else {
-        result = LearnerProfileLoader.load(path: path, curriculum: c)
-    }
-    try exitOnErrors(result.diagnostics)
-    return GapAnalyzer.analyze(c, plan: plan, learners: result.profiles)
-}
-
-/// Profiles derived from a progress store (`--learners .ladder/progress.sqlite`).
-func profilesFromStore(_ path: String, curriculum c: Curriculum, plan: LadderCore.Plan) throws -> LearnerProfilesResult {
-    // Opening a store creates it: refuse a path that does not exist rather than write one.
-    guard FileManager.default.fileExists(atPath: path) else {
-        printError("error: \(path): no such progress store")
-        throw ExitCode(1)
-    }
-    do {
-        let store = try ProgressStore(path: path)
-        let report = try store.report(ReportOptions(plan: plan, asOf: Date(timeIntervalSince1970: 0)))
-        return LearnerProfileLoader.profiles(from: report, curriculum: c, plan: plan, source: path)
-    } catch {
-        printError("error: \(error)")
-        throw ExitCode(1)
     }
 }

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import LadderCore
+import LadderCommands
 
 struct Plan: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -13,18 +14,16 @@ struct Plan: ParsableCommand {
     @Argument(help: "The curriculum folder.")
     var folder: String
 
+    /// `gaps` is accepted by `ladder build` only: a skill-gap track is personal and needs a
+    /// cohort file (`--learners`).
     @Option(help: "onboarding or promotion.")
-    var track: TrackKind?
+    var track: Track.Kind?
 
     @Option(help: "The level a track prepares for, e.g. P2.")
     var level: String?
 
     @Option(help: "text or json.")
     var format: OutputFormat = .text
-
-    /// `gaps` is accepted by `ladder build` only: a skill-gap track is personal and needs a
-    /// cohort file (`--learners`).
-    enum TrackKind: String, ExpressibleByArgument, CaseIterable { case onboarding, promotion, gaps }
 
     func validate() throws {
         if track == .gaps {
@@ -34,30 +33,11 @@ struct Plan: ParsableCommand {
     }
 
     func run() throws {
-        let c = try loadOrExit(folder, quietWarnings: true)
-        var plan = Planner.plan(c)
-        if let level, c.level(level) == nil {
-            printError("error: unknown level '\(level)'; the levels are \(c.levels.map(\.id).joined(separator: ", "))")
-            throw ExitCode(1)
-        }
-        plan.tracks = plan.tracks.filter { t in
-            (track == nil || t.kind.rawValue == track!.rawValue) && (level == nil || t.level == level)
-        }
-        if plan.tracks.isEmpty {
-            printError("error: no \(track?.rawValue ?? "") track leads to \(level ?? "that level") (the first level has no promotion track)")
-            throw ExitCode(1)
-        }
-        if track != nil || level != nil {
-            let keep = Set(plan.tracks.flatMap(\.items))
-            plan.items = plan.items.filter { keep.contains($0.id) }
-            plan.levels = plan.levels.filter { l in plan.items.contains { $0.level == l.id } }
-            for i in plan.levels.indices { plan.levels[i].items = plan.levels[i].items.filter(keep.contains) }
-        }
+        let (c, plan) = try CommandInputs.plan(folder)
+        let shown = try TrackSelection(kind: track, level: level).apply(to: plan, in: c)
         switch format {
-        case .json:
-            print(try PlanJSON.encode(plan))
-        case .text:
-            print(PlanText.render(plan, curriculum: c), terminator: "")
+        case .json: print(try PlanJSON.encode(shown))
+        case .text: print(PlanText.render(shown, curriculum: c), terminator: "")
         }
     }
 }

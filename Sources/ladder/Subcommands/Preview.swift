@@ -3,9 +3,10 @@ import Foundation
 import LadderPreview
 import LadderProgress
 import LadderCore
+import LadderCommands
 
 /// `ladder preview PACKAGE.zip|DIR`: a strict local LMS to click through a package.
-struct Preview: ParsableCommand {
+struct Preview: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Serve a SCORM package in a strict local LMS and record progress.",
         discussion: """
@@ -38,82 +39,43 @@ struct Preview: ParsableCommand {
 
     func validate() throws {
         guard (0...65535).contains(port) else { throw ValidationError("--port must be between 0 and 65535") }
-        guard learner.range(of: #"^[A-Za-z0-9][A-Za-z0-9._@-]{0,63}$"#, options: .regularExpression) != nil else {
-            throw ValidationError("--learner must be 1-64 characters: letters, digits, '.', '_', '@', '-'")
-        }
+        guard LearnerID.isValid(learner) else { throw ValidationError("--learner must be \(LearnerID.rule)") }
     }
 
-    func run() throws {
-        let source: PackageSource
-        do {
-            source = try PackageSource(path: package, schemasFolder: schemas.map { URL(fileURLWithPath: $0) })
-        } catch {
-            printError("error: \(error)")
-            throw ExitCode(1)
-        }
+    /// Serves until Ctrl-C (SIGINT) or SIGTERM stops the server gracefully: requests in
+    /// progress finish, `run` returns and with it goes the last reference to the store, which
+    /// closes it.
+    func run() async throws {
+        try CommandInputs.require(package, "package (a .zip file or a package folder)")
+        let source = try PackageSource(path: package, schemasFolder: schemas.map { URL(fileURLWithPath: $0) })
         let dbPath = db ?? ProgressStore.defaultPath(environment: ProcessInfo.processInfo.environment)
+        let store = try ProgressStore(path: dbPath)
         let configuration = PreviewConfiguration(host: host, port: port, defaultLearner: learner)
-        let openBrowser = open
-        // The root command is synchronous: the server runs on a task and this thread waits
-        // for it. Ctrl-C (SIGINT) or SIGTERM stops it gracefully: requests in progress finish,
-        // `serve` returns and with it goes the last reference to the store, which closes it.
-        let outcome = Outcome()
-        let done = DispatchSemaphore(value: 0)
-        Task {
-            do {
-                try await Self.serve(source, dbPath: dbPath, configuration: configuration, openBrowser: openBrowser)
-            } catch {
-                outcome.set(error)
-            }
-            done.signal()
-        }
-        done.wait()
-        switch outcome.error {
-        case nil:
-            FileHandle.standardOutput.write(Data("Stopped; every commit is in \(dbPath).\n".utf8))
-        case let failure as StoreFailure:
-            printError("error: \(failure.underlying)")
-            throw ExitCode(1)
-        case let error?:
-            printError("error: cannot serve on \(host):\(port): \(error)")
-            throw ExitCode(1)
-        }
-    }
-
-    /// The store could not be opened (as opposed to the server failing to start).
-    struct StoreFailure: Error {
-        var underlying: Error
-    }
-
-    /// Opens the store and serves until a signal stops the server. The store and the server
-    /// live only in this call, so both are gone when it returns.
-    static func serve(_ source: PackageSource, dbPath: String, configuration: PreviewConfiguration, openBrowser: Bool) async throws {
-        let store: ProgressStore
-        do {
-            store = try ProgressStore(path: dbPath)
-        } catch {
-            throw StoreFailure(underlying: error)
-        }
         let server = PreviewServer(package: source, store: store, configuration: configuration)
         let scos = source.manifest.items.filter { $0.launch != nil }.count
-        let host = configuration.host
         let shownHost = host.contains(":") ? "[\(host)]" : host
-        let learnerID = configuration.defaultLearner
-        try await server.run(stopOnSignals: true) { bound in
-            let url = "http://\(shownHost):\(bound)/?learner=\(learnerID)"
-            // Written straight to the file handle: no buffering between the URL and a reader.
-            let text = "Previewing \(source.manifest.title) (\(Plural.count(scos, "SCO"))), progress in \(dbPath)\n"
-                + "Open \(url)   (Ctrl-C to stop)\n"
-            FileHandle.standardOutput.write(Data(text.utf8))
-            if openBrowser { Self.openInBrowser(url) }
+        let (learnerID, openBrowser) = (learner, open)
+        do {
+            try await server.run(stopOnSignals: true) { bound in
+                let url = "http://\(shownHost):\(bound)/?learner=\(learnerID)"
+                // Written straight to the file handle: no buffering between the URL and a reader.
+                let text = "Previewing \(source.manifest.title) (\(Plural.count(scos, "SCO"))), progress in \(dbPath)\n"
+                    + "Open \(url)   (Ctrl-C to stop)\n"
+                FileHandle.standardOutput.write(Data(text.utf8))
+                if openBrowser { Self.openInBrowser(url) }
+            }
+        } catch {
+            throw ServeError(host: host, port: port, underlying: error)
         }
+        FileHandle.standardOutput.write(Data("Stopped; every commit is in \(dbPath).\n".utf8))
     }
 
-    final class Outcome: @unchecked Sendable {
-        private let lock = NSLock()
-        private var stored: Error?
-        var error: Error? { lock.withLock { stored } }
-        func set(_ e: Error) { lock.withLock { stored = e } }
+    /// The server could not start (the port is taken, the address is not this machine's).
+    struct ServeError: Error, CustomStringConvertible {
+        var host: String
+        var port: Int
+        var underlying: Error
+        var description: String { "cannot serve on \(host):\(port): \(underlying)" }
     }
 
     static func openInBrowser(_ url: String) {

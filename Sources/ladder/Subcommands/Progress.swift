@@ -2,25 +2,23 @@ import ArgumentParser
 import Foundation
 import LadderCore
 import LadderProgress
+import LadderCommands
 
 /// `ladder progress`: import LMS results into the progress store and report on them.
 struct Progress: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Import LMS results and report who is where and who is ready for the next level.",
-        subcommands: [Import.self, Report.self, Bench.self])
+        subcommands: [Import.self, Report.self])
 }
 
 struct StoreOptions: ParsableArguments {
     @Option(name: .long, help: ArgumentHelp("The progress store (SQLite).", valueName: "PATH"))
     var db: String?
 
-    func open() throws -> ProgressStore {
-        let path = db ?? ProgressStore.defaultPath(environment: ProcessInfo.processInfo.environment)
-        do { return try ProgressStore(path: path) } catch {
-            printError("error: \(error)")
-            throw ExitCode(1)
-        }
-    }
+    var path: String { db ?? ProgressStore.defaultPath(environment: ProcessInfo.processInfo.environment) }
+
+    /// The store, created when it does not exist yet.
+    func open() throws -> ProgressStore { try ProgressStore(path: path) }
 }
 
 extension ImportSource: ExpressibleByArgument {}
@@ -28,8 +26,7 @@ extension ReportFormat: ExpressibleByArgument {}
 extension LearnerMatch: ExpressibleByArgument {}
 
 func loadPlan(_ folder: String?) throws -> LadderCore.Plan? {
-    guard let folder else { return nil }
-    return Planner.plan(try loadOrExit(folder, quietWarnings: true))
+    try folder.map { try CommandInputs.plan($0).1 }
 }
 
 extension Progress {
@@ -70,21 +67,17 @@ extension Progress {
 
         func run() throws {
             let plan = try loadPlan(curriculum)
+            for f in files { try CommandInputs.require(f, from == .preview ? "progress store" : "file") }
             let db = try store.open()
             let zone = timezone.flatMap(TimeZone.init(identifier:)) ?? .current
-            let summary: ImportSummary
-            do {
-                summary = try db.importFiles(files, options: ImportOptions(source: from, strict: strict, plan: plan, timeZone: zone,
-                                                                           match: match, item: item))
-            } catch {
-                printError("\(error)")
-                throw ExitCode(1)
-            }
+            var options = ImportOptions(source: from, strict: strict, plan: plan, timeZone: zone, match: match, item: item)
+            options.onWait = { printError("note: \($0)") }
+            let summary = try db.importFiles(files, options: options)
             for i in summary.issues { printError(i.description) }
             for f in summary.files { print(Self.line(f)) }
             if !summary.committed {
                 printError("--strict: \(Plural.count(summary.issues.count, "problem")); nothing was imported")
-                throw ExitCode(1)
+                throw FindingsReported()
             }
             if !summary.issues.isEmpty {
                 let rejected = Plural.count(summary.rejected, "row") + " rejected"
@@ -93,7 +86,7 @@ extension Progress {
                 } else {
                     printError("\(rejected); nothing was imported")
                 }
-                throw ExitCode(1)
+                throw FindingsReported()
             }
         }
 
@@ -162,97 +155,20 @@ extension Progress {
             var plan: LadderCore.Plan?
             var currentLevels: [String: String] = [:]
             if let curriculum {
-                let c = try loadOrExit(curriculum, quietWarnings: true)
-                plan = Planner.plan(c)
+                let (c, p) = try CommandInputs.plan(curriculum)
+                plan = p
+                try TrackSelection(kind: nil, level: level).checkLevel(in: c)
                 if let learners {
-                    let result = LearnerProfileLoader.load(path: learners, curriculum: c)
-                    for d in result.diagnostics.sorted { printError(d.description) }
-                    if result.diagnostics.hasErrors { throw ExitCode(1) }
-                    for p in result.profiles { currentLevels[p.id] = p.currentLevel }
+                    let (profiles, warnings) = try LearnerSource.profiles(learners, curriculum: c, plan: p)
+                    printDiagnostics(warnings)
+                    for p in profiles { currentLevels[p.id] = p.currentLevel }
                 }
             }
-            let db = try store.open()
-            if let out {
-                let target = URL(fileURLWithPath: out).standardizedFileURL.resolvingSymlinksInPath().path
-                for input in [db.path, learners].compactMap({ $0 }) where URL(fileURLWithPath: input).standardizedFileURL.resolvingSymlinksInPath().path == target {
-                    printError("error: --out \(out) is one of the report's inputs; choose another file")
-                    throw ExitCode(1)
-                }
-            }
+            try CommandInputs.refuseOverwriting(out, inputs: [(store.path, "the progress store"), (learners, "the --learners file")])
+            let db = try CommandInputs.existingStore(store.path)
             let options = ReportOptions(plan: plan, level: level, learner: learner, asOf: asOf.flatMap(Self.date) ?? Date(),
                                         stalledDays: stalledDays, currentLevels: currentLevels)
-            do {
-                try ReportRenderer.write(store: db, options: options, format: format, detail: detail || learner != nil, to: out)
-            } catch {
-                printError("error: \(error)")
-                throw ExitCode(1)
-            }
-        }
-    }
-}
-
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
-
-extension Progress {
-    /// The scale benchmark (Benchmarks/progress-bench/run.sh): generates a generic CSV of
-    /// learners x items x attempts, imports it into a fresh store and makes a cohort report,
-    /// printing wall time and peak RSS. Hidden: a development tool, not a user command.
-    struct Bench: ParsableCommand {
-        static let configuration = CommandConfiguration(
-            abstract: "Benchmark import and cohort report at scale.", shouldDisplay: false)
-
-        @Option var learners = 10_000
-        @Option var items = 100
-        @Option var attempts = 3
-        @Option(help: "Work folder (the CSV and the store go here).") var work = "/tmp/ladder-progress-bench"
-        @Flag(help: "Also time a second import of the same file (must change nothing).") var reimport = false
-
-        static func peakRSSMiB() -> Double {
-            var u = rusage()
-            #if os(Linux)
-            getrusage(__rusage_who_t(RUSAGE_SELF.rawValue), &u)
-            #else
-            getrusage(RUSAGE_SELF, &u)
-            #endif
-            #if os(Linux)
-            return Double(u.ru_maxrss) / 1024
-            #else
-            return Double(u.ru_maxrss) / 1024 / 1024
-            #endif
-        }
-
-        static func time<T>(_ body: () throws -> T) rethrows -> (T, Double) {
-            let t0 = DispatchTime.now().uptimeNanoseconds
-            let v = try body()
-            return (v, Double(DispatchTime.now().uptimeNanoseconds - t0) / 1e9)
-        }
-
-        func run() throws {
-            try FileManager.default.createDirectory(atPath: work, withIntermediateDirectories: true)
-            let csv = work + "/attempts.csv"
-            let dbPath = work + "/progress.sqlite"
-            for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: dbPath + suffix) }
-            let (rows, tg) = try Self.time { try BenchmarkData.writeCSV(path: csv, learners: learners, items: items, attempts: attempts) }
-            let size = (try FileManager.default.attributesOfItem(atPath: csv)[.size] as? Int) ?? 0
-            print(String(format: "generate: %d rows, %.1f MiB, %.1f s, peak RSS %.0f MiB", rows, Double(size) / 1_048_576, tg, Self.peakRSSMiB()))
-            let store = try ProgressStore(path: dbPath)
-            let (summary, ti) = try Self.time { try store.importFiles([csv], options: ImportOptions(source: .csv)) }
-            print(String(format: "import: %d rows, %d changed, %d rejected, %.1f s, peak RSS %.0f MiB",
-                         summary.rows, summary.changed, summary.rejected, ti, Self.peakRSSMiB()))
-            if reimport {
-                let (again, tr) = try Self.time { try store.importFiles([csv], options: ImportOptions(source: .csv)) }
-                print(String(format: "re-import: %d rows, %d changed, %.1f s, peak RSS %.0f MiB", again.rows, again.changed, tr, Self.peakRSSMiB()))
-            }
-            let asOf = ISO8601DateFormatter().date(from: "2026-03-31T00:00:00Z")!
-            let (report, tr) = try Self.time { try store.report(ReportOptions(asOf: asOf)) }
-            let (text, tt) = Self.time { ReportRenderer.render(report, as: .text, detail: false) }
-            print(String(format: "cohort report: %d learners, %d levels, query %.2f s, render %.2f s (%d KiB), peak RSS %.0f MiB",
-                         report.learners.count, report.levels.count, tr, tt, text.utf8.count / 1024, Self.peakRSSMiB()))
-            for c in report.cohort.atLevel { print("  \(c.level): \(c.learners) learners, \(c.ready) ready") }
+            try ReportRenderer.write(store: db, options: options, format: format, detail: detail || learner != nil, to: out)
         }
     }
 }

@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import LadderPackaging
 import LadderCore
+import LadderCommands
 
 struct Validate: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -13,8 +14,7 @@ struct Validate: ParsableCommand {
             identifiers, references, SCO types, mastery scores, prerequisites) and every file
             reference, plus what the chosen LMS needs. Every problem is reported, not only the
             first. Exits 0 when every package is valid (warnings allowed), 1 when any package
-            has an error, 2 on a usage problem (a path that does not exist, an unusable
-            schemas folder).
+            has an error, 66 when a path does not exist or the schemas folder cannot be used.
             """)
 
     @Argument(help: "Packages: .zip files or package folders.")
@@ -30,17 +30,9 @@ struct Validate: ParsableCommand {
     var format: OutputFormat = .text
 
     func run() throws {
-        // Usage problems exit 2 (ArgumentParser's ValidationError would exit 64).
-        for p in paths where !FileManager.default.fileExists(atPath: p) {
-            throw Self.usage("no such file or directory: \(p)")
-        }
+        for p in paths { try CommandInputs.require(p, "package (a .zip file or a package folder)") }
         let schemasPath = schemas ?? ProcessInfo.processInfo.environment["LADDER_SCHEMAS"]
-        let validator: PackageValidator
-        do {
-            validator = try PackageValidator(schemasFolder: schemasPath.map { URL(fileURLWithPath: $0) }, lms: lms)
-        } catch {
-            throw Self.usage("\(schemas != nil ? "--schemas" : "LADDER_SCHEMAS") \(error)")
-        }
+        let validator = try PackageValidator(schemasFolder: schemasPath.map { URL(fileURLWithPath: $0) }, lms: lms)
         let reports = paths.map(validator.validate(path:))
         switch format {
         case .json:
@@ -50,13 +42,7 @@ struct Validate: ParsableCommand {
         case .text:
             for r in reports { print(Self.text(r), terminator: "") }
         }
-        if reports.contains(where: { !$0.valid }) { throw ExitCode(1) }
-    }
-
-    static func usage(_ message: String) -> ExitCode {
-        printError("error: \(message)")
-        printError("usage: ladder \(Validate.usageString())\nSee 'ladder validate --help'.")
-        return ExitCode(2)
+        if reports.contains(where: { !$0.valid }) { throw FindingsReported() }
     }
 
     /// `VALID path (SCORM 1.2, 1 SCO, 5 files)` or `INVALID path: 2 errors`, then one line per issue.

@@ -38,16 +38,19 @@ public enum PreviewFixture {
 }
 
 /// A preview server running on a task of this process, on a free port.
-public final class RunningServer: @unchecked Sendable {
+public final class RunningServer: Sendable {
     public let server: PreviewServer
     public let task: Task<Void, Never>
     public let port: Int
     public var url: String { "http://127.0.0.1:\(port)" }
 
-    public static func start(package: String, db: String, port: Int = 0) async throws -> RunningServer {
+    public static func start(
+        package: String, db: String, port: Int = 0, beforeRuntimeWrite: (@Sendable (SCOKey) -> Void)? = nil
+    ) async throws -> RunningServer {
         let source = try PackageSource(path: package)
         let store = try ProgressStore(path: db)
-        let server = PreviewServer(package: source, store: store, configuration: PreviewConfiguration(port: port))
+        let server = PreviewServer(
+            package: source, store: store, configuration: PreviewConfiguration(port: port), beforeRuntimeWrite: beforeRuntimeWrite)
         let (stream, continuation) = AsyncStream<Int>.makeStream()
         let task = Task {
             do {
