@@ -23,6 +23,6 @@ struct ProgressReportCLITests {
         let written = try String(contentsOfFile: out, encoding: .utf8)
         #expect(again.status == 0 && written == run.stdout)
         let over = try Ladder.run(["progress", "report", "--db", db, "--out", db])
-        #expect(over.status == 73 && over.stderr.contains("an input of this command"), "\(over.stderr)")
+        #expect(over.status == 73 && over.stderr.contains("which this command reads"), "\(over.stderr)")
     }
 }

@@ -12,7 +12,8 @@ import Testing
 /// the store, another learner's commit lands and a third learner's LMSInitialize is answered.
 @Suite("preview sessions in parallel")
 struct SessionConcurrencyTests {
-    /// Holds the slow learner's store writes until released (or for 20 s at most).
+    /// Holds the slow learner's store writes until released (or for 120 s at most: longer than
+    /// any wait of the test, so a loaded machine cannot let the slow commit through early).
     final class Gate: Sendable {
         let entered = DispatchSemaphore(value: 0)
         let release = DispatchSemaphore(value: 0)
@@ -21,7 +22,7 @@ struct SessionConcurrencyTests {
         func hold(_ key: SCOKey) {
             guard key.learner == "slow" else { return }
             entered.signal()
-            _ = release.wait(timeout: .now() + 20)
+            _ = release.wait(timeout: .now() + 120)
         }
 
         /// Waits for the slow write to reach the gate without holding a cooperative thread.
@@ -34,9 +35,9 @@ struct SessionConcurrencyTests {
         }
     }
 
-    /// Waits, without holding a cooperative thread, until `done` or 20 s have passed.
+    /// Waits, without holding a cooperative thread, until `done` or 60 s have passed.
     static func waitUntil(_ done: () -> Bool) async throws {
-        let deadline = Date().addingTimeInterval(20)
+        let deadline = Date().addingTimeInterval(60)
         while !done(), Date() < deadline { try await Task.sleep(nanoseconds: 10_000_000) }
     }
 

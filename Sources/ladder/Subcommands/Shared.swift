@@ -12,7 +12,11 @@ func printError(_ s: String) {
 /// Ends the process for an error a command threw: the error said once, in the shape of its
 /// kind, and the exit code of `ExitStatus` (README, "Exit codes").
 func fail(_ error: Error, in command: ParsableCommand.Type) -> Never {
-    if error is ExitCode || error is CleanExit { Ladder.exit(withError: error) }
+    // ArgumentParser's own ends (help, version, an exit code) and its errors from built-in
+    // commands (`ladder --help` runs one whose run() throws the help request) end through it.
+    if error is ExitCode || error is CleanExit || String(reflecting: type(of: error)).hasPrefix("ArgumentParser.") {
+        Ladder.exit(withError: error)
+    }
     let status = error is ValidationError ? .usage : ExitStatus(for: error)
     switch error {
     case let e as DiagnosticsFailure:
