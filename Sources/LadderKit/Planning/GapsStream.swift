@@ -99,33 +99,63 @@ public struct GapStream {
 }
 
 /// Where a streamed report goes: a file handle (written in blocks of about 1 MiB) or a string.
+/// The report is gathered as UTF-8 bytes: the writers append pieces (`append`) and call
+/// `write`/`flushIfFull` between learners.
 public final class GapsSink {
     private let handle: FileHandle?
-    private var buffer = ""
+    private var bytes: [UInt8] = []
     private static let block = 1 << 20
 
     /// Writes to `handle` (an `AtomicOutputFile`'s, or standard output).
     public init(handle: FileHandle) {
         self.handle = handle
-        buffer.reserveCapacity(Self.block + 4096)
+        bytes.reserveCapacity(Self.block + (Self.block >> 2))
     }
 
     /// Collects the text (`text` after writing).
     init() { handle = nil }
 
     /// Everything written, for a sink made without a handle.
-    var text: String { buffer }
+    var text: String { String(decoding: bytes, as: UTF8.self) }
 
     public func write(_ s: String) throws {
-        buffer += s
-        if handle != nil, buffer.utf8.count >= Self.block { try flush() }
+        append(s)
+        try flushIfFull()
+    }
+
+    /// Writes what is buffered when it has grown to a block.
+    func flushIfFull() throws {
+        if handle != nil, bytes.count >= Self.block { try flush() }
     }
 
     /// Writes what is buffered.
     public func flush() throws {
-        guard let handle, !buffer.isEmpty else { return }
-        try handle.write(contentsOf: Data(buffer.utf8))
-        buffer.removeAll(keepingCapacity: true)
+        guard let handle, !bytes.isEmpty else { return }
+        try handle.write(contentsOf: bytes)
+        bytes.removeAll(keepingCapacity: true)
+    }
+
+    /// Adds text to the buffer (written at the next `flushIfFull` or `flush`).
+    func append(_ s: String) {
+        if s.utf8.withContiguousStorageIfAvailable({ bytes.append(contentsOf: $0) }) == nil { bytes.append(contentsOf: s.utf8) }
+    }
+
+    /// Adds a number in decimal.
+    func append(_ n: Int) {
+        if (0..<10).contains(n) {
+            bytes.append(0x30 + UInt8(n))
+        } else {
+            append(String(n))
+        }
+    }
+
+    /// Adds a JSON string as `JSONEncoder` writes it (slashes and non-ASCII as they are).
+    func append(json s: String) {
+        let plain = s.utf8.withContiguousStorageIfAvailable { b in !b.contains { $0 < 0x20 || $0 == 0x22 || $0 == 0x5C } }
+        guard plain == true else { return append(GapsJSON.string(s)) }
+        bytes.append(0x22)
+        append(s)
+        bytes.append(0x22)
     }
 
     /// Renders into a string with a sink of its own.
