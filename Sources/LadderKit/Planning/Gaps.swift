@@ -166,70 +166,51 @@ public enum GapAnalyzer {
     }
 
     /// What is worked out once per cohort and shared by every learner who needs the same: the
-    /// outcome of each responsibility (it depends only on the target level and the learner's
-    /// steps in the skills it lists, so a large cohort has few distinct ones), the reasons for
-    /// prerequisites taken as done, and each distinct item set's ids and track id. Grows with
-    /// the number of distinct item sets, as the tracks summary does, never with the learners.
+    /// phrases reasons are made of, the reasons for prerequisites taken as done, and each
+    /// distinct item set's ids and track id. Bounded by the curriculum and the number of
+    /// distinct item sets (which the tracks summary keeps anyway), never by the learners.
     final class Memo {
-        fileprivate var outcomes: [OutcomeKey: Outcome] = [:]
+        /// By level, skill and the learner's step: `Speaking (P2 requires Apply (3), the learner is at Assist (2))`
+        /// and `Speaking: P2 requires Apply (3), the learner is at Assist (2)`.
+        fileprivate var phrases: [Int: (develops: String, hasAlready: String)] = [:]
+        /// By level and target level: `level P4 is above the target level P3`.
+        fileprivate var aboveTarget: [Int: String] = [:]
         fileprivate var takenAsDone: [Int: String] = [:]
         fileprivate var tracks: [[UInt64]: (ids: [String], minutes: Int, id: String)] = [:]
     }
 
-    fileprivate struct OutcomeKey: Hashable {
-        var responsibility: Int
-        var target: Int
-        /// The learner's steps in the responsibility's skills, 8 bits each.
-        var steps: UInt64
-    }
-
-    /// Whether a responsibility is chosen for a learner, for which gap skills, and why.
-    fileprivate struct Outcome {
-        var chosen: Bool
-        /// The gap skills it develops (indices of `Context.skillIDs`), in its order.
-        var develops: [Int]
-        var reason: String
-    }
-
-    /// The outcome of responsibility `ri` for a learner with steps `have` (by skill index) and
-    /// target level `ti`, from the memo when it fits a key.
-    fileprivate static func outcome(_ context: Context, _ ri: Int, target ti: Int, have: [Int]) -> Outcome {
-        let skills = context.responsibilities[ri].skills
-        var steps: UInt64 = 0
-        var fits = skills.count <= 8
-        for s in skills where fits {
-            fits = (0..<256).contains(have[s])
-            steps = steps << 8 | UInt64(truncatingIfNeeded: have[s])
-        }
-        guard fits else { return decide(context, ri, target: ti, have: have) }
-        let key = OutcomeKey(responsibility: ri, target: ti, steps: steps)
-        if let known = context.memo.outcomes[key] { return known }
-        let o = decide(context, ri, target: ti, have: have)
-        context.memo.outcomes[key] = o
-        return o
-    }
-
-    /// The rule for one responsibility (docs/gaps.md): chosen when it is at a level up to the
-    /// target, lists a gap skill, and its level requires more of that skill than the learner has.
-    fileprivate static func decide(_ context: Context, _ ri: Int, target ti: Int, have: [Int]) -> Outcome {
+    /// The phrases for skill `s` of a responsibility at level `li`, for a learner at step `have`.
+    private static func phrases(_ context: Context, level li: Int, skill s: Int, have: Int) -> (develops: String, hasAlready: String) {
         let c = context.curriculum
+        let steps = c.scale.count + 1
+        let key = (0...c.scale.count).contains(have) ? (li * c.skills.count + s) * steps + have : nil
+        if let key, let known = context.memo.phrases[key] { return known }
+        let name = c.skills[s].name
+        let requires = "\(c.levels[li].id) requires \(context.step(context.targets[li][s])), the learner is at \(context.step(have))"
+        let made = (develops: "\(name) (\(requires))", hasAlready: "\(name): \(requires)")
+        if let key { context.memo.phrases[key] = made }
+        return made
+    }
+
+    /// Why responsibility `ri` is chosen or not, for a learner with steps `have` (by skill
+    /// index) and target level `ti`; `developed` is how many of its skills it develops.
+    private static func reason(_ context: Context, _ ri: Int, target ti: Int, have: [Int], developed: Int) -> String {
         let r = context.responsibilities[ri]
-        let level = c.levels[r.level]
         guard r.level <= ti else {
-            return Outcome(chosen: false, develops: [], reason: "level \(level.id) is above the target level \(c.levels[ti].id)")
+            let key = r.level * context.curriculum.levels.count + ti
+            if let known = context.memo.aboveTarget[key] { return known }
+            let why = "level \(context.curriculum.levels[r.level].id) is above the target level \(context.curriculum.levels[ti].id)"
+            context.memo.aboveTarget[key] = why
+            return why
         }
         let gapsHere = r.skills.filter { context.targets[ti][$0] > have[$0] }
-        if gapsHere.isEmpty { return Outcome(chosen: false, develops: [], reason: r.developsNone) }
-        let develops = gapsHere.filter { context.targets[r.level][$0] > have[$0] }
-        let name = { (s: Int) in c.skills[s].name }
-        let requires = { (s: Int) in "\(level.id) requires \(context.step(context.targets[r.level][s])), the learner is at \(context.step(have[s]))" }
-        if develops.isEmpty {
-            let parts = gapsHere.map { "\(name($0)): \(requires($0))" }
-            return Outcome(
-                chosen: false, develops: [],
-                reason: "develops gap skills only up to what the learner already has (" + parts.joined(separator: "; ") + ")")
+        if gapsHere.isEmpty { return r.developsNone }
+        if developed == 0 {
+            let parts = gapsHere.map { phrases(context, level: r.level, skill: $0, have: have[$0]).hasAlready }
+            return "develops gap skills only up to what the learner already has (" + parts.joined(separator: "; ") + ")"
         }
-        return Outcome(chosen: true, develops: develops, reason: "develops " + develops.map { "\(name($0)) (\(requires($0)))" }.joined(separator: ", "))
+        let develops = gapsHere.filter { context.targets[r.level][$0] > have[$0] }
+        return "develops " + develops.map { phrases(context, level: r.level, skill: $0, have: have[$0]).develops }.joined(separator: ", ")
     }
 
     /// `gaps-` and the first 10 hex digits of the SHA-256 of the sorted item ids, one per
@@ -275,12 +256,23 @@ public enum GapAnalyzer {
         var gaps = skillGaps(context, learner: p)
         let have = gaps.skills.map(\.current)
 
-        // Each responsibility chosen or not (by index, in curriculum order), and the ones
-        // chosen for each gap skill (by skill index).
-        let outcomes = context.responsibilities.indices.map { outcome(context, $0, target: ti, have: have) }
+        // The rule (docs/gaps.md): a responsibility is chosen when it is at a level up to the
+        // target, lists a gap skill, and its level requires more of that skill than the learner
+        // has. By index, in curriculum order; and the ones chosen for each gap skill (by skill index).
+        let rCount = context.responsibilities.count
+        var chosen = [Bool](repeating: false, count: rCount)
+        var why = [String](repeating: "", count: reasons ? rCount : 0)
         var bySkill = [[Int]](repeating: [], count: have.count)
-        for (ri, o) in outcomes.enumerated() {
-            for s in o.develops { bySkill[s].append(ri) }
+        for (ri, r) in context.responsibilities.enumerated() {
+            var developed = 0
+            if r.level <= ti {
+                for s in r.skills where context.targets[ti][s] > have[s] && context.targets[r.level][s] > have[s] {
+                    bySkill[s].append(ri)
+                    developed += 1
+                }
+            }
+            chosen[ri] = developed > 0
+            if reasons { why[ri] = reason(context, ri, target: ti, have: have, developed: developed) }
         }
 
         // Items (by index, in plan order): every item of a chosen responsibility, then
@@ -290,8 +282,8 @@ public enum GapAnalyzer {
         var takenAsDone = [String?](repeating: nil, count: infos.count)
         var queue: [Int] = []
         for k in infos.indices {
-            if let r = infos[k].responsibility, outcomes[r].chosen {
-                inTrack[k] = outcomes[r].reason
+            if let r = infos[k].responsibility, chosen[r] {
+                inTrack[k] = reasons ? why[r] : ""
                 queue.append(k)
             }
         }
@@ -318,10 +310,10 @@ public enum GapAnalyzer {
         }
         if reasons {
             gaps.decisions = infos.indices.map { k -> ItemDecision in
-                if let why = inTrack[k] { return ItemDecision(item: infos[k].id, chosen: true, reason: why) }
-                var why = infos[k].responsibility.map { outcomes[$0].reason } ?? "not needed for any gap"
-                if let done = takenAsDone[k] { why += "; \(done)" }
-                return ItemDecision(item: infos[k].id, chosen: false, reason: why)
+                if let because = inTrack[k] { return ItemDecision(item: infos[k].id, chosen: true, reason: because) }
+                var reason = infos[k].responsibility.map { why[$0] } ?? "not needed for any gap"
+                if let done = takenAsDone[k] { reason += "; \(done)" }
+                return ItemDecision(item: infos[k].id, chosen: false, reason: reason)
             }
         }
         let track = self.track(context, items)

@@ -12,14 +12,18 @@ public enum GapsJSON {
         try sink.write("{\n  \"curriculum\" : \(encode(value: stream.curriculumID)),\n  \"format\" : 1,\n  \"learners\" : [")
         var first = true
         let summary = try stream.pass(.reasons) { l in
-            sink.append(first ? "\n" : ",\n")
+            try sink.write { o in
+                o.append(first ? "\n" : ",\n")
+                write(l, to: &o)
+            }
             first = false
-            write(l, to: sink)
-            try sink.flushIfFull()
         }
         try sink.write((first ? "\n\n" : "\n") + "  ],\n  \"title\" : \(encode(value: stream.title)),\n  \"tracks\" : [")
         for (i, t) in summary.tracks.enumerated() {
-            try sink.write((i == 0 ? "\n" : ",\n") + indented(encode(value: t)))
+            try sink.write { o in
+                o.append(i == 0 ? "\n" : ",\n")
+                write(t, to: &o)
+            }
         }
         try sink.write((summary.tracks.isEmpty ? "\n\n" : "\n") + "  ]\n}")
     }
@@ -40,22 +44,10 @@ public enum GapsJSON {
     /// One learner as `encode` lays it out inside the report (two levels in), written by hand:
     /// the encoder is most of the time of a large report. `streamedJSONIsTheWholeReportEncodedAtOnce`
     /// and the golden file hold the two to the same bytes.
-    static func learnerJSON(_ l: LearnerGaps) -> String { GapsSink.string { write(l, to: $0) } }
+    static func learnerJSON(_ l: LearnerGaps) -> String { GapsBuffer.string { write(l, to: &$0) } }
 
-    static func write(_ l: LearnerGaps, to o: GapsSink) {
-        func list(_ values: [String], _ indent: String) {
-            if values.isEmpty { return o.append("[\n\n\(indent)]") }
-            o.append("[\n")
-            for (i, v) in values.enumerated() {
-                if i > 0 { o.append(",\n") }
-                o.append(indent)
-                o.append("  ")
-                o.append(json: v)
-            }
-            o.append("\n")
-            o.append(indent)
-            o.append("]")
-        }
+    static func write(_ l: LearnerGaps, to o: inout GapsBuffer) {
+        func list(_ values: [String], _ indent: String) { GapsJSON.list(values, indent, to: &o) }
         o.append("    {\n      \"current_level\" : ")
         o.append(json: l.currentLevel)
         o.append(",\n      \"decisions\" : ")
@@ -108,6 +100,45 @@ public enum GapsJSON {
             o.append(",\n      \"track\" : ")
             o.append(json: t)
         }
+        o.append("\n    }")
+    }
+
+    /// A list of strings as the encoder lays it out, `indent` being the indentation of its key.
+    static func list(_ values: [String], _ indent: String, to o: inout GapsBuffer) {
+        if values.isEmpty { return o.append("[\n\n\(indent)]") }
+        o.append("[\n")
+        for (i, v) in values.enumerated() {
+            if i > 0 { o.append(",\n") }
+            o.append(indent)
+            o.append("  ")
+            o.append(json: v)
+        }
+        o.append("\n")
+        o.append(indent)
+        o.append("]")
+    }
+
+    /// One track as `encode` lays it out inside the report (two levels in), written by hand
+    /// as the learners are (held to the encoder's bytes by the same tests).
+    static func write(_ t: Track, to o: inout GapsBuffer) {
+        o.append("    {\n")
+        if let from = t.from {
+            o.append("      \"from\" : ")
+            o.append(json: from)
+            o.append(",\n")
+        }
+        o.append("      \"id\" : ")
+        o.append(json: t.id)
+        o.append(",\n      \"items\" : ")
+        list(t.items, "      ", to: &o)
+        o.append(",\n      \"kind\" : ")
+        o.append(json: t.kind.rawValue)
+        o.append(",\n      \"level\" : ")
+        o.append(json: t.level)
+        o.append(",\n      \"minutes\" : ")
+        o.append(t.minutes)
+        o.append(",\n      \"title\" : ")
+        o.append(json: t.title)
         o.append("\n    }")
     }
 
@@ -166,7 +197,7 @@ public enum GapsCSV {
     /// The rows as learners come, every cell through the one guarded CSV writer
     /// (`CSVField.escape`); the cells a learner's rows share, and the steps and numbers that
     /// recur, are escaped once.
-    public static func write(_ stream: GapStream, to o: GapsSink) throws {
+    public static func write(_ stream: GapStream, to sink: GapsSink) throws {
         let c = stream.curriculum
         let esc = CSVField.escape
         // `required_step,required` and `current_step,current` for each step of the scale.
@@ -174,10 +205,13 @@ public enum GapsCSV {
         let steps = (0...c.scale.count).map(stepCells)
         let numbers = (0...c.scale.count).map { esc("\($0)") }
         func lookup(_ table: [String], _ n: Int, _ make: (Int) -> String) -> String { table.indices.contains(n) ? table[n] : make(n) }
-        o.append(CSVField.line(header))
+        try sink.write(CSVField.line(header))
         _ = try stream.pass(.items) { l in
             let first = [l.learner, l.name, l.currentLevel, l.targetLevel].map(esc).joined(separator: ",") + ","
             let last = "," + esc(l.track ?? "") + "\r\n"
+            try sink.write { o in row(l, first, last, to: &o) }
+        }
+        func row(_ l: LearnerGaps, _ first: String, _ last: String, to o: inout GapsBuffer) {
             for s in l.skills {
                 o.append(first)
                 o.append(esc(s.skill))
@@ -193,7 +227,6 @@ public enum GapsCSV {
                 if !s.items.isEmpty { o.append(esc(s.items.joined(separator: " "))) }
                 o.append(last)
             }
-            try o.flushIfFull()
         }
     }
 }
@@ -207,12 +240,9 @@ public enum GapsText {
     /// The report, one learner at a time, then the tracks.
     public static func write(_ stream: GapStream, to sink: GapsSink) throws {
         let c = stream.curriculum
-        sink.append("Skill gaps: \(stream.title) (\(stream.curriculumID)), \(count(stream.count, "learner"))\n")
+        try sink.write("Skill gaps: \(stream.title) (\(stream.curriculumID)), \(count(stream.count, "learner"))\n")
         let layout = Layout(c)
-        let summary = try stream.pass(.items) { l in
-            write(l, layout, to: sink)
-            try sink.flushIfFull()
-        }
+        let summary = try stream.pass(.items) { l in try sink.write { write(l, layout, to: &$0) } }
         var out = ""
         if !summary.tracks.isEmpty {
             out += "\nTracks (one package each)\n"
@@ -259,7 +289,7 @@ public enum GapsText {
         }
     }
 
-    static func write(_ l: LearnerGaps, _ layout: Layout, to o: GapsSink) {
+    static func write(_ l: LearnerGaps, _ layout: Layout, to o: inout GapsBuffer) {
         o.append("\n\(l.learner)  \(l.name)  \(l.currentLevel) → \(l.targetLevel)\n")
         guard l.skills.contains(where: { $0.gap > 0 }) else {
             return o.append("  no gaps: every skill meets \(l.targetLevel); no track\n")

@@ -98,50 +98,20 @@ public struct GapStream {
     }
 }
 
-/// Where a streamed report goes: a file handle (written in blocks of about 1 MiB) or a string.
-/// The report is gathered as UTF-8 bytes: the writers append pieces (`append`) and call
-/// `write`/`flushIfFull` between learners.
-public final class GapsSink {
-    private let handle: FileHandle?
-    private var bytes: [UInt8] = []
-    private static let block = 1 << 20
+/// A report's UTF-8 bytes as they are made. Writers append a learner's record to it whole
+/// (`GapsSink.write { ... }`), so the buffer is reached once per record, not once per piece.
+struct GapsBuffer {
+    private(set) var bytes: [UInt8] = []
 
-    /// Writes to `handle` (an `AtomicOutputFile`'s, or standard output).
-    public init(handle: FileHandle) {
-        self.handle = handle
-        bytes.reserveCapacity(Self.block + (Self.block >> 2))
-    }
-
-    /// Collects the text (`text` after writing).
-    init() { handle = nil }
-
-    /// Everything written, for a sink made without a handle.
+    /// Everything appended, as text.
     var text: String { String(decoding: bytes, as: UTF8.self) }
 
-    public func write(_ s: String) throws {
-        append(s)
-        try flushIfFull()
-    }
-
-    /// Writes what is buffered when it has grown to a block.
-    func flushIfFull() throws {
-        if handle != nil, bytes.count >= Self.block { try flush() }
-    }
-
-    /// Writes what is buffered.
-    public func flush() throws {
-        guard let handle, !bytes.isEmpty else { return }
-        try handle.write(contentsOf: bytes)
-        bytes.removeAll(keepingCapacity: true)
-    }
-
-    /// Adds text to the buffer (written at the next `flushIfFull` or `flush`).
-    func append(_ s: String) {
+    mutating func append(_ s: String) {
         if s.utf8.withContiguousStorageIfAvailable({ bytes.append(contentsOf: $0) }) == nil { bytes.append(contentsOf: s.utf8) }
     }
 
-    /// Adds a number in decimal.
-    func append(_ n: Int) {
+    /// A number in decimal.
+    mutating func append(_ n: Int) {
         if (0..<10).contains(n) {
             bytes.append(0x30 + UInt8(n))
         } else {
@@ -149,13 +119,60 @@ public final class GapsSink {
         }
     }
 
-    /// Adds a JSON string as `JSONEncoder` writes it (slashes and non-ASCII as they are).
-    func append(json s: String) {
+    /// A JSON string as `JSONEncoder` writes it (slashes and non-ASCII as they are).
+    mutating func append(json s: String) {
         let plain = s.utf8.withContiguousStorageIfAvailable { b in !b.contains { $0 < 0x20 || $0 == 0x22 || $0 == 0x5C } }
         guard plain == true else { return append(GapsJSON.string(s)) }
         bytes.append(0x22)
         append(s)
         bytes.append(0x22)
+    }
+
+    mutating func reserve(_ n: Int) { bytes.reserveCapacity(n) }
+
+    mutating func removeAll() { bytes.removeAll(keepingCapacity: true) }
+
+    /// The text `render` appends to a buffer of its own.
+    static func string(_ render: (inout GapsBuffer) throws -> Void) rethrows -> String {
+        var b = GapsBuffer()
+        try render(&b)
+        return b.text
+    }
+}
+
+/// Where a streamed report goes: a file handle (written in blocks of about 1 MiB) or a string.
+public final class GapsSink {
+    private let handle: FileHandle?
+    private var buffer = GapsBuffer()
+    private static let block = 1 << 20
+
+    /// Writes to `handle` (an `AtomicOutputFile`'s, or standard output).
+    public init(handle: FileHandle) {
+        self.handle = handle
+        buffer.reserve(Self.block + (Self.block >> 2))
+    }
+
+    /// Collects the text (`text` after writing).
+    init() { handle = nil }
+
+    /// Everything written, for a sink made without a handle.
+    var text: String { buffer.text }
+
+    public func write(_ s: String) throws {
+        try write { $0.append(s) }
+    }
+
+    /// Appends one piece of the report (a learner's record, say) and writes a block when one is full.
+    func write(_ piece: (inout GapsBuffer) throws -> Void) throws {
+        try piece(&buffer)
+        if handle != nil, buffer.bytes.count >= Self.block { try flush() }
+    }
+
+    /// Writes what is buffered.
+    public func flush() throws {
+        guard let handle, !buffer.bytes.isEmpty else { return }
+        try handle.write(contentsOf: buffer.bytes)
+        buffer.removeAll()
     }
 
     /// Renders into a string with a sink of its own.
