@@ -14,6 +14,9 @@ public struct GapStream {
         public var learnersByTrack: [String: [String]]
         /// Learners with nothing to train, in order.
         public var withoutTrack: [String]
+
+        /// Every learner of the pass.
+        public var learners: Set<String> { Set(withoutTrack).union(learnersByTrack.values.joined()) }
     }
 
     public let curriculum: Curriculum
@@ -82,6 +85,12 @@ public struct GapStream {
         }
     }
 
+    /// One pass for a build: the tracks, who is on each and who has nothing to train, without
+    /// keeping any learner's analysis (`body` sees each as it goes by, decisions left out).
+    public func tracks(_ body: (LearnerGaps) throws -> Void) throws -> Summary {
+        try pass(.items, body)
+    }
+
     /// The learner ids, in order (a cheap pass).
     public func learnerIDs() throws -> [String] {
         var ids: [String] = []
@@ -101,7 +110,15 @@ public struct GapStream {
 /// A report's UTF-8 bytes as they are made. Writers append a learner's record to it whole
 /// (`GapsSink.write { ... }`), so the buffer is reached once per record, not once per piece.
 struct GapsBuffer {
-    private(set) var bytes: [UInt8] = []
+    private(set) var bytes: [UInt8]
+
+    init(bytes: [UInt8] = []) { self.bytes = bytes }
+
+    /// The bytes, leaving the buffer empty.
+    mutating func take() -> [UInt8] {
+        defer { bytes = [] }
+        return bytes
+    }
 
     /// Everything appended, as text.
     var text: String { String(decoding: bytes, as: UTF8.self) }
@@ -130,8 +147,6 @@ struct GapsBuffer {
 
     mutating func reserve(_ n: Int) { bytes.reserveCapacity(n) }
 
-    mutating func removeAll() { bytes.removeAll(keepingCapacity: true) }
-
     /// The text `render` appends to a buffer of its own.
     static func string(_ render: (inout GapsBuffer) throws -> Void) rethrows -> String {
         var b = GapsBuffer()
@@ -140,20 +155,23 @@ struct GapsBuffer {
     }
 }
 
-/// Where a streamed report goes: a file handle (written in blocks of about 1 MiB) or a string.
+/// Where a streamed report goes: a file handle, written in blocks of about 1 MiB on a thread
+/// of its own (`GapsBlockWriter`), or a string.
 public final class GapsSink {
-    private let handle: FileHandle?
+    private let writer: GapsBlockWriter?
     private var buffer = GapsBuffer()
     private static let block = 1 << 20
 
-    /// Writes to `handle` (an `AtomicOutputFile`'s, or standard output).
+    /// Writes to `handle` (an `AtomicOutputFile`'s, or standard output); `flush` when done.
     public init(handle: FileHandle) {
-        self.handle = handle
+        writer = GapsBlockWriter(handle: handle)
         buffer.reserve(Self.block + (Self.block >> 2))
     }
 
     /// Collects the text (`text` after writing).
-    init() { handle = nil }
+    init() { writer = nil }
+
+    deinit { writer?.close() }
 
     /// Everything written, for a sink made without a handle.
     var text: String { buffer.text }
@@ -162,17 +180,25 @@ public final class GapsSink {
         try write { $0.append(s) }
     }
 
-    /// Appends one piece of the report (a learner's record, say) and writes a block when one is full.
+    /// Appends one piece of the report (a learner's record, say) and hands a block to the
+    /// writer when one is full.
     func write(_ piece: (inout GapsBuffer) throws -> Void) throws {
         try piece(&buffer)
-        if handle != nil, buffer.bytes.count >= Self.block { try flush() }
+        if writer != nil, buffer.bytes.count >= Self.block { try handOver() }
     }
 
-    /// Writes what is buffered.
+    /// Writes everything written so far, and waits until it is written.
     public func flush() throws {
-        guard let handle, !buffer.bytes.isEmpty else { return }
-        try handle.write(contentsOf: buffer.bytes)
-        buffer.removeAll()
+        guard let writer else { return }
+        if !buffer.bytes.isEmpty { try handOver() }
+        try writer.drain()
+    }
+
+    private func handOver() throws {
+        guard let writer else { return }
+        var next = try writer.submit(buffer.take())
+        next.reserveCapacity(Self.block + (Self.block >> 2))
+        buffer = GapsBuffer(bytes: next)
     }
 
     /// Renders into a string with a sink of its own.

@@ -104,19 +104,6 @@ func exitOnErrors(_ diagnostics: Diagnostics) throws {
     }
 }
 
-/// Loads a cohort file against the curriculum and analyses it; prints every diagnostic and
-/// throws exit code 1 when the file has errors (so nothing is written).
-func analyzeOrExit(_ c: Curriculum, plan: LadderKit.Plan, learners path: String) throws -> GapReport {
-    let result: LearnerProfilesResult
-    if ["sqlite", "db"].contains((path as NSString).pathExtension.lowercased()) {
-        result = try profilesFromStore(path, curriculum: c, plan: plan)
-    } else {
-        result = LearnerProfileLoader.load(path: path, curriculum: c)
-    }
-    try exitOnErrors(result.diagnostics)
-    return GapAnalyzer.analyze(c, plan: plan, learners: result.profiles)
-}
-
 /// Profiles derived from a progress store (`--learners .ladder/progress.sqlite`).
 func profilesFromStore(_ path: String, curriculum c: Curriculum, plan: LadderKit.Plan) throws -> LearnerProfilesResult {
     // Opening a store creates it: refuse a path that does not exist rather than write one.
