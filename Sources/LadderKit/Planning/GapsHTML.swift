@@ -56,7 +56,7 @@ public enum GapsHTML {
         try table(columns, c, to: sink)
         columns = []
         try sink.write("<h2>Learners</h2>\n")
-        let summary = try stream.pass(.reasons) { l in try sink.write { section(l, c, to: &$0) } }
+        let summary = try stream.records(.reasons, sink) { l, _, o in section(l, c, to: &o) }
         var out = ""
         if !summary.tracks.isEmpty {
             out += "<h2>Tracks</h2>\n<table>\n<thead><tr><th scope=\"col\">Track</th><th scope=\"col\">Title</th><th scope=\"col\">Items</th><th scope=\"col\">Learners</th></tr></thead>\n<tbody>\n"

@@ -10,15 +10,12 @@ public enum GapsJSON {
     /// at a time: each learner is encoded alone and indented to its place in the whole.
     public static func write(_ stream: GapStream, to sink: GapsSink) throws {
         try sink.write("{\n  \"curriculum\" : \(encode(value: stream.curriculumID)),\n  \"format\" : 1,\n  \"learners\" : [")
-        var first = true
-        let summary = try stream.pass(.reasons) { l in
-            try sink.write { o in
-                o.append(first ? "\n" : ",\n")
-                write(l, to: &o)
-            }
-            first = false
+        let summary = try stream.records(.reasons, sink) { l, i, o in
+            o.append(i == 0 ? "\n" : ",\n")
+            write(l, to: &o)
         }
-        try sink.write((first ? "\n\n" : "\n") + "  ],\n  \"title\" : \(encode(value: stream.title)),\n  \"tracks\" : [")
+        let none = summary.withoutTrack.isEmpty && summary.learnersByTrack.isEmpty
+        try sink.write((none ? "\n\n" : "\n") + "  ],\n  \"title\" : \(encode(value: stream.title)),\n  \"tracks\" : [")
         for (i, t) in summary.tracks.enumerated() {
             try sink.write { o in
                 o.append(i == 0 ? "\n" : ",\n")
@@ -198,29 +195,44 @@ public enum GapsCSV {
     /// (`CSVField.escape`); the cells a learner's rows share, and the steps and numbers that
     /// recur, are escaped once.
     public static func write(_ stream: GapStream, to sink: GapsSink) throws {
-        let c = stream.curriculum
-        let esc = CSVField.escape
-        // `required_step,required` and `current_step,current` for each step of the scale.
-        func stepCells(_ n: Int) -> String { esc("\(n)") + "," + esc(n == 0 ? "" : c.stepName(n)) }
-        let steps = (0...c.scale.count).map(stepCells)
-        let numbers = (0...c.scale.count).map { esc("\($0)") }
-        func lookup(_ table: [String], _ n: Int, _ make: (Int) -> String) -> String { table.indices.contains(n) ? table[n] : make(n) }
+        let cells = Cells(stream.curriculum)
         try sink.write(CSVField.line(header))
-        _ = try stream.pass(.items) { l in
+        _ = try stream.records(.items, sink) { l, _, o in cells.rows(l, to: &o) }
+    }
+
+    /// The cells that recur, escaped once per report.
+    struct Cells {
+        let c: Curriculum
+        /// `required_step,required` (and `current_step,current`) for each step of the scale.
+        let steps: [String]
+        let numbers: [String]
+
+        init(_ c: Curriculum) {
+            self.c = c
+            steps = (0...c.scale.count).map { Self.stepCells($0, c) }
+            numbers = (0...c.scale.count).map { CSVField.escape("\($0)") }
+        }
+
+        static func stepCells(_ n: Int, _ c: Curriculum) -> String { CSVField.escape("\(n)") + "," + CSVField.escape(n == 0 ? "" : c.stepName(n)) }
+
+        func step(_ n: Int) -> String { steps.indices.contains(n) ? steps[n] : Self.stepCells(n, c) }
+
+        func number(_ n: Int) -> String { numbers.indices.contains(n) ? numbers[n] : CSVField.escape("\(n)") }
+
+        /// A learner's rows, one per skill.
+        func rows(_ l: LearnerGaps, to o: inout GapsBuffer) {
+            let esc = CSVField.escape
             let first = [l.learner, l.name, l.currentLevel, l.targetLevel].map(esc).joined(separator: ",") + ","
             let last = "," + esc(l.track ?? "") + "\r\n"
-            try sink.write { o in row(l, first, last, to: &o) }
-        }
-        func row(_ l: LearnerGaps, _ first: String, _ last: String, to o: inout GapsBuffer) {
             for s in l.skills {
                 o.append(first)
                 o.append(esc(s.skill))
                 o.append(",")
-                o.append(lookup(steps, s.required, stepCells))
+                o.append(step(s.required))
                 o.append(",")
-                o.append(lookup(steps, s.current, stepCells))
+                o.append(step(s.current))
                 o.append(s.assessed ? ",yes," : ",no,")
-                o.append(lookup(numbers, s.gap) { esc("\($0)") })
+                o.append(number(s.gap))
                 o.append(",")
                 if !s.responsibilities.isEmpty { o.append(esc(s.responsibilities.joined(separator: " "))) }
                 o.append(",")
@@ -242,7 +254,7 @@ public enum GapsText {
         let c = stream.curriculum
         try sink.write("Skill gaps: \(stream.title) (\(stream.curriculumID)), \(count(stream.count, "learner"))\n")
         let layout = Layout(c)
-        let summary = try stream.pass(.items) { l in try sink.write { write(l, layout, to: &$0) } }
+        let summary = try stream.records(.items, sink) { l, _, o in write(l, layout, to: &o) }
         var out = ""
         if !summary.tracks.isEmpty {
             out += "\nTracks (one package each)\n"

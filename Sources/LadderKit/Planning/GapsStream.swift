@@ -85,6 +85,16 @@ public struct GapStream {
         }
     }
 
+    /// One pass that appends each learner's record of a report to the sink, in cohort order
+    /// (`record` gets the learner, its index in the cohort and the buffer), a record at a time.
+    func records(_ detail: Detail, _ sink: GapsSink, _ record: (LearnerGaps, Int, inout GapsBuffer) -> Void) throws -> Summary {
+        var i = 0
+        return try pass(detail) { l in
+            try sink.write { record(l, i, &$0) }
+            i += 1
+        }
+    }
+
     /// One pass for a build: the tracks, who is on each and who has nothing to train, without
     /// keeping any learner's analysis (`body` sees each as it goes by, decisions left out).
     public func tracks(_ body: (LearnerGaps) throws -> Void) throws -> Summary {
@@ -138,11 +148,18 @@ struct GapsBuffer {
 
     /// A JSON string as `JSONEncoder` writes it (slashes and non-ASCII as they are).
     mutating func append(json s: String) {
-        let plain = s.utf8.withContiguousStorageIfAvailable { b in !b.contains { $0 < 0x20 || $0 == 0x22 || $0 == 0x5C } }
-        guard plain == true else { return append(GapsJSON.string(s)) }
+        guard s.utf8.withContiguousStorageIfAvailable(Self.isPlainJSON) == true else { return append(GapsJSON.string(s)) }
         bytes.append(0x22)
         append(s)
         bytes.append(0x22)
+    }
+
+    /// True when a JSON string needs no escapes (no quote, backslash or control character). A
+    /// loop without an early exit, which the compiler vectorises: it reads gigabytes of text.
+    static func isPlainJSON(_ b: UnsafeBufferPointer<UInt8>) -> Bool {
+        var escapes: UInt8 = 0
+        for x in b { escapes |= (x < 0x20 ? 1 : 0) | (x == 0x22 ? 1 : 0) | (x == 0x5C ? 1 : 0) }
+        return escapes == 0
     }
 
     mutating func reserve(_ n: Int) { bytes.reserveCapacity(n) }
