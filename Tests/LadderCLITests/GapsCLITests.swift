@@ -2,6 +2,11 @@ import Foundation
 import TestSupport
 import Testing
 
+@testable import LadderCore
+@testable import LadderRendering
+@testable import LadderPackaging
+@testable import LadderProgress
+
 /// `ladder gaps -o` never writes over one of its inputs, and a refused or failed run leaves
 /// the output file as it was.
 @Suite("ladder gaps output")
@@ -40,5 +45,41 @@ struct GapsCLITests {
         #expect(try String(contentsOf: out, encoding: .utf8) == written)
         let left = try FileManager.default.contentsOfDirectory(atPath: root.deletingLastPathComponent().path).sorted()
         #expect(left == ["bad.csv", "customer-service", "gaps.csv"], "no temporary files")
+    }
+
+    /// `build --track gaps` reads the cohort one learner at a time and keeps only the tracks
+    /// and learner ids: its packages and ledger are the bytes of a build from the report
+    /// analysed whole, the way gap builds were made before.
+    @Test func aStreamedGapBuildWritesThePackagesOfAWholeReportBuild() throws {
+        let root = try Ladder.copySample()
+        let parent = root.deletingLastPathComponent()
+        defer { try? FileManager.default.removeItem(at: parent) }
+        let cohort = root.appendingPathComponent("learners/cohort.csv").path
+        let streamed = parent.appendingPathComponent("streamed")
+        let run = try Ladder.run(["build", root.path, "--learners", cohort, "--track", "gaps", "--lms", "moodle", "--out", streamed.path])
+        #expect(run.status == 0, "\(run.stderr)")
+        #expect(run.stdout.contains("dana: no gaps against P2; no package"), "\(run.stdout)")
+
+        let loaded = CurriculumLoader.load(folder: root.path)
+        let c = try #require(loaded.curriculum)
+        let plan = Planner.plan(c)
+        let profiles = LearnerProfileLoader.load(path: cohort, curriculum: c).profiles
+        let report = GapAnalyzer.analyze(c, plan: plan, learners: profiles)
+        let whole = parent.appendingPathComponent("whole")
+        let request = BuildRequest(tracks: report.tracks, lms: .moodle, mode: .track, outputFolder: whole, schemasFolder: nil, jobs: 1)
+        _ = try PackageBuilder(curriculum: c, plan: plan).build(request, learnersByTrack: report.learnersByTrack, cohort: Set(profiles.map(\.id)))
+
+        let fm = FileManager.default
+        let a = streamed.appendingPathComponent(c.id)
+        let b = whole.appendingPathComponent(c.id)
+        let files = try fm.subpathsOfDirectory(atPath: b.path).sorted()
+        #expect(try fm.subpathsOfDirectory(atPath: a.path).sorted() == files)
+        #expect(files.filter { $0.hasSuffix(".zip") }.count == report.tracks.count)
+        #expect(files.contains("ledger.json"))
+        for f in files {
+            var isFolder: ObjCBool = false
+            guard fm.fileExists(atPath: b.appendingPathComponent(f).path, isDirectory: &isFolder), !isFolder.boolValue else { continue }
+            #expect(try Data(contentsOf: a.appendingPathComponent(f)) == Data(contentsOf: b.appendingPathComponent(f)), "\(f) differs")
+        }
     }
 }

@@ -133,7 +133,7 @@ public enum LearnerProfileLoader {
         var skillColumns: [Int: String] = [:]
         var seen: [String: Int] = [:]
         for (i, field) in header.fields.enumerated() {
-            let name = field.text.trimmingCharacters(in: .whitespaces)
+            let name = trimmed(field.text)
             let at = SourceLocation(file: path, line: field.line, column: field.column)
             if let first = seen[name] {
                 diags.error(at, "column '\(name)' appears twice (first as column \(first + 1))")
@@ -154,6 +154,7 @@ public enum LearnerProfileLoader {
         for name in fixedColumns where fixed[name] == nil {
             diags.error(SourceLocation(file: path, line: header.line, column: 1), "the header has no '\(name)' column")
         }
+        let skillOrder = skillColumns.keys.sorted().map { ($0, skillColumns[$0]!) }
         var rows = 0
         while let row = reader.next(into: &diags) {
             rows += 1
@@ -166,17 +167,26 @@ public enum LearnerProfileLoader {
             func cell(_ i: Int?) -> Located? {
                 guard let i else { return nil }
                 let f = row.fields[i]
-                return Located(text: f.text.trimmingCharacters(in: .whitespaces), at: SourceLocation(file: path, line: f.line, column: f.column))
+                return Located(text: trimmed(f.text), at: SourceLocation(file: path, line: f.line, column: f.column))
             }
             var r = RawLearner(
                 at: SourceLocation(file: path, line: row.line, column: 1), id: cell(fixed["learner_id"]), name: cell(fixed["name"]),
                 current: cell(fixed["current_level"]), target: cell(fixed["target_level"]), skills: [])
-            for i in skillColumns.keys.sorted() { r.skills.append((skillColumns[i]!, cell(i)!)) }
+            r.skills.reserveCapacity(skillOrder.count)
+            for (i, skill) in skillOrder { r.skills.append((skill, cell(i)!)) }
             try body(r, &diags)
         }
         if rows == 0 {
             diags.error(SourceLocation(file: path, line: header.line, column: 1), "the learners file has a header but no learners")
         }
+    }
+
+    /// A CSV cell without the white space around it (`CharacterSet.whitespaces`). Most cells
+    /// have none: that is told from their first and last bytes, without Foundation.
+    static func trimmed(_ s: String) -> String {
+        guard let first = s.utf8.first, let last = s.utf8.last else { return s }
+        let plain = { (b: UInt8) in b < 0x80 && b != 0x20 && b != 0x09 }
+        return plain(first) && plain(last) ? s : s.trimmingCharacters(in: .whitespaces)
     }
 
     // MARK: YAML
@@ -343,7 +353,8 @@ public enum LearnerProfileLoader {
 }
 
 /// A small RFC 4180 reader that keeps the line and column where each record and field starts.
-/// Reads one record at a time, so a large cohort is never held as records.
+/// Reads one record at a time, so a large cohort is never held as records; works on the UTF-8
+/// bytes (every byte it looks for is ASCII, which never occurs inside a multi-byte character).
 package struct CohortCSVReader {
     struct Field {
         var text: String
@@ -356,17 +367,18 @@ package struct CohortCSVReader {
         var fields: [Field]
     }
 
-    private let scalars: String.UnicodeScalarView
+    private let bytes: [UInt8]
     private let path: String
-    private var i: String.UnicodeScalarView.Index
+    private var i = 0
     private var line = 1
     private var column = 1
     private var stopped = false
+    /// A quoted field's text as it is unescaped.
+    private var scratch: [UInt8] = []
 
     init(_ text: String, path: String) {
-        scalars = text.unicodeScalars
+        bytes = Array(text.utf8)
         self.path = path
-        i = scalars.startIndex
     }
 
     /// Every record at once (small files, tests).
@@ -377,52 +389,48 @@ package struct CohortCSVReader {
         return out
     }
 
-    private var atEnd: Bool { i == scalars.endIndex }
+    private static let quote = UInt8(ascii: "\""), comma = UInt8(ascii: ","), lf = UInt8(ascii: "\n"), cr = UInt8(ascii: "\r")
 
-    private func peek(_ offset: Int = 0) -> Unicode.Scalar? {
-        var j = i
-        for _ in 0..<offset {
-            guard j != scalars.endIndex else { return nil }
-            j = scalars.index(after: j)
-        }
-        return j == scalars.endIndex ? nil : scalars[j]
-    }
+    private func peek(_ offset: Int = 0) -> UInt8? { i + offset < bytes.count ? bytes[i + offset] : nil }
 
-    private mutating func advance(columns: Int = 1) {
-        i = scalars.index(after: i)
-        column += columns
+    /// Past one byte; a column is one Unicode scalar, counted at its first byte.
+    private mutating func advance() {
+        if bytes[i] & 0xC0 != 0x80 { column += 1 }
+        i += 1
     }
 
     /// The next record that is not blank, or nil at the end. An unterminated quote is reported
     /// at the field that opens it, and ends the reading.
     mutating func next(into diags: inout Diagnostics) -> Record? {
-        while !stopped, !atEnd {
+        while !stopped, i < bytes.count {
             let recordLine = line
             var fields: [Field] = []
             var endOfRecord = false
             while !endOfRecord {
                 let fieldColumn = column
                 let fieldLine = line
-                var value = String.UnicodeScalarView()
-                if peek() == "\"" {
+                var quoted = false
+                if peek() == Self.quote {
+                    quoted = true
+                    scratch.removeAll(keepingCapacity: true)
                     let openLine = line
                     advance()
                     var closed = false
                     while let u = peek() {
-                        if u == "\"" {
-                            if peek(1) == "\"" {
-                                value.append("\"")
-                                advance()
-                                advance()
+                        if u == Self.quote {
+                            if peek(1) == Self.quote {
+                                scratch.append(Self.quote)
+                                i += 2
+                                column += 2
                                 continue
                             }
                             advance()
                             closed = true
                             break
                         }
-                        value.append(u)
-                        if u == "\n" {
-                            i = scalars.index(after: i)
+                        scratch.append(u)
+                        if u == Self.lf {
+                            i += 1
                             line += 1
                             column = 1
                         } else {
@@ -436,22 +444,27 @@ package struct CohortCSVReader {
                     }
                 }
                 // Unquoted text, or anything between a closing quote and the separator (kept, as most readers do).
-                while let u = peek(), u != ",", u != "\n", u != "\r" {
-                    value.append(u)
-                    advance()
+                let start = i
+                while let u = peek(), u != Self.comma, u != Self.lf, u != Self.cr { advance() }
+                let text: String
+                if quoted {
+                    scratch.append(contentsOf: bytes[start..<i])
+                    text = String(decoding: scratch, as: UTF8.self)
+                } else {
+                    text = String(decoding: bytes[start..<i], as: UTF8.self)
                 }
-                fields.append(Field(text: String(value), line: fieldLine, column: fieldColumn))
-                if peek() == "," {
+                fields.append(Field(text: text, line: fieldLine, column: fieldColumn))
+                if peek() == Self.comma {
                     advance()
                 } else {
-                    if peek() == "\r" { i = scalars.index(after: i) }
-                    if peek() == "\n" { i = scalars.index(after: i) }
+                    if peek() == Self.cr { i += 1 }
+                    if peek() == Self.lf { i += 1 }
                     line += 1
                     column = 1
                     endOfRecord = true
                 }
             }
-            let blank = fields.count == 1 && fields[0].text.trimmingCharacters(in: .whitespaces).isEmpty
+            let blank = fields.count == 1 && LearnerProfileLoader.trimmed(fields[0].text).isEmpty
             if !blank { return Record(line: recordLine, fields: fields) }
         }
         return nil

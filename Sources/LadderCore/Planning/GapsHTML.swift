@@ -24,6 +24,9 @@ public enum GapsHTML {
         }
         var learner: String
         var name: String
+        /// The learner id and name escaped for HTML, once (the page shows them in every cell's title).
+        var escapedLearner: String
+        var escapedName: String
         var currentLevel: String
         var targetLevel: String
         /// One per skill, in curriculum order.
@@ -32,6 +35,8 @@ public enum GapsHTML {
         init(_ l: LearnerGaps) {
             learner = l.learner
             name = l.name
+            escapedLearner = HTML.escape(l.learner)
+            escapedName = HTML.escape(l.name)
             currentLevel = l.currentLevel
             targetLevel = l.targetLevel
             cells = l.skills.map { Cell(required: $0.required, current: $0.current, assessed: $0.assessed) }
@@ -51,7 +56,7 @@ public enum GapsHTML {
         try table(columns, c, to: sink)
         columns = []
         try sink.write("<h2>Learners</h2>\n")
-        let summary = try stream.pass(.reasons) { try sink.write(section($0, c)) }
+        let summary = try stream.records(.reasons, sink) { l, _, o in section(l, c, to: &o) }
         var out = ""
         if !summary.tracks.isEmpty {
             out += "<h2>Tracks</h2>\n<table>\n<thead><tr><th scope=\"col\">Track</th><th scope=\"col\">Title</th><th scope=\"col\">Items</th><th scope=\"col\">Learners</th></tr></thead>\n<tbody>\n"
@@ -96,32 +101,41 @@ public enum GapsHTML {
             """
     }
 
-    static func section(_ l: LearnerGaps, _ c: Curriculum) -> String {
+    static func section(_ l: LearnerGaps, _ c: Curriculum, to o: inout GapsBuffer) {
         let e = HTML.escape
-        var out = "<section>\n<h3>\(e(l.name)) (<code>\(e(l.learner))</code>), \(e(l.currentLevel)) → \(e(l.targetLevel))</h3>\n"
+        o.append("<section>\n<h3>\(e(l.name)) (<code>\(e(l.learner))</code>), \(e(l.currentLevel)) → \(e(l.targetLevel))</h3>\n")
         let gaps = l.skills.filter { $0.gap > 0 }
         if gaps.isEmpty {
-            out += "<p>No gaps: every skill meets what \(e(l.targetLevel)) requires. No track.</p>\n</section>\n"
-            return out
+            return o.append("<p>No gaps: every skill meets what \(e(l.targetLevel)) requires. No track.</p>\n</section>\n")
         }
-        out += "<ul>\n"
+        o.append("<ul>\n")
         for s in gaps {
             let rs = s.responsibilities.map { "<code>\(e($0))</code>" }.joined(separator: ", ")
-            out += "<li>\(e(c.skill(s.skill)?.name ?? s.skill)): requires \(e(GapsText.step(s.required, c))), has \(e(GapsText.step(s.current, c)))"
-            out += s.assessed ? "" : " (not assessed)"
-            out += ", gap \(s.gap)" + (rs.isEmpty ? "; no responsibility develops it" : "; closed by " + rs) + "</li>\n"
+            o.append("<li>\(e(c.skill(s.skill)?.name ?? s.skill)): requires \(e(GapsText.step(s.required, c))), has \(e(GapsText.step(s.current, c)))")
+            o.append(s.assessed ? "" : " (not assessed)")
+            o.append(", gap \(s.gap)" + (rs.isEmpty ? "; no responsibility develops it" : "; closed by " + rs) + "</li>\n")
         }
-        out += "</ul>\n"
+        o.append("</ul>\n")
         if let t = l.track {
-            out += "<p>Track <code>\(e(t))</code>: \(l.items.count) items, \(e(Durations.minutes(l.minutes))).</p>\n<ol>\n"
+            o.append("<p>Track <code>\(e(t))</code>: \(l.items.count) items, \(e(Durations.minutes(l.minutes))).</p>\n<ol>\n")
+            // The decisions are in plan order, as the items are: look each item up from where the last one was found.
+            // The items of a responsibility share their reason: it is escaped once.
+            var d = 0
+            var last = (reason: "", escaped: "")
             for id in l.items {
-                let reason = l.decisions.first { $0.item == id }?.reason ?? ""
-                out += "<li><code>\(e(id))</code>: \(e(reason))</li>\n"
+                if d >= l.decisions.count || l.decisions[d].item != id { d = l.decisions.firstIndex { $0.item == id } ?? l.decisions.count }
+                let reason = d < l.decisions.count ? l.decisions[d].reason : ""
+                if reason != last.reason { last = (reason, e(reason)) }
+                o.append("<li><code>")
+                o.append(e(id))
+                o.append("</code>: ")
+                o.append(last.escaped)
+                o.append("</li>\n")
+                d += 1
             }
-            out += "</ol>\n"
+            o.append("</ol>\n")
         }
-        out += "</section>\n"
-        return out
+        o.append("</section>\n")
     }
 
     static func band(_ gap: Int) -> Int { min(gap, 3) }
@@ -134,30 +148,62 @@ public enum GapsHTML {
         let headerHeight = 20 + 7 * min(24, columns.map(\.learner.count).max() ?? 4)
         let width = labelWidth + cell * columns.count + 10
         let height = headerHeight + rowHeight * c.skills.count + 10
-        var out = """
+        try sink.write(
+            """
             <h2 id="heatmap-heading">Heatmap: skills by learners</h2>
             <svg xmlns="http://www.w3.org/2000/svg" role="img" width="\(width)" height="\(height)" viewBox="0 0 \(width) \(height)" aria-labelledby="heatmap-title heatmap-desc">
             <title id="heatmap-title">Skill gaps of \(columns.count) learners in \(c.skills.count) skills</title>
             <desc id="heatmap-desc">Rows are skills, columns are learners; the number in each cell is the gap in proficiency steps against the learner's target level, darker is larger. The same figures are in the table below.</desc>
 
-            """
+            """)
         for (j, l) in columns.enumerated() {
             let x = labelWidth + j * cell + cell / 2
-            out += "<text x=\"\(x)\" y=\"\(headerHeight - 6)\" transform=\"rotate(-45 \(x) \(headerHeight - 6))\" font-size=\"12\">\(e(String(l.learner.prefix(24))))<title>\(e(l.name)), \(e(l.currentLevel)) → \(e(l.targetLevel))</title></text>\n"
+            try sink.write(
+                "<text x=\"\(x)\" y=\"\(headerHeight - 6)\" transform=\"rotate(-45 \(x) \(headerHeight - 6))\" font-size=\"12\">\(e(String(l.learner.prefix(24))))<title>\(l.escapedName), \(e(l.currentLevel)) → \(e(l.targetLevel))</title></text>\n")
         }
-        try sink.write(out)
+        // The escaped steps of a cell's title, once per page.
+        let steps = (0...c.scale.count).map { e(GapsText.step($0, c)) }
+        func step(_ n: Int) -> String { steps.indices.contains(n) ? steps[n] : e(GapsText.step(n, c)) }
         for (i, s) in c.skills.enumerated() {
             let y = headerHeight + i * rowHeight
-            try sink.write("<text x=\"\(labelWidth - 8)\" y=\"\(y + rowHeight / 2 + 4)\" text-anchor=\"end\" font-size=\"12\">\(e(s.name))</text>\n")
+            let skillName = e(s.name)
+            try sink.write("<text x=\"\(labelWidth - 8)\" y=\"\(y + rowHeight / 2 + 4)\" text-anchor=\"end\" font-size=\"12\">\(skillName)</text>\n")
+            // What every cell of the row shares, after its x.
+            let rest = "\" y=\"\(y)\" width=\"\(cell - 2)\" height=\"\(rowHeight - 2)\" fill=\""
+            let textY = "\" y=\"\(y + rowHeight / 2 + 4)\" text-anchor=\"middle\" font-size=\"12\" fill=\""
             for (j, l) in columns.enumerated() {
                 guard i < l.cells.count else { continue }
                 let g = l.cells[i]
                 let x = labelWidth + j * cell
                 let b = band(g.gap)
-                let label = "\(l.name) (\(l.learner)), \(s.name): \(l.targetLevel) requires \(GapsText.step(g.required, c)), has \(GapsText.step(g.current, c))\(g.assessed ? "" : " (not assessed)"), gap \(g.gap)"
-                var out = "<g><title>\(e(label))</title><rect x=\"\(x)\" y=\"\(y)\" width=\"\(cell - 2)\" height=\"\(rowHeight - 2)\" fill=\"\(colours[b])\"/>"
-                out += "<text x=\"\(x + cell / 2 - 1)\" y=\"\(y + rowHeight / 2 + 4)\" text-anchor=\"middle\" font-size=\"12\" fill=\"\(inks[b])\">\(g.gap == 0 ? "·" : "\(g.gap)")</text></g>\n"
-                try sink.write(out)
+                try sink.write { o in
+                    // The cell's title, escaped piece by piece (the same bytes as escaping it whole).
+                    o.append("<g><title>")
+                    o.append(l.escapedName)
+                    o.append(" (")
+                    o.append(l.escapedLearner)
+                    o.append("), ")
+                    o.append(skillName)
+                    o.append(": ")
+                    o.append(e(l.targetLevel))
+                    o.append(" requires ")
+                    o.append(step(g.required))
+                    o.append(", has ")
+                    o.append(step(g.current))
+                    o.append(g.assessed ? ", gap " : " (not assessed), gap ")
+                    o.append(g.gap)
+                    o.append("</title><rect x=\"")
+                    o.append(x)
+                    o.append(rest)
+                    o.append(colours[b])
+                    o.append("\"/><text x=\"")
+                    o.append(x + cell / 2 - 1)
+                    o.append(textY)
+                    o.append(inks[b])
+                    o.append("\">")
+                    if g.gap == 0 { o.append("·") } else { o.append(g.gap) }
+                    o.append("</text></g>\n")
+                }
             }
         }
         try sink.write("</svg>\n")
@@ -166,24 +212,22 @@ public enum GapsHTML {
     /// The heatmap's figures as a table, for screen readers and for copying.
     static func table(_ columns: [Column], _ c: Curriculum, to sink: GapsSink) throws {
         let e = HTML.escape
-        var out = "<table aria-describedby=\"heatmap-heading\">\n<caption>Gap in steps, per skill (rows) and learner (columns)</caption>\n<thead><tr><th scope=\"col\">Skill</th>"
-        for l in columns { out += "<th scope=\"col\"><abbr title=\"\(e(l.name))\">\(e(l.learner))</abbr></th>" }
-        out += "</tr></thead>\n<tbody>\n"
-        try sink.write(out)
+        try sink.write(
+            "<table aria-describedby=\"heatmap-heading\">\n<caption>Gap in steps, per skill (rows) and learner (columns)</caption>\n<thead><tr><th scope=\"col\">Skill</th>")
+        for l in columns { try sink.write("<th scope=\"col\"><abbr title=\"\(l.escapedName)\">\(l.escapedLearner)</abbr></th>") }
+        try sink.write("</tr></thead>\n<tbody>\n")
+        let cells = (0...3).map { "<td class=\"n g\($0)\">" }
         for (i, s) in c.skills.enumerated() {
-            var row = "<tr><th scope=\"row\">\(e(s.name))</th>"
+            try sink.write("<tr><th scope=\"row\">\(e(s.name))</th>")
             for l in columns {
-                guard i < l.cells.count else {
-                    row += "<td></td>"
-                    continue
-                }
-                row += "<td class=\"n g\(band(l.cells[i].gap))\">\(l.cells[i].gap)</td>"
-                if row.utf8.count > 1 << 16 {
-                    try sink.write(row)
-                    row = ""
+                try sink.write { o in
+                    guard i < l.cells.count else { return o.append("<td></td>") }
+                    o.append(cells[band(l.cells[i].gap)])
+                    o.append(l.cells[i].gap)
+                    o.append("</td>")
                 }
             }
-            try sink.write(row + "</tr>\n")
+            try sink.write("</tr>\n")
         }
         try sink.write("</tbody>\n</table>\n")
     }

@@ -10,15 +10,17 @@ public enum GapsJSON {
     /// at a time: each learner is encoded alone and indented to its place in the whole.
     public static func write(_ stream: GapStream, to sink: GapsSink) throws {
         try sink.write("{\n  \"curriculum\" : \(encode(value: stream.curriculumID)),\n  \"format\" : 1,\n  \"learners\" : [")
-        var first = true
-        let summary = try stream.pass(.reasons) { l in
-            try sink.write(first ? "\n" : ",\n")
-            first = false
-            try sink.write(learnerJSON(l))
+        let summary = try stream.records(.reasons, sink) { l, i, o in
+            o.append(i == 0 ? "\n" : ",\n")
+            write(l, to: &o)
         }
-        try sink.write((first ? "\n\n" : "\n") + "  ],\n  \"title\" : \(encode(value: stream.title)),\n  \"tracks\" : [")
+        let none = summary.withoutTrack.isEmpty && summary.learnersByTrack.isEmpty
+        try sink.write((none ? "\n\n" : "\n") + "  ],\n  \"title\" : \(encode(value: stream.title)),\n  \"tracks\" : [")
         for (i, t) in summary.tracks.enumerated() {
-            try sink.write((i == 0 ? "\n" : ",\n") + indented(encode(value: t)))
+            try sink.write { o in
+                o.append(i == 0 ? "\n" : ",\n")
+                write(t, to: &o)
+            }
         }
         try sink.write((summary.tracks.isEmpty ? "\n\n" : "\n") + "  ]\n}")
     }
@@ -39,40 +41,102 @@ public enum GapsJSON {
     /// One learner as `encode` lays it out inside the report (two levels in), written by hand:
     /// the encoder is most of the time of a large report. `streamedJSONIsTheWholeReportEncodedAtOnce`
     /// and the golden file hold the two to the same bytes.
-    static func learnerJSON(_ l: LearnerGaps) -> String {
-        var o = "    {\n"
-        func list(_ values: [String], _ indent: String) -> String {
-            if values.isEmpty { return "[\n\n\(indent)]" }
-            return "[\n" + values.map { indent + "  " + string($0) }.joined(separator: ",\n") + "\n\(indent)]"
-        }
-        o += "      \"current_level\" : \(string(l.currentLevel)),\n      \"decisions\" : "
+    static func learnerJSON(_ l: LearnerGaps) -> String { GapsBuffer.string { write(l, to: &$0) } }
+
+    static func write(_ l: LearnerGaps, to o: inout GapsBuffer) {
+        func list(_ values: [String], _ indent: String) { GapsJSON.list(values, indent, to: &o) }
+        o.append("    {\n      \"current_level\" : ")
+        o.append(json: l.currentLevel)
+        o.append(",\n      \"decisions\" : ")
         if l.decisions.isEmpty {
-            o += "[\n\n      ],\n"
+            o.append("[\n\n      ],\n")
         } else {
-            o += "[\n"
+            o.append("[\n")
             for (i, d) in l.decisions.enumerated() {
-                o += "        {\n          \"chosen\" : \(d.chosen),\n          \"item\" : \(string(d.item)),\n          \"reason\" : \(string(d.reason))\n        }"
-                o += i == l.decisions.count - 1 ? "\n" : ",\n"
+                o.append(d.chosen ? "        {\n          \"chosen\" : true,\n          \"item\" : " : "        {\n          \"chosen\" : false,\n          \"item\" : ")
+                o.append(json: d.item)
+                o.append(",\n          \"reason\" : ")
+                o.append(json: d.reason)
+                o.append(i == l.decisions.count - 1 ? "\n        }\n" : "\n        },\n")
             }
-            o += "      ],\n"
+            o.append("      ],\n")
         }
-        o += "      \"items\" : \(list(l.items, "      ")),\n      \"learner\" : \(string(l.learner)),\n      \"minutes\" : \(l.minutes),\n"
-        o += "      \"name\" : \(string(l.name)),\n      \"skills\" : "
+        o.append("      \"items\" : ")
+        list(l.items, "      ")
+        o.append(",\n      \"learner\" : ")
+        o.append(json: l.learner)
+        o.append(",\n      \"minutes\" : ")
+        o.append(l.minutes)
+        o.append(",\n      \"name\" : ")
+        o.append(json: l.name)
+        o.append(",\n      \"skills\" : ")
         if l.skills.isEmpty {
-            o += "[\n\n      ],\n"
+            o.append("[\n\n      ],\n")
         } else {
-            o += "[\n"
+            o.append("[\n")
             for (i, g) in l.skills.enumerated() {
-                o += "        {\n          \"assessed\" : \(g.assessed),\n          \"current\" : \(g.current),\n          \"gap\" : \(g.gap),\n"
-                o += "          \"items\" : \(list(g.items, "          ")),\n          \"required\" : \(g.required),\n"
-                o += "          \"responsibilities\" : \(list(g.responsibilities, "          ")),\n          \"skill\" : \(string(g.skill))\n        }"
-                o += i == l.skills.count - 1 ? "\n" : ",\n"
+                o.append(g.assessed ? "        {\n          \"assessed\" : true,\n          \"current\" : " : "        {\n          \"assessed\" : false,\n          \"current\" : ")
+                o.append(g.current)
+                o.append(",\n          \"gap\" : ")
+                o.append(g.gap)
+                o.append(",\n          \"items\" : ")
+                list(g.items, "          ")
+                o.append(",\n          \"required\" : ")
+                o.append(g.required)
+                o.append(",\n          \"responsibilities\" : ")
+                list(g.responsibilities, "          ")
+                o.append(",\n          \"skill\" : ")
+                o.append(json: g.skill)
+                o.append(i == l.skills.count - 1 ? "\n        }\n" : "\n        },\n")
             }
-            o += "      ],\n"
+            o.append("      ],\n")
         }
-        o += "      \"target_level\" : \(string(l.targetLevel))"
-        if let t = l.track { o += ",\n      \"track\" : \(string(t))" }
-        return o + "\n    }"
+        o.append("      \"target_level\" : ")
+        o.append(json: l.targetLevel)
+        if let t = l.track {
+            o.append(",\n      \"track\" : ")
+            o.append(json: t)
+        }
+        o.append("\n    }")
+    }
+
+    /// A list of strings as the encoder lays it out, `indent` being the indentation of its key.
+    static func list(_ values: [String], _ indent: String, to o: inout GapsBuffer) {
+        if values.isEmpty { return o.append("[\n\n\(indent)]") }
+        o.append("[\n")
+        for (i, v) in values.enumerated() {
+            if i > 0 { o.append(",\n") }
+            o.append(indent)
+            o.append("  ")
+            o.append(json: v)
+        }
+        o.append("\n")
+        o.append(indent)
+        o.append("]")
+    }
+
+    /// One track as `encode` lays it out inside the report (two levels in), written by hand
+    /// as the learners are (held to the encoder's bytes by the same tests).
+    static func write(_ t: Track, to o: inout GapsBuffer) {
+        o.append("    {\n")
+        if let from = t.from {
+            o.append("      \"from\" : ")
+            o.append(json: from)
+            o.append(",\n")
+        }
+        o.append("      \"id\" : ")
+        o.append(json: t.id)
+        o.append(",\n      \"items\" : ")
+        list(t.items, "      ", to: &o)
+        o.append(",\n      \"kind\" : ")
+        o.append(json: t.kind.rawValue)
+        o.append(",\n      \"level\" : ")
+        o.append(json: t.level)
+        o.append(",\n      \"minutes\" : ")
+        o.append(t.minutes)
+        o.append(",\n      \"title\" : ")
+        o.append(json: t.title)
+        o.append("\n    }")
     }
 
     /// A JSON string as the encoder writes it (slashes and non-ASCII as they are).
@@ -105,18 +169,53 @@ public enum GapsCSV {
         (try? GapsSink.string { try write(GapStream(report: report, curriculum: c), to: $0) }) ?? ""
     }
 
-    /// The rows as learners come, through the one guarded CSV writer.
+    /// The rows as learners come, every cell through the one guarded CSV writer
+    /// (`CSVField.escape`); the cells a learner's rows share, and the steps and numbers that
+    /// recur, are escaped once.
     public static func write(_ stream: GapStream, to sink: GapsSink) throws {
-        let c = stream.curriculum
+        let cells = Cells(stream.curriculum)
         try sink.write(CSVField.line(header))
-        _ = try stream.pass(.items) { l in
+        _ = try stream.records(.items, sink) { l, _, o in cells.rows(l, to: &o) }
+    }
+
+    /// The cells that recur, escaped once per report.
+    struct Cells {
+        let c: Curriculum
+        /// `required_step,required` (and `current_step,current`) for each step of the scale.
+        let steps: [String]
+        let numbers: [String]
+
+        init(_ c: Curriculum) {
+            self.c = c
+            steps = (0...c.scale.count).map { Self.stepCells($0, c) }
+            numbers = (0...c.scale.count).map { CSVField.escape("\($0)") }
+        }
+
+        static func stepCells(_ n: Int, _ c: Curriculum) -> String { CSVField.escape("\(n)") + "," + CSVField.escape(n == 0 ? "" : c.stepName(n)) }
+
+        func step(_ n: Int) -> String { steps.indices.contains(n) ? steps[n] : Self.stepCells(n, c) }
+
+        func number(_ n: Int) -> String { numbers.indices.contains(n) ? numbers[n] : CSVField.escape("\(n)") }
+
+        /// A learner's rows, one per skill.
+        func rows(_ l: LearnerGaps, to o: inout GapsBuffer) {
+            let esc = CSVField.escape
+            let first = [l.learner, l.name, l.currentLevel, l.targetLevel].map(esc).joined(separator: ",") + ","
+            let last = "," + esc(l.track ?? "") + "\r\n"
             for s in l.skills {
-                try sink.write(
-                    CSVField.line([
-                        l.learner, l.name, l.currentLevel, l.targetLevel, s.skill, "\(s.required)", s.required == 0 ? "" : c.stepName(s.required),
-                        "\(s.current)", s.current == 0 ? "" : c.stepName(s.current), s.assessed ? "yes" : "no", "\(s.gap)",
-                        s.responsibilities.joined(separator: " "), s.items.joined(separator: " "), l.track ?? "",
-                    ]))
+                o.append(first)
+                o.append(esc(s.skill))
+                o.append(",")
+                o.append(step(s.required))
+                o.append(",")
+                o.append(step(s.current))
+                o.append(s.assessed ? ",yes," : ",no,")
+                o.append(number(s.gap))
+                o.append(",")
+                if !s.responsibilities.isEmpty { o.append(esc(s.responsibilities.joined(separator: " "))) }
+                o.append(",")
+                if !s.items.isEmpty { o.append(esc(s.items.joined(separator: " "))) }
+                o.append(last)
             }
         }
     }
@@ -132,8 +231,8 @@ public enum GapsText {
     public static func write(_ stream: GapStream, to sink: GapsSink) throws {
         let c = stream.curriculum
         try sink.write("Skill gaps: \(stream.title) (\(stream.curriculumID)), \(count(stream.count, "learner"))\n")
-        let nameWidth = max(5, c.skills.map(\.name.count).max() ?? 0)
-        let summary = try stream.pass(.items) { l in try sink.write(learner(l, nameWidth: nameWidth, c)) }
+        let layout = Layout(c)
+        let summary = try stream.records(.items, sink) { l, _, o in write(l, layout, to: &o) }
         var out = ""
         if !summary.tracks.isEmpty {
             out += "\nTracks (one package each)\n"
@@ -146,29 +245,69 @@ public enum GapsText {
         try sink.write(out)
     }
 
-    static func learner(_ l: LearnerGaps, nameWidth: Int, _ c: Curriculum) -> String {
-        var out = "\n\(l.learner)  \(l.name)  \(l.currentLevel) → \(l.targetLevel)\n"
-        let gaps = l.skills.filter { $0.gap > 0 }
-        if gaps.isEmpty {
-            out += "  no gaps: every skill meets \(l.targetLevel); no track\n"
-            return out
+    /// The columns of a learner's table, padded once per report.
+    struct Layout {
+        let c: Curriculum
+        let nameWidth: Int
+        /// Each skill's name padded, in curriculum order.
+        let names: [String]
+        /// `required` and `current` (with and without the not-assessed mark) for each step, padded.
+        let required: [String]
+        let assessed: [String]
+        let notAssessed: [String]
+
+        init(_ c: Curriculum) {
+            self.c = c
+            let width = max(5, c.skills.map(\.name.count).max() ?? 0)
+            nameWidth = width
+            names = c.skills.map { pad($0.name, width) }
+            let steps = (0...c.scale.count).map { step($0, c) }
+            required = steps.map { pad($0, 22) }
+            assessed = required
+            notAssessed = steps.map { pad($0 + "*", 22) }
         }
-        out += "  " + pad("skill", nameWidth) + "  " + pad("required (\(l.targetLevel))", 22) + "  " + pad("current", 22) + "  gap\n"
-        for s in l.skills {
-            let name = c.skill(s.skill)?.name ?? s.skill
-            let current = step(s.current, c) + (s.assessed ? "" : "*")
-            var line = "  " + pad(name, nameWidth) + "  " + pad(step(s.required, c), 22) + "  " + pad(current, 22) + "  "
-            line += s.gap > 0 ? "\(s.gap)" : "-"
-            if s.gap > 0 { line += "   " + (s.responsibilities.isEmpty ? "(no responsibility develops it)" : s.responsibilities.joined(separator: ", ")) }
-            out += line + "\n"
+
+        func name(_ s: SkillGap, at i: Int) -> String {
+            names.indices.contains(i) && c.skills[i].id == s.skill ? names[i] : pad(c.skill(s.skill)?.name ?? s.skill, nameWidth)
         }
-        if l.skills.contains(where: { !$0.assessed }) { out += "  * not assessed: taken as the \(l.currentLevel) target\n" }
+
+        func required(_ n: Int) -> String { required.indices.contains(n) ? required[n] : pad(step(n, c), 22) }
+
+        func current(_ n: Int, assessed isAssessed: Bool) -> String {
+            let table = isAssessed ? assessed : notAssessed
+            return table.indices.contains(n) ? table[n] : pad(step(n, c) + (isAssessed ? "" : "*"), 22)
+        }
+    }
+
+    static func write(_ l: LearnerGaps, _ layout: Layout, to o: inout GapsBuffer) {
+        o.append("\n\(l.learner)  \(l.name)  \(l.currentLevel) → \(l.targetLevel)\n")
+        guard l.skills.contains(where: { $0.gap > 0 }) else {
+            return o.append("  no gaps: every skill meets \(l.targetLevel); no track\n")
+        }
+        o.append("  " + pad("skill", layout.nameWidth) + "  " + pad("required (\(l.targetLevel))", 22) + "  " + pad("current", 22) + "  gap\n")
+        for (i, s) in l.skills.enumerated() {
+            o.append("  ")
+            o.append(layout.name(s, at: i))
+            o.append("  ")
+            o.append(layout.required(s.required))
+            o.append("  ")
+            o.append(layout.current(s.current, assessed: s.assessed))
+            o.append("  ")
+            if s.gap > 0 {
+                o.append(s.gap)
+                o.append("   ")
+                o.append(s.responsibilities.isEmpty ? "(no responsibility develops it)" : s.responsibilities.joined(separator: ", "))
+            } else {
+                o.append("-")
+            }
+            o.append("\n")
+        }
+        if l.skills.contains(where: { !$0.assessed }) { o.append("  * not assessed: taken as the \(l.currentLevel) target\n") }
         if let t = l.track {
-            out += "  track \(t): \(count(l.items.count, "item")), \(Durations.minutes(l.minutes))\n"
+            o.append("  track \(t): \(count(l.items.count, "item")), \(Durations.minutes(l.minutes))\n")
         } else {
-            out += "  no track: no responsibility up to \(l.targetLevel) develops these gaps\n"
+            o.append("  no track: no responsibility up to \(l.targetLevel) develops these gaps\n")
         }
-        return out
     }
 
     /// Why each item was chosen or left out, for one learner.

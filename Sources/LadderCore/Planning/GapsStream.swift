@@ -14,6 +14,9 @@ public struct GapStream {
         public var learnersByTrack: [String: [String]]
         /// Learners with nothing to train, in order.
         public var withoutTrack: [String]
+
+        /// Every learner of the pass.
+        public var learners: Set<String> { Set(withoutTrack).union(learnersByTrack.values.joined()) }
     }
 
     public let curriculum: Curriculum
@@ -82,6 +85,22 @@ public struct GapStream {
         }
     }
 
+    /// One pass that appends each learner's record of a report to the sink, in cohort order
+    /// (`record` gets the learner, its index in the cohort and the buffer), a record at a time.
+    func records(_ detail: Detail, _ sink: GapsSink, _ record: (LearnerGaps, Int, inout GapsBuffer) -> Void) throws -> Summary {
+        var i = 0
+        return try pass(detail) { l in
+            try sink.write { record(l, i, &$0) }
+            i += 1
+        }
+    }
+
+    /// One pass for a build: the tracks, who is on each and who has nothing to train, without
+    /// keeping any learner's analysis (`body` sees each as it goes by, decisions left out).
+    public func tracks(_ body: (LearnerGaps) throws -> Void) throws -> Summary {
+        try pass(.items, body)
+    }
+
     /// The learner ids, in order (a cheap pass).
     public func learnerIDs() throws -> [String] {
         var ids: [String] = []
@@ -98,34 +117,105 @@ public struct GapStream {
     }
 }
 
-/// Where a streamed report goes: a file handle (written in blocks of about 1 MiB) or a string.
+/// A report's UTF-8 bytes as they are made. Writers append a learner's record to it whole
+/// (`GapsSink.write { ... }`), so the buffer is reached once per record, not once per piece.
+package struct GapsBuffer {
+    private(set) var bytes: [UInt8]
+
+    init(bytes: [UInt8] = []) { self.bytes = bytes }
+
+    /// The bytes, leaving the buffer empty.
+    mutating func take() -> [UInt8] {
+        defer { bytes = [] }
+        return bytes
+    }
+
+    /// Everything appended, as text.
+    var text: String { String(decoding: bytes, as: UTF8.self) }
+
+    mutating func append(_ s: String) {
+        if s.utf8.withContiguousStorageIfAvailable({ bytes.append(contentsOf: $0) }) == nil { bytes.append(contentsOf: s.utf8) }
+    }
+
+    /// A number in decimal.
+    mutating func append(_ n: Int) {
+        if (0..<10).contains(n) {
+            bytes.append(0x30 + UInt8(n))
+        } else {
+            append(String(n))
+        }
+    }
+
+    /// A JSON string as `JSONEncoder` writes it (slashes and non-ASCII as they are).
+    mutating func append(json s: String) {
+        guard s.utf8.withContiguousStorageIfAvailable(Self.isPlainJSON) == true else { return append(GapsJSON.string(s)) }
+        bytes.append(0x22)
+        append(s)
+        bytes.append(0x22)
+    }
+
+    /// True when a JSON string needs no escapes (no quote, backslash or control character). A
+    /// loop without an early exit, which the compiler vectorises: it reads gigabytes of text.
+    static func isPlainJSON(_ b: UnsafeBufferPointer<UInt8>) -> Bool {
+        var escapes: UInt8 = 0
+        for x in b { escapes |= (x < 0x20 ? 1 : 0) | (x == 0x22 ? 1 : 0) | (x == 0x5C ? 1 : 0) }
+        return escapes == 0
+    }
+
+    mutating func reserve(_ n: Int) { bytes.reserveCapacity(n) }
+
+    /// The text `render` appends to a buffer of its own.
+    static func string(_ render: (inout GapsBuffer) throws -> Void) rethrows -> String {
+        var b = GapsBuffer()
+        try render(&b)
+        return b.text
+    }
+}
+
+/// Where a streamed report goes: a file handle, written in blocks of about 1 MiB on a thread
+/// of its own (`GapsBlockWriter`), or a string.
 public final class GapsSink {
-    private let handle: FileHandle?
-    private var buffer = ""
+    private let writer: GapsBlockWriter?
+    private var buffer = GapsBuffer()
     private static let block = 1 << 20
 
-    /// Writes to `handle` (an `AtomicFile`'s, or standard output).
+    /// Writes to `handle` (an `AtomicOutputFile`'s, or standard output); `flush` when done.
     public init(handle: FileHandle) {
-        self.handle = handle
-        buffer.reserveCapacity(Self.block + 4096)
+        writer = GapsBlockWriter(handle: handle)
+        buffer.reserve(Self.block + (Self.block >> 2))
     }
 
     /// Collects the text (`text` after writing).
-    init() { handle = nil }
+    init() { writer = nil }
+
+    deinit { writer?.close() }
 
     /// Everything written, for a sink made without a handle.
-    var text: String { buffer }
+    var text: String { buffer.text }
 
     public func write(_ s: String) throws {
-        buffer += s
-        if handle != nil, buffer.utf8.count >= Self.block { try flush() }
+        try write { $0.append(s) }
     }
 
-    /// Writes what is buffered.
+    /// Appends one piece of the report (a learner's record, say) and hands a block to the
+    /// writer when one is full.
+    func write(_ piece: (inout GapsBuffer) throws -> Void) throws {
+        try piece(&buffer)
+        if writer != nil, buffer.bytes.count >= Self.block { try handOver() }
+    }
+
+    /// Writes everything written so far, and waits until it is written.
     public func flush() throws {
-        guard let handle, !buffer.isEmpty else { return }
-        try handle.write(contentsOf: Data(buffer.utf8))
-        buffer.removeAll(keepingCapacity: true)
+        guard let writer else { return }
+        if !buffer.bytes.isEmpty { try handOver() }
+        try writer.drain()
+    }
+
+    private func handOver() throws {
+        guard let writer else { return }
+        var next = try writer.submit(buffer.take())
+        next.reserveCapacity(Self.block + (Self.block >> 2))
+        buffer = GapsBuffer(bytes: next)
     }
 
     /// Renders into a string with a sink of its own.

@@ -70,14 +70,16 @@ struct Build: ParsableCommand {
         var learnersByTrack: [String: [String]] = [:]
         var cohort: Set<String> = []
         if track == .gaps, let learners {
-            // Bad cohort files stop here, before anything is written.
-            let (report, warnings) = try LearnerSource.analyze(learners, curriculum: c, plan: plan)
+            // Bad cohort files stop here, before anything is written. The cohort is then read
+            // once more, one learner at a time: only the tracks and learner ids are kept.
+            let (stream, warnings) = try LearnerSource.stream(learners, curriculum: c, plan: plan)
             printDiagnostics(warnings)
-            for l in report.learners where l.track == nil {
+            let report = try stream.tracks { l in
+                guard l.track == nil else { return }
                 let why = l.gapSkills.isEmpty ? "no gaps against \(l.targetLevel)" : "no responsibility up to \(l.targetLevel) develops their gaps"
                 print("\(l.learner): \(why); no package")
             }
-            cohort = Set(report.learners.map(\.learner))
+            cohort = report.learners
             if report.tracks.isEmpty {
                 print("no learner in \(learners) has anything to train; their earlier gap packages (if any) are retired")
             }

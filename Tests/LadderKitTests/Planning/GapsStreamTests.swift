@@ -59,6 +59,12 @@ struct GapsStreamTests {
         odd.items = []
         odd.decisions = []
         #expect(GapsJSON.learnerJSON(odd) == GapsJSON.indented(try GapsJSON.encode(odd)))
+        // Tracks are written by hand too: with and without `from`, with no items, with escapes.
+        var tracks = r.tracks
+        tracks.append(Track(id: "promotion-P1-P2", kind: .promotion, title: "Quote \" tab\t", level: "P2", from: "P1", items: [], minutes: 0))
+        for t in tracks {
+            #expect(GapsBuffer.string { GapsJSON.write(t, to: &$0) } == GapsJSON.indented(try GapsJSON.encode(value: t)))
+        }
     }
 
     @Test func aStreamFromAFileAndOneFromTheReportGiveTheSameText() throws {
@@ -77,6 +83,12 @@ struct GapsStreamTests {
         #expect(partial.tracks == r.tracks)
         #expect(GapsText.explain(eli, report: partial, plan: plan, curriculum: c) == GapsText.explain(eli, report: r, plan: plan, curriculum: c))
         #expect(try Self.stream().learner("nobody").learner == nil)
+    }
+
+    @Test func cellsAreTrimmedAsFoundationTrimsThem() {
+        for cell in ["", " ", "apply", " apply", "apply\t", "\u{A0}apply", "apply\u{3000}", "é", " é ", "a b", "\t\u{2003}x\u{A0} "] {
+            #expect(LearnerProfileLoader.trimmed(cell) == cell.trimmingCharacters(in: .whitespaces), "\(cell.debugDescription)")
+        }
     }
 
     @Test func aCohortFileIsReadOneRecordAtATime() throws {
