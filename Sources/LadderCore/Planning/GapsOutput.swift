@@ -43,23 +43,29 @@ public enum GapsJSON {
     /// and the golden file hold the two to the same bytes.
     static func learnerJSON(_ l: LearnerGaps) -> String { GapsBuffer.string { write(l, to: &$0) } }
 
+    /// A JSON array of objects as JSONEncoder's pretty printer lays it out at this depth
+    /// (`[` then a blank line and `],` when empty); `body` writes each object up to its last
+    /// value, and the array ends with `],` and a line break.
+    static func objects<T>(_ items: [T], to o: inout GapsBuffer, _ body: (T, inout GapsBuffer) -> Void) {
+        guard !items.isEmpty else { return o.append("[\n\n      ],\n") }
+        o.append("[\n")
+        for (i, x) in items.enumerated() {
+            body(x, &o)
+            o.append(i == items.count - 1 ? "\n        }\n" : "\n        },\n")
+        }
+        o.append("      ],\n")
+    }
+
     static func write(_ l: LearnerGaps, to o: inout GapsBuffer) {
         func list(_ values: [String], _ indent: String) { GapsJSON.list(values, indent, to: &o) }
         o.append("    {\n      \"current_level\" : ")
         o.append(json: l.currentLevel)
         o.append(",\n      \"decisions\" : ")
-        if l.decisions.isEmpty {
-            o.append("[\n\n      ],\n")
-        } else {
-            o.append("[\n")
-            for (i, d) in l.decisions.enumerated() {
-                o.append(d.chosen ? "        {\n          \"chosen\" : true,\n          \"item\" : " : "        {\n          \"chosen\" : false,\n          \"item\" : ")
-                o.append(json: d.item)
-                o.append(",\n          \"reason\" : ")
-                o.append(json: d.reason)
-                o.append(i == l.decisions.count - 1 ? "\n        }\n" : "\n        },\n")
-            }
-            o.append("      ],\n")
+        objects(l.decisions, to: &o) { d, o in
+            o.append(d.chosen ? "        {\n          \"chosen\" : true,\n          \"item\" : " : "        {\n          \"chosen\" : false,\n          \"item\" : ")
+            o.append(json: d.item)
+            o.append(",\n          \"reason\" : ")
+            o.append(json: d.reason)
         }
         o.append("      \"items\" : ")
         list(l.items, "      ")
@@ -70,26 +76,19 @@ public enum GapsJSON {
         o.append(",\n      \"name\" : ")
         o.append(json: l.name)
         o.append(",\n      \"skills\" : ")
-        if l.skills.isEmpty {
-            o.append("[\n\n      ],\n")
-        } else {
-            o.append("[\n")
-            for (i, g) in l.skills.enumerated() {
-                o.append(g.assessed ? "        {\n          \"assessed\" : true,\n          \"current\" : " : "        {\n          \"assessed\" : false,\n          \"current\" : ")
-                o.append(g.current)
-                o.append(",\n          \"gap\" : ")
-                o.append(g.gap)
-                o.append(",\n          \"items\" : ")
-                list(g.items, "          ")
-                o.append(",\n          \"required\" : ")
-                o.append(g.required)
-                o.append(",\n          \"responsibilities\" : ")
-                list(g.responsibilities, "          ")
-                o.append(",\n          \"skill\" : ")
-                o.append(json: g.skill)
-                o.append(i == l.skills.count - 1 ? "\n        }\n" : "\n        },\n")
-            }
-            o.append("      ],\n")
+        objects(l.skills, to: &o) { g, o in
+            o.append(g.assessed ? "        {\n          \"assessed\" : true,\n          \"current\" : " : "        {\n          \"assessed\" : false,\n          \"current\" : ")
+            o.append(g.current)
+            o.append(",\n          \"gap\" : ")
+            o.append(g.gap)
+            o.append(",\n          \"items\" : ")
+            GapsJSON.list(g.items, "          ", to: &o)
+            o.append(",\n          \"required\" : ")
+            o.append(g.required)
+            o.append(",\n          \"responsibilities\" : ")
+            GapsJSON.list(g.responsibilities, "          ", to: &o)
+            o.append(",\n          \"skill\" : ")
+            o.append(json: g.skill)
         }
         o.append("      \"target_level\" : ")
         o.append(json: l.targetLevel)
