@@ -7,7 +7,7 @@ let package = Package(
     products: [
         .library(
             name: "LadderKit",
-            targets: ["LadderCore", "LadderRendering", "LadderPackaging", "LadderProgress", "LadderCommands", "LadderPreview"]),
+            targets: ["LadderCore", "LadderRendering", "LadderPackaging", "LadderProgress", "LadderCommands", "LadderPreview", "LadderMoodle"]),
         .executable(name: "ladder", targets: ["ladder"]),
     ],
     dependencies: [
@@ -47,11 +47,16 @@ let package = Package(
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "GRDBSQLite", package: "GRDB.swift"),
             ]),
+        // Moodle-native output: course backups (.mbz) per track, the ladder as a competency
+        // framework CSV, TalentLMS enrolment files (docs/moodle.md).
+        .target(
+            name: "LadderMoodle",
+            dependencies: ["LadderCore", "LadderRendering", "LadderPackaging"]),
         // What every command shares: track and level selection, the learner source by file
         // type, input checks and the one exit-code table; the `ladder` executable stays thin.
         .target(
             name: "LadderCommands",
-            dependencies: ["LadderCore", "LadderRendering", "LadderPackaging", "LadderProgress"]),
+            dependencies: ["LadderCore", "LadderRendering", "LadderPackaging", "LadderProgress", "LadderMoodle"]),
         .target(
             name: "LadderPreview",
             dependencies: [
@@ -61,7 +66,7 @@ let package = Package(
         .executableTarget(
             name: "ladder",
             dependencies: [
-                "LadderCore", "LadderRendering", "LadderPackaging", "LadderProgress", "LadderCommands", "LadderPreview",
+                "LadderCore", "LadderRendering", "LadderPackaging", "LadderProgress", "LadderCommands", "LadderPreview", "LadderMoodle",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
         .executableTarget(
@@ -81,10 +86,10 @@ let package = Package(
             name: "TestSupport", dependencies: ["LadderCore", "LadderRendering", "LadderPackaging", "LadderProgress", "LadderPreview"],
             path: "Tests/TestSupport"),
         .testTarget(
-            name: "LadderKitTests", dependencies: ["LadderCore", "LadderRendering", "LadderPackaging", "LadderProgress", "TestSupport"],
+            name: "LadderKitTests", dependencies: ["LadderCore", "LadderRendering", "LadderPackaging", "LadderProgress", "LadderMoodle", "TestSupport"],
             exclude: ["Fixtures", "__Snapshots__"]),
         .testTarget(
-            name: "LadderCLITests", dependencies: ["ladder", "LadderCore", "LadderRendering", "LadderPackaging", "LadderProgress", "TestSupport"],
+            name: "LadderCLITests", dependencies: ["ladder", "LadderCore", "LadderRendering", "LadderPackaging", "LadderProgress", "LadderMoodle", "TestSupport"],
             exclude: ["__Snapshots__"]),
         .testTarget(name: "LadderPreviewTests", dependencies: ["LadderPreview", "LadderCore", "LadderRendering", "LadderPackaging", "LadderProgress", "TestSupport"]),
         // The pictures in docs/: `swift run ladder-screenshots` (needs chromium and chromium-driver).
