@@ -15,18 +15,31 @@ public struct LearnerProfile: Sendable, Equatable, Codable {
     public var proficiency: [String: Int]
     /// The line that defines the learner (1-based), for messages.
     public var line: Int
+    /// Optional contact columns (`email`, `first_name`, `last_name`), for enrolment files such
+    /// as `ladder export talentlms-users`; nil when the file has no such column or the cell is blank.
+    public var email: String?
+    public var firstName: String?
+    public var lastName: String?
 
-    public init(id: String, name: String, currentLevel: String, targetLevel: String, proficiency: [String: Int], line: Int = 0) {
+    public init(
+        id: String, name: String, currentLevel: String, targetLevel: String, proficiency: [String: Int], line: Int = 0,
+        email: String? = nil, firstName: String? = nil, lastName: String? = nil
+    ) {
         self.id = id
         self.name = name
         self.currentLevel = currentLevel
         self.targetLevel = targetLevel
         self.proficiency = proficiency
         self.line = line
+        self.email = email
+        self.firstName = firstName
+        self.lastName = lastName
     }
 
     enum CodingKeys: String, CodingKey {
-        case id, name, proficiency, line
+        case id, name, proficiency, line, email
+        case firstName = "first_name"
+        case lastName = "last_name"
         case currentLevel = "current_level"
         case targetLevel = "target_level"
     }
@@ -58,6 +71,8 @@ public enum LearnerProfileLoader {
 
     /// The four fixed CSV columns, in the documented order.
     public static let fixedColumns = ["learner_id", "name", "current_level", "target_level"]
+    /// Columns a file may have for enrolment exports, in any order (YAML: the same keys).
+    public static let contactColumns = ["email", "first_name", "last_name"]
 
     /// Reads a cohort file; the format comes from the extension (`.csv`, `.yaml`, `.yml`).
     public static func load(path: String, curriculum: Curriculum) -> LearnerProfilesResult {
@@ -111,6 +126,8 @@ public enum LearnerProfileLoader {
         var name: Located?
         var current: Located?
         var target: Located?
+        /// `email`, `first_name`, `last_name` → value, when given.
+        var contact: [String: Located] = [:]
         /// Skill column/key (already known to the curriculum) → value.
         var skills: [(skill: String, value: Located)]
     }
@@ -140,7 +157,7 @@ public enum LearnerProfileLoader {
                 continue
             }
             seen[name] = i
-            if fixedColumns.contains(name) {
+            if fixedColumns.contains(name) || contactColumns.contains(name) {
                 fixed[name] = i
             } else if c.skill(name) != nil {
                 skillColumns[i] = name
@@ -174,6 +191,7 @@ public enum LearnerProfileLoader {
                 current: cell(fixed["current_level"]), target: cell(fixed["target_level"]), skills: [])
             r.skills.reserveCapacity(skillOrder.count)
             for (i, skill) in skillOrder { r.skills.append((skill, cell(i)!)) }
+            for name in contactColumns { if let v = cell(fixed[name]) { r.contact[name] = v } }
             try body(r, &diags)
         }
         if rows == 0 {
@@ -218,7 +236,7 @@ public enum LearnerProfileLoader {
         if list.items.isEmpty {
             diags.error(list.location(in: path), "'learners' is empty")
         }
-        let keys = ["id", "name", "current_level", "target_level", "skills"]
+        let keys = ["id", "name", "current_level", "target_level", "skills"] + contactColumns
         for node in list.items {
             guard node.mapping != nil else {
                 diags.error(node.location(in: path), "a learner must be a mapping, not \(node.kindName)")
@@ -238,6 +256,7 @@ public enum LearnerProfileLoader {
             var r = RawLearner(
                 at: node.location(in: path), id: value("id"), name: value("name"), current: value("current_level"),
                 target: value("target_level"), skills: [])
+            for name in contactColumns { if let v = value(name) { r.contact[name] = v } }
             if let skills = node[field: "skills"] {
                 if skills.mapping == nil {
                     diags.error(skills.location(in: path), "'skills' must be a mapping of skill id to step, not \(skills.kindName)")
@@ -315,6 +334,7 @@ public enum LearnerProfileLoader {
                 diags.error(target.at, "target level \(c.levels[ti].id) is below the current level \(c.levels[ci].id)")
                 ok = false
             }
+            func contact(_ key: String) -> String? { r.contact[key].flatMap { $0.text.isEmpty ? nil : $0.text } }
             var proficiency: [String: Int] = [:]
             for (skill, v) in r.skills where !v.text.isEmpty {
                 switch LearnerProfileLoader.step(v.text, scale: c.scale) {
@@ -327,7 +347,8 @@ public enum LearnerProfileLoader {
             if ok, let id, let current, let target {
                 return LearnerProfile(
                     id: id.text, name: name.isEmpty ? id.text : name, currentLevel: current.text, targetLevel: target.text,
-                    proficiency: proficiency, line: r.at.line)
+                    proficiency: proficiency, line: r.at.line, email: contact("email"), firstName: contact("first_name"),
+                    lastName: contact("last_name"))
             }
             return nil
         }

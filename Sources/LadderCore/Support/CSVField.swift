@@ -62,3 +62,46 @@ public enum CSVField {
         return true
     }
 }
+
+extension CSVField {
+    /// One record as PHP's `fputcsv` writes it with its defaults (comma, `"` enclosure, `\`
+    /// escape, LF line end): the dialect Moodle's `csv_export_writer` writes and its
+    /// `csv_import_reader` reads back with `fgetcsv` (lib/csvlib.class.php). A field is
+    /// quoted when it holds a comma, a quote, a backslash, a line break, a tab or a space; a
+    /// quote inside is doubled unless a backslash comes right before it, which `fgetcsv` reads
+    /// as an escaped quote and keeps as it is.
+    ///
+    /// No formula guard: this is for files an LMS imports, not a spreadsheet, and the guard's
+    /// apostrophe would end up in the imported text (a competency named `'-Level 1`). Callers
+    /// that write people's names check them instead.
+    public static func phpLine(_ fields: [String]) -> String {
+        var out = ""
+        for (i, field) in fields.enumerated() {
+            if i > 0 { out.append(",") }
+            out.append(phpField(field))
+        }
+        out.append("\n")
+        return out
+    }
+
+    static func phpField(_ s: String) -> String {
+        let needsQuotes = s.unicodeScalars.contains { c in
+            c == "," || c == "\"" || c == "\\" || c == "\n" || c == "\r" || c == "\t" || c == " "
+        }
+        guard needsQuotes else { return s }
+        var out = "\""
+        var escaped = false
+        for c in s.unicodeScalars {
+            if c == "\\" {
+                escaped = true
+            } else if !escaped && c == "\"" {
+                out.unicodeScalars.append("\"")
+            } else {
+                escaped = false
+            }
+            out.unicodeScalars.append(c)
+        }
+        out.append("\"")
+        return out
+    }
+}
