@@ -1,4 +1,5 @@
 import Foundation
+import LadderCore
 import LadderPackaging
 
 #if canImport(Glibc)
@@ -191,12 +192,12 @@ public final class PackageSource: Sendable {
 
 /// One package file being served: its size, then its bytes in chunks until an empty one.
 /// Used by one request at a time.
-public final class PackageFile: @unchecked Sendable {
+public final class PackageFile: Sendable {
     public let size: UInt64
-    private let next: (Int) throws -> Data
-    private var delivered: UInt64 = 0
+    private let next: @Sendable (Int) throws -> Data
+    private let delivered = Locked<UInt64>(0)
 
-    init(size: UInt64, read: @escaping (Int) throws -> Data) {
+    init(size: UInt64, read: @escaping @Sendable (Int) throws -> Data) {
         self.size = size
         self.next = read
     }
@@ -205,9 +206,12 @@ public final class PackageFile: @unchecked Sendable {
     /// read or turns out longer than `size` (the length the response announced).
     public func read(upTo count: Int) throws -> Data {
         let chunk = try next(count)
-        delivered += UInt64(chunk.count)
-        guard delivered <= size, !chunk.isEmpty || delivered == size else {
-            throw PackageFileError(size: size, delivered: delivered)
+        let size = size
+        try delivered.withLock { delivered in
+            delivered += UInt64(chunk.count)
+            guard delivered <= size, !chunk.isEmpty || delivered == size else {
+                throw PackageFileError(size: size, delivered: delivered)
+            }
         }
         return chunk
     }

@@ -1,6 +1,7 @@
 import Foundation
 import GRDB
 import GRDBSQLite
+import LadderCore
 
 /// One SCO of one package as seen by one learner: the key of the preview server's runtime state.
 public struct SCOKey: Hashable, Sendable {
@@ -265,11 +266,10 @@ public final class ProgressStore: Sendable {
 /// Copies the WAL back into the database on a connection and a thread of its own, once it
 /// has grown past a few MB, so that no caller's write waits for a checkpoint. A passive
 /// checkpoint takes no write lock: writers go on while it runs.
-package final class Checkpointer: @unchecked Sendable {
+package final class Checkpointer: Sendable {
     private let path: String
-    private let lock = NSLock()
-    private var running = false
-    private var connection: DatabaseQueue?
+    private let running = Locked(false)
+    private let connection = Locked<DatabaseQueue?>(nil)
     private static let threshold = 4 << 20
 
     init(path: String) { self.path = path }
@@ -278,7 +278,7 @@ package final class Checkpointer: @unchecked Sendable {
     func afterWrite() {
         var st = stat()
         guard stat(path + "-wal", &st) == 0, Int(st.st_size) > Self.threshold else { return }
-        let start = lock.withLock { () -> Bool in
+        let start = running.withLock { running -> Bool in
             if running { return false }
             running = true
             return true
@@ -286,7 +286,7 @@ package final class Checkpointer: @unchecked Sendable {
         guard start else { return }
         DispatchQueue.global(qos: .utility).async {
             self.run()
-            self.lock.withLock { self.running = false }
+            self.running.withLock { $0 = false }
         }
     }
 
@@ -294,7 +294,7 @@ package final class Checkpointer: @unchecked Sendable {
     /// safe in the WAL either way).
     func run() {
         do {
-            let q = try lock.withLock { () -> DatabaseQueue in
+            let q = try connection.withLock { connection -> DatabaseQueue in
                 if let connection { return connection }
                 var config = Configuration()
                 config.busyMode = .timeout(ProgressStore.busyTimeout)
