@@ -32,17 +32,6 @@ public struct CMIState: Sendable, Equatable {
     }
 }
 
-/// A problem with the progress store itself (not with an imported row).
-public struct ProgressStoreError: Error, CustomStringConvertible, Equatable {
-    public var path: String
-    public var message: String
-    public init(path: String, message: String) {
-        self.path = path
-        self.message = message
-    }
-    public var description: String { "\(path): \(message)" }
-}
-
 /// The learner-progress store: one SQLite file (GRDB, WAL) holding learners, enrolments,
 /// attempts per plan item with their interactions, the preview server's runtime state and
 /// the import batches. Safe to share between threads (GRDB's pool serialises writes).
@@ -71,7 +60,7 @@ public final class ProgressStore: Sendable {
         do {
             try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
         } catch {
-            throw ProgressStoreError(path: path, message: "cannot create the folder: \(error.localizedDescription)")
+            throw ProgressStoreError(path: path, problem: .cannotCreateFolder, underlying: error)
         }
         var config = Configuration()
         config.busyMode = .timeout(Self.busyTimeout)
@@ -89,7 +78,7 @@ public final class ProgressStore: Sendable {
             let current = try pool.read { db in try ProgressSchema.migrator.hasCompletedMigrations(db) }
             if !current { try ProgressSchema.migrator.migrate(pool) }
         } catch let e as DatabaseError {
-            throw ProgressStoreError(path: path, message: "cannot open the progress store: \(e.message ?? e.description)")
+            throw ProgressStoreError(path: path, problem: .sqlite(doing: "open the progress store"), underlying: e)
         }
     }
 
@@ -123,7 +112,7 @@ public final class ProgressStore: Sendable {
                     interactions: try RuntimeJSON.decodeInteractions(row["cmi_interactions"]))
             }
         } catch let e as DatabaseError {
-            throw ProgressStoreError(path: path, message: "cannot read the runtime state: \(e.message ?? e.description)")
+            throw ProgressStoreError(path: path, problem: .sqlite(doing: "read the runtime state"), underlying: e)
         }
     }
 
@@ -142,7 +131,7 @@ public final class ProgressStore: Sendable {
                 }
             }
         } catch let e as DatabaseError {
-            throw ProgressStoreError(path: path, message: "cannot save the runtime state: \(e.message ?? e.description)")
+            throw ProgressStoreError(path: path, problem: .sqlite(doing: "save the runtime state"), underlying: e)
         }
     }
 
@@ -187,7 +176,7 @@ public final class ProgressStore: Sendable {
             }
             return entry.state.attempt
         } catch let e as DatabaseError {
-            throw ProgressStoreError(path: path, message: "cannot start a new attempt: \(e.message ?? e.description)")
+            throw ProgressStoreError(path: path, problem: .sqlite(doing: "start a new attempt"), underlying: e)
         }
     }
 
@@ -214,7 +203,7 @@ public final class ProgressStore: Sendable {
                 }
             }
         } catch let e as DatabaseError {
-            throw ProgressStoreError(path: path, message: "cannot read the runtime states: \(e.message ?? e.description)")
+            throw ProgressStoreError(path: path, problem: .sqlite(doing: "read the runtime states"), underlying: e)
         }
     }
 

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TestSupport
 
 @testable import LadderCore
 @testable import LadderRendering
@@ -54,7 +55,7 @@ struct ProgressTwoWritersTests {
                 try preview.commitRuntime(Self.key, state: Self.passed, learnerName: "Ana", curriculum: "customer-service")
                 // The preview reads back what the learner committed at once.
                 guard try preview.runtimeState(Self.key) == Self.passed else {
-                    throw ProgressStoreError(path: preview.path, message: "the commit is not what the preview reads back")
+                    throw TestFailure("\(preview.path): the commit is not what the preview reads back")
                 }
             }
         }
