@@ -1,5 +1,6 @@
 import CLibZip
 import Foundation
+import LadderCore
 
 /// The reference: a bare loop over libzip's C API, with nothing else in it. For each staging
 /// folder (the files of one package) it lists the files with opendir/readdir, sorts them, and
@@ -83,24 +84,21 @@ enum BareZip {
     /// Zips `folders[i]` to `outputs[i]` with `jobs` threads pulling from a shared counter.
     static func run(folders: [String], outputs: [String], jobs: Int) -> [String] {
         warmUp()
-        let lock = NSLock()
-        nonisolated(unsafe) var next = 0
-        nonisolated(unsafe) var errors: [String] = []
+        let next = Locked(0)
+        let errors = Locked<[String]>([])
         DispatchQueue.concurrentPerform(iterations: max(1, min(jobs, folders.count))) { _ in
             while true {
-                lock.lock()
-                let i = next
-                next += 1
-                lock.unlock()
+                let i = next.withLock { n in
+                    defer { n += 1 }
+                    return n
+                }
                 guard i < folders.count else { return }
                 if let e = zip(folder: folders[i], to: outputs[i]) {
-                    lock.lock()
-                    errors.append(e)
-                    lock.unlock()
+                    errors.withLock { $0.append(e) }
                 }
             }
         }
-        return errors
+        return errors.withLock { $0 }
     }
 
     /// Extracts every entry of `zip` under `folder` (staging for the bare loop). Returns the

@@ -4,14 +4,17 @@ import LadderProgress
 
 /// The preview server's side of the benchmark, in this process while `ladder progress import`
 /// runs in another: a runtime commit every 50 ms (timed), and a reader counting the imported attempts every second.
-final class Probe: @unchecked Sendable {
+final class Probe: Sendable {
     private let store: ProgressStore
-    private let lock = NSLock()
-    private var waits: [Double] = []
-    private var failures: [String] = []
-    private var counts: [Int] = []
-    private var readFailures: [String] = []
-    private var running = true
+    /// What the two threads saw so far, and whether they go on.
+    private struct Seen {
+        var waits: [Double] = []
+        var failures: [String] = []
+        var counts: [Int] = []
+        var readFailures: [String] = []
+        var running = true
+    }
+    private let seen = Locked(Seen())
     private let done = DispatchGroup()
 
     init(store: ProgressStore) {
@@ -22,7 +25,7 @@ final class Probe: @unchecked Sendable {
         Thread.detachNewThread { self.reads() }
     }
 
-    private var isRunning: Bool { lock.withLock { running } }
+    private var isRunning: Bool { seen.withLock { $0.running } }
 
     private func commits() {
         var n = 0
@@ -34,10 +37,10 @@ final class Probe: @unchecked Sendable {
                 interactions: [])
             let t0 = DispatchTime.now().uptimeNanoseconds
             do { try store.commitRuntime(key, state: state, learnerName: nil, curriculum: "bench") } catch {
-                lock.withLock { failures.append("\(error)") }
+                seen.withLock { $0.failures.append("\(error)") }
             }
             let ms = Double(DispatchTime.now().uptimeNanoseconds - t0) / 1e6
-            lock.withLock { waits.append(ms) }
+            seen.withLock { $0.waits.append(ms) }
             usleep(50_000)
         }
         done.leave()
@@ -47,9 +50,9 @@ final class Probe: @unchecked Sendable {
         while isRunning {
             do {
                 let n = try store.attemptCount()
-                lock.withLock { if counts.last != n { counts.append(n) } }
+                seen.withLock { if $0.counts.last != n { $0.counts.append(n) } }
             } catch {
-                lock.withLock { readFailures.append("\(error)") }
+                seen.withLock { $0.readFailures.append("\(error)") }
             }
             usleep(1_000_000)
         }
@@ -58,18 +61,17 @@ final class Probe: @unchecked Sendable {
 
     /// Stops both threads and describes what they saw.
     func stop() -> String {
-        lock.withLock { running = false }
+        seen.withLock { $0.running = false }
         done.wait()
-        return lock.withLock {
-            let sorted = waits.sorted()
-            guard !sorted.isEmpty else { return "commits: none" }
-            let p99 = sorted[min(sorted.count - 1, Int(Double(sorted.count) * 0.99))]
-            var s = String(format: "commits during the imports: %d, %d failed; wait max %.1f ms, p99 %.1f ms, median %.1f ms",
-                           sorted.count, failures.count, sorted.last!, p99, sorted[sorted.count / 2])
-            if let f = failures.first { s += "; first failure: \(f)" }
-            s += "\nreader: attempt counts seen, in order: " + counts.map(String.init).joined(separator: ", ")
-                + "; \(readFailures.count) failed reads" + (readFailures.first.map { " (first: \($0))" } ?? "")
-            return s
-        }
+        let seen = self.seen.withLock { $0 }
+        let sorted = seen.waits.sorted()
+        guard !sorted.isEmpty else { return "commits: none" }
+        let p99 = sorted[min(sorted.count - 1, Int(Double(sorted.count) * 0.99))]
+        var s = String(format: "commits during the imports: %d, %d failed; wait max %.1f ms, p99 %.1f ms, median %.1f ms",
+                       sorted.count, seen.failures.count, sorted.last!, p99, sorted[sorted.count / 2])
+        if let f = seen.failures.first { s += "; first failure: \(f)" }
+        s += "\nreader: attempt counts seen, in order: " + seen.counts.map(String.init).joined(separator: ", ")
+            + "; \(seen.readFailures.count) failed reads" + (seen.readFailures.first.map { " (first: \($0))" } ?? "")
+        return s
     }
 }

@@ -2,8 +2,9 @@ import Foundation
 import LadderCore
 import LadderProgress
 
-/// An input named on the command line that is not there.
-public struct InputError: Error, Equatable, CustomStringConvertible {
+/// An input named on the command line that is not there (the check is Ladder's own: there is
+/// no underlying error).
+public struct InputError: LadderError, Equatable {
     public var path: String
     /// What it should have been: "progress store", "learners file", "package".
     public var what: String
@@ -12,6 +13,8 @@ public struct InputError: Error, Equatable, CustomStringConvertible {
         self.what = what
     }
     public var description: String { "\(path): no such \(what)" }
+    public var underlying: (any Error)? { nil }
+    public var category: LadderErrorCategory { .input }
 }
 
 /// A file whose problems are diagnostics (the curriculum, a cohort file): a command shows them

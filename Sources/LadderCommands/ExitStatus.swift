@@ -95,28 +95,32 @@ extension OutputSafety.Overlap: ExitStatusReporting {
     public var exitStatus: ExitStatus { .cannotCreate }
 }
 
-extension ValidatorSetupError: ExitStatusReporting {
-    /// The schemas folder (`--schemas`, `LADDER_SCHEMAS`) is an input.
-    public var exitStatus: ExitStatus { .noInput }
-}
-
 extension PackagingError: ExitStatusReporting {
     public var exitStatus: ExitStatus {
         switch problem {
         case .zip: return .software
         case .suspendDataTooLong, .invalidPackage, .unreadableLedger: return .findings
+        // The schemas folder (`--schemas`, `LADDER_SCHEMAS`) is an input.
         case .missingControlDocument, .unusableSchemas: return .noInput
         }
     }
 }
 
 extension RenderingError: ExitStatusReporting {
-    public var exitStatus: ExitStatus { .software }
+    public var exitStatus: ExitStatus {
+        switch problem {
+        case .missingAsset: return .software
+        // A theme file the curriculum names is an input (as Foundation's "no such file" was).
+        case .unreadableThemeFile: return .noInput
+        }
+    }
 }
 
 extension ProgressStoreError: ExitStatusReporting {
     public var exitStatus: ExitStatus {
-        // Until the error keeps its cause: the one message about the store's folder.
-        message.hasPrefix("cannot create the folder") ? .cannotCreate : .dataError
+        switch problem {
+        case .cannotCreateFolder: return .cannotCreate
+        case .sqlite, .importFailed, .importLock: return .dataError
+        }
     }
 }

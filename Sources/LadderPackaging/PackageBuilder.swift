@@ -211,7 +211,7 @@ public struct PackageBuilder: Sendable {
     /// The ledger of earlier builds, nil when there is none. One that cannot be read or
     /// decoded is an error, never replaced: it lists every track's packages, and a fresh one
     /// would drop the entries of the tracks this build does not rebuild.
-    static func readLedger(_ path: String) throws -> Ledger? {
+    package static func readLedger(_ path: String) throws -> Ledger? {
         guard let data = try FileSystem.readIfPresent(path, action: "read the ledger of earlier builds") else { return nil }
         do {
             return try JSONDecoder().decode(Ledger.self, from: data)

@@ -113,18 +113,24 @@ extension PackageValidator {
         }
         let rootPath = root.path.hasSuffix("/") ? root.path : root.path + "/"
         for case let url as URL in walker {
-            let values = try? url.resourceValues(forKeys: Set(keys))
             let full = url.standardizedFileURL.path
             guard full.hasPrefix(rootPath) else { continue }
             let relative = String(full.dropFirst(rootPath.count))
-            if values?.isSymbolicLink == true {
+            let values: URLResourceValues
+            do {
+                values = try url.resourceValues(forKeys: Set(keys))
+            } catch {
+                run.error("not-found", "cannot read what '\(relative)' is: \(error.localizedDescription)", entry: relative)
+                continue
+            }
+            if values.isSymbolicLink == true {
                 let target = url.resolvingSymlinksInPath().path
                 if !(target + "/").hasPrefix(rootPath) {
                     run.error("unsafe-path", "'\(relative)' is a symbolic link to '\(target)', outside the package", entry: relative)
                     continue
                 }
             }
-            if values?.isDirectory == true { continue }
+            if values.isDirectory == true { continue }
             names.append(relative)
         }
         names.sort()
@@ -132,7 +138,13 @@ extension PackageValidator {
         run.files = listing.files.count
         guard listing.files.contains("imsmanifest.xml") else { return run }
         let manifestURL = root.appendingPathComponent("imsmanifest.xml")
-        let size = (try? FileManager.default.attributesOfItem(atPath: manifestURL.path)[.size] as? NSNumber)?.uint64Value ?? 0
+        var st = stat()
+        guard stat(manifestURL.path, &st) == 0 else {
+            let why = String(cString: strerror(errno))
+            run.error("manifest-unreadable", "cannot read imsmanifest.xml: \(why)", entry: "imsmanifest.xml")
+            return run
+        }
+        let size = UInt64(st.st_size)
         guard size <= limits.maxManifestSize else {
             run.error("manifest-unreadable", "imsmanifest.xml is \(size) bytes, over the \(limits.maxManifestSize)-byte limit", entry: "imsmanifest.xml")
             return run

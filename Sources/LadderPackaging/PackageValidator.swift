@@ -50,13 +50,6 @@ public struct ValidationReport: Sendable, Codable {
     public var warnings: [ValidationIssue] { issues.filter { $0.severity == .warning } }
 }
 
-/// The schemas folder given to `PackageValidator` cannot be used.
-public struct ValidatorSetupError: Error, CustomStringConvertible, Equatable {
-    public var path: String
-    public var message: String
-    public var description: String { "\(path): \(message)" }
-}
-
 /// Checks SCORM 1.2 content packages the way an LMS importer would, and more strictly: the zip
 /// layout (without extracting anything), the manifest (well-formed, schema-valid when schemas
 /// are given, identifiers and references, hrefs and files) and what Moodle and TalentLMS need.
@@ -98,7 +91,8 @@ public struct PackageValidator: Sendable {
     let schema: XMLSchema?
 
     /// `schemasFolder` is laid out like ../shared/conformance/schemas (`scorm12.xsd` plus
-    /// `scorm12/`). Throws when it is given but missing or its schema does not compile; with
+    /// `scorm12/`). Throws `PackagingError.Problem.unusableSchemas` when it is given but missing
+    /// or its schema does not compile; with
     /// nil, manifests get every check but XML Schema validation (and one warning saying so).
     public init(schemasFolder: URL?, lms: LMSProfile = .generic, limits: Limits = Limits()) throws {
         self.lms = lms
@@ -109,17 +103,17 @@ public struct PackageValidator: Sendable {
         }
         var isFolder: ObjCBool = false
         guard FileManager.default.fileExists(atPath: folder.path, isDirectory: &isFolder), isFolder.boolValue else {
-            throw ValidatorSetupError(path: folder.path, message: "no such schemas folder")
+            throw PackagingError(path: folder.path, problem: .unusableSchemas("no such schemas folder"))
         }
         let xsd = folder.appendingPathComponent("scorm12.xsd").path
         guard FileManager.default.fileExists(atPath: xsd) else {
-            throw ValidatorSetupError(
-                path: xsd, message: "not found: a schemas folder holds scorm12.xsd and scorm12/ (like ../shared/conformance/schemas)")
+            throw PackagingError(
+                path: xsd, problem: .unusableSchemas("not found: a schemas folder holds scorm12.xsd and scorm12/ (like ../shared/conformance/schemas)"))
         }
         do {
             schema = try XMLSchema(path: xsd)
         } catch {
-            throw ValidatorSetupError(path: xsd, message: "the SCORM 1.2 schema cannot be used: \(error)")
+            throw PackagingError(path: xsd, problem: .unusableSchemas("the SCORM 1.2 schema cannot be used: \(error)"), underlying: error)
         }
     }
 

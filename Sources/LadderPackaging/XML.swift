@@ -1,4 +1,5 @@
 import Foundation
+import LadderCore
 internal import CLibXML2
 
 /// An XML problem, with libxml2's message.
@@ -214,9 +215,17 @@ package final class XMLDocument {
 }
 
 /// A compiled XML Schema (e.g. ../shared/conformance/schemas/scorm12.xsd).
-package final class XMLSchema: @unchecked Sendable {
-    private let schema: xmlSchemaPtr
-    private let lock = NSLock()
+package final class XMLSchema: Sendable {
+    /// The compiled schema, freed with its owner; validations against it take turns under
+    /// `schema`'s lock.
+    // @unchecked: a C pointer, which only `XMLSchema.validate` reads, holding that lock.
+    private final class Handle: @unchecked Sendable {
+        let pointer: xmlSchemaPtr
+        init(_ pointer: xmlSchemaPtr) { self.pointer = pointer }
+        deinit { xmlSchemaFree(pointer) }
+    }
+
+    private let schema: Locked<Handle>
     let path: String
 
     init(path: String) throws {
@@ -246,14 +255,14 @@ package final class XMLSchema: @unchecked Sendable {
             if let cause = first.text { throw XMLError(message: "\(path): the schema does not compile: \(cause)") }
             throw LibXML.failure("\(path): the schema does not compile")
         }
-        schema = s
+        schema = Locked(Handle(s))
     }
 
-    deinit { xmlSchemaFree(schema) }
-
     fileprivate func validate(_ doc: xmlDocPtr) -> [String] {
-        lock.lock()
-        defer { lock.unlock() }
+        schema.withLock { validate(doc, against: $0.pointer) }
+    }
+
+    private func validate(_ doc: xmlDocPtr, against schema: xmlSchemaPtr) -> [String] {
         xmlResetLastError()
         guard let v = xmlSchemaNewValidCtxt(schema) else { return [LibXML.failure("cannot create a schema validation context").message] }
         defer { xmlSchemaFreeValidCtxt(v) }

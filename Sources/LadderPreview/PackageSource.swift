@@ -1,4 +1,5 @@
 import Foundation
+import LadderCore
 import LadderPackaging
 
 #if canImport(Glibc)
@@ -8,17 +9,6 @@ import LadderPackaging
     import Darwin
     private func systemOpen(_ path: String, _ flags: Int32) -> Int32 { Darwin.open(path, flags) }
 #endif
-
-/// A problem opening a package for preview; `description` names the package.
-public struct PreviewError: Error, CustomStringConvertible, Equatable {
-    public var path: String
-    public var message: String
-    public init(path: String, message: String) {
-        self.path = path
-        self.message = message
-    }
-    public var description: String { "\(path): \(message)" }
-}
 
 /// One launchable item of the package's default organization, as an LMS player lists it.
 public struct PreviewItem: Sendable, Equatable {
@@ -90,12 +80,12 @@ public final class PackageSource: Sendable {
         do {
             validator = try PackageValidator(schemasFolder: schemasFolder)
         } catch {
-            throw PreviewError(path: path, message: "\(error)")
+            throw PreviewError(path: path, problem: .cannotValidate, underlying: error)
         }
         let (report, checked) = validator.read(path: path)
         guard report.valid, let checked else {
             let lines = report.errors.map { e in "  \(e.entry.map { "\($0): " } ?? "")\(e.code): \(e.message)" }
-            throw PreviewError(path: path, message: "the package is not valid (ladder validate):\n" + lines.joined(separator: "\n"))
+            throw PreviewError(path: path, problem: .invalidPackage(lines))
         }
         var isFolder: ObjCBool = false
         _ = FileManager.default.fileExists(atPath: path, isDirectory: &isFolder)
@@ -107,22 +97,21 @@ public final class PackageSource: Sendable {
                 let names = zip.entries.filter { !$0.name.hasSuffix("/") && PackagePath.isCanonical($0.name) && $0.size <= Self.maxFileSize }
                 storage = .zip(zip, servable: Set(names.map(\.name)))
             } catch {
-                throw PreviewError(path: path, message: "cannot read the package: \(error)")
+                throw PreviewError(path: path, problem: .unreadablePackage, underlying: error)
             }
         }
         model = checked
         manifest = PreviewManifest(checked)
-        curriculum = Self.curriculum(near: path)
+        curriculum = try Self.curriculum(near: path)
     }
 
-    /// `exports/<curriculum>/ledger.json` two folders up names the curriculum.
-    static func curriculum(near path: String) -> String? {
+    /// `exports/<curriculum>/ledger.json` two folders up names the curriculum; nil when there
+    /// is none. A ledger that cannot be read or decoded is reported (`PackagingError`), not
+    /// taken for an absent one.
+    static func curriculum(near path: String) throws -> String? {
         let ledger = URL(fileURLWithPath: path).deletingLastPathComponent().deletingLastPathComponent()
             .appendingPathComponent("ledger.json")
-        guard let data = try? Data(contentsOf: ledger),
-            let obj = try? JSONSerialization.jsonObject(with: data) as? [String: Any]
-        else { return nil }
-        return obj["curriculum"] as? String
+        return try PackageBuilder.readLedger(ledger.path)?.curriculum
     }
 
     /// A request path made safe: percent-decoded once, then canonical (`PackagePath`). Nil
@@ -191,12 +180,12 @@ public final class PackageSource: Sendable {
 
 /// One package file being served: its size, then its bytes in chunks until an empty one.
 /// Used by one request at a time.
-public final class PackageFile: @unchecked Sendable {
+public final class PackageFile: Sendable {
     public let size: UInt64
-    private let next: (Int) throws -> Data
-    private var delivered: UInt64 = 0
+    private let next: @Sendable (Int) throws -> Data
+    private let delivered = Locked<UInt64>(0)
 
-    init(size: UInt64, read: @escaping (Int) throws -> Data) {
+    init(size: UInt64, read: @escaping @Sendable (Int) throws -> Data) {
         self.size = size
         self.next = read
     }
@@ -205,9 +194,12 @@ public final class PackageFile: @unchecked Sendable {
     /// read or turns out longer than `size` (the length the response announced).
     public func read(upTo count: Int) throws -> Data {
         let chunk = try next(count)
-        delivered += UInt64(chunk.count)
-        guard delivered <= size, !chunk.isEmpty || delivered == size else {
-            throw PackageFileError(size: size, delivered: delivered)
+        let size = size
+        try delivered.withLock { delivered in
+            delivered += UInt64(chunk.count)
+            guard delivered <= size, !chunk.isEmpty || delivered == size else {
+                throw PackageFileError(size: size, delivered: delivered)
+            }
         }
         return chunk
     }

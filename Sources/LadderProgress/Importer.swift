@@ -138,7 +138,7 @@ extension ProgressStore {
             // What the preview committed during the import lands now, after it.
             _ = try writeOrDefer(wait: Self.busyTimeout) { _ in }
         } catch let e as DatabaseError {
-            throw ProgressStoreError(path: self.path, message: "import failed: \(e.message ?? e.description)")
+            throw ProgressStoreError(path: self.path, problem: .importFailed, underlying: e)
         }
         checkpoint()
         ImportTrace.mark("checkpoint")

@@ -1,6 +1,7 @@
 import Foundation
 import GRDB
 import GRDBSQLite
+import LadderCore
 
 /// One SCO of one package as seen by one learner: the key of the preview server's runtime state.
 public struct SCOKey: Hashable, Sendable {
@@ -31,17 +32,6 @@ public struct CMIState: Sendable, Equatable {
     }
 }
 
-/// A problem with the progress store itself (not with an imported row).
-public struct ProgressStoreError: Error, CustomStringConvertible, Equatable {
-    public var path: String
-    public var message: String
-    public init(path: String, message: String) {
-        self.path = path
-        self.message = message
-    }
-    public var description: String { "\(path): \(message)" }
-}
-
 /// The learner-progress store: one SQLite file (GRDB, WAL) holding learners, enrolments,
 /// attempts per plan item with their interactions, the preview server's runtime state and
 /// the import batches. Safe to share between threads (GRDB's pool serialises writes).
@@ -70,7 +60,7 @@ public final class ProgressStore: Sendable {
         do {
             try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
         } catch {
-            throw ProgressStoreError(path: path, message: "cannot create the folder: \(error.localizedDescription)")
+            throw ProgressStoreError(path: path, problem: .cannotCreateFolder, underlying: error)
         }
         var config = Configuration()
         config.busyMode = .timeout(Self.busyTimeout)
@@ -88,7 +78,7 @@ public final class ProgressStore: Sendable {
             let current = try pool.read { db in try ProgressSchema.migrator.hasCompletedMigrations(db) }
             if !current { try ProgressSchema.migrator.migrate(pool) }
         } catch let e as DatabaseError {
-            throw ProgressStoreError(path: path, message: "cannot open the progress store: \(e.message ?? e.description)")
+            throw ProgressStoreError(path: path, problem: .sqlite(doing: "open the progress store"), underlying: e)
         }
     }
 
@@ -122,7 +112,7 @@ public final class ProgressStore: Sendable {
                     interactions: try RuntimeJSON.decodeInteractions(row["cmi_interactions"]))
             }
         } catch let e as DatabaseError {
-            throw ProgressStoreError(path: path, message: "cannot read the runtime state: \(e.message ?? e.description)")
+            throw ProgressStoreError(path: path, problem: .sqlite(doing: "read the runtime state"), underlying: e)
         }
     }
 
@@ -141,7 +131,7 @@ public final class ProgressStore: Sendable {
                 }
             }
         } catch let e as DatabaseError {
-            throw ProgressStoreError(path: path, message: "cannot save the runtime state: \(e.message ?? e.description)")
+            throw ProgressStoreError(path: path, problem: .sqlite(doing: "save the runtime state"), underlying: e)
         }
     }
 
@@ -186,7 +176,7 @@ public final class ProgressStore: Sendable {
             }
             return entry.state.attempt
         } catch let e as DatabaseError {
-            throw ProgressStoreError(path: path, message: "cannot start a new attempt: \(e.message ?? e.description)")
+            throw ProgressStoreError(path: path, problem: .sqlite(doing: "start a new attempt"), underlying: e)
         }
     }
 
@@ -213,7 +203,7 @@ public final class ProgressStore: Sendable {
                 }
             }
         } catch let e as DatabaseError {
-            throw ProgressStoreError(path: path, message: "cannot read the runtime states: \(e.message ?? e.description)")
+            throw ProgressStoreError(path: path, problem: .sqlite(doing: "read the runtime states"), underlying: e)
         }
     }
 
@@ -265,11 +255,10 @@ public final class ProgressStore: Sendable {
 /// Copies the WAL back into the database on a connection and a thread of its own, once it
 /// has grown past a few MB, so that no caller's write waits for a checkpoint. A passive
 /// checkpoint takes no write lock: writers go on while it runs.
-package final class Checkpointer: @unchecked Sendable {
+package final class Checkpointer: Sendable {
     private let path: String
-    private let lock = NSLock()
-    private var running = false
-    private var connection: DatabaseQueue?
+    private let running = Locked(false)
+    private let connection = Locked<DatabaseQueue?>(nil)
     private static let threshold = 4 << 20
 
     init(path: String) { self.path = path }
@@ -278,7 +267,7 @@ package final class Checkpointer: @unchecked Sendable {
     func afterWrite() {
         var st = stat()
         guard stat(path + "-wal", &st) == 0, Int(st.st_size) > Self.threshold else { return }
-        let start = lock.withLock { () -> Bool in
+        let start = running.withLock { running -> Bool in
             if running { return false }
             running = true
             return true
@@ -286,7 +275,7 @@ package final class Checkpointer: @unchecked Sendable {
         guard start else { return }
         DispatchQueue.global(qos: .utility).async {
             self.run()
-            self.lock.withLock { self.running = false }
+            self.running.withLock { $0 = false }
         }
     }
 
@@ -294,7 +283,7 @@ package final class Checkpointer: @unchecked Sendable {
     /// safe in the WAL either way).
     func run() {
         do {
-            let q = try lock.withLock { () -> DatabaseQueue in
+            let q = try connection.withLock { connection -> DatabaseQueue in
                 if let connection { return connection }
                 var config = Configuration()
                 config.busyMode = .timeout(ProgressStore.busyTimeout)

@@ -24,23 +24,15 @@ public enum ReportRenderer {
             return
         }
         let url = URL(fileURLWithPath: path)
+        try FileSystem.makeFolders(url.deletingLastPathComponent().path)
+        let file = try AtomicFile(url)
         do {
-            try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+            try store.withReport(options) { try write($0, format: format, detail: detail, to: .descriptor(file.descriptor, name: path)) }
+            try file.commit()
         } catch {
-            throw ReportError(message: "\(path): cannot create its folder: \(error.localizedDescription)")
-        }
-        let tmp = AtomicFile.temporaryPath(for: url)
-        let fd = open(tmp.path, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
-        guard fd >= 0 else { throw ReportError(message: "\(path): cannot write: \(String(cString: strerror(errno)))") }
-        do {
-            try store.withReport(options) { try write($0, format: format, detail: detail, to: .descriptor(fd, name: path)) }
-            guard close(fd) == 0 else { throw ReportError(message: "\(path): cannot write: \(String(cString: strerror(errno)))") }
-        } catch {
-            _ = close(fd)
-            try? FileManager.default.removeItem(at: tmp)
+            file.discard()
             throw error
         }
-        do { try AtomicFile.commit(tmp, to: url) } catch { throw ReportError(message: "\(path): cannot move the finished report into place") }
     }
 
     /// Renders a report held in memory.

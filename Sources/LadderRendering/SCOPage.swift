@@ -222,11 +222,16 @@ public enum SharedAssets {
         var theme = ""
         if let accent = c.theme.accent { theme += ":root { --ladder-accent: \(accent); }\n" }
         if let css = c.theme.stylesheet {
-            theme += try String(contentsOf: c.root.appendingPathComponent(css), encoding: .utf8)
+            let url = c.root.appendingPathComponent(css)
+            guard let text = String(data: try RenderingError.readThemeFile(url, "stylesheet"), encoding: .utf8) else {
+                throw RenderingError(path: url.path, problem: .unreadableThemeFile("stylesheet (it is not UTF-8 text)"))
+            }
+            theme += text
         }
         if !theme.isEmpty { out["ladder/theme.css"] = Data(theme.utf8) }
         if let logo = c.theme.logo {
-            out["ladder/logo.\((logo as NSString).pathExtension.lowercased())"] = try Data(contentsOf: c.root.appendingPathComponent(logo))
+            out["ladder/logo.\((logo as NSString).pathExtension.lowercased())"] = try RenderingError.readThemeFile(
+                c.root.appendingPathComponent(logo), "logo")
         }
         return out
     }

@@ -14,7 +14,7 @@ struct ManifestModelTests {
     /// Every track of the sample curriculum, built once into a temporary folder.
     static let samplePackages: Result<[String], Error> = Result {
         let result = CurriculumLoader.load(folder: TestSupport.repoRoot.appendingPathComponent("curricula/customer-service").path)
-        guard let c = result.curriculum else { throw PreviewError(path: "sample", message: "\(result.diagnostics.sorted)") }
+        guard let c = result.curriculum else { throw TestFailure("sample: \(result.diagnostics.sorted)") }
         let plan = Planner.plan(c)
         let out = FileManager.default.temporaryDirectory.appendingPathComponent("ladder-preview-model-\(UUID().uuidString)")
         let request = BuildRequest(tracks: plan.tracks, lms: .generic, mode: .track, outputFolder: out, schemasFolder: nil, jobs: 2)

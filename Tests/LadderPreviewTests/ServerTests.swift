@@ -272,6 +272,24 @@ struct ServerTests {
         #expect(throws: PreviewError.self) { try PackageSource(path: folder.appendingPathComponent("missing.zip").path) }
     }
 
+    /// The ledger two folders up names the curriculum; a corrupt one is reported, never taken
+    /// for an absent one (issue 12, point 4).
+    @Test func aCorruptLedgerBesideThePackageIsReported() throws {
+        let root = FileManager.default.temporaryDirectory.appendingPathComponent("ladder-preview-ledger-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: root) }
+        let track = root.appendingPathComponent("customer-service/onboarding-P1")
+        try FileManager.default.createDirectory(at: track, withIntermediateDirectories: true)
+        let zip = track.appendingPathComponent("package.zip")
+        try FileManager.default.copyItem(atPath: try PreviewFixture.packagePath(), toPath: zip.path)
+        let ledger = root.appendingPathComponent("customer-service/ledger.json")
+        try Data(#"{"format": 1, "curriculum": "customer-service", "packages": []}"#.utf8).write(to: ledger)
+        #expect(try PackageSource(path: zip.path).curriculum == "customer-service")
+        try Data(#"{"format": 1, "curriculum": "#.utf8).write(to: ledger)
+        let error = #expect(throws: PackagingError.self) { try PackageSource(path: zip.path) }
+        #expect(error?.path == ledger.path)
+        #expect(error?.description.contains("cannot read the ledger of earlier builds: it is not valid JSON") == true)
+    }
+
     @Test func aPackageFolderServesNoSymlinkOut() throws {
         // Unpack the built zip into a folder, add a symlink pointing outside, and serve it.
         let zip = try PreviewFixture.packagePath()

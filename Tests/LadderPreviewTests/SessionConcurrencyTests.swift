@@ -29,7 +29,7 @@ struct SessionConcurrencyTests {
         func waitEntered() async throws {
             let deadline = Date().addingTimeInterval(20)
             while entered.wait(timeout: .now()) != .success {
-                guard Date() < deadline else { throw PreviewError(path: "gate", message: "the slow commit never reached the store") }
+                guard Date() < deadline else { throw TestFailure("the slow commit never reached the store") }
                 try await Task.sleep(nanoseconds: 10_000_000)
             }
         }

@@ -1,14 +1,16 @@
 import Foundation
 
-/// Writes a report's blocks to a file handle on a thread of its own, so that the kernel's
+/// Writes a report's blocks to an open file on a thread of its own, so that the kernel's
 /// copying of a large report (gigabytes of JSON) goes on while the next block is made; on two
 /// cores that is most of the difference between the sum of the two and the larger.
 ///
 /// Memory stays bounded: at most `depth` blocks wait, and written blocks are handed back for
 /// reuse (`submit` returns an empty buffer with the capacity of a written one). A failed write
 /// is reported by the next `submit` or `drain`, and nothing more is written after it.
+// @unchecked: the vars below are only touched holding `condition`, which `Locked` cannot wait on.
 package final class GapsBlockWriter: @unchecked Sendable {
-    private let handle: FileHandle
+    private let descriptor: Int32
+    private let name: String
     private let depth: Int
     private let condition = NSCondition()
     // Guarded by `condition`.
@@ -18,8 +20,10 @@ package final class GapsBlockWriter: @unchecked Sendable {
     private var closed = false
     private var failure: Error?
 
-    init(handle: FileHandle, depth: Int = 2) {
-        self.handle = handle
+    /// Writes to `descriptor`; a failed write is a `FileSystemError` naming `name`.
+    init(descriptor: Int32, name: String, depth: Int = 2) {
+        self.descriptor = descriptor
+        self.name = name
         self.depth = depth
         let thread = Thread { [self] in run() }
         thread.name = "ladder gaps writer"
@@ -64,7 +68,7 @@ package final class GapsBlockWriter: @unchecked Sendable {
             busy = true
             condition.unlock()
             var error: Error?
-            do { try handle.write(contentsOf: block) } catch let e { error = e }
+            do { try FileSystem.writeAll(block, to: descriptor, path: name, action: "write the file") } catch let e { error = e }
             block.removeAll(keepingCapacity: true)
             condition.lock()
             busy = false

@@ -9,7 +9,7 @@ public enum GapsHTML {
     static let inks = ["#1f3d1f", "#3d2600", "#2b1400", "#ffffff"]
 
     public static func render(_ report: GapReport, curriculum c: Curriculum) -> String {
-        (try? GapsSink.string { try write(GapStream(report: report, curriculum: c), to: $0) }) ?? ""
+        GapsSink.render(report, c, with: write)
     }
 
     /// One learner's column of the heatmap and its table: all that the top of the page needs

@@ -164,8 +164,7 @@ public enum GapsCSV {
     ]
 
     public static func render(_ report: GapReport, curriculum c: Curriculum) -> String {
-        // A string sink never throws.
-        (try? GapsSink.string { try write(GapStream(report: report, curriculum: c), to: $0) }) ?? ""
+        GapsSink.render(report, c, with: write)
     }
 
     /// The rows as learners come, every cell through the one guarded CSV writer
@@ -223,7 +222,7 @@ public enum GapsCSV {
 /// The gap report as text, and the explanation of one learner's choices.
 public enum GapsText {
     public static func render(_ report: GapReport, curriculum c: Curriculum) -> String {
-        (try? GapsSink.string { try write(GapStream(report: report, curriculum: c), to: $0) }) ?? ""
+        GapsSink.render(report, c, with: write)
     }
 
     /// The report, one learner at a time, then the tracks.

@@ -172,16 +172,17 @@ package struct GapsBuffer {
     }
 }
 
-/// Where a streamed report goes: a file handle, written in blocks of about 1 MiB on a thread
+/// Where a streamed report goes: an open file, written in blocks of about 1 MiB on a thread
 /// of its own (`GapsBlockWriter`), or a string.
 public final class GapsSink {
     private let writer: GapsBlockWriter?
     private var buffer = GapsBuffer()
     private static let block = 1 << 20
 
-    /// Writes to `handle` (an `AtomicOutputFile`'s, or standard output); `flush` when done.
-    public init(handle: FileHandle) {
-        writer = GapsBlockWriter(handle: handle)
+    /// Writes to the open file `descriptor` (an `AtomicFile`'s, or standard output's), which
+    /// failures name as `name`; `flush` when done.
+    public init(descriptor: Int32, name: String) {
+        writer = GapsBlockWriter(descriptor: descriptor, name: name)
         buffer.reserve(Self.block + (Self.block >> 2))
     }
 
@@ -223,5 +224,15 @@ public final class GapsSink {
         let sink = GapsSink()
         try render(sink)
         return sink.text
+    }
+
+    /// A report held in memory written by `write` (one of the formats') to a string. Nothing
+    /// there can fail: no file is read or written, and the report's learners are all at hand.
+    static func render(_ report: GapReport, _ c: Curriculum, with write: (GapStream, GapsSink) throws -> Void) -> String {
+        do {
+            return try string { try write(GapStream(report: report, curriculum: c), $0) }
+        } catch {
+            preconditionFailure("a gap report in memory could not be written to a string: \(error)")
+        }
     }
 }

@@ -11,7 +11,7 @@ public final class AtomicFile {
     public let destination: URL
     let temporary: URL
     /// The temporary file's descriptor (closed by `commit` or `discard`).
-    let descriptor: Int32
+    package let descriptor: Int32
     /// Where to write the content; prefer `write(_:)`, whose failures say what happened.
     public let handle: FileHandle
     private var finished = false

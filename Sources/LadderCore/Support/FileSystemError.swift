@@ -136,7 +136,7 @@ package enum FileSystem {
     }
 
     /// Writes all of `data` to the open file `fd`; a failure names `path` with the `errno`.
-    package static func writeAll(_ data: Data, to fd: Int32, path: String, action: String) throws {
+    package static func writeAll(_ data: some ContiguousBytes, to fd: Int32, path: String, action: String) throws {
         try data.withUnsafeBytes { raw in
             guard let base = raw.baseAddress else { return }
             var offset = 0

@@ -57,7 +57,9 @@ package final class ImportLock {
     }
 
     private static func failure(_ store: String, _ path: String, _ action: String, _ code: Int32) -> ProgressStoreError {
-        ProgressStoreError(path: store, message: "cannot \(action) the import lock \(path): \(String(cString: strerror(code)))")
+        ProgressStoreError(
+            path: store, problem: .importLock(action: action, lock: path, code: code),
+            underlying: POSIXError(POSIXErrorCode(rawValue: code) ?? .EIO))
     }
 
     /// Who the lock file names, or that it names nobody yet.

@@ -15,6 +15,7 @@ package enum ReadRow {
 /// take about as long as each other, so the two overlap on a machine with two cores.
 /// Records arrive in file order, in batches; at most `depth` batches wait, so memory stays
 /// bounded whatever the file's size.
+// @unchecked: the vars below are only touched holding `condition`, which `Locked` cannot wait on.
 package final class ImportPipeline: @unchecked Sendable {
     private let condition = NSCondition()
     private var batches: [[ReadRow]] = []
@@ -38,6 +39,7 @@ package final class ImportPipeline: @unchecked Sendable {
     }
 
     /// The reader and the parser, used by the reading thread only from here on.
+    // @unchecked: handed to the reading thread at its start and never touched by the caller after.
     private final class Box: @unchecked Sendable {
         let reader: any RecordReader
         let parser: any RowParser

@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import LadderCore
 
 /// Where the preview server's writes wait while an import holds the store's write lock: a
 /// small SQLite file beside the store (`<store>-inbox`, WAL) with a write lock of its own,
@@ -12,7 +13,7 @@ import GRDB
 /// store: each entry writes the whole runtime state of its attempt, every writer applies what
 /// waits before its own write, and the preview serialises the commits of one session, so the
 /// last entry of an attempt is always applied last.
-package final class PreviewInbox: @unchecked Sendable {
+package final class PreviewInbox: Sendable {
     enum Operation: String { case commit, newAttempt = "attempt" }
 
     struct Entry {
@@ -26,14 +27,13 @@ package final class PreviewInbox: @unchecked Sendable {
     }
 
     let path: String
-    private let lock = NSLock()
-    private var queue: DatabaseQueue?
+    private let queue = Locked<DatabaseQueue?>(nil)
 
     init(storePath: String) { path = storePath + "-inbox" }
 
     /// The open inbox; nil when there is none and `create` is false.
     private func open(create: Bool) throws -> DatabaseQueue? {
-        try lock.withLock {
+        try queue.withLock { queue in
             if let queue { return queue }
             if !create && !FileManager.default.fileExists(atPath: path) { return nil }
             var config = Configuration()

@@ -45,7 +45,7 @@ struct Gaps: ParsableCommand {
         printDiagnostics(warnings)
         let file = try output.map { try AtomicFile(URL(fileURLWithPath: $0)) }
         do {
-            let sink = GapsSink(handle: file?.handle ?? FileHandle.standardOutput)
+            let sink = GapsSink(descriptor: file?.descriptor ?? STDOUT_FILENO, name: file?.destination.path ?? "standard output")
             if let explain {
                 let (found, report) = try stream.learner(explain)
                 guard let l = found else {

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TestSupport
 
 @testable import LadderCore
 @testable import LadderRendering
@@ -54,7 +55,7 @@ struct ProgressTwoWritersTests {
                 try preview.commitRuntime(Self.key, state: Self.passed, learnerName: "Ana", curriculum: "customer-service")
                 // The preview reads back what the learner committed at once.
                 guard try preview.runtimeState(Self.key) == Self.passed else {
-                    throw ProgressStoreError(path: preview.path, message: "the commit is not what the preview reads back")
+                    throw TestFailure("\(preview.path): the commit is not what the preview reads back")
                 }
             }
         }
@@ -219,24 +220,21 @@ struct ProgressTwoWritersTests {
 }
 
 /// A result set on another thread, read once it is done.
-final class Outcome: @unchecked Sendable {
-    private let lock = NSLock()
-    private var _error: (any Error)?
-    private var _done = false
+final class Outcome: Sendable {
+    private let state = Locked<(error: (any Error)?, done: Bool)>((nil, false))
     func set(_ body: () throws -> Void) {
         do { try body() } catch {
-            lock.withLock { _error = error }
+            state.withLock { $0.error = error }
         }
-        lock.withLock { _done = true }
+        state.withLock { $0.done = true }
     }
-    var error: (any Error)? { lock.withLock { _error } }
-    var done: Bool { lock.withLock { _done } }
+    var error: (any Error)? { state.withLock { $0.error } }
+    var done: Bool { state.withLock { $0.done } }
 }
 
 /// What other threads saw, in order.
-final class Views: @unchecked Sendable {
-    private let lock = NSLock()
-    private var list: [(String, String)] = []
-    func add(_ when: String, _ view: String) { lock.withLock { list.append((when, view)) } }
-    var all: [(String, String)] { lock.withLock { list } }
+final class Views: Sendable {
+    private let list = Locked<[(String, String)]>([])
+    func add(_ when: String, _ view: String) { list.withLock { $0.append((when, view)) } }
+    var all: [(String, String)] { list.withLock { $0 } }
 }

@@ -42,7 +42,7 @@ struct AtomicFileTests {
         #expect(try String(contentsOf: target, encoding: .utf8) == "old\n")
 
         let kept = try AtomicFile(target)
-        let sink = GapsSink(handle: kept.handle)
+        let sink = GapsSink(descriptor: kept.descriptor, name: kept.destination.path)
         try sink.write("new\n")
         try sink.flush()
         #expect(try String(contentsOf: target, encoding: .utf8) == "old\n", "nothing shows before the commit")
@@ -77,6 +77,10 @@ struct AtomicFileTests {
         #expect(throws: FileSystemError(path: "/x/gaps.csv", action: "write the file", code: ENOSPC)) {
             try FileSystem.writeAll(Data("x".utf8), to: fd, path: "/x/gaps.csv", action: "write the file")
         }
+        // A streamed gaps report's writer thread meets the same error and hands it back.
+        let sink = GapsSink(descriptor: fd, name: "/x/gaps.csv")
+        try sink.write("x\n")
+        #expect(throws: FileSystemError(path: "/x/gaps.csv", action: "write the file", code: ENOSPC)) { try sink.flush() }
     }
 
     @Test func aFailedWriteSaysWhatToDo() throws {

@@ -9,16 +9,18 @@ import Testing
 /// One learner in a real headless Chromium against a preview server of this process. Helpers
 /// click and type as a person would and wait explicitly (polls with deadlines); on failure
 /// `run` saves a screenshot and the browser console to the test output folder.
-public final class Journey: @unchecked Sendable {
+public final class Journey: Sendable {
     public let driver: WebDriver
-    public var server: RunningServer
+    private let running: Locked<RunningServer>
+    /// The preview server the browser talks to (a new one after `restartServer`).
+    public var server: RunningServer { running.withLock { $0 } }
     public let db: String
     public let package: String
     public let learner: String
 
     public init(driver: WebDriver, server: RunningServer, db: String, package: String, learner: String) {
         self.driver = driver
-        self.server = server
+        running = Locked(server)
         self.db = db
         self.package = package
         self.learner = learner
@@ -180,7 +182,8 @@ public final class Journey: @unchecked Sendable {
     /// Restarts the server on the same progress store (a new port: the browser goes there).
     public func restartServer() async throws {
         await server.stop()
-        server = try await RunningServer.start(package: package, db: db)
+        let restarted = try await RunningServer.start(package: package, db: db)
+        running.withLock { $0 = restarted }
         try await driver.switchToTop()
         try await openPlayer()
     }

@@ -21,7 +21,7 @@ public enum PreviewFixture {
     /// The onboarding-P1 track package (generic LMS), built once per test run.
     public static let package: Result<URL, Error> = Result {
         let result = CurriculumLoader.load(folder: TestSupport.sample.path)
-        guard let c = result.curriculum else { throw PreviewError(path: "sample", message: "\(result.diagnostics.sorted)") }
+        guard let c = result.curriculum else { throw TestFailure("sample: \(result.diagnostics.sorted)") }
         let (out, ledger) = try TestSupport.build(c, Planner.plan(c), tracks: ["onboarding-P1"], lms: .generic, mode: .track)
         return out.appendingPathComponent(c.id).appendingPathComponent(ledger.packages[0].path)
     }
@@ -61,7 +61,7 @@ public final class RunningServer: Sendable {
             continuation.finish()
         }
         var it = stream.makeAsyncIterator()
-        guard let bound = await it.next(), bound > 0 else { throw PreviewError(path: package, message: "the server did not start") }
+        guard let bound = await it.next(), bound > 0 else { throw TestFailure("\(package): the server did not start") }
         return RunningServer(server: server, task: task, port: bound)
     }
 

@@ -1,4 +1,5 @@
 import Foundation
+import LadderCore
 
 #if canImport(FoundationNetworking)
     import FoundationNetworking
@@ -10,7 +11,7 @@ import Foundation
 /// A small W3C WebDriver client for Debian's `chromium-driver` (chromedriver): plain HTTP
 /// JSON, enough to click, type, switch frames, run a script, take screenshots and read the
 /// browser console. Every wait is an explicit poll with a deadline.
-public final class WebDriver: @unchecked Sendable {
+public final class WebDriver: Sendable {
     public struct Failure: Error, CustomStringConvertible {
         public var description: String
         public init(description: String) { self.description = description }
@@ -25,7 +26,9 @@ public final class WebDriver: @unchecked Sendable {
 
     public let process: Process
     public let base: URL
-    public var sessionID = ""
+    private let session = Locked("")
+    /// The WebDriver session's id; empty before `newSession` and after `quit`.
+    public var sessionID: String { session.withLock { $0 } }
     public let urlSession: URLSession
 
     /// Starts chromedriver and a headless Chromium session. `phone` emulates a 390×844 phone.
@@ -43,8 +46,7 @@ public final class WebDriver: @unchecked Sendable {
             let started = StartupLog()
             out.fileHandleForReading.readabilityHandler = { h in started.append(h.availableData) }
             try p.run()
-            let d = WebDriver(process: p, base: URL(string: "http://127.0.0.1:\(port)")!)
-            d.startup = started
+            let d = WebDriver(process: p, base: URL(string: "http://127.0.0.1:\(port)")!, startup: started)
             do {
                 try await d.waitUntilReady()
                 try await d.newSession(browser: browser, width: width, height: height, phone: phone)
@@ -57,22 +59,23 @@ public final class WebDriver: @unchecked Sendable {
         throw lastError
     }
 
-    public init(process: Process, base: URL) {
+    public init(process: Process, base: URL, startup: StartupLog = StartupLog()) {
         self.process = process
         self.base = base
+        self.startup = startup
         let config = URLSessionConfiguration.ephemeral
         config.timeoutIntervalForRequest = 60
         urlSession = URLSession(configuration: config)
     }
 
     /// chromedriver's standard output, read as it comes.
-    public final class StartupLog: @unchecked Sendable {
-        private let lock = NSLock()
-        private var data = Data()
-        public func append(_ d: Data) { lock.withLock { data.append(d) } }
-        public var text: String { lock.withLock { String(decoding: data, as: UTF8.self) } }
+    public final class StartupLog: Sendable {
+        private let data = Locked(Data())
+        public init() {}
+        public func append(_ d: Data) { data.withLock { $0.append(d) } }
+        public var text: String { data.withLock { String(decoding: $0, as: UTF8.self) } }
     }
-    public var startup = StartupLog()
+    public let startup: StartupLog
 
     /// Waits for chromedriver to say it listens (before that, a request could wait for a
     /// connection that never comes), then for `/status` to report ready.
@@ -106,7 +109,7 @@ public final class WebDriver: @unchecked Sendable {
         guard let v = r["value"] as? [String: Any], let id = v["sessionId"] as? String else {
             throw Failure(description: "no session: \(r)")
         }
-        sessionID = id
+        session.withLock { $0 = id }
     }
 
     public func quit() {
@@ -117,7 +120,7 @@ public final class WebDriver: @unchecked Sendable {
             req.timeoutInterval = 15
             urlSession.dataTask(with: req) { _, _, _ in sem.signal() }.resume()
             _ = sem.wait(timeout: .now() + 20)
-            sessionID = ""
+            session.withLock { $0 = "" }
         }
         // chromedriver may outlive SIGTERM while its browser closes: end it for sure.
         if process.isRunning { kill(process.processIdentifier, SIGKILL) }
