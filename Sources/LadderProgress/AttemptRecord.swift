@@ -83,6 +83,14 @@ public struct AttemptRecord: Sendable, Equatable {
 
     /// `inform-customers.assessment` → `assessment`.
     public static func kind(ofItem item: String) -> String {
+        // ASCII (every id an import sees in practice): each byte is a character, so the last
+        // "." byte is the last "." character; a search by bytes spares the grapheme breaking
+        // that cost 6 % of a re-import's samples.
+        let bytes = item.utf8
+        if bytes.allSatisfy({ $0 < 0x80 }) {
+            guard let dot = bytes.lastIndex(of: UInt8(ascii: ".")) else { return "module" }
+            return String(item[bytes.index(after: dot)...])
+        }
         if let dot = item.lastIndex(of: ".") { return String(item[item.index(after: dot)...]) }
         return "module"
     }

@@ -36,6 +36,9 @@ package struct ImportHooks: Sendable {
     /// `everyRows` rows written, with the count so far. Throwing stops the import there.
     package var afterRows: (@Sendable (Int) throws -> Void)?
     package var everyRows = 100
+    /// False: every attempt row goes through the merge statement (`StoredAttempts` off), to
+    /// compare its outcome with the skip's.
+    package var skipUnchanged = true
     package init() {}
 }
 
@@ -183,6 +186,7 @@ extension ProgressStore {
         // The file is read and parsed on another thread while this one writes.
         let pipeline = ImportPipeline(reader: reader, parser: parser, file: path)
         defer { pipeline.end() }
+        writer.stored.forget()
         var state = FileWriteState(path: path, source: options.source.rawValue, batch: batch, matcher: LearnerMatcher(mode: options.match))
         while let rows = try pipeline.next() {
             for row in rows {
@@ -201,7 +205,7 @@ extension ProgressStore {
             }
         }
         pipeline.end()
-        ImportTrace.mark("rows written")
+        ImportTrace.mark("rows written (\(writer.stored.skipped) attempt rows unchanged, merge skipped)")
         if file.changed > 0 { try ProgressWriter.refreshSummaries(db, batch: batch) }
         ImportTrace.mark("summaries")
         file.digest = reader.digest()

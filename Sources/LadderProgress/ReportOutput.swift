@@ -111,6 +111,12 @@ extension Array where Element == UInt8 {
     mutating func add(_ s: String) { append(contentsOf: s.utf8) }
     mutating func add(_ n: Int) { append(contentsOf: String(n).utf8) }
     mutating func add(_ b: Bool) { add(b ? "true" : "false") }
+    /// Static ASCII text, copied without a string.
+    mutating func raw(_ s: StaticString) {
+        append(contentsOf: UnsafeBufferPointer(start: s.utf8Start, count: s.utf8CodeUnitCount))
+    }
+    /// `true` or `false`.
+    mutating func raw(_ b: Bool) { raw(b ? "true" : "false") }
     /// A JSON string literal (`JSONText`), or `null`.
     mutating func json(_ s: String?, _ style: JSONText.Style = .plain) {
         if let s { JSONText.write(s, style, into: &self) } else { add("null") }

@@ -24,6 +24,8 @@ package struct ItemKey: Hashable {
 package final class RowWriter {
     private let db: Database
     private let merge: GRDB.Statement
+    /// The current learner's stored attempts: rows the merge would not change skip it.
+    let stored: StoredAttempts
     private let hooks: ImportHooks
     private var written = 0
 
@@ -31,6 +33,7 @@ package final class RowWriter {
         self.db = db
         self.hooks = hooks
         merge = try ProgressWriter.prepareMerge(db)
+        stored = try StoredAttempts(db: db, enabled: hooks.skipUnchanged)
     }
 
     /// The stored id for a row's learner, or nil with the row's issue recorded.
@@ -102,8 +105,16 @@ package final class RowWriter {
                     arguments: [rec.curriculum, rec.item, rec.kind, level])
             }
         }
+        if try stored.unchanged(rec) {
+            // The attempt row stays as it is; its interactions still merge.
+            var changed = false
+            for i in rec.interactions where try ProgressWriter.mergeInteraction(db, rec, i) { changed = true }
+            if changed { file.changed += 1 }
+            return
+        }
         if try ProgressWriter.mergeAttempt(db, rec, source: state.source, batch: state.batch, statement: merge) {
             file.changed += 1
         }
+        stored.wrote(rec)
     }
 }
