@@ -50,6 +50,21 @@ public struct ValidationReport: Sendable, Codable {
     public var warnings: [ValidationIssue] { issues.filter { $0.severity == .warning } }
 }
 
+extension ValidationReport {
+    /// A report of another kind of file than a SCORM package (a Moodle course backup).
+    package init(path: String, standard: String, scos: Int, resources: Int, files: Int, issues: [ValidationIssue]) {
+        self.path = path
+        valid = !issues.contains { $0.severity == .error }
+        self.standard = standard
+        schemaVersion = nil
+        schemaValidated = false
+        self.scos = scos
+        self.resources = resources
+        self.files = files
+        self.issues = issues
+    }
+}
+
 /// The schemas folder given to `PackageValidator` cannot be used.
 public struct ValidatorSetupError: Error, CustomStringConvertible, Equatable {
     public var path: String
