@@ -51,7 +51,7 @@ let package = Package(
         // framework CSV, TalentLMS enrolment files (docs/moodle.md).
         .target(
             name: "LadderMoodle",
-            dependencies: ["LadderCore", "LadderRendering", "LadderPackaging"]),
+            dependencies: ["LadderCore", "LadderRendering", "LadderPackaging", "CLibCrypto"]),
         // What every command shares: track and level selection, the learner source by file
         // type, input checks and the one exit-code table; the `ladder` executable stays thin.
         .target(

@@ -23,6 +23,9 @@ public struct BuildRequest: Sendable {
     /// Files the build reads besides the curriculum and the schemas (a cohort file): the
     /// exports folder may not hold them.
     public var otherInputs: [OutputSafety.Input] = []
+    /// A file per track made from the track's packages (Moodle course backups), or nil.
+    /// Needs `mode == .module`: the bundle is made of single-SCO packages.
+    public var trackBundles: (any TrackBundleWriter)?
 
     public init(tracks: [Track], lms: LMSProfile, mode: PackageMode, outputFolder: URL, schemasFolder: URL?, jobs: Int) {
         self.tracks = tracks
@@ -196,7 +199,14 @@ public struct PackageBuilder: Sendable {
         }
         do {
             var entries: [LedgerEntry] = []
-            for case .success(let built) in results { entries.append(built.entry) }
+            var built: [Built] = []
+            for case .success(let b) in results {
+                built.append(b)
+                entries.append(b.entry)
+            }
+            if let writer = request.trackBundles {
+                entries += try buildBundles(writer, jobs: jobs, built: built, request: request, root: stagingRoot)
+            }
             let (ledger, retired) = nextLedger(old: old, with: entries, request: request, cohort: cohort)
             try publication.carryOver(except: retired.union(["ledger.json"]))
             try AtomicFile.write(try Self.encode(ledger), to: stagingRoot.appendingPathComponent("ledger.json"))
@@ -392,7 +402,7 @@ public struct PackageBuilder: Sendable {
     }
 
     /// Already-compressed media are stored: deflating them costs time and saves nothing.
-    static func isCompressed(_ name: String) -> Bool {
+    package static func isCompressed(_ name: String) -> Bool {
         let ext = (name as NSString).pathExtension.lowercased()
         return ["png", "jpg", "jpeg", "gif", "webp", "mp4", "webm", "mp3", "m4a", "ogg", "zip", "woff", "woff2", "pdf"].contains(ext)
     }

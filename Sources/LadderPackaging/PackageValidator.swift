@@ -50,6 +50,21 @@ public struct ValidationReport: Sendable, Codable {
     public var warnings: [ValidationIssue] { issues.filter { $0.severity == .warning } }
 }
 
+extension ValidationReport {
+    /// A report of another kind of file than a SCORM package (a Moodle course backup).
+    package init(path: String, standard: String, scos: Int, resources: Int, files: Int, issues: [ValidationIssue]) {
+        self.path = path
+        valid = !issues.contains { $0.severity == .error }
+        self.standard = standard
+        schemaVersion = nil
+        schemaValidated = false
+        self.scos = scos
+        self.resources = resources
+        self.files = files
+        self.issues = issues
+    }
+}
+
 /// Checks SCORM 1.2 content packages the way an LMS importer would, and more strictly: the zip
 /// layout (without extracting anything), the manifest (well-formed, schema-valid when schemas
 /// are given, identifiers and references, hrefs and files) and what Moodle and TalentLMS need.

@@ -49,7 +49,7 @@ package final class XMLWriter {
     private let buffer: xmlBufferPtr
     private let writer: xmlTextWriterPtr
 
-    init() throws {
+    package init() throws {
         LibXML.setUp
         xmlResetLastError()
         guard let buffer = xmlBufferCreate() else { throw LibXML.failure("libxml2 could not allocate an XML buffer") }
@@ -74,30 +74,30 @@ package final class XMLWriter {
         try LibXML.check("libxml2 could not write \(what())", call)
     }
 
-    func start(_ name: String, _ attributes: KeyValuePairs<String, String?> = [:]) throws {
+    package func start(_ name: String, _ attributes: KeyValuePairs<String, String?> = [:]) throws {
         try write("<\(name)>") { xmlTextWriterStartElement(writer, name) }
         for (k, v) in attributes { if let v { try attribute(k, v) } }
     }
 
-    func attribute(_ name: String, _ value: String) throws {
+    package func attribute(_ name: String, _ value: String) throws {
         try write("attribute \(name)") { xmlTextWriterWriteAttribute(writer, name, XMLWriter.clean(value)) }
     }
 
-    func text(_ value: String) throws {
+    package func text(_ value: String) throws {
         try write("text") { xmlTextWriterWriteString(writer, XMLWriter.clean(value)) }
     }
 
-    func end() throws { try write("an end tag") { xmlTextWriterEndElement(writer) } }
+    package func end() throws { try write("an end tag") { xmlTextWriterEndElement(writer) } }
 
     /// `<name attrs>text</name>`.
-    func element(_ name: String, _ text: String, _ attributes: KeyValuePairs<String, String?> = [:]) throws {
+    package func element(_ name: String, _ text: String, _ attributes: KeyValuePairs<String, String?> = [:]) throws {
         try start(name, attributes)
         try self.text(text)
         try end()
     }
 
     /// Ends the document and returns its bytes.
-    func finish() throws -> Data {
+    package func finish() throws -> Data {
         try write("the document end") { xmlTextWriterEndDocument(writer) }
         try write("the document (flush)") { xmlTextWriterFlush(writer) }
         let length = xmlBufferLength(buffer)
@@ -119,20 +119,20 @@ package final class XMLWriter {
 
 /// A parsed XML element: a plain Swift tree, so no libxml2 pointer leaves this file.
 package struct XMLNode: Equatable {
-    var name: String
+    package var name: String
     var namespace: String?
     var prefix: String?
-    var attributes: [XMLAttribute]
-    var children: [XMLNode]
-    var text: String
-    var line: Int
+    package var attributes: [XMLAttribute]
+    package var children: [XMLNode]
+    package var text: String
+    package var line: Int
 
-    func attribute(_ local: String, namespace ns: String? = nil) -> String? {
+    package func attribute(_ local: String, namespace ns: String? = nil) -> String? {
         attributes.first { $0.name == local && (ns == nil || $0.namespace == ns) }?.value
     }
 
-    func child(_ local: String) -> XMLNode? { children.first { $0.name == local } }
-    func children(_ local: String) -> [XMLNode] { children.filter { $0.name == local } }
+    package func child(_ local: String) -> XMLNode? { children.first { $0.name == local } }
+    package func children(_ local: String) -> [XMLNode] { children.filter { $0.name == local } }
 
     /// Every element below (and including) this one, depth first.
     var descendants: [XMLNode] { [self] + children.flatMap(\.descendants) }
@@ -148,9 +148,9 @@ package struct XMLAttribute: Equatable {
 /// Reads XML with libxml2 (no network, no entity expansion) into an `XMLNode` tree.
 package final class XMLDocument {
     fileprivate let doc: xmlDocPtr
-    let root: XMLNode
+    package let root: XMLNode
 
-    init(data: Data, name: String) throws {
+    package init(data: Data, name: String) throws {
         LibXML.setUp
         xmlResetLastError()
         guard let ctxt = xmlNewParserCtxt() else { throw LibXML.failure("\(name): cannot create an XML parser") }

@@ -51,7 +51,7 @@ extension ZipError {
 /// (temp file, then rename) is the caller's job, see `AtomicFile`.
 package final class ZipWriter {
     /// How an entry is stored.
-    enum Method { case deflate, store }
+    package enum Method { case deflate, store }
 
     private var archive: OpaquePointer?
     let path: String
@@ -59,7 +59,7 @@ package final class ZipWriter {
     private static let dosDate: UInt16 = (0 << 9) | (1 << 5) | 1
     private static let dosTime: UInt16 = 0
 
-    init(path: String) throws {
+    package init(path: String) throws {
         self.path = path
         archive = try ZipError.open(path, ZIP_CREATE | ZIP_TRUNCATE)
     }
@@ -80,7 +80,7 @@ package final class ZipWriter {
     }()
 
     /// Adds an entry whose bytes are in memory. libzip gets its own copy.
-    func add(_ name: String, data: Data, method: Method) throws {
+    package func add(_ name: String, data: Data, method: Method) throws {
         guard let za = archive else { throw ZipError(path: path, message: "archive already closed") }
         let count = data.count
         guard let buffer = malloc(max(count, 1)) else {
@@ -139,7 +139,7 @@ package final class ZipWriter {
     }
 
     /// Writes the archive. On failure nothing is left at `path` by libzip.
-    func close() throws {
+    package func close() throws {
         guard let za = archive else { return }
         if zip_close(za) < 0 {
             let e = error("cannot write the archive")
@@ -201,7 +201,7 @@ package final class ZipReader {
     package struct Entry: Equatable {
         var index: Int
         package var name: String
-        var size: UInt64
+        package var size: UInt64
         var compressedSize: UInt64
         var method: UInt16
         var crc: UInt32
@@ -268,7 +268,7 @@ package final class ZipReader {
 
     /// Reads one entry, refusing to inflate more than `limit` bytes (zip-bomb guard). Reads
     /// it to the end, so damage is an error (see `stream`).
-    func read(_ entry: Entry, limit: UInt64 = 256 << 20) throws -> Data {
+    package func read(_ entry: Entry, limit: UInt64 = 256 << 20) throws -> Data {
         guard entry.size <= limit else {
             throw ZipError(path: path, message: "'\(entry.name)' declares \(entry.size) bytes, over the \(limit)-byte limit")
         }

@@ -56,7 +56,7 @@ struct GapsCLITests {
         defer { try? FileManager.default.removeItem(at: parent) }
         let cohort = root.appendingPathComponent("learners/cohort.csv").path
         let streamed = parent.appendingPathComponent("streamed")
-        let run = try Ladder.run(["build", root.path, "--learners", cohort, "--track", "gaps", "--lms", "moodle", "--out", streamed.path])
+        let run = try Ladder.run(["build", root.path, "--learners", cohort, "--track", "gaps", "--lms", "moodle", "--package", "track", "--out", streamed.path])
         #expect(run.status == 0, "\(run.stderr)")
         #expect(run.stdout.contains("dana: no gaps against P2; no package"), "\(run.stdout)")
 

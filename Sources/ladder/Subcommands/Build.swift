@@ -3,9 +3,18 @@ import Foundation
 import LadderCore
 import LadderPackaging
 import LadderCommands
+import LadderMoodle
 
 extension LMSProfile: ExpressibleByArgument {}
 extension BuildRequest.PackageMode: ExpressibleByArgument {}
+
+/// What `ladder build` writes per track besides (or as) its packages.
+enum BuildFormat: String, ExpressibleByArgument, CaseIterable {
+    /// SCORM zips only.
+    case zip
+    /// SCORM zips and a Moodle course backup (.mbz) per track.
+    case mbz
+}
 
 struct Build: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -13,9 +22,11 @@ struct Build: ParsableCommand {
         discussion: """
             Packages land in <out>/<curriculum>/<track>/, with <out>/<curriculum>/ledger.json
             listing each package's sha256, size, LMS profile, items and source digest.
-            --lms moodle: one multi-SCO package per track. --lms talentlms: one SCO per
-            package (TalentLMS takes one SCO a unit). --lms generic (default): one multi-SCO
-            package per track with a single root item, the most portable layout.
+            --lms moodle: one single-SCO package per item (a Moodle SCORM activity has one
+            grade and one completion, so each item gets its own), --format mbz adds one
+            Moodle course backup per track (docs/moodle-backup.md). --lms talentlms: one SCO
+            per package (TalentLMS takes one SCO a unit). --lms generic (default): one
+            multi-SCO package per track with a single root item, the most portable layout.
             --track gaps --learners FILE: one personal skill-gap track per distinct set of
             items the cohort's gaps call for (docs/gaps.md); the ledger lists each package's
             learners, and a learner with nothing to train is reported, not packaged.
@@ -36,8 +47,11 @@ struct Build: ParsableCommand {
     @Option(help: "generic, moodle or talentlms.")
     var lms: LMSProfile = .generic
 
-    @Option(help: "track (one package per track) or module (one package per item). Default: module for talentlms, else track.")
+    @Option(help: "track (one package per track) or module (one package per item). Default: module for moodle and talentlms, else track.")
     var package: BuildRequest.PackageMode?
+
+    @Option(help: "zip (SCORM packages) or mbz (with --lms moodle: also a Moodle course backup per track).")
+    var format: BuildFormat = .zip
 
     @Option(help: "The exports folder.")
     var out: String = "exports"
@@ -58,6 +72,12 @@ struct Build: ParsableCommand {
         }
         if learners != nil, track != .gaps {
             throw ValidationError("--learners builds personal skill-gap tracks: add --track gaps")
+        }
+        if format == .mbz, lms != .moodle {
+            throw ValidationError("--format mbz writes Moodle course backups: add --lms moodle")
+        }
+        if format == .mbz, package == .track {
+            throw ValidationError("a Moodle course backup holds one single-SCO package per activity: drop --package track")
         }
         if track == .gaps, level != "all" {
             throw ValidationError("--level does not apply to --track gaps: each learner's target level comes from the cohort file")
@@ -93,10 +113,12 @@ struct Build: ParsableCommand {
             printError("warning: no --schemas given: manifests get Ladder's structural checks but no XML Schema validation, and packages carry no control documents")
         }
         var request = BuildRequest(
-            tracks: tracks, lms: lms, mode: package ?? (lms == .talentlms ? .module : .track),
+            tracks: tracks, lms: lms, mode: package ?? (lms == .generic ? .track : .module),
             outputFolder: URL(fileURLWithPath: out), schemasFolder: schemasPath.map { URL(fileURLWithPath: $0) }, jobs: j)
         request.command = (["ladder"] + CommandLine.arguments.dropFirst()).joined(separator: " ")
         if let learners { request.otherInputs = [.init(path: learners, role: "the --learners file")] }
+        // Checked before anything is built: a curriculum Moodle cannot hold stops here.
+        if format == .mbz { request.trackBundles = try MoodleCourseBackups(curriculum: c, plan: plan, tracks: tracks) }
         let display = ProgressLine()
         let start = Date()
         let ledger: Ledger
@@ -115,12 +137,15 @@ struct Build: ParsableCommand {
             throw error
         }
         display.clear()
-        let written = ledger.packages.filter { p in tracks.contains { $0.id == p.track } && p.lms == lms }
+        let all = ledger.packages.filter { p in tracks.contains { $0.id == p.track } && p.lms == lms }
+        let written = all.filter { $0.standard != MoodleBackupValidator.standard }
+        let backups = all.filter { $0.standard == MoodleBackupValidator.standard }
         let bytes = written.reduce(0) { $0 + $1.size }
+        let also = backups.isEmpty ? "" : " and \(Plural.count(backups.count, "course backup"))"
         print(
-            "built \(Plural.count(written.count, "package")) (\(lms.rawValue), SCORM 1.2, \(bytes / 1024) KiB) in "
+            "built \(Plural.count(written.count, "package")) (\(lms.rawValue), SCORM 1.2, \(bytes / 1024) KiB)\(also) in "
                 + String(format: "%.2f s", Date().timeIntervalSince(start)) + " → \(out)/\(c.id)/")
-        for p in written {
+        for p in written + backups {
             var line = "  \(p.path)  \(p.sha256.prefix(12))  \(Plural.count(p.items.count, "item"))"
             if let l = p.learners { line += "  for " + l.joined(separator: ", ") }
             print(line)

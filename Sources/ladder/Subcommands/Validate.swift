@@ -3,6 +3,7 @@ import Foundation
 import LadderPackaging
 import LadderCore
 import LadderCommands
+import LadderMoodle
 
 struct Validate: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -15,9 +16,12 @@ struct Validate: ParsableCommand {
             reference, plus what the chosen LMS needs. Every problem is reported, not only the
             first. Exits 0 when every package is valid (warnings allowed), 1 when any package
             has an error, 66 when a path does not exist or the schemas folder cannot be used.
+            A .mbz is checked as a Moodle course backup: its moodle_backup.xml, the files the
+            restore opens, ids that agree across files, every stored file against its SHA-1,
+            and each SCORM activity's SCO rows against its package (docs/moodle-backup.md).
             """)
 
-    @Argument(help: "Packages: .zip files or package folders.")
+    @Argument(help: "Packages: .zip files or package folders; Moodle course backups: .mbz files.")
     var paths: [String]
 
     @Option(help: "SCORM schemas folder (like ../shared/conformance/schemas); default $LADDER_SCHEMAS.")
@@ -33,7 +37,9 @@ struct Validate: ParsableCommand {
         for p in paths { try CommandInputs.require(p, "package (a .zip file or a package folder)") }
         let schemasPath = schemas ?? ProcessInfo.processInfo.environment["LADDER_SCHEMAS"]
         let validator = try PackageValidator(schemasFolder: schemasPath.map { URL(fileURLWithPath: $0) }, lms: lms)
-        let reports = paths.map(validator.validate(path:))
+        let reports = paths.map { p in
+            p.lowercased().hasSuffix(".mbz") ? MoodleBackupValidator.report(path: p) : validator.validate(path: p)
+        }
         switch format {
         case .json:
             let encoder = JSONEncoder()

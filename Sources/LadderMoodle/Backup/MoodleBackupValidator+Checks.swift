@@ -1,0 +1,159 @@
+import Foundation
+import LadderCore
+import LadderPackaging
+
+/// A backup read whole into memory: entry name → bytes, with its XML parsed on demand.
+struct BackupArchive {
+    let path: String
+    let data: [String: Data]
+
+    init(path: String) throws {
+        self.path = path
+        let reader = try ZipReader(path: path)
+        var data: [String: Data] = [:]
+        for e in reader.entries where !e.name.hasSuffix("/") { data[e.name] = try reader.read(e) }
+        self.data = data
+    }
+
+    func xmlIfPresent(_ name: String) throws -> XMLNode? {
+        guard let d = data[name] else { return nil }
+        return try XMLDocument(data: d, name: name).root
+    }
+
+    func xml(_ name: String) throws -> XMLNode {
+        guard let node = try xmlIfPresent(name) else { throw MoodleBackupError(path: path, problem: .invalidBackup(["\(name) is missing"])) }
+        return node
+    }
+}
+
+/// A row of files.xml.
+struct BackupFileRow {
+    var id: Int
+    var hash: String
+    var context: Int
+    var area: String
+    var path: String
+    var name: String
+}
+
+extension MoodleBackupValidator {
+    /// Course module ids in availability conditions and course completion criteria, and the
+    /// file ids in each activity's inforef.xml.
+    static func references(_ archive: BackupArchive, modules: Set<Int>, contexts: [Int: (dir: String, module: Int)]) throws -> [String] {
+        var out: [String] = []
+        for (_, c) in contexts.sorted(by: { $0.key < $1.key }) {
+            guard let text = try archive.xmlIfPresent(c.dir + "/module.xml")?.child("availability")?.text, text != BackupXML.null else { continue }
+            guard let json = try? JSONSerialization.jsonObject(with: Data(text.utf8)) else {
+                out.append("\(c.dir)/module.xml: availability is not JSON")
+                continue
+            }
+            for cm in Self.courseModules(in: json) where !modules.contains(cm) {
+                out.append("\(c.dir)/module.xml: availability names course module \(cm), which is not in the backup")
+            }
+        }
+        if let completion = try archive.xmlIfPresent("completion.xml") {
+            for c in completion.children("course_completion_criteria") where c.child("criteriatype")?.text == "4" {
+                let cm = Int(c.child("moduleinstance")?.text ?? "") ?? -1
+                if !modules.contains(cm) { out.append("completion.xml: criterion \(c.attribute("id") ?? "?") names course module \(cm), which is not in the backup") }
+            }
+        }
+        return out
+    }
+
+    /// Every `"cm": n` of a condition tree (availability/condition/completion).
+    static func courseModules(in json: Any) -> [Int] {
+        if let d = json as? [String: Any] {
+            var out = (d["type"] as? String == "completion") ? [(d["cm"] as? Int) ?? -1] : []
+            for v in d.values where v is [Any] || v is [String: Any] { out += courseModules(in: v) }
+            return out
+        }
+        if let a = json as? [Any] { return a.flatMap(courseModules) }
+        return []
+    }
+
+    /// files.xml read and checked: each stored file present under `files/<hh>/<hash>` with that
+    /// SHA-1 and size, each file id unique and listed in its activity's inforef.xml (the restore
+    /// loads only listed files), each context one of an activity.
+    static func fileRows(_ archive: BackupArchive, contexts: [Int: (dir: String, module: Int)], problems out: inout [String]) throws -> [BackupFileRow] {
+        var rows: [BackupFileRow] = []
+        var listed: [Int: Set<Int>] = [:]
+        for (context, c) in contexts {
+            let ids = try archive.xmlIfPresent(c.dir + "/inforef.xml")?.child("fileref")?.children("file").compactMap { Int($0.child("id")?.text ?? "") }
+            listed[context] = Set(ids ?? [])
+        }
+        var seen = Set<Int>()
+        for f in try archive.xml("files.xml").children("file") {
+            func text(_ n: String) -> String { f.child(n)?.text ?? "" }
+            let row = BackupFileRow(
+                id: Int(f.attribute("id") ?? "") ?? -1, hash: text("contenthash"), context: Int(text("contextid")) ?? -1,
+                area: text("filearea"), path: text("filepath"), name: text("filename"))
+            rows.append(row)
+            let label = "files.xml: file \(row.id) (\(row.area)\(row.path)\(row.name))"
+            if !seen.insert(row.id).inserted { out.append("\(label): its id is used twice") }
+            guard let ids = listed[row.context] else {
+                out.append("\(label): context \(row.context) is no activity's")
+                continue
+            }
+            if !ids.contains(row.id) { out.append("\(label): not in \(contexts[row.context]!.dir)/inforef.xml, so the restore leaves it out") }
+            if row.name == "." { continue }
+            guard let blob = archive.data["files/\(row.hash.prefix(2))/\(row.hash)"] else {
+                out.append("\(label): files/\(row.hash.prefix(2))/\(row.hash) is missing")
+                continue
+            }
+            if SHA1.hex(blob) != row.hash { out.append("\(label): its content's SHA-1 is \(SHA1.hex(blob)), not \(row.hash)") }
+            if String(blob.count) != text("filesize") { out.append("\(label): \(blob.count) bytes, files.xml says \(text("filesize"))") }
+        }
+        for (context, ids) in listed.sorted(by: { $0.key < $1.key }) {
+            for id in ids.sorted() where !seen.contains(id) { out.append("\(contexts[context]!.dir)/inforef.xml: file \(id) is not in files.xml") }
+        }
+        return rows
+    }
+
+    /// The SCO rows of a SCORM activity against its package: the rows Moodle makes from the
+    /// package's manifest, the package's files in the content area, the launch and the hash.
+    static func scoRows(
+        _ archive: BackupArchive, _ dir: String, _ context: Int, _ scorm: XMLNode, files: [BackupFileRow], scos: inout Int
+    ) throws -> [String] {
+        let reference = scorm.child("reference")?.text ?? ""
+        let label = "\(dir)/scorm.xml"
+        guard let row = files.first(where: { $0.context == context && $0.area == "package" && $0.name == reference }),
+            let blob = archive.data["files/\(row.hash.prefix(2))/\(row.hash)"]
+        else { return ["\(label): its package '\(reference)' is not among the stored files"] }
+        var out: [String] = []
+        if scorm.child("sha1hash")?.text != row.hash { out.append("\(label): sha1hash is not the package's content hash \(row.hash)") }
+        let temporary = FileManager.default.temporaryDirectory.appendingPathComponent("ladder-mbz-\(UUID().uuidString).zip")
+        try FileSystemError.foundation(temporary.path, "write a temporary copy of the package") { try blob.write(to: temporary) }
+        defer { try? FileManager.default.removeItem(at: temporary) }
+        let reader = try ZipReader(path: temporary.path)
+        let content = Dictionary(files.filter { $0.context == context && $0.area == "content" }.map { ($0.path + $0.name, $0.hash) }, uniquingKeysWith: { a, _ in a })
+        var manifest: Data?
+        for e in reader.entries where !e.name.hasSuffix("/") {
+            let data = try reader.read(e)
+            if e.name == "imsmanifest.xml" { manifest = data }
+            let (path, name) = CourseBackup.split(e.name)
+            if content[path + name] != SHA1.hex(data) { out.append("\(label): the package's \(e.name) is not in the content area as it is in the package") }
+        }
+        guard let manifest else { return out + ["\(label): the package has no imsmanifest.xml"] }
+        let expected = MoodleSCORows.rows(try PackageManifest(data: manifest))
+        let given = scorm.child("scoes")?.children("sco") ?? []
+        scos += given.filter { $0.child("scormtype")?.text == "sco" }.count
+        if given.count != expected.count { out.append("\(label): \(given.count) SCO rows, the package's manifest makes \(expected.count)") }
+        for (g, e) in zip(given, expected) {
+            func text(_ n: String) -> String { g.child(n)?.text ?? "" }
+            let fields = [
+                ("manifest", e.manifest), ("organization", e.organization), ("parent", e.parent), ("identifier", e.identifier),
+                ("launch", e.launch), ("scormtype", e.scormtype), ("title", e.title),
+            ]
+            for (k, v) in fields where text(k) != v {
+                out.append("\(label): sco \(g.attribute("id") ?? "?") has \(k) '\(text(k))', the package's manifest gives '\(v)'")
+            }
+            let data = (g.child("sco_datas")?.children("sco_data") ?? []).map { SCORow.Data(name: $0.child("name")?.text ?? "", value: $0.child("value")?.text ?? "") }
+            if data != e.data { out.append("\(label): sco \(g.attribute("id") ?? "?") data \(data.map { "\($0.name)=\($0.value)" }) differ from the manifest's") }
+        }
+        let launch = scorm.child("launch")?.text ?? ""
+        if !given.contains(where: { $0.attribute("id") == launch && !($0.child("launch")?.text ?? "").isEmpty }) {
+            out.append("\(label): launch '\(launch)' is not a launchable SCO row of this activity")
+        }
+        return out
+    }
+}
