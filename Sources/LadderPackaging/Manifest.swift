@@ -67,6 +67,19 @@ package enum ManifestWriter {
             try w.start(
                 "item", ["identifier": itemIdentifier(sco.item.id), "identifierref": resourceIdentifier(sco.item.id), "isvisible": "true"])
             try w.element("title", sco.item.title)
+            // IMS CP 1.1.2 items have no description of their own: an item's <metadata> (after
+            // its title, before the adlcp extensions) carries it as LOM general/description.
+            if let summary = sco.item.summary {
+                try w.start("metadata")
+                try w.start("imsmd:lom")
+                try w.start("imsmd:general")
+                try w.start("imsmd:description")
+                try w.element("imsmd:langstring", summary, ["xml:lang": p.language])
+                try w.end()  // description
+                try w.end()  // general
+                try w.end()  // lom
+                try w.end()  // metadata
+            }
             if let pre = p.prerequisites[sco.item.id], !pre.isEmpty {
                 try w.element("adlcp:prerequisites", pre.map(itemIdentifier).joined(separator: " & "), ["type": "aicc_script"])
             }

@@ -41,12 +41,13 @@ public struct SCORenderer: Sendable {
         switch item.kind {
         case .module:
             let pages = r?.module?.pages ?? []
+            let intro = Self.moduleIntro(r?.module)
             var sections = ""
             if pages.isEmpty {
                 // A draft module: show what the responsibility expects, plainly marked.
                 sections = section(
                     1, title: "About this responsibility",
-                    html: "<p class=\"ladder-draft\">Draft: the training content for this responsibility has not been written yet.</p>\n<p>\(HTML.escape(r?.statement ?? item.title))</p>\n")
+                    html: intro + "<p class=\"ladder-draft\">Draft: the training content for this responsibility has not been written yet.</p>\n<p>\(HTML.escape(r?.statement ?? item.title))</p>\n")
             }
             for (i, page) in pages.enumerated() {
                 let folder = (page.path as NSString).deletingLastPathComponent
@@ -58,7 +59,7 @@ public struct SCORenderer: Sendable {
                         media["\(item.id)/\(image.packaged)"] = curriculum.root.appendingPathComponent(image.source)
                     }
                 }
-                sections += section(i + 1, title: page.title, html: doc.html)
+                sections += section(i + 1, title: page.title, html: (i == 0 ? intro : "") + doc.html)
             }
             let count = max(pages.count, 1)
             body = sections + """
@@ -133,6 +134,21 @@ public struct SCORenderer: Sendable {
         }
         let page = document(title: item.title, kind: item.kind.rawValue, body: body, config: config)
         return RenderedSCO(item: item, folder: item.id, html: Data(page.utf8), media: media, worstSuspendData: worst)
+    }
+
+    /// A module's summary and objectives, shown at the top of its first page; "" when it has
+    /// neither.
+    static func moduleIntro(_ module: Module?) -> String {
+        guard let module else { return "" }
+        var html = ""
+        if let summary = module.summary, !summary.isEmpty {
+            html += "<p class=\"ladder-summary\">\(HTML.escape(summary))</p>\n"
+        }
+        if !module.objectives.isEmpty {
+            html += "<div class=\"ladder-objectives\">\n<h3>By the end of this module you will be able to</h3>\n<ul>\n"
+            html += module.objectives.map { "<li>\(HTML.escape($0))</li>\n" }.joined() + "</ul>\n</div>\n"
+        }
+        return html
     }
 
     /// Pages often repeat their front-matter title as a leading `# Title`; the page heading

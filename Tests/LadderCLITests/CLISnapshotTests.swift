@@ -24,11 +24,36 @@ struct CLISnapshotTests {
         let root = try Ladder.copySample()
         defer { try? FileManager.default.removeItem(at: root.deletingLastPathComponent()) }
         try Ladder.edit(root, "levels/P2.yaml", replace: "[empathy, active-listening, speaking", with: "[empathie, active-listening, speaking")
-        try Ladder.edit(root, "assessments/inform-customers.yaml", replace: "mastery_score: 80\n", with: "mastery_score: 101\n")
+        try Ladder.edit(root, "assessments/inform-customers.yaml", replace: "mastery_score: 86\n", with: "mastery_score: 101\n")
         try Ladder.edit(root, "shadowing/inform-customers.yaml", replace: "title: ", with: "title: [")
         let text = try Ladder.transcript(["check", root.path], environment: Self.environment)
         #expect(text.contains(root.path), "the diagnostics name the copy's files")
         Snapshot.expect(text.replacingOccurrences(of: root.path, with: "<copy>"), named: "check-broken-copy.txt")
+    }
+
+    /// The ladder-wide checks of issue 14 in one copy: a missing target and what it costs, a
+    /// level that raises a skill nothing trains, a mastery score no attempt can score, a page
+    /// path one letter off, and a YAML value with an unquoted colon.
+    @Test func checkLadderMistakes() throws {
+        let root = try Ladder.copySample()
+        defer { try? FileManager.default.removeItem(at: root.deletingLastPathComponent()) }
+        try Ladder.edit(root, "levels/P2.yaml", replace: "  speaking: 3\n", with: "")
+        try Ladder.edit(root, "levels/P1.yaml", replace: "  training-development: none\n", with: "  training-development: follow\n")
+        try Ladder.edit(root, "assessments/inform-customers.yaml", replace: "mastery_score: 86\n", with: "mastery_score: 90\n")
+        try Ladder.edit(root, "levels/P1.yaml", replace: "modules/inform-customers/02-explaining-clearly.md", with: "modules/inform-customers/02-explaning-clearly.md")
+        try Ladder.edit(root, "shadowing/inform-customers.yaml", replace: "title: ", with: "title: Shadowing: ")
+        let text = try Ladder.transcript(["check", root.path], environment: Self.environment)
+        Snapshot.expect(text.replacingOccurrences(of: root.path, with: "<copy>"), named: "check-ladder-mistakes.txt")
+    }
+
+    /// `gaps --explain` says what a missing target drops, as `check` does.
+    @Test func gapsExplainShowsAMissingTarget() throws {
+        let root = try Ladder.copySample()
+        defer { try? FileManager.default.removeItem(at: root.deletingLastPathComponent()) }
+        try Ladder.edit(root, "levels/P2.yaml", replace: "  speaking: 3\n", with: "")
+        let args = ["gaps", root.path, "--learners", root.path + "/learners/cohort.csv", "--explain", "amara"]
+        let text = try Ladder.transcript(args, environment: Self.environment)
+        Snapshot.expect(text.replacingOccurrences(of: root.path, with: "<copy>"), named: "gaps-explain-missing-target.txt")
     }
 
     @Test func planText() throws {

@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Testing
 
 @testable import LadderCore
@@ -114,5 +115,28 @@ struct PrerequisitesTests {
         }
         // The identifiers inside a set are references like any other.
         #expect(try AICCScript.references(in: "A & 2*{B, C = passed, 1*{D, E}}") == ["A", "B", "C", "D", "E"])
+    }
+
+    /// The sample's P2 opens only when every P1 assessment is passed (curriculum.yaml `gating`,
+    /// default `assessments`): the script the build writes, as the player reads it.
+    @Test func theSamplesSecondLevelOpensWhenEveryFirstLevelAssessmentIsPassed() throws {
+        let (c, plan) = try TestSupport.loadSample()
+        let (out, ledger) = try TestSupport.build(c, plan, tracks: ["onboarding-P2"], lms: .generic, mode: .track)
+        defer { try? FileManager.default.removeItem(at: out) }
+        let entry = try #require(ledger.packages.first)
+        let zip = try ZipReader(path: out.appendingPathComponent(c.id).appendingPathComponent(entry.path).path)
+        let manifest = try PackageManifest(data: try #require(try zip.read("imsmanifest.xml")))
+        let items = manifest.organizations.flatMap(\.allItems).map(\.item)
+        let firstP2 = try #require(plan.items.first { $0.level == "P2" && $0.kind == .module })
+        let script = try #require(items.first { $0.identifier == ManifestWriter.itemIdentifier(firstP2.id) }?.prerequisites)
+        let gate = plan.items.filter { $0.level == "P1" && $0.kind == .assessment }.map { ManifestWriter.itemIdentifier($0.id) }
+        #expect(gate.count > 1)
+        // The gate first, then what its `after` adds.
+        let required = firstP2.prerequisites.map(ManifestWriter.itemIdentifier)
+        #expect(Array(required.prefix(gate.count)) == gate)
+        #expect(script == required.joined(separator: " & "))
+        let lastOnly = Prerequisites.evaluate(script) { $0 == gate.last ? "passed" : "not attempted" }
+        #expect(lastOnly == .unmet(required.filter { $0 != gate.last }.map { .item($0) }))
+        #expect(Prerequisites.evaluate(script) { required.contains($0) ? "passed" : "not attempted" } == .met)
     }
 }

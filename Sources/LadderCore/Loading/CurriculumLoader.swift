@@ -78,6 +78,7 @@ public struct CurriculumLoader {
                 return Skill(id: id, name: name, description: n[field: "description"]?.text.map(clean))
             } ?? [],
             levels: [], frameworks: [], theme: Theme(), root: root)
+        if let g = top[field: "gating"]?.text.flatMap(Gating.init(rawValue:)) { c.gating = g }
 
         if let folderName = root.standardizedFileURL.pathComponents.last, folderName != c.id, !c.id.isEmpty,
             let n = top[field: "id"]
@@ -132,7 +133,7 @@ public struct CurriculumLoader {
         let path = display(relative)
         guard exists(relative) else {
             if let at = referencedFrom {
-                diags.error(at, "'\(relative)' does not exist")
+                diags.error(at, "'\(relative)' does not exist\(nearMiss(relative))")
             } else {
                 diags.error(SourceLocation(file: path), "missing file: a curriculum needs \(relative)")
             }
@@ -227,27 +228,28 @@ public struct CurriculumLoader {
             if let step = resolveStep(raw, scale: c.scale) {
                 targets.append(SkillTarget(skill: skill, step: step))
             } else {
-                let steps = c.scale.enumerated().map { "\($0.offset + 1)=\($0.element.id)" }.joined(separator: ", ")
+                let steps = (["0=\(ProficiencyStep.notRequired)"] + c.scale.enumerated().map { "\($0.offset + 1)=\($0.element.id)" })
+                    .joined(separator: ", ")
                 diags.error(v.location(in: file), "proficiency '\(raw)' for skill '\(skill)' is not on the scale (\(steps))")
             }
         }
-        if n[field: "skills"] != nil {
-            // A skill whose target is written but invalid already has an error; don't also call it missing.
-            let written = Set((n[field: "skills"]?.pairs ?? []).compactMap { $0.key.text })
-            let missing = c.skills.map(\.id).filter { !written.contains($0) }
-            if !missing.isEmpty, let at = n[field: "skills"] {
-                diags.warning(at.location(in: file), "no proficiency target at level \(id) for \(Plural.noun(missing.count, "skill")) \(missing.map { "'\($0)'" }.joined(separator: ", "))")
-            }
-        }
+        // A skill whose target is written but invalid already has an error; don't also call it missing.
+        let written = Set((n[field: "skills"]?.pairs ?? []).compactMap { $0.key.text })
+        let unset = n[field: "skills"] == nil ? [] : c.skills.map(\.id).filter { !written.contains($0) }
         let g = n[field: "guidelines"]
         var level = Level(
             id: id, rank: rank, title: n[field: "title"]?.text ?? id, summary: n[field: "summary"]?.text.map(clean),
             guidelines: Guidelines(
                 knowledge: g?[field: "knowledge"]?.text.map(clean), problemSolving: g?[field: "problem_solving"]?.text.map(clean),
                 collaboration: g?[field: "collaboration"]?.text.map(clean), experience: g?[field: "experience"]?.text.map(clean)),
-            targets: targets, responsibilities: [])
+            targets: targets, responsibilities: [], unsetSkills: unset)
         for r in n[field: "responsibilities"]?.items ?? [] {
             if let resp = loadResponsibility(r, level: id, file: file, curriculum: c) { level.responsibilities.append(resp) }
+        }
+        if let at = n[field: "skills"] {
+            for skill in unset {
+                diags.warning(at.location(in: file), Self.unsetTargetMessage(skill, level: level))
+            }
         }
         return level
     }
@@ -264,13 +266,6 @@ public struct CurriculumLoader {
         return Set(
             regex.matches(in: text, range: NSRange(location: 0, length: ns.length)).map { ns.substring(with: $0.range(at: 1)) }
                 .filter(Shape.isIdentifier))
-    }
-
-    func resolveStep(_ raw: String, scale: [ProficiencyStep]) -> Int? {
-        // Not `1...scale.count`: that range traps when the scale is missing or empty.
-        if let n = Int(raw) { return n >= 1 && n <= scale.count ? n : nil }
-        if let i = scale.firstIndex(where: { $0.id == raw || $0.name.lowercased() == raw.lowercased() }) { return i + 1 }
-        return nil
     }
 
     mutating func loadResponsibility(_ n: Node, level: String, file: String, curriculum c: Curriculum) -> Responsibility? {
@@ -313,7 +308,7 @@ public struct CurriculumLoader {
     mutating func loadPage(_ relative: String, referencedFrom: SourceLocation) -> Page? {
         let file = display(relative)
         guard exists(relative) else {
-            diags.error(referencedFrom, "page '\(relative)' does not exist")
+            diags.error(referencedFrom, "page '\(relative)' does not exist\(nearMiss(relative))")
             return nil
         }
         guard staysInside(relative, at: referencedFrom),
@@ -412,9 +407,14 @@ public struct CurriculumLoader {
                     options: options, skills: skills.isEmpty ? r.skills : skills))
         }
         let minutes = n[field: "minutes"]?.text.flatMap { Int($0) } ?? max(1, (questions.count * 3 + 1) / 2)
+        let mastery = n[field: "mastery_score"]?.text.flatMap { Int($0) } ?? 0
+        if let m = n[field: "mastery_score"], (0...100).contains(mastery),
+            let effective = MasteryScore.effective(mastery: mastery, questions: questions.count), effective.percent != mastery
+        {
+            diags.warning(m.location(in: file), MasteryScore.message(mastery: mastery, questions: questions.count, effective: effective))
+        }
         return Assessment(
-            path: relative, title: clean(n[field: "title"]?.text), masteryScore: n[field: "mastery_score"]?.text.flatMap { Int($0) } ?? 0,
-            minutes: minutes, questions: questions)
+            path: relative, title: clean(n[field: "title"]?.text), masteryScore: mastery, minutes: minutes, questions: questions)
     }
 
     mutating func loadShadowing(_ relative: String, referencedFrom: SourceLocation) -> ShadowingTask? {
@@ -527,6 +527,7 @@ public struct CurriculumLoader {
                 locate(first.id, in: first.level, key: "after"),
                 "prerequisite cycle: \((cycle + [cycle[0]]).joined(separator: " -> "))")
         }
+        checkCoverage(c)
         // Targets never drop going up the ladder.
         for (lower, upper) in zip(c.levels, c.levels.dropFirst()) {
             for t in upper.targets {

@@ -68,6 +68,9 @@ public enum FileKind: String, CaseIterable, Sendable {
                         ])), minItems: 1), required: true, "The skills of the role."),
             Field("levels", .list(.identifier, minItems: 1), required: true, "Level ids, lowest first; each is levels/<id>.yaml."),
             Field(
+                "gating", .oneOf(Gating.allCases.map(\.rawValue)),
+                "What opens a level above the first: assessments (default: every assessment of the level below passed), last-item (its last module or assessment) or none."),
+            Field(
                 "theme",
                 .object(
                     ObjectShape(fields: [
@@ -111,7 +114,7 @@ public enum FileKind: String, CaseIterable, Sendable {
                         Field("collaboration", .text(), "Collaboration and interaction."),
                         Field("experience", .text(), "Typical experience."),
                     ])), "The level's guidelines."),
-            Field("skills", .map(.step), required: true, "Skill id -> required step (id, name or 1-based number)."),
+            Field("skills", .map(.step), required: true, "Skill id -> required step (id, name or 1-based number), or none (0) when the level does not require it."),
             Field(
                 "responsibilities",
                 .list(

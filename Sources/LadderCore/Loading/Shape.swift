@@ -222,7 +222,7 @@ extension Shape {
         case .oneOf(let values):
             return ["enum": values]
         case .step:
-            return ["oneOf": [["type": "string", "minLength": 1], ["type": "integer", "minimum": 1]]]
+            return ["oneOf": [["type": "string", "minLength": 1], ["type": "integer", "minimum": 0]]]
         case .list(let element, let minItems):
             var s: [String: Any] = ["type": "array", "items": element.jsonSchema()]
             if minItems > 0 { s["minItems"] = minItems }

@@ -69,6 +69,35 @@ package struct YAMLDocument {
         return problem
     }
 
+    /// A hint for the two usual causes of a YAML syntax error: a value with an unquoted ': '
+    /// in it, and a line indented differently from its neighbours. "" for other problems.
+    static func syntaxHint(_ problem: String, line: Int, in text: String) -> String {
+        let lines = text.split(separator: "\n", omittingEmptySubsequences: false)
+        let here = lines.indices.contains(line - 1) ? String(lines[line - 1]) : ""
+        if problem.hasPrefix("mapping values are not allowed") {
+            // `key: some: text` — the value goes in quotes.
+            let body = here.drop { $0 == " " || $0 == "-" }
+            if let r = body.range(of: ": ") {
+                let key = body[..<r.lowerBound]
+                let value = body[r.upperBound...].trimmingCharacters(in: .whitespaces)
+                let quoted = "\"" + value.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"") + "\""
+                if value.contains(": ") || value.hasSuffix(":") {
+                    return "; hint: a value that contains ': ' must be quoted (\(key): \(quoted))"
+                }
+            }
+            return "; hint: a value that contains ': ' must be quoted, and a key must line up with the keys above it"
+        }
+        let indentation = [
+            "did not find expected key", "did not find expected '-' indicator", "block sequence entries are not allowed",
+            "could not find expected ':'", "did not find expected node content",
+        ]
+        if indentation.contains(where: problem.hasPrefix) {
+            return "; hint: check the indentation of this line and the lines above it (keys of one mapping line up,"
+                + " a list's '- ' entries line up under their key, and tabs are not allowed)"
+        }
+        return ""
+    }
+
     private static func diagnostic(for error: YamlError, path: String, text: String) -> Diagnostic {
         switch error {
         case .scanner(let context, let problem, let mark, _),
@@ -76,7 +105,9 @@ package struct YAMLDocument {
             .composer(let context, let problem, let mark, _):
             let explained = explain(problem)
             let ctx = explained == problem ? context.map { " \($0.text)" } ?? "" : ""
-            return Diagnostic(.error, path, line: mark.line, column: mark.column, "YAML syntax error: \(explained)\(ctx)")
+            return Diagnostic(
+                .error, path, line: mark.line, column: mark.column,
+                "YAML syntax error: \(explained)\(ctx)\(syntaxHint(problem, line: mark.line, in: text))")
         case .duplicatedKeysInMapping(let keys, let context):
             // Only reached for keys `composeKeepingRepeatedKeys` cannot set aside (tagged,
             // anchored or complex keys); Yams names the first occurrence.

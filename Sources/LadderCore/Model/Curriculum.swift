@@ -16,6 +16,8 @@ public struct Curriculum: Sendable {
     public var levels: [Level]
     public var frameworks: [Framework]
     public var theme: Theme
+    /// What opens a level above the first (curriculum.yaml `gating`).
+    public var gating: Gating = .assessments
     /// The folder the curriculum was loaded from.
     public var root: URL
 
@@ -34,10 +36,23 @@ public struct Curriculum: Sendable {
         return nil
     }
 
-    /// The name of a 1-based proficiency step ("Apply").
+    /// The name of a 1-based proficiency step ("Apply"); step 0 is "none" (not required).
     public func stepName(_ step: Int) -> String {
-        scale.indices.contains(step - 1) ? scale[step - 1].name : "\(step)"
+        if step == 0 { return ProficiencyStep.notRequired }
+        return scale.indices.contains(step - 1) ? scale[step - 1].name : "\(step)"
     }
+}
+
+/// What a learner must have done before the items of the next level open (curriculum.yaml
+/// `gating`, docs/curriculum-format.md). A responsibility's `after` adds to it.
+public enum Gating: String, Sendable, Codable, CaseIterable {
+    /// Every assessment of the level below is passed (a level below without assessments
+    /// passes on its own gate: its last item).
+    case assessments
+    /// The last module or assessment of the level below is done (Ladder before issue 14).
+    case lastItem = "last-item"
+    /// Levels do not gate each other; only `after` orders items.
+    case none
 }
 
 public enum CareerTrack: String, Sendable, Codable, CaseIterable {
@@ -51,6 +66,9 @@ public struct OccupationCode: Sendable, Equatable, Codable {
 }
 
 public struct ProficiencyStep: Sendable, Equatable, Codable {
+    /// The target value that says a level does not require a skill (step 0): `none` in a
+    /// level file, or the number 0.
+    public static let notRequired = "none"
     public var id: String
     public var name: String
     public var description: String?
@@ -68,11 +86,29 @@ public struct Level: Sendable {
     public var title: String
     public var summary: String?
     public var guidelines: Guidelines
-    /// Skill id → required 1-based proficiency step, in file order.
+    /// Skill id → required 1-based proficiency step, in file order; step 0 is an explicit
+    /// `none` (not required at this level).
     public var targets: [SkillTarget]
+    /// Skills of the curriculum the level file gives no target at all (a warning; gaps takes
+    /// them as none), in curriculum order.
+    public var unsetSkills: [String] = []
     public var responsibilities: [Responsibility]
 
     public func target(for skill: String) -> Int? { targets.first { $0.skill == skill }?.step }
+
+    public init(
+        id: String, rank: Int, title: String, summary: String?, guidelines: Guidelines, targets: [SkillTarget],
+        responsibilities: [Responsibility], unsetSkills: [String] = []
+    ) {
+        self.id = id
+        self.rank = rank
+        self.title = title
+        self.summary = summary
+        self.guidelines = guidelines
+        self.targets = targets
+        self.responsibilities = responsibilities
+        self.unsetSkills = unsetSkills
+    }
 }
 
 public struct SkillTarget: Sendable, Equatable, Codable {

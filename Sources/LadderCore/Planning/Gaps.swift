@@ -374,7 +374,8 @@ package struct GapTrackCollector {
             index[id] = g
             groups.append(Group(items: l.items, gapSkills: [Bool](repeating: false, count: l.skills.count), learners: []))
         }
-        for (i, s) in l.skills.enumerated() where s.gap > 0 { groups[g].gapSkills[i] = true }
+        // A gap no responsibility develops is not closed by the track: its title leaves it out.
+        for (i, s) in l.skills.enumerated() where s.gap > 0 && !s.responsibilities.isEmpty { groups[g].gapSkills[i] = true }
         groups[g].learners.append(l.learner)
     }
 

@@ -322,6 +322,15 @@ public enum GapsText {
                 out += ", gap \(s.gap)\n"
             }
         }
+        // Targets a level file left out are taken as none: say what that drops.
+        let upTo = c.levelIndex(l.targetLevel).map { Array(c.levels[...$0]) } ?? []
+        let unset = upTo.flatMap { level in level.unsetSkills.map { (level, $0) } }
+        if !unset.isEmpty {
+            out += "No target set (taken as none):\n"
+            for (level, skill) in unset {
+                out += "  \(c.skill(skill)?.name ?? skill) at \(level.id): \(level.unsetTargetConsequence(skill))\n"
+            }
+        }
         if let t = l.track, let track = report.tracks.first(where: { $0.id == t }) {
             out += "Track \(t): \(track.title); \(count(l.items.count, "item")), \(Durations.minutes(l.minutes))\n"
         }

@@ -11,12 +11,14 @@ public struct Plan: Sendable, Codable, Equatable {
     public var tracks: [Track]
     /// Framework statements not placed at any level, with the reason.
     public var excludedStatements: [Objective]
+    /// What opens a level above the first (curriculum.yaml `gating`).
+    public var gating: Gating = .assessments
 
     public func item(_ id: String) -> PlanItem? { items.first { $0.id == id } }
     public func track(_ id: String) -> Track? { tracks.first { $0.id == id } }
 
     enum CodingKeys: String, CodingKey {
-        case format, curriculum, title, levels, items, tracks
+        case format, curriculum, title, levels, items, tracks, gating
         case excludedStatements = "excluded_statements"
     }
 }
@@ -68,10 +70,16 @@ public struct PlanItem: Sendable, Codable, Equatable {
     public var sources: [String]
     /// Framework statements at this level sharing a skill with the item.
     public var objectives: [String]
+    /// A module's `summary` (one sentence for catalogues); nil for other kinds or when unset.
+    public var summary: String? = nil
+    /// A module's `objectives` (what the learner will be able to do); nil for other kinds or
+    /// when unset.
+    public var learningObjectives: [String]? = nil
 
     enum CodingKeys: String, CodingKey {
-        case id, kind, title, level, responsibility, skills, minutes, prerequisites, draft, sources, objectives
+        case id, kind, title, level, responsibility, skills, minutes, prerequisites, draft, sources, objectives, summary
         case masteryScore = "mastery_score"
+        case learningObjectives = "learning_objectives"
     }
 }
 

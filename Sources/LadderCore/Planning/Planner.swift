@@ -4,23 +4,27 @@ public enum Planner {
     public static func plan(_ c: Curriculum) -> Plan {
         var items: [PlanItem] = []
         let placed = c.frameworks.flatMap { f in f.statements.map { (f, $0) } }
-        var lastGateOfLevel: [String: String] = [:]
+        // The items that open the next level (curriculum.yaml `gating`): every module of a level
+        // above the first comes after its level's gate, and after its `after` modules too.
+        var gate: [String] = []
 
-        for (li, level) in c.levels.enumerated() {
-            let gateBelow = li > 0 ? lastGateOfLevel[c.levels[li - 1].id] : nil
+        for level in c.levels {
+            let gateBelow = gate
+            var assessments: [String] = []
+            var lastItem: String?
             for r in level.responsibilities {
                 let objectives = placed.filter { $0.1.level == level.id && !Set($0.1.skills).isDisjoint(with: r.skills) }
                     .map { "\($0.0.id).\($0.1.id)" }
                 let moduleID = "\(r.id).module"
-                var modulePrereqs = r.after.map { "\($0).module" }
-                if r.after.isEmpty, let gateBelow { modulePrereqs = [gateBelow] }
+                let modulePrereqs = orderedUnion(gateBelow + r.after.map { "\($0).module" })
                 let module = r.module
                 items.append(
                     PlanItem(
                         id: moduleID, kind: .module, title: module?.title ?? r.statement, level: level.id, responsibility: r.id,
                         skills: r.skills, minutes: module?.pages.reduce(0) { $0 + $1.minutes } ?? 0, prerequisites: modulePrereqs,
                         draft: module == nil, masteryScore: nil, sources: module?.pages.map(\.path) ?? ["levels/\(level.id).yaml"],
-                        objectives: objectives))
+                        objectives: objectives, summary: module?.summary,
+                        learningObjectives: (module?.objectives).flatMap { $0.isEmpty ? nil : $0 }))
                 var last = moduleID
                 if let a = r.assessment {
                     let id = "\(r.id).assessment"
@@ -30,8 +34,9 @@ public enum Planner {
                             skills: orderedUnion(a.questions.flatMap(\.skills)), minutes: a.minutes, prerequisites: [moduleID],
                             draft: false, masteryScore: a.masteryScore, sources: [a.path], objectives: objectives))
                     last = id
+                    assessments.append(id)
                 }
-                lastGateOfLevel[level.id] = last
+                lastItem = last
                 if let s = r.shadowing {
                     items.append(
                         PlanItem(
@@ -39,6 +44,11 @@ public enum Planner {
                             skills: r.skills, minutes: s.minutes, prerequisites: [last], draft: false, masteryScore: nil,
                             sources: [s.path], objectives: objectives))
                 }
+            }
+            switch c.gating {
+            case .assessments: gate = !assessments.isEmpty ? assessments : lastItem.map { [$0] } ?? gateBelow
+            case .lastItem: gate = lastItem.map { [$0] } ?? gateBelow
+            case .none: gate = []
             }
         }
         let ordered = topologicalOrder(items)
@@ -72,7 +82,8 @@ public enum Planner {
             Objective(framework: $0.0.id, statement: $0.1.id, text: $0.1.text, reason: $0.1.excluded)
         }
         return Plan(
-            curriculum: c.id, title: c.title, levels: levelPlans, items: ordered, tracks: tracks, excludedStatements: excluded)
+            curriculum: c.id, title: c.title, levels: levelPlans, items: ordered, tracks: tracks, excludedStatements: excluded,
+            gating: c.gating)
     }
 
     /// A track holds a subset of the plan; prerequisites on items outside it are dropped,

@@ -75,18 +75,21 @@ public struct SourceLocation: Sendable, Equatable, Hashable {
 
 /// Suggests the closest known name for a misspelled one ("did you mean 'empathy'?").
 package enum Suggest {
-    static func closest(to word: String, in candidates: some Sequence<String>) -> String? {
+    /// The candidate fewest edits away, within `maxDistance` (by default a third of the word,
+    /// at least 2); nil when none is that close or `word` is itself a candidate.
+    package static func closest(to word: String, in candidates: some Sequence<String>, maxDistance: Int? = nil) -> String? {
         let w = Array(word.lowercased())
+        let limit = maxDistance ?? max(2, w.count / 3)
         var best: (String, Int)?
         for c in candidates {
             let d = distance(w, Array(c.lowercased()))
-            if d <= max(2, w.count / 3), d < (best?.1 ?? .max) { best = (c, d) }
+            if d <= limit, d < (best?.1 ?? .max) { best = (c, d) }
         }
         return best?.0
     }
 
-    static func hint(_ word: String, _ candidates: some Sequence<String>) -> String {
-        closest(to: word, in: candidates).map { " (did you mean '\($0)'?)" } ?? ""
+    package static func hint(_ word: String, _ candidates: some Sequence<String>, maxDistance: Int? = nil) -> String {
+        closest(to: word, in: candidates, maxDistance: maxDistance).map { " (did you mean '\($0)'?)" } ?? ""
     }
 
     private static func distance(_ a: [Character], _ b: [Character]) -> Int {

@@ -44,7 +44,7 @@ package struct GenericCSVParser: RowParser {
         }
         let itemName = cell(c.item) ?? ""
         let resolved = memo.resolve(itemName, with: ctx.resolver)
-        if resolved == nil { bad("item", itemName.isEmpty ? "empty item" : "unknown item '\(itemName)'\(ctx.resolver.hint)") }
+        if resolved == nil { bad("item", itemName.isEmpty ? "empty item" : "unknown item '\(itemName)'\(ctx.resolver.hint(itemName))") }
         var attempt = 1
         if let a = cell(c.attempt) {
             if let n = Int(a), n >= 1 { attempt = n } else { bad("attempt", "not a positive whole number: '\(a)'") }

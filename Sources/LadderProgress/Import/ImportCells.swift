@@ -76,8 +76,20 @@ package struct ItemResolver {
         return nil
     }
 
-    var hint: String {
-        plan == nil ? " (pass --curriculum to match item titles)" : ""
+    /// What to add to "matches no curriculum item" for `name`: without a plan, how to get
+    /// titles matched; with one, the item id or title one slip away, if any.
+    func hint(_ name: String) -> String {
+        guard let plan else { return " (pass --curriculum to match item titles)" }
+        let written = name.trimmedCell
+        let ids = plan.items.map(\.id)
+        // A manifest identifier (ITEM-x-module) is compared with the items' identifiers, and the
+        // item id it stands for is suggested.
+        if written.hasPrefix("ITEM-") {
+            let scos = Dictionary(ids.map { ("ITEM-" + $0.replacingOccurrences(of: ".", with: "-"), $0) }, uniquingKeysWith: { a, _ in a })
+            if let sco = Suggest.closest(to: written, in: scos.keys.sorted()), let id = scos[sco] { return " (did you mean '\(id)'?)" }
+        }
+        if let id = Suggest.closest(to: written, in: ids) { return " (did you mean '\(id)'?)" }
+        return Suggest.hint(written, plan.items.map(\.title))
     }
 }
 

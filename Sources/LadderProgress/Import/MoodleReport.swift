@@ -68,7 +68,7 @@ package struct MoodleParser: RowParser {
                 scos.append((i, r.id, r.level))
             } else {
                 issues.append(ImportIssue(file: ctx.file, line: header.line, field: title,
-                                          message: "SCO column '\(title)' matches no curriculum item\(ctx.resolver.hint); its cells are skipped"))
+                                          message: "SCO column '\(title)' matches no curriculum item\(ctx.resolver.hint(title)); its cells are skipped"))
             }
             i += 1
         }
@@ -109,7 +109,7 @@ package struct MoodleParser: RowParser {
             }
             if ctx.resolver.resolve(single) == nil {
                 throw ImportIssue(file: ctx.file, line: header.line, field: nil,
-                                  message: "--item '\(single)' matches no curriculum item\(ctx.resolver.hint)")
+                                  message: "--item '\(single)' matches no curriculum item\(ctx.resolver.hint(single))")
             }
         }
         if !questions.isEmpty && questions.allSatisfy({ $0.question == nil }) {

@@ -77,14 +77,14 @@ package struct TalentLMSParser: RowParser {
             for (i, title) in names.enumerated() where !known.contains(i) && !title.isEmpty {
                 if let r = resolver.resolve(title) { m.append((i, r.id, r.level)) } else {
                     issues.append(ImportIssue(file: file, line: header.line, field: title,
-                                              message: "column '\(title)' matches no curriculum item\(resolver.hint); its cells are skipped"))
+                                              message: "column '\(title)' matches no curriculum item\(resolver.hint(title)); its cells are skipped"))
                 }
             }
             if m.isEmpty {
                 let tried = issues.prefix(3).compactMap(\.field).map { "'\($0)'" }.joined(separator: ", ")
                 throw ImportIssue(file: file, line: header.line, field: nil,
                                   message: "no unit column ('name', 'Unit') and no unit or course column that matches the curriculum"
-                                      + (tried.isEmpty ? "" : " (not matched: \(tried))") + resolver.hint)
+                                      + (tried.isEmpty ? "" : " (not matched: \(tried))") + (resolver.plan == nil ? resolver.hint("") : ""))
             }
         } else if status == nil {
             throw ImportIssue(file: file, line: header.line, field: "completion_status",
@@ -154,7 +154,7 @@ package struct TalentLMSParser: RowParser {
 
         let unitName = cell(unit)
         guard let resolved = memo.resolve(unitName, with: resolver) else {
-            return bad(unit, "Unit", unitName.isEmpty ? "empty unit name" : "unit '\(unitName)' matches no curriculum item\(resolver.hint)")
+            return bad(unit, "Unit", unitName.isEmpty ? "empty unit name" : "unit '\(unitName)' matches no curriculum item\(resolver.hint(unitName))")
         }
         let statusText = cell(status)
         if statusText.isEmpty { return bad(status, "Status", "missing: every row needs a status") }

@@ -445,7 +445,7 @@ struct BadInputTests {
         expected.append(.init(file: "levels/P3.yaml", line: at.line, column: 7, message: "'rank' must be a whole number, not 'three'"))
         // 5. Mastery score outside 0-100.
         at = try #require(
-            edit(root, "assessments/inform-customers.yaml", replace: "mastery_score: 80\n", with: "mastery_score: 101\n"))
+            edit(root, "assessments/inform-customers.yaml", replace: "mastery_score: 86\n", with: "mastery_score: 101\n"))
         expected.append(
             .init(file: "assessments/inform-customers.yaml", line: at.line, column: 16, message: "'mastery_score' is 101"))
         // 6. Unknown key typo in a shadowing task.
@@ -565,7 +565,7 @@ struct BadEdit: Sendable, CustomTestStringConvertible {
             replace: "skills: [empathy, active-listening, speaking, problem-solving]", with: "skills: empathy",
             at: .edit(columns: "skills: ".count), message: "'responsibilities[0].skills' must be a list, not a scalar"),
         BadEdit(
-            name: "mastery score is text", file: quiz, replace: "mastery_score: 80\n", with: "mastery_score: high\n",
+            name: "mastery score is text", file: quiz, replace: "mastery_score: 86\n", with: "mastery_score: high\n",
             at: .edit(columns: "mastery_score: ".count), message: "'mastery_score' must be a whole number, not 'high'"),
         BadEdit(
             name: "page minutes is text", file: "modules/inform-customers/01-opening-the-contact.md", replace: "minutes: 6\n",
@@ -609,12 +609,12 @@ struct BadEdit: Sendable, CustomTestStringConvertible {
             BadEdit(
                 name: "proficiency '\(step)' outside the scale", file: "levels/P1.yaml", anchors: ["\nskills:\n"],
                 replace: "  active-listening: 3\n", with: "  active-listening: \(step)\n", at: .edit(columns: "  active-listening: ".count),
-                message: "proficiency '\(step)' for skill 'active-listening' is not on the scale (1=follow")
+                message: "proficiency '\(step)' for skill 'active-listening' is not on the scale (0=none, 1=follow")
         }
         // Assessments
         + ["101", "-1"].map { score in
             BadEdit(
-                name: "mastery score \(score)", file: quiz, replace: "mastery_score: 80\n", with: "mastery_score: \(score)\n",
+                name: "mastery score \(score)", file: quiz, replace: "mastery_score: 86\n", with: "mastery_score: \(score)\n",
                 at: .edit(columns: "mastery_score: ".count), message: "'mastery_score' is \(score); it must be between 0 and 100")
         }
         + [
