@@ -19,6 +19,7 @@ struct Options {
     var lms = LMSProfile.talentlms
     var schemas: String?
     var profile = false
+    var commands = true
     // Child mode (internal): `--child ladder|bare`.
     var child: String?
     var curriculum = ""
@@ -47,6 +48,7 @@ struct Options {
                 lms = l
             case "--schemas": schemas = try value()
             case "--profile": profile = true
+            case "--no-commands": commands = false
             case "--child": child = try value()
             case "--curriculum": curriculum = try value()
             case "--out": out = try value()
@@ -62,6 +64,7 @@ struct Options {
                       --lms P       talentlms (default), generic or moodle
                       --schemas DIR SCORM schemas folder: schema-validate manifests, add control documents
                       --profile     also time each stage of Ladder's packaging on one thread
+                      --no-commands skip the whole-command runs (ladder check, full builds per LMS, rebuilds)
                     Build it in release mode: swift build -c release --product ladder-bench
                     """)
                 exit(0)
@@ -275,7 +278,21 @@ func benchmark(_ o: Options) throws {
                 + "baseline (curriculum loaded and planned) \(f(Measure.mib(kib: Int(ln.fields["base"]!)!), 1)) MiB")
     }
 
-    // 6. Where Ladder's time goes, one thread.
+    // 6. What users run: whole `ladder` commands, each its own process.
+    if o.commands {
+        let runs = try WholeCommands.runAll(curriculum: curriculum, work: work, jobs: o.jobs)
+        print("\nwhole commands (each a separate process; wall includes start and loading; bare 1-core loop over onboarding-\(top)'s files: \(f(b1.wall)) s wall, \(f(b1.cpu)) s CPU)")
+        print([pad("run", 40), pad("wall s", 8, right: true), pad("CPU s", 8, right: true), pad("peak RSS MiB", 13, right: true)].joined(separator: " "))
+        for r in runs {
+            print([pad(r.name, 40), pad(f(r.wall), 8, right: true), pad(f(r.cpu), 8, right: true), pad(f(Measure.mib(kib: r.maxRSSKiB), 1), 13, right: true)].joined(separator: " ") + "   " + r.summary)
+        }
+        if let one = runs.first(where: { $0.name.hasSuffix("1 core") }), let all = runs.first(where: { $0.name == "build --lms talentlms, every track" }) {
+            print("full talentlms build: speed-up 1 → \(o.jobs) cores \(f(one.wall / all.wall))x wall; CPU \(f(all.cpu)) s vs the bare loop's \(f(b1.cpu)) s for onboarding-\(top)")
+        }
+        print("commands: " + runs.map(\.command).joined(separator: "; "))
+    }
+
+    // 7. Where Ladder's time goes, one thread.
     if o.profile {
         let (c, plan2, _, _) = loadAndPlan(curriculum)
         let req = try request(o, plan: plan2, track: track, out: work + "/unused")

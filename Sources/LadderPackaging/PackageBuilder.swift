@@ -26,6 +26,8 @@ public struct BuildRequest: Sendable {
     /// A file per track made from the track's packages (Moodle course backups), or nil.
     /// Needs `mode == .module`: the bundle is made of single-SCO packages.
     public var trackBundles: (any TrackBundleWriter)?
+    /// Ignore the build cache (`--clean`): every package is built again.
+    public var clean = false
 
     public init(tracks: [Track], lms: LMSProfile, mode: PackageMode, outputFolder: URL, schemasFolder: URL?, jobs: Int) {
         self.tracks = tracks
@@ -51,10 +53,18 @@ public struct LedgerEntry: Sendable, Codable, Equatable {
     public var sourceDigest: String
     /// Learners this package was built for (personal skill-gap tracks).
     public var learners: [String]?
+    /// Whether its manifest was validated against the SCORM schemas (`--schemas`), which also
+    /// puts the control documents into the package. Nil in ledgers of Ladder before 0.1.0's
+    /// build cache, which did not record it.
+    public var schemasValidated: Bool? = nil
+    /// The Ladder version that built it.
+    public var ladderVersion: String? = nil
 
     enum CodingKeys: String, CodingKey {
         case path, sha256, size, standard, lms, package, track, items, learners
         case sourceDigest = "source_digest"
+        case schemasValidated = "schemas_validated"
+        case ladderVersion = "ladder_version"
     }
 }
 
@@ -117,6 +127,9 @@ public struct PackageBuilder: Sendable {
         var title: String
         var items: [PlanItem]
         var learners: [String]?
+        /// Filled by `build`: the source digest and build key (`buildKey`).
+        var sourceDigest: String?
+        var key: String?
     }
 
     func jobs(for request: BuildRequest) -> [Job] {
@@ -157,11 +170,25 @@ public struct PackageBuilder: Sendable {
         waitingForLock: (ExportsLockHolder?) -> Void = { _ in },
         progress: @escaping @Sendable (_ done: Int, _ total: Int, _ path: String) -> Void = { _, _, _ in }
     ) throws -> Ledger {
+        try buildReportingChanges(request, learnersByTrack: learnersByTrack, cohort: cohort, waitingForLock: waitingForLock, progress: progress).ledger
+    }
+
+    /// `build`, also saying which packages changed and why.
+    ///
+    /// Incremental: a job whose build key (`buildKey`) is the one the folder's build cache
+    /// holds for its path, and whose file is there with the ledger's size, is carried over as
+    /// it is (a hard link, like every file the build does not replace). Among the others, jobs
+    /// with the same key (an item's package in every track that holds it, `--package module`)
+    /// are built once and hard-linked (else copied) to their other paths.
+    public func buildReportingChanges(
+        _ request: BuildRequest, learnersByTrack: [String: [String]] = [:], cohort: Set<String> = [],
+        waitingForLock: (ExportsLockHolder?) -> Void = { _ in },
+        progress: @escaping @Sendable (_ done: Int, _ total: Int, _ path: String) -> Void = { _, _, _ in }
+    ) throws -> (ledger: Ledger, changes: BuildChanges) {
         let validator = try PackageValidator(schemasFolder: request.schemasFolder, lms: request.lms)
         let shared = try SharedFiles(assets: SharedAssets.files(for: curriculum), control: Self.controlDocuments(request.schemasFolder))
         var allJobs = jobs(for: request)
         for i in allJobs.indices { allJobs[i].learners = learnersByTrack[allJobs[i].track.id] }
-        let jobs = allJobs
         let publication = try ExportsPublication(outputFolder: request.outputFolder, curriculum: curriculum.id)
         var inputs = [OutputSafety.Input(path: curriculum.root.path, role: "the curriculum folder")]
         if let s = request.schemasFolder { inputs.append(.init(path: s.path, role: "the schemas folder")) }
@@ -172,23 +199,61 @@ public struct PackageBuilder: Sendable {
         try publication.recover()
         // Read before any work: a ledger that cannot be read stops the build, untouched.
         let old = try Self.readLedger(publication.root + "/ledger.json")
+        let cache = request.clean ? nil : BuildCache.read(root: publication.root)
+        fileDigests.seed(cache?.files ?? [:])
+        try keyJobs(&allJobs, request: request, sharedDigest: try SHA256Hasher.file(shared.path).hex)
+        let jobs = allJobs
+
+        // What each job needs: carried over, built, or a link to another job's package.
+        let oldByPath = Dictionary((old?.packages ?? []).map { ($0.path, $0) }, uniquingKeysWith: { a, _ in a })
+        var changes = BuildChanges()
+        var reused: [Int: LedgerEntry] = [:]
+        var primaryOf: [Int: Int] = [:]
+        var primaryByKey: [String: Int] = [:]
+        var toBuild: [Int] = []
+        for (i, job) in jobs.enumerated() {
+            let key = job.key!
+            if let o = oldByPath[job.relativePath], let cached = cache?.packages[job.relativePath], cached == key,
+                Self.fileSize(publication.root + "/" + job.relativePath) == o.size
+            {
+                var e = o
+                e.track = job.track.id
+                e.learners = job.learners
+                reused[i] = e
+                changes.unchanged += 1
+                continue
+            }
+            changes.rebuilt.append((job.relativePath, reason(for: job, old: oldByPath[job.relativePath], cache: cache, request: request, details: &changes.optionDetails)))
+            if let p = primaryByKey[key] {
+                primaryOf[i] = p
+                changes.shared += 1
+            } else {
+                primaryByKey[key] = i
+                toBuild.append(i)
+            }
+        }
         let stagingRoot = try publication.begin()
+        let building = toBuild
 
         // Workers pull jobs from a shared counter; results are stored by index so the ledger
         // order never depends on scheduling.
-        let state = BuildState(count: jobs.count)
+        let state = BuildState(count: building.count)
         ZipWriter.warmUp
-        let workers = max(1, min(request.jobs, jobs.count))
+        let workers = max(1, min(request.jobs, building.count))
+        let total = jobs.count
+        let before = reused.count
+        if before > 0 { progress(before, total, "unchanged packages") }
         DispatchQueue.concurrentPerform(iterations: workers) { _ in
-            while let i = state.next() {
+            while let n = state.next() {
+                let i = building[n]
                 do {
                     let result = try buildOne(jobs[i], root: stagingRoot, request: request, shared: shared, validator: validator)
                     try FileSystem.sync(result.file.path)
-                    state.finish(i, .success(result))
+                    state.finish(n, .success(result))
                 } catch {
-                    state.finish(i, .failure(error))
+                    state.finish(n, .failure(error))
                 }
-                progress(state.doneCount, jobs.count, jobs[i].relativePath)
+                progress(before + state.doneCount, total, jobs[i].relativePath)
             }
         }
         let results = state.results
@@ -198,24 +263,135 @@ public struct PackageBuilder: Sendable {
             throw Self.describe(first, root: publication.root, staging: stagingRoot.path)
         }
         do {
+            var builtEntries: [Int: LedgerEntry] = [:]
+            for (n, r) in results.enumerated() { if case .success(let built) = r { builtEntries[building[n]] = built.entry } }
+            // The other paths of packages built once: a hard link where the file system allows.
+            var linkedFolders = Set<String>()
+            for (i, p) in primaryOf.sorted(by: { $0.key < $1.key }) {
+                var e = builtEntries[p]!
+                let target = stagingRoot.appendingPathComponent(jobs[i].relativePath).path
+                let folder = (target as NSString).deletingLastPathComponent
+                try FileSystem.makeFolders(folder)
+                try Self.linkOrCopy(stagingRoot.appendingPathComponent(e.path).path, to: target)
+                linkedFolders.insert(folder)
+                e.path = jobs[i].relativePath
+                e.track = jobs[i].track.id
+                e.learners = jobs[i].learners
+                builtEntries[i] = e
+            }
+            for f in linkedFolders.sorted() { try FileSystem.sync(f) }
             var entries: [LedgerEntry] = []
             var built: [Built] = []
-            for case .success(let b) in results {
-                built.append(b)
-                entries.append(b.entry)
+            for i in jobs.indices {
+                guard let e = reused[i] ?? builtEntries[i] else { continue }
+                entries.append(e)
+                // A package carried over unchanged is still in the published folder.
+                let folder = reused[i] == nil ? stagingRoot : URL(fileURLWithPath: publication.root)
+                built.append(Built(file: folder.appendingPathComponent(jobs[i].relativePath), entry: e))
             }
             if let writer = request.trackBundles {
                 entries += try buildBundles(writer, jobs: jobs, built: built, request: request, root: stagingRoot)
             }
             let (ledger, retired) = nextLedger(old: old, with: entries, request: request, cohort: cohort)
-            try publication.carryOver(except: retired.union(["ledger.json"]))
+            changes.removed = retired.sorted()
+            // The cache: every source digest known (this build's, and the old cache's for files
+            // this build did not need), every package of the new ledger with its key.
+            var next = BuildCache(ladderVersion: LadderCore.version)
+            next.files = (cache?.files ?? [:]).merging(fileDigests.stamps) { _, new in new }
+            let kept = Set(ledger.packages.map(\.path))
+            next.packages = (cache?.packages ?? [:]).filter { kept.contains($0.key) }
+            for job in jobs { next.packages[job.relativePath] = job.key }
+            try AtomicFile.write(try next.encoded(), to: stagingRoot.appendingPathComponent(BuildCache.fileName))
+            try publication.carryOver(except: retired.union(["ledger.json", BuildCache.fileName]))
+            for i in reused.keys.sorted() where !FileSystem.exists(stagingRoot.appendingPathComponent(jobs[i].relativePath).path) {
+                // Removed from the folder while this build ran: the ledger would list a missing file.
+                throw FileSystemError(path: stagingRoot.appendingPathComponent(jobs[i].relativePath).path, action: "carry the unchanged package over", code: ENOENT)
+            }
             try AtomicFile.write(try Self.encode(ledger), to: stagingRoot.appendingPathComponent("ledger.json"))
             try publication.publish()
-            return ledger
+            return (ledger, changes)
         } catch {
             publication.abandon()
             throw Self.describe(error, root: publication.root, staging: stagingRoot.path)
         }
+    }
+
+    /// Why a job is built again (its key is not the cached one for its path).
+    func reason(
+        for job: Job, old: LedgerEntry?, cache: BuildCache?, request: BuildRequest, details: inout [String: String]
+    ) -> BuildChanges.Reason {
+        guard let old else { return .new }
+        var differences: [String] = []
+        let validated = request.schemasFolder != nil
+        if old.schemasValidated != validated {
+            let was = old.schemasValidated.map { $0 ? "schemas validated" : "not schema-validated" } ?? "schema validation not recorded"
+            differences.append("\(was) → \(validated ? "schemas validated" : "not schema-validated")")
+        }
+        if old.ladderVersion != LadderCore.version { differences.append("Ladder \(old.ladderVersion ?? "before 0.1.0") → \(LadderCore.version)") }
+        if old.lms != request.lms { differences.append("LMS \(old.lms.rawValue) → \(request.lms.rawValue)") }
+        if old.package != request.mode { differences.append("package \(old.package.rawValue) → \(request.mode.rawValue)") }
+        if !differences.isEmpty {
+            details[job.relativePath] = differences.joined(separator: ", ")
+            return .optionsChanged
+        }
+        if old.sourceDigest != job.sourceDigest { return .sourceChanged }
+        if let k = cache?.packages[job.relativePath], k != job.key { return .otherInputsChanged }
+        return .notCached
+    }
+
+    /// Fills each job's source digest and build key, in parallel (hashing the sources is most
+    /// of it on a first build).
+    func keyJobs(_ jobs: inout [Job], request: BuildRequest, sharedDigest: String) throws {
+        let snapshot = jobs
+        let out = Locked([Int: (String, String)]())
+        let failure = Locked<Error?>(nil)
+        let workers = max(1, min(request.jobs, snapshot.count))
+        let next = Locked(0)
+        DispatchQueue.concurrentPerform(iterations: workers) { _ in
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.sortedKeys]
+            while true {
+                let i = next.withLock { n -> Int in defer { n += 1 }; return n }
+                guard i < snapshot.count, failure.withLock({ $0 == nil }) else { return }
+                do {
+                    let digest = try sourceDigest(snapshot[i].items)
+                    let key = try buildKey(snapshot[i], sourceDigest: digest, request: request, sharedDigest: sharedDigest, encoder: encoder)
+                    out.withLock { $0[i] = (digest, key) }
+                } catch {
+                    failure.withLock { if $0 == nil { $0 = error } }
+                }
+            }
+        }
+        if let e = failure.withLock({ $0 }) { throw e }
+        let keys = out.withLock { $0 }
+        for i in jobs.indices { (jobs[i].sourceDigest, jobs[i].key) = (keys[i]!.0, keys[i]!.1) }
+    }
+
+    /// The digest of everything a package's bytes depend on: Ladder's version, the build
+    /// options, the shared files (runtime, theme, control documents: the digest of their
+    /// archive), the package's name and title, its plan items as planned (prerequisites,
+    /// objectives from the frameworks) and its source files (`sourceDigest`). Two jobs with one
+    /// key give the same bytes.
+    func buildKey(_ job: Job, sourceDigest: String, request: BuildRequest, sharedDigest: String, encoder: JSONEncoder) throws -> String {
+        let h = SHA256Hasher()
+        h.update("ladder \(LadderCore.version)\ncache format \(BuildCache.format)\n")
+        h.update("lms \(request.lms.rawValue)\nmode \(request.mode.rawValue)\nschemas \(request.schemasFolder != nil)\nshared \(sharedDigest)\n")
+        h.update("identifier \(job.identifier)\ntitle \(job.title)\ntrack title \(job.items.count == 1 ? "" : job.track.title)\n")
+        h.update(try encoder.encode(job.items))
+        h.update("\nsources \(sourceDigest)\n")
+        return h.finalize()
+    }
+
+    static func fileSize(_ path: String) -> Int? {
+        var st = stat()
+        guard stat(path, &st) == 0, st.st_mode & S_IFMT == S_IFREG else { return nil }
+        return Int(st.st_size)
+    }
+
+    /// A hard link to `source` at `target`; a copy where the file system refuses links.
+    static func linkOrCopy(_ source: String, to target: String) throws {
+        if link(source, target) == 0 { return }
+        try FileSystemError.foundation(target, "place the package") { try FileManager.default.copyItem(atPath: source, toPath: target) }
     }
 
     /// The ledger of earlier builds, nil when there is none. One that cannot be read or
@@ -351,11 +527,11 @@ public struct PackageBuilder: Sendable {
                 throw PackagingError(path: label, problem: .invalidPackage(problems: report.issues.filter { $0.severity == .error }.map(\.message)))
             }
             let (sha, size) = try timed("SHA-256 of the zip") { try SHA256Hasher.file(temporary.path) }
-            let digest = try timed("source digest") { try sourceDigest(job.items) }
+            let digest = try timed("source digest") { try job.sourceDigest ?? sourceDigest(job.items) }
             let entry = LedgerEntry(
                 path: job.relativePath, sha256: sha, size: size, standard: "SCORM 1.2", lms: request.lms,
                 package: request.mode, track: job.track.id, items: job.items.map(\.id), sourceDigest: digest,
-                learners: job.learners)
+                learners: job.learners, schemasValidated: request.schemasFolder != nil, ladderVersion: LadderCore.version)
             return Built(file: temporary, entry: entry)
         } catch {
             // Already failing: the first error is the one to report. A zip left behind sits
@@ -407,18 +583,47 @@ public struct PackageBuilder: Sendable {
         return ["png", "jpg", "jpeg", "gif", "webp", "mp4", "webm", "mp3", "m4a", "ogg", "zip", "woff", "woff2", "pdf"].contains(ext)
     }
 
-    /// A digest of every source file the package was built from, so a ledger tells whether
-    /// a package is stale.
+    /// A digest of every source file the package was built from (pages, their images, the
+    /// assessment, the level file, curriculum.yaml, the theme), so a ledger tells whether a
+    /// package is stale.
     /// Each source file is read and hashed once per build, however many packages use it
     /// (a level file is shared by every package of its level).
+    ///
+    /// With the stamps of an earlier build (`seed`), a file whose size, modification time and
+    /// inode are the recorded ones is not read again, provided it was last modified at least
+    /// two seconds before it was hashed then (a write in the same clock tick as that hashing
+    /// would keep its stamp; such files are hashed again).
     final class FileDigests: Sendable {
-        private let digests = Locked<[String: String]>([:])
+        private let digests = Locked<[String: BuildCache.FileStamp]>([:])
+        private let previous = Locked<[String: BuildCache.FileStamp]>([:])
+
+        func seed(_ stamps: [String: BuildCache.FileStamp]) { previous.withLock { $0 = stamps } }
+
+        /// Every file digested so far, with its stamp.
+        var stamps: [String: BuildCache.FileStamp] { digests.withLock { $0 } }
+
         func digest(_ relative: String, root: URL) throws -> String {
-            if let d = digests.withLock({ $0[relative] }) { return d }
-            // Hashed outside the lock: two workers may hash one file once each, never wait.
-            let d = try SHA256Hasher.file(root.appendingPathComponent(relative).path).hex
-            digests.withLock { $0[relative] = d }
-            return d
+            if let d = digests.withLock({ $0[relative] }) { return d.sha256 }
+            let path = root.appendingPathComponent(relative).path
+            var st = stat()
+            guard stat(path, &st) == 0 else { throw FileSystemError(path: path, action: "read the file", code: errno) }
+            let mtime = Int64(st.st_mtim.tv_sec) * 1_000_000_000 + Int64(st.st_mtim.tv_nsec)
+            let stamp: BuildCache.FileStamp
+            if let p = previous.withLock({ $0[relative] }), p.size == Int(st.st_size), p.mtimeNanoseconds == mtime,
+                p.inode == UInt64(st.st_ino), mtime < p.hashedAt - 2_000_000_000
+            {
+                stamp = p
+            } else {
+                var now = timespec()
+                clock_gettime(CLOCK_REALTIME, &now)
+                // Hashed outside the lock: two workers may hash one file once each, never wait.
+                let (hex, _) = try SHA256Hasher.file(path)
+                stamp = BuildCache.FileStamp(
+                    size: Int(st.st_size), mtimeNanoseconds: mtime, inode: UInt64(st.st_ino), sha256: hex,
+                    hashedAt: Int64(now.tv_sec) * 1_000_000_000 + Int64(now.tv_nsec))
+            }
+            digests.withLock { $0[relative] = stamp }
+            return stamp.sha256
         }
     }
 
@@ -430,6 +635,10 @@ public struct PackageBuilder: Sendable {
         for item in items {
             files.insert("levels/\(item.level).yaml")
             for s in item.sources { files.insert(s) }
+            // A module's images are packaged with it.
+            if item.kind == .module, let pages = renderer.responsibility(item.responsibility)?.module?.pages {
+                for p in pages { files.formUnion(p.images.filter { FileSystem.exists(curriculum.root.appendingPathComponent($0).path) }) }
+            }
         }
         if let s = curriculum.theme.stylesheet { files.insert(s) }
         if let l = curriculum.theme.logo { files.insert(l) }

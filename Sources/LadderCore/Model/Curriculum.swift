@@ -149,6 +149,9 @@ public struct Page: Sendable {
     public var minutes: Int
     /// The Markdown body, without front matter.
     public var markdown: String
+    /// The local images it shows, relative to the curriculum folder (packaged with the
+    /// module; part of its source digest).
+    public var images: [String] = []
 }
 
 /// How mastery is checked: a scored question bank.

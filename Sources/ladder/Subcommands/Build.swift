@@ -30,6 +30,10 @@ struct Build: ParsableCommand {
             --track gaps --learners FILE: one personal skill-gap track per distinct set of
             items the cohort's gaps call for (docs/gaps.md); the ledger lists each package's
             learners, and a learner with nothing to train is reported, not packaged.
+            Builds are incremental: <out>/<curriculum>/build-cache.json keys each package by
+            its sources' digests, the build options and Ladder's version, and a rebuild makes
+            only the packages whose inputs changed (the same bytes as a clean build); the
+            build says which packages changed and why. --clean builds everything again.
             """)
 
     @Argument(help: "The curriculum folder.")
@@ -61,6 +65,9 @@ struct Build: ParsableCommand {
 
     @Option(name: .short, help: "Packages built at once (default: all cores).")
     var j: Int = ProcessInfo.processInfo.activeProcessorCount
+
+    @Flag(help: "Ignore the build cache: build every package again.")
+    var clean = false
 
     func validate() throws {
         if j < 1 { throw ValidationError("-j must be at least 1") }
@@ -116,14 +123,16 @@ struct Build: ParsableCommand {
             tracks: tracks, lms: lms, mode: package ?? (lms == .generic ? .track : .module),
             outputFolder: URL(fileURLWithPath: out), schemasFolder: schemasPath.map { URL(fileURLWithPath: $0) }, jobs: j)
         request.command = (["ladder"] + CommandLine.arguments.dropFirst()).joined(separator: " ")
+        request.clean = clean
         if let learners { request.otherInputs = [.init(path: learners, role: "the --learners file")] }
         // Checked before anything is built: a curriculum Moodle cannot hold stops here.
         if format == .mbz { request.trackBundles = try MoodleCourseBackups(curriculum: c, plan: plan, tracks: tracks) }
         let display = ProgressLine()
         let start = Date()
         let ledger: Ledger
+        let changes: BuildChanges
         do {
-            ledger = try PackageBuilder(curriculum: c, plan: plan).build(
+            (ledger, changes) = try PackageBuilder(curriculum: c, plan: plan).buildReportingChanges(
                 request, learnersByTrack: learnersByTrack, cohort: cohort,
                 waitingForLock: { holder in
                     let who = holder.map { "another build holds its lock (\($0))" } ?? "another build holds its lock"
@@ -145,11 +154,21 @@ struct Build: ParsableCommand {
         print(
             "built \(Plural.count(written.count, "package")) (\(lms.rawValue), SCORM 1.2, \(bytes / 1024) KiB)\(also) in "
                 + String(format: "%.2f s", Date().timeIntervalSince(start)) + " → \(out)/\(c.id)/")
+        print("changes: " + changes.summary + (changes.shared > 0 ? "; \(changes.shared) placed by link from another track's identical package" : ""))
+        let why = Dictionary(changes.rebuilt.map { ($0.path, $0.reason) }, uniquingKeysWith: { a, _ in a })
         for p in written + backups {
             var line = "  \(p.path)  \(p.sha256.prefix(12))  \(Plural.count(p.items.count, "item"))"
             if let l = p.learners { line += "  for " + l.joined(separator: ", ") }
+            if p.standard == MoodleBackupValidator.standard {
+                line += "  [course backup: written by every build]"
+            } else if let r = why[p.path] {
+                line += "  [" + r.rawValue + (changes.optionDetails[p.path].map { ": " + $0 } ?? "") + "]"
+            } else {
+                line += "  [unchanged]"
+            }
             print(line)
         }
+        for p in changes.removed { print("  \(p)  [removed]") }
     }
 }
 

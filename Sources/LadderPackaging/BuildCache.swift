@@ -1,0 +1,104 @@
+import Foundation
+import LadderCore
+
+/// `exports/<curriculum>/build-cache.json`: what the last build of this folder knew, so that
+/// the next one rebuilds only what changed. Published with the packages (it lives in the
+/// folder `ExportsPublication` swaps), so it always describes the packages beside it.
+///
+/// - `files`: each source file's digest with the size, modification time and inode it had
+///   when hashed; a file whose three are unchanged is not read again (see `FileDigests`).
+/// - `packages`: each package path's build key (`PackageBuilder.buildKey`), the digest of
+///   everything its bytes depend on. A job whose key matches and whose file is still there
+///   with the ledger's size is carried over as it is.
+///
+/// A cache written by another Ladder version is ignored whole; so is an unreadable one (it is
+/// only a shortcut: the build then does everything, as `--clean` does).
+struct BuildCache: Codable, Equatable {
+    /// Changes when the meaning of a key changes.
+    static let format = 1
+    static let fileName = "build-cache.json"
+
+    var format = BuildCache.format
+    var ladderVersion: String
+    var files: [String: FileStamp] = [:]
+    var packages: [String: String] = [:]
+
+    enum CodingKeys: String, CodingKey {
+        case format, files, packages
+        case ladderVersion = "ladder_version"
+    }
+
+    struct FileStamp: Codable, Equatable, Sendable {
+        var size: Int
+        var mtimeNanoseconds: Int64
+        var inode: UInt64
+        var sha256: String
+        /// When it was hashed (nanoseconds since 1970): a stamp is only trusted for a file last
+        /// modified well before that, so a write within the same clock tick as the hashing is
+        /// never missed.
+        var hashedAt: Int64
+
+        enum CodingKeys: String, CodingKey {
+            case size, inode, sha256
+            case mtimeNanoseconds = "mtime_ns"
+            case hashedAt = "hashed_at_ns"
+        }
+    }
+
+    /// The cache of the folder at `root` when it is usable by this Ladder version, else nil.
+    static func read(root: String, version: String = LadderCore.version) -> BuildCache? {
+        guard let data = try? FileSystem.readIfPresent(root + "/" + fileName, action: "read the build cache"),
+            let cache = try? JSONDecoder().decode(BuildCache.self, from: data),
+            cache.format == format, cache.ladderVersion == version
+        else { return nil }
+        return cache
+    }
+
+    func encoded() throws -> Data {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        return try encoder.encode(self)
+    }
+}
+
+/// What a build changed, package by package, for `ladder build` to say.
+public struct BuildChanges: Sendable, Equatable {
+    public enum Reason: String, Sendable, Equatable {
+        case new = "new"
+        case sourceChanged = "source changed"
+        case optionsChanged = "options changed"
+        /// The plan (prerequisites, objectives from the frameworks), Ladder's runtime files or
+        /// the control documents changed, the sources and options did not.
+        case otherInputsChanged = "plan or runtime changed"
+        /// Built again because the cache did not cover it (`--clean`, no cache, another Ladder
+        /// version, the file missing from the folder).
+        case notCached = "not in the build cache"
+    }
+    /// Packages written by this build, with why (ledger order).
+    public var rebuilt: [(path: String, reason: Reason)] = []
+    /// Packages of earlier builds this build retired.
+    public var removed: [String] = []
+    /// Packages carried over from the cache as they were.
+    public var unchanged = 0
+    /// Packages whose bytes another package of this build already had (placed by hard link).
+    public var shared = 0
+    /// Details for `options changed`: what differed, e.g. "schemas validated → not validated".
+    public var optionDetails: [String: String] = [:]
+
+    public static func == (a: BuildChanges, b: BuildChanges) -> Bool {
+        a.rebuilt.map(\.path) == b.rebuilt.map(\.path) && a.rebuilt.map(\.reason) == b.rebuilt.map(\.reason)
+            && a.removed == b.removed && a.unchanged == b.unchanged && a.shared == b.shared
+    }
+
+    /// Counts by reason, for the summary line.
+    public var summary: String {
+        var parts: [String] = []
+        for r in [Reason.new, .sourceChanged, .optionsChanged, .otherInputsChanged, .notCached] {
+            let n = rebuilt.filter { $0.reason == r }.count
+            if n > 0 { parts.append("\(n) \(r.rawValue)") }
+        }
+        if !removed.isEmpty { parts.append("\(removed.count) removed") }
+        parts.append("\(unchanged) unchanged")
+        return parts.joined(separator: ", ")
+    }
+}
