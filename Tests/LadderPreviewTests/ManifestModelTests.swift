@@ -107,7 +107,7 @@ struct ManifestModelTests {
             _ = try PackageSource(path: dir.path)
             Issue.record("a package whose launch climbs out of it was opened")
         } catch let e as PreviewError {
-            #expect(e.message.contains("bad-href: resource href '../../../outside.html' points outside the package"), "\(e.message)")
+            #expect(e.description.contains("bad-href: resource href '../../../outside.html' points outside the package"), "\(e.description)")
         }
     }
 }
