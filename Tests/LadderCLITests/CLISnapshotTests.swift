@@ -74,9 +74,17 @@ struct CLISnapshotTests {
         Snapshot.expect(try Ladder.transcript(args, environment: Self.environment), named: "gaps-sample-cohort.txt")
     }
 
+    /// The sample's competency framework, as Moodle's *Import competency framework* gets it.
+    @Test func moodleCompetenciesOfTheSample() throws {
+        let run = try Ladder.run(["export", "moodle-competencies", "curricula/customer-service"], environment: Self.environment)
+        #expect(run.status == 0 && run.stderr.isEmpty, "\(run.stderr)")
+        Snapshot.expect(run.stdout, named: "moodle-competencies.csv")
+    }
+
     @Test(arguments: [
         [], ["check"], ["plan"], ["build"], ["validate"], ["preview"], ["schema"], ["gaps"],
         ["progress"], ["progress", "import"], ["progress", "report"],
+        ["export"], ["export", "moodle-competencies"], ["export", "talentlms-users"],
     ])
     func help(_ command: [String]) throws {
         var text = try Ladder.transcript(command + ["--help"], environment: Self.environment)

@@ -36,11 +36,12 @@ struct Export: ParsableCommand {
             commandName: "talentlms-users",
             abstract: "A TalentLMS user import file enrolling each learner in their track's courses.",
             discussion: """
-                --learners is a cohort file (docs/gaps.md) with the columns email, first_name and
-                last_name, which TalentLMS requires. With --track levels (the default) a learner
-                gets the onboarding course of their level, or the promotion courses up to their
-                target level; with --track gaps, their personal skill-gap course. The courses are
-                made by hand from `ladder build --lms talentlms`; see docs/moodle.md.
+                --learners is a cohort file (docs/gaps.md) with the columns email,
+                first_name and last_name, which TalentLMS requires. With --track levels
+                (the default) a learner gets the onboarding course of their level, or the
+                promotion courses up to their target level; with --track gaps, their
+                personal skill-gap course. The courses are made by hand from
+                `ladder build --lms talentlms`; see docs/moodle.md.
                 """)
 
         enum TrackChoice: String, ExpressibleByArgument, CaseIterable { case levels, gaps }
