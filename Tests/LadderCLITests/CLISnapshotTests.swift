@@ -24,7 +24,7 @@ struct CLISnapshotTests {
         let root = try Ladder.copySample()
         defer { try? FileManager.default.removeItem(at: root.deletingLastPathComponent()) }
         try Ladder.edit(root, "levels/P2.yaml", replace: "[empathy, active-listening, speaking", with: "[empathie, active-listening, speaking")
-        try Ladder.edit(root, "assessments/inform-customers.yaml", replace: "mastery_score: 86\n", with: "mastery_score: 101\n")
+        try Ladder.edit(root, "assessments/inform-customers.yaml", replace: "mastery_score: 80\n", with: "mastery_score: 101\n")
         try Ladder.edit(root, "shadowing/inform-customers.yaml", replace: "title: ", with: "title: [")
         let text = try Ladder.transcript(["check", root.path], environment: Self.environment)
         #expect(text.contains(root.path), "the diagnostics name the copy's files")
@@ -39,7 +39,7 @@ struct CLISnapshotTests {
         defer { try? FileManager.default.removeItem(at: root.deletingLastPathComponent()) }
         try Ladder.edit(root, "levels/P2.yaml", replace: "  speaking: 3\n", with: "")
         try Ladder.edit(root, "levels/P1.yaml", replace: "  training-development: none\n", with: "  training-development: follow\n")
-        try Ladder.edit(root, "assessments/inform-customers.yaml", replace: "mastery_score: 86\n", with: "mastery_score: 90\n")
+        try Ladder.edit(root, "assessments/inform-customers.yaml", replace: "mastery_score: 80\n", with: "mastery_score: 90\n")
         try Ladder.edit(root, "levels/P1.yaml", replace: "modules/inform-customers/02-explaining-clearly.md", with: "modules/inform-customers/02-explaning-clearly.md")
         try Ladder.edit(root, "shadowing/inform-customers.yaml", replace: "title: ", with: "title: Shadowing: ")
         let text = try Ladder.transcript(["check", root.path], environment: Self.environment)

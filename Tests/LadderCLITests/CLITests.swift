@@ -18,7 +18,7 @@ struct CLITests {
         let root = try Ladder.copySample()
         defer { try? FileManager.default.removeItem(at: root.deletingLastPathComponent()) }
         try Ladder.edit(root, "levels/P2.yaml", replace: "[empathy, active-listening, speaking", with: "[empathie, active-listening, speaking")
-        try Ladder.edit(root, "assessments/inform-customers.yaml", replace: "mastery_score: 86\n", with: "mastery_score: 101\n")
+        try Ladder.edit(root, "assessments/inform-customers.yaml", replace: "mastery_score: 80\n", with: "mastery_score: 101\n")
         try Ladder.edit(root, "shadowing/inform-customers.yaml", replace: "title: ", with: "title: [")
 
         let run = try Ladder.run(["check", root.path])

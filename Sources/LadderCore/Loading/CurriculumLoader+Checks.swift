@@ -86,6 +86,14 @@ package enum MasteryScore {
         return nil
     }
 
+    /// True when the mastery score says a mistake is allowed (it is below 100) but the quiz
+    /// has too few questions for any: every question must be right. Pass marks that are merely
+    /// rounded up to the next achievable score (80 with 7 questions needs 6, 86%) read as the
+    /// author meant them and are not reported.
+    static func misleads(mastery: Int, effective e: (correct: Int, percent: Int)) -> Bool {
+        mastery < 100 && e.percent == 100
+    }
+
     static func message(mastery: Int, questions n: Int, effective e: (correct: Int, percent: Int)) -> String {
         let lower = e.correct > 1 ? ", or \(score(e.correct - 1, of: n)) to pass at \(e.correct - 1) of \(n)" : ""
         return "mastery_score \(mastery) cannot be met exactly with \(Plural.count(n, "scored question")):"

@@ -436,7 +436,7 @@ public struct CurriculumLoader {
         let minutes = n[field: "minutes"]?.text.flatMap { Int($0) } ?? max(1, (questions.count * 3 + 1) / 2)
         let mastery = n[field: "mastery_score"]?.text.flatMap { Int($0) } ?? 0
         if let m = n[field: "mastery_score"], (0...100).contains(mastery),
-            let effective = MasteryScore.effective(mastery: mastery, questions: questions.count), effective.percent != mastery
+            let effective = MasteryScore.effective(mastery: mastery, questions: questions.count), MasteryScore.misleads(mastery: mastery, effective: effective)
         {
             diags.warning(m.location(in: file), MasteryScore.message(mastery: mastery, questions: questions.count, effective: effective))
         }

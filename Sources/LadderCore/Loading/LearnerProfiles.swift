@@ -326,7 +326,7 @@ public enum LearnerProfileLoader {
                 if let i = c.levelIndex(v.text) {
                     if what == "current" { ci = i } else { ti = i }
                 } else {
-                    diags.error(v.at, "unknown \(what) level '\(v.text)'\(Suggest.hint(v.text, c.levels.map(\.id))); the levels are \(levels)")
+                    diags.error(v.at, "unknown \(what) level '\(v.text)'; the levels are \(levels)")
                     ok = false
                 }
             }

@@ -89,26 +89,12 @@ public struct Level: Sendable {
     /// Skill id → required 1-based proficiency step, in file order; step 0 is an explicit
     /// `none` (not required at this level).
     public var targets: [SkillTarget]
+    public var responsibilities: [Responsibility]
     /// Skills of the curriculum the level file gives no target at all (a warning; gaps takes
     /// them as none), in curriculum order.
     public var unsetSkills: [String] = []
-    public var responsibilities: [Responsibility]
 
     public func target(for skill: String) -> Int? { targets.first { $0.skill == skill }?.step }
-
-    public init(
-        id: String, rank: Int, title: String, summary: String?, guidelines: Guidelines, targets: [SkillTarget],
-        responsibilities: [Responsibility], unsetSkills: [String] = []
-    ) {
-        self.id = id
-        self.rank = rank
-        self.title = title
-        self.summary = summary
-        self.guidelines = guidelines
-        self.targets = targets
-        self.responsibilities = responsibilities
-        self.unsetSkills = unsetSkills
-    }
 }
 
 public struct SkillTarget: Sendable, Equatable, Codable {

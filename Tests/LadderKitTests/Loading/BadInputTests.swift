@@ -124,8 +124,8 @@ struct BadInputTests {
             edit(root, "levels/P1.yaml", after: ["\nskills:\n"], replace: "  empathy: 2\n", with: "  \"empathy\": 2\n"))
         let at = try #require(
             edit(
-                root, "levels/P1.yaml", after: ["\nskills:\n"], replace: "  training-development: 1\n",
-                with: "  training-development: 1\n  empathy: 3\n"))
+                root, "levels/P1.yaml", after: ["\nskills:\n"], replace: "  training-development: none\n",
+                with: "  training-development: none\n  empathy: 3\n"))
         let result = load(root)
         #expect(result.curriculum == nil)
         let file = "\(root.path)/levels/P1.yaml"
@@ -177,8 +177,8 @@ struct BadInputTests {
         // `1` (an integer to YAML) and `"1"` (a string) are read as the same text; `01` is not.
         let at = try #require(
             edit(
-                root, "levels/P1.yaml", after: ["\nskills:\n"], replace: "  training-development: 1\n",
-                with: "  training-development: 1\n  1: 2\n  \"1\": 2\n  01: 2\n"))
+                root, "levels/P1.yaml", after: ["\nskills:\n"], replace: "  training-development: none\n",
+                with: "  training-development: none\n  1: 2\n  \"1\": 2\n  01: 2\n"))
         let result = load(root)
         #expect(result.curriculum == nil)
         let file = "\(root.path)/levels/P1.yaml"
@@ -226,7 +226,7 @@ struct BadInputTests {
         let colon = at.column + "title: Customer".unicodeScalars.count
         #expect(
             result.diagnostics.sorted.map(\.description) == [
-                "\(root.path)/levels/P2.yaml:\(at.line):\(colon): error: YAML syntax error: mapping values are not allowed in this context"
+                "\(root.path)/levels/P2.yaml:\(at.line):\(colon): error: YAML syntax error: mapping values are not allowed in this context; hint: a value that contains ': ' must be quoted (title: \"Customer: Service Representative II\")"
             ])
     }
 
@@ -249,7 +249,7 @@ struct BadInputTests {
         let nowhere = typo + "document-complex-case, mentor-junior-staff, ".count
         #expect(
             result.diagnostics.sorted.map(\.description) == [
-                "\(root.path)/levels/P2.yaml:\(syntax.line):\(syntax.column + "title: Customer".count): error: YAML syntax error: mapping values are not allowed in this context",
+                "\(root.path)/levels/P2.yaml:\(syntax.line):\(syntax.column + "title: Customer".count): error: YAML syntax error: mapping values are not allowed in this context; hint: a value that contains ': ' must be quoted (title: \"Customer: Service Representative II\")",
                 "\(p3):\(at.line):\(typo): error: unknown responsibility 'document-complex-case' in 'after' (did you mean 'document-complex-cases'?)",
                 "\(p3):\(at.line):\(nowhere): error: unknown responsibility 'no-such-responsibility' in 'after'",
             ])
@@ -445,7 +445,7 @@ struct BadInputTests {
         expected.append(.init(file: "levels/P3.yaml", line: at.line, column: 7, message: "'rank' must be a whole number, not 'three'"))
         // 5. Mastery score outside 0-100.
         at = try #require(
-            edit(root, "assessments/inform-customers.yaml", replace: "mastery_score: 86\n", with: "mastery_score: 101\n"))
+            edit(root, "assessments/inform-customers.yaml", replace: "mastery_score: 80\n", with: "mastery_score: 101\n"))
         expected.append(
             .init(file: "assessments/inform-customers.yaml", line: at.line, column: 16, message: "'mastery_score' is 101"))
         // 6. Unknown key typo in a shadowing task.
@@ -565,7 +565,7 @@ struct BadEdit: Sendable, CustomTestStringConvertible {
             replace: "skills: [empathy, active-listening, speaking, problem-solving]", with: "skills: empathy",
             at: .edit(columns: "skills: ".count), message: "'responsibilities[0].skills' must be a list, not a scalar"),
         BadEdit(
-            name: "mastery score is text", file: quiz, replace: "mastery_score: 86\n", with: "mastery_score: high\n",
+            name: "mastery score is text", file: quiz, replace: "mastery_score: 80\n", with: "mastery_score: high\n",
             at: .edit(columns: "mastery_score: ".count), message: "'mastery_score' must be a whole number, not 'high'"),
         BadEdit(
             name: "page minutes is text", file: "modules/inform-customers/01-opening-the-contact.md", replace: "minutes: 6\n",
@@ -614,7 +614,7 @@ struct BadEdit: Sendable, CustomTestStringConvertible {
         // Assessments
         + ["101", "-1"].map { score in
             BadEdit(
-                name: "mastery score \(score)", file: quiz, replace: "mastery_score: 86\n", with: "mastery_score: \(score)\n",
+                name: "mastery score \(score)", file: quiz, replace: "mastery_score: 80\n", with: "mastery_score: \(score)\n",
                 at: .edit(columns: "mastery_score: ".count), message: "'mastery_score' is \(score); it must be between 0 and 100")
         }
         + [

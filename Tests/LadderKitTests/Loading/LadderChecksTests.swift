@@ -364,16 +364,6 @@ struct LadderChecksTests {
         #expect(e.message.hasSuffix("; hint: a value that contains ': ' must be quoted, and a key must line up with the keys above it"), "\(e)")
     }
 
-    @Test func aLearnerLevelOneSlipAwayIsSuggested() throws {
-        let root = try Self.write()
-        defer { removeCopy(root) }
-        let c = try #require(load(root).curriculum)
-        let cohort = root.appendingPathComponent("cohort.csv")
-        try Data("learner_id,name,current_level,target_level,listening\na1,Ana,P1,P22,1\n".utf8).write(to: cohort)
-        let r = LearnerProfileLoader.load(path: cohort.path, curriculum: c)
-        #expect(r.diagnostics.all.contains { $0.message.contains("unknown target level 'P22' (did you mean 'P2'?)") }, "\(r.diagnostics.sorted)")
-    }
-
     @Test func anImportedItemIdOneSlipAwayIsSuggested() throws {
         let root = try Self.write()
         defer { removeCopy(root) }
