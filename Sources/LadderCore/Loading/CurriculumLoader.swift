@@ -411,10 +411,19 @@ public struct CurriculumLoader {
                     id: id, kind: kind, prompt: clean(q[field: "prompt"]?.text), scenario: q[field: "scenario"]?.text.map(clean),
                     options: options, skills: skills.isEmpty ? r.skills : skills))
         }
-        let minutes = n[field: "minutes"]?.text.flatMap { Int($0) } ?? max(1, (questions.count * 3 + 1) / 2)
+        var draw = n[field: "draw"]?.text.flatMap { Int($0) }
+        if let d = draw, let node = n[field: "draw"], d > questions.count, !questions.isEmpty {
+            diags.error(
+                node.location(in: file),
+                "'draw: \(d)' asks for more questions than the bank has (\(questions.count)); write more questions or draw at most \(questions.count)")
+            draw = nil
+        }
+        let shown = draw ?? questions.count
+        let minutes = n[field: "minutes"]?.text.flatMap { Int($0) } ?? max(1, (shown * 3 + 1) / 2)
         return Assessment(
             path: relative, title: clean(n[field: "title"]?.text), masteryScore: n[field: "mastery_score"]?.text.flatMap { Int($0) } ?? 0,
-            minutes: minutes, questions: questions)
+            minutes: minutes, questions: questions, draw: draw,
+            shuffle: n[field: "shuffle"]?.text.flatMap(ShapeChecker.bool) ?? false)
     }
 
     mutating func loadShadowing(_ relative: String, referencedFrom: SourceLocation) -> ShadowingTask? {
