@@ -226,7 +226,9 @@ struct JourneyTests {
             // The SCO got a fresh start: entry ab-initio, nothing restored, the quiz empty.
             #expect(try await j.driver.execute("return LadderRuntime.instance.session.entry") as? String == "ab-initio")
             #expect(try await j.driver.execute("return parent.API.LMSGetValue('cmi.core.entry')") as? String == "ab-initio")
-            #expect(try await j.driver.execute("return parent.API.LMSGetValue('cmi.suspend_data')") as? String == "")
+            // Nothing restored: the pooled quiz has only drawn its first try (no answers, t 0).
+            let fresh = try await j.driver.execute("return parent.API.LMSGetValue('cmi.suspend_data')") as? String ?? ""
+            #expect(fresh.hasPrefix(#"{"v":1,"q":["#) && fresh.hasSuffix(#""t":0}"#) && !fresh.contains(#""a":"#), "\(fresh)")
             #expect(try await j.driver.execute("return document.querySelectorAll('#ladder-quiz input:checked').length") as? Int == 0)
             #expect(try await j.driver.execute("return document.getElementById('ladder-result').hidden") as? Bool == true)
 
