@@ -70,10 +70,11 @@ public struct SCORenderer: Sendable {
             worst = #"{"v":1,"p":\#(count)}"#.count
         case .assessment:
             let a = r?.assessment
+            let key = AnswerKey(curriculum: curriculum.id, item: item.id)
+            let bank = a?.questions ?? []
             var form = "<form id=\"ladder-quiz\" class=\"ladder-quiz\" novalidate>\n"
             var questions: [ScriptJSON] = []
-            var answersWorst = 0
-            for (qi, q) in (a?.questions ?? []).enumerated() {
+            for (qi, q) in bank.enumerated() {
                 let letters = q.kind == .trueFalse ? q.options.map { $0.text.lowercased() == "true" ? "t" : "f" } : q.options.indices.map { String(UnicodeScalar(UInt8(97 + $0))) }
                 let inputType = q.kind == .multiple ? "checkbox" : "radio"
                 let qid = "q-\(q.id)"
@@ -83,27 +84,32 @@ public struct SCORenderer: Sendable {
                 if q.kind == .multiple { form += "<p class=\"ladder-hint\">Choose every answer that applies.</p>\n" }
                 for (oi, o) in q.options.enumerated() {
                     let oid = "\(qid)-\(letters[oi])"
-                    form += "<div class=\"ladder-option\"><input type=\"\(inputType)\" id=\"\(HTML.escape(oid))\" name=\"\(HTML.escape(qid))\" value=\"\(letters[oi])\"><label for=\"\(HTML.escape(oid))\">\(HTML.escape(o.text))</label><p class=\"ladder-feedback\" id=\"\(HTML.escape(oid))-feedback\" hidden>\(HTML.escape(o.feedback))</p></div>\n"
+                    // The feedback is filled in by the runtime from the sealed copy in the config.
+                    form += "<div class=\"ladder-option\"><input type=\"\(inputType)\" id=\"\(HTML.escape(oid))\" name=\"\(HTML.escape(qid))\" value=\"\(letters[oi])\"><label for=\"\(HTML.escape(oid))\">\(HTML.escape(o.text))</label><p class=\"ladder-feedback\" id=\"\(HTML.escape(oid))-feedback\" hidden></p></div>\n"
                 }
                 form += "</fieldset>\n"
-                let correct = q.options.indices.filter { q.options[$0].correct }.map { letters[$0] }
                 questions.append(.object([
                     "id": .string(q.id), "type": .string(q.kind == .trueFalse ? "true-false" : "choice"), "multiple": .bool(q.kind == .multiple),
-                    "options": .array(letters.map { .string($0) }), "correct": .array(correct.map { .string($0) }),
+                    "options": .array(letters.map { .string($0) }),
+                    "key": .array(q.options.indices.map { .string(key.marker(question: q.id, letter: letters[$0], correct: q.options[$0].correct)) }),
+                    "feedback": .array(q.options.indices.map { .string(key.sealFeedback(q.options[$0].feedback, question: q.id, letter: letters[$0])) }),
                 ]))
-                answersWorst += letters.count + 3  // "abc", quotes and comma
             }
             form += "<button type=\"submit\" class=\"ladder-primary\">Submit answers</button>\n</form>\n"
             form += "<div id=\"ladder-result\" class=\"ladder-result\" role=\"status\" aria-live=\"polite\" hidden></div>\n"
             form += "<button type=\"button\" data-action=\"retry\" hidden>Try again</button>\n"
-            let intro = "<p class=\"ladder-intro\">\((a?.questions.count ?? 0)) questions. You pass at \(item.masteryScore ?? 0)% and may try again if you do not.</p>\n"
+            let shown = a?.questionsPerAttempt ?? 0
+            let drawn = a?.draw != nil ? ", drawn from a bank of \(bank.count) for each try" : ""
+            let intro = "<p class=\"ladder-intro\">\(Plural.count(shown, "question", "questions"))\(drawn). You pass at \(item.masteryScore ?? 0)% and may try again if you do not.</p>\n"
             body = intro + form
-            config = [
+            var c: [String: ScriptJSON] = [
                 "v": .int(1), "kind": .string("assessment"), "id": .string(item.id), "title": .string(item.title),
-                "mastery": .int(item.masteryScore ?? 0), "questions": .array(questions),
+                "mastery": .int(item.masteryScore ?? 0), "questions": .array(questions), "salt": .string(key.salt),
             ]
-            // {"v":1,"a":[...],"t":99999}
-            worst = #"{"v":1,"a":[],"t":99999}"#.count + answersWorst
+            if let d = a?.draw { c["draw"] = .int(d) }
+            if a?.shuffle == true { c["shuffle"] = .bool(true) }
+            config = c
+            worst = Self.worstQuizSuspendData(optionCounts: bank.map(\.options.count), draw: a?.draw, shuffle: a?.shuffle ?? false)
         case .shadowing:
             let s = r?.shadowing
             var html = "<section class=\"ladder-shadowing\">\n"
@@ -149,6 +155,18 @@ public struct SCORenderer: Sendable {
             html += module.objectives.map { "<li>\(HTML.escape($0))</li>\n" }.joined() + "</ul>\n</div>\n"
         }
         return html
+    }
+
+    /// An upper bound of the `cmi.suspend_data` a quiz can write (ladder.js `suspendWorstCase`
+    /// gives the exact figure): `{"v":1,"q":[…],"r":[…],"a":[…],"t":9999}`, counting the
+    /// largest bank indices and the questions with the most options.
+    static func worstQuizSuspendData(optionCounts: [Int], draw: Int?, shuffle: Bool) -> Int {
+        let n = min(draw ?? optionCounts.count, optionCounts.count)
+        let letters = optionCounts.sorted(by: >).prefix(n).reduce(0) { $0 + $1 + 3 }  // "abc", quotes and comma
+        var worst = #"{"v":1,"a":[],"t":99999}"#.count + letters
+        if draw != nil { worst += #""q":[],"#.count + (optionCounts.count - n..<optionCounts.count).reduce(0) { $0 + String($1).count + 1 } }
+        if shuffle { worst += #""r":[],"#.count + letters }
+        return worst
     }
 
     /// Pages often repeat their front-matter title as a leading `# Title`; the page heading

@@ -8,7 +8,7 @@ struct Ladder: AsyncParsableCommand {
         commandName: "ladder",
         abstract: "Turn a job ladder into training: plans, SCORM packages, progress.",
         version: LadderCore.version,
-        subcommands: [Check.self, Plan.self, Schema.self, Build.self, Validate.self, Preview.self, Progress.self, Gaps.self, Export.self])
+        subcommands: [Check.self, Plan.self, Schema.self, Build.self, Validate.self, Preview.self, Progress.self, Gaps.self, Import.self, Export.self])
 
     /// Parses and runs the command. ArgumentParser ends its own errors (a bad option: 64, help:
     /// 0); an error the command throws ends it with its code from the one table, `ExitStatus`.

@@ -23,9 +23,24 @@ struct JourneyTests {
             try await j.launch(PreviewFixture.assessment)
             let qs = try await j.questions()
             try #require(!qs.isEmpty)
+            // The sample's assessment draws 5 of its 9 questions: only those show, numbered 1-5
+            // in the order drawn; the page source has no key and no feedback text.
+            #expect(qs.count == 5)
+            let shown = try await j.driver.execute("""
+                return Array.from(document.querySelectorAll('.ladder-question')).filter(function (f) { return !f.hidden; })
+                  .map(function (f) { return f.getAttribute('data-question') + ' ' + f.querySelector('.ladder-qnum').textContent; })
+                """) as? [String] ?? []
+            #expect(shown == qs.enumerated().map { "\($0.element.id) \($0.offset + 1)." })
+            #expect(try await j.driver.execute("return document.getElementById('ladder-sco').textContent.indexOf('correct') < 0") as? Bool == true)
+            #expect(try await j.driver.execute("return Array.from(document.querySelectorAll('.ladder-feedback')).every(function (p) { return p.textContent === ''; })") as? Bool == true)
             var chosen: [String: [String]] = [:]
             for q in qs { chosen[q.id] = try await j.answer(q, correctly: true) }
             #expect(try await j.submitQuiz())
+            // After marking, each chosen option's feedback is filled in and shown.
+            #expect(try await j.driver.execute("""
+                return Array.from(document.querySelectorAll('#ladder-quiz input:checked')).every(function (i) {
+                  var p = document.getElementById(i.id + '-feedback'); return !p.hidden && /^(Correct|Yes|Right)\\./.test(p.textContent); })
+                """) as? Bool == true)
             try await j.exitToContents()
 
             let s = try await j.waitStored(PreviewFixture.assessment, "quiz finished") { isTimespan($0.values["cmi.core.session_time"]) && $0.values["cmi.core.total_time"] != "0000:00:00.00" }
@@ -47,7 +62,7 @@ struct JourneyTests {
                 #expect(i["time"]?.range(of: #"^\d\d:\d\d:\d\d"#, options: .regularExpression) != nil)
             }
             let sd = try #require(s.values["cmi.suspend_data"])
-            #expect(sd.hasPrefix(#"{"v":1,"a":["#) && sd.hasSuffix(#""t":1}"#))
+            #expect(sd.hasPrefix(#"{"v":1,"q":["#) && sd.contains(#""r":["#) && sd.contains(#""a":["#) && sd.hasSuffix(#""t":1}"#))
             // The table of contents shows what the LMS recorded.
             try await j.driver.switchToTop()
             try await j.driver.waitForScript(
@@ -70,13 +85,18 @@ struct JourneyTests {
 
             try await j.driver.click("button[data-action=retry]")
             try await j.driver.waitForScript("answers cleared", "return document.querySelectorAll('#ladder-quiz input:checked').length === 0")
-            for q in qs { _ = try await j.answer(q, correctly: true) }
+            // Try again draws the next try from the pool.
+            let qs2 = try await j.questions()
+            #expect(qs2.count == qs.count)
+            for q in qs2 { _ = try await j.answer(q, correctly: true) }
             #expect(try await j.submitQuiz())
             let passed = try await j.waitStored(PreviewFixture.assessment, "the pass") { $0.values["cmi.core.lesson_status"] == "passed" }
             #expect(passed.values["cmi.core.score.raw"] == "100")
-            #expect(passed.interactions.count == 2 * qs.count, "the journal keeps both tries")
+            #expect(passed.interactions.count == qs.count + qs2.count, "the journal keeps both tries")
+            #expect(passed.interactions.prefix(qs.count).map { $0["id"] ?? "" } == qs.map(\.id))
+            #expect(passed.interactions.suffix(qs2.count).map { $0["id"] ?? "" } == qs2.map(\.id))
             #expect(passed.interactions.prefix(qs.count).allSatisfy { $0["result"] == "wrong" })
-            #expect(passed.interactions.suffix(qs.count).allSatisfy { $0["result"] == "correct" })
+            #expect(passed.interactions.suffix(qs2.count).allSatisfy { $0["result"] == "correct" })
             #expect(passed.values["cmi.suspend_data"]?.hasSuffix(#""t":2}"#) == true)
         }
     }
@@ -206,7 +226,9 @@ struct JourneyTests {
             // The SCO got a fresh start: entry ab-initio, nothing restored, the quiz empty.
             #expect(try await j.driver.execute("return LadderRuntime.instance.session.entry") as? String == "ab-initio")
             #expect(try await j.driver.execute("return parent.API.LMSGetValue('cmi.core.entry')") as? String == "ab-initio")
-            #expect(try await j.driver.execute("return parent.API.LMSGetValue('cmi.suspend_data')") as? String == "")
+            // Nothing restored: the pooled quiz has only drawn its first try (no answers, t 0).
+            let fresh = try await j.driver.execute("return parent.API.LMSGetValue('cmi.suspend_data')") as? String ?? ""
+            #expect(fresh.hasPrefix(#"{"v":1,"q":["#) && fresh.hasSuffix(#""t":0}"#) && !fresh.contains(#""a":"#), "\(fresh)")
             #expect(try await j.driver.execute("return document.querySelectorAll('#ladder-quiz input:checked').length") as? Int == 0)
             #expect(try await j.driver.execute("return document.getElementById('ladder-result').hidden") as? Bool == true)
 

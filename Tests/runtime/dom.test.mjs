@@ -80,7 +80,15 @@ class Element extends EventTargetish {
   setAttribute(n, v) { this.attrs.set(n, String(v)); }
   removeAttribute(n) { this.attrs.delete(n); }
   hasAttribute(n) { return this.attrs.has(n); }
-  appendChild(n) { n.parentNode = this; this.childNodes.push(n); return n; }
+  appendChild(n) { return this.insertBefore(n, null); }
+  // As in the DOM, a node that already has a parent moves.
+  insertBefore(n, ref) {
+    if (n.parentNode) n.parentNode.childNodes = n.parentNode.childNodes.filter((c) => c !== n);
+    n.parentNode = this;
+    const at = ref ? this.childNodes.indexOf(ref) : -1;
+    if (at < 0) this.childNodes.push(n); else this.childNodes.splice(at, 0, n);
+    return n;
+  }
   get textContent() { return this.childNodes.map((n) => n.textContent).join(''); }
   set textContent(v) { this.childNodes = []; if (v !== '') this.appendChild(new Text(String(v))); }
   *descendants() {
@@ -277,7 +285,7 @@ function boot(html, initial, opts = {}) {
   const api = opts.noApi ? null : new StrictScorm12API(initial);
   const win = makeWindow(html, { api, pagehide: opts.pagehide !== false });
   const now = clock();
-  const bound = Ladder.bindDocument(win, { now, warn: () => {} });
+  const bound = Ladder.bindDocument(win, { now, warn: () => {}, random: opts.random });
   const doc = win.document;
   const $ = (sel) => doc.querySelector(sel);
   return { api, win, doc, $, now, session: bound && bound.session, bound };
@@ -464,6 +472,64 @@ describe('assessment page', () => {
     assert.equal($('#ladder-result').textContent, 'You have already passed this assessment.');
     assert.ok($('button[type="submit"]').disabled);
     assert.ok($('[data-action="retry"]').hidden);
+  });
+});
+
+describe('the sample assessment as Ladder renders it (pool of 10, draw 5, shuffled)', () => {
+  // The page Swift renders, from the snapshot the Swift tests compare with.
+  const SAMPLE = readFileSync(new URL('../LadderKitTests/__Snapshots__/SCOPageSnapshotTests/inform-customers.assessment.html', import.meta.url), 'utf8');
+  function seeded(seed) {
+    let x = seed;
+    return () => { x = (x * 1103515245 + 12345) % 2147483648; return x / 2147483648; };
+  }
+
+  test('shows 5 questions in drawn order, options shuffled, feedback only after marking', () => {
+    const { api, doc, $, session } = boot(SAMPLE, undefined, { random: seeded(42) });
+    const shown = session.view().quiz.questions;
+    assert.equal(shown.length, 5);
+    const visibleSets = doc.querySelectorAll('.ladder-question').filter(visible);
+    assert.deepEqual(visibleSets.map((f) => f.getAttribute('data-question')), shown.map((q) => q.id));
+    assert.deepEqual(visibleSets.map((f) => f.querySelector('.ladder-qnum').textContent), ['1.', '2.', '3.', '4.', '5.']);
+    assert.equal(doc.querySelectorAll('.ladder-question').length - visibleSets.length, 5, 'the other 5 are hidden');
+    for (const q of shown) {
+      const order = $('#q-' + q.id).querySelectorAll('.ladder-option input').map((i) => i.value);
+      assert.deepEqual(order, q.options);
+      assert.ok(q.correct.length >= 1, `the runtime found the key of ${q.id}`);
+    }
+    assert.ok(doc.querySelectorAll('.ladder-feedback').every((p) => p.textContent === ''), 'no feedback text before marking');
+    assert.deepEqual(JSON.parse(api.values['cmi.suspend_data']).q.length, 5);
+
+    for (const q of shown) for (const l of q.correct) $(`#q-${q.id}-${l}`).click();
+    $('button[type="submit"]').click();
+    assert.match($('#ladder-result').textContent, /^You scored 100%\. Passing score is 80%\. You passed\.$/);
+    for (const q of shown) {
+      for (const l of q.correct) {
+        const fb = $(`#q-${q.id}-${l}-feedback`);
+        assert.ok(!fb.hidden);
+        assert.match(fb.textContent, /^(Correct|Yes|Right)\./);
+      }
+    }
+    assert.deepEqual(api.interactions.map((i) => i.id), shown.map((q) => q.id));
+    assert.ok(api.interactions.every((i) => i.result === 'correct'));
+    assert.deepEqual(api.failures(), []);
+  });
+
+  test('a failed try, then Try again lays out a new draw; both tries recorded', () => {
+    const { api, doc, $, session } = boot(SAMPLE, undefined, { random: seeded(7) });
+    const first = session.view().quiz.questions;
+    for (const q of first) $(`#q-${q.id}-${q.options.find((l) => !q.correct.includes(l))}`).click();
+    $('button[type="submit"]').click();
+    assert.match($('#ladder-result').textContent, /^You scored 0%/);
+    $('[data-action="retry"]').click();
+    const second = session.view().quiz.questions;
+    assert.notDeepEqual(second.map((q) => q.id), first.map((q) => q.id));
+    assert.deepEqual(doc.querySelectorAll('.ladder-question').filter(visible).map((f) => f.getAttribute('data-question')), second.map((q) => q.id));
+    assert.equal(doc.activeElement, $(`#q-${second[0].id}-${second[0].options[0]}`), 'focus on the first option shown');
+    for (const q of second) for (const l of q.correct) $(`#q-${q.id}-${l}`).click();
+    $('button[type="submit"]').click();
+    assert.equal(api.values['cmi.core.lesson_status'], 'passed');
+    assert.deepEqual(api.interactions.map((i) => i.id), [...first, ...second].map((q) => q.id));
+    assert.deepEqual(api.interactions.map((i) => i.result), [...first.map(() => 'wrong'), ...second.map(() => 'correct')]);
   });
 });
 

@@ -341,8 +341,8 @@ describe('helpers', () => {
     ] });
     assert.equal(c.mastery, 100);
     assert.deepEqual(c.questions, [
-      { id: 'ok', type: 'choice', multiple: false, options: ['a', 'b'], correct: ['b'] },
-      { id: 'tf', type: 'true-false', multiple: false, options: ['t', 'f'], correct: ['f'] },
+      { id: 'ok', type: 'choice', multiple: false, options: ['a', 'b'], correct: ['b'], feedback: {} },
+      { id: 'tf', type: 'true-false', multiple: false, options: ['t', 'f'], correct: ['f'], feedback: {} },
     ]);
     assert.equal(Ladder.normalizeConfig(null).kind, 'module');
   });

@@ -433,15 +433,26 @@ public struct CurriculumLoader {
                     id: id, kind: kind, prompt: clean(q[field: "prompt"]?.text), scenario: q[field: "scenario"]?.text.map(clean),
                     options: options, skills: skills.isEmpty ? r.skills : skills))
         }
-        let minutes = n[field: "minutes"]?.text.flatMap { Int($0) } ?? max(1, (questions.count * 3 + 1) / 2)
+        var draw = n[field: "draw"]?.text.flatMap { Int($0) }
+        if let d = draw, let node = n[field: "draw"], d > questions.count, !questions.isEmpty {
+            diags.error(
+                node.location(in: file),
+                "'draw: \(d)' asks for more questions than the bank has (\(questions.count)); write more questions or draw at most \(questions.count)")
+            draw = nil
+        }
+        let shown = draw ?? questions.count
+        let minutes = n[field: "minutes"]?.text.flatMap { Int($0) } ?? max(1, (shown * 3 + 1) / 2)
         let mastery = n[field: "mastery_score"]?.text.flatMap { Int($0) } ?? 0
+        // The pass mark a learner really needs is set by the questions one try shows.
         if let m = n[field: "mastery_score"], (0...100).contains(mastery),
-            let effective = MasteryScore.effective(mastery: mastery, questions: questions.count), MasteryScore.misleads(mastery: mastery, effective: effective)
+            let effective = MasteryScore.effective(mastery: mastery, questions: shown), MasteryScore.misleads(mastery: mastery, effective: effective)
         {
-            diags.warning(m.location(in: file), MasteryScore.message(mastery: mastery, questions: questions.count, effective: effective))
+            diags.warning(m.location(in: file), MasteryScore.message(mastery: mastery, questions: shown, effective: effective))
         }
         return Assessment(
-            path: relative, title: clean(n[field: "title"]?.text), masteryScore: mastery, minutes: minutes, questions: questions)
+            path: relative, title: clean(n[field: "title"]?.text), masteryScore: mastery,
+            minutes: minutes, questions: questions, draw: draw,
+            shuffle: n[field: "shuffle"]?.text.flatMap(ShapeChecker.bool) ?? false)
     }
 
     mutating func loadShadowing(_ relative: String, referencedFrom: SourceLocation) -> ShadowingTask? {

@@ -141,6 +141,8 @@ public enum FileKind: String, CaseIterable, Sendable {
             Field("title", .text(maxLength: 200), required: true, "The assessment's title."),
             Field("mastery_score", .integer(min: 0, max: 100), required: true, "Percentage needed to pass."),
             Field("minutes", .integer(min: 1, max: 1000), "Estimated minutes."),
+            Field("draw", .integer(min: 1, max: 1000), "Questions drawn from the bank for each try; default all."),
+            Field("shuffle", .boolean, "Shuffle each question's options for each try; default false."),
             Field(
                 "questions",
                 .list(

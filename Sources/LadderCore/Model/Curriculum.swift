@@ -147,7 +147,16 @@ public struct Assessment: Sendable {
     /// Percentage (0-100) needed to pass.
     public var masteryScore: Int
     public var minutes: Int
+    /// The bank. Each try shows `draw` of them (all when nil), chosen by the runtime.
     public var questions: [Question]
+    /// How many questions each try draws from the bank (`draw:`); nil shows every question.
+    public var draw: Int? = nil
+    /// Whether the runtime shuffles the options of each question per try (`shuffle:`).
+    /// True/false questions keep True before False.
+    public var shuffle: Bool = false
+
+    /// The questions one try scores: mastery is a share of these, not of the bank.
+    public var questionsPerAttempt: Int { min(draw ?? questions.count, questions.count) }
 }
 
 public struct Question: Sendable {
@@ -160,12 +169,27 @@ public struct Question: Sendable {
     public var scenario: String?
     public var options: [AnswerOption]
     public var skills: [String]
+
+    public init(id: String, kind: Kind, prompt: String, scenario: String? = nil, options: [AnswerOption], skills: [String] = []) {
+        self.id = id
+        self.kind = kind
+        self.prompt = prompt
+        self.scenario = scenario
+        self.options = options
+        self.skills = skills
+    }
 }
 
 public struct AnswerOption: Sendable {
     public var text: String
     public var correct: Bool
     public var feedback: String
+
+    public init(text: String, correct: Bool, feedback: String) {
+        self.text = text
+        self.correct = correct
+        self.feedback = feedback
+    }
 }
 
 /// Learned on the job: observe a colleague, then do the work under observation.

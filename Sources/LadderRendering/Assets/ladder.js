@@ -22,6 +22,7 @@
     observer: 64,        // observer name, also the input's maxlength
     attempts: 9999,      // suspend_data "t" never exceeds 4 digits
     pages: 9999,
+    questions: 1000,     // the largest bank (assessment YAML's draw: is at most 1000 too)
     apiHops: 500
   });
 
@@ -120,9 +121,104 @@
     return truncate(s, max).trim();
   }
 
+  // SHA-256 (FIPS 180-4) of a string's UTF-8 bytes, synchronous and in plain JS: the quiz
+  // checks answers while the page starts and on submit, where crypto.subtle's promises and
+  // its secure-context rule (no file:, no plain http: off localhost) cannot be relied on.
+  const SHA_K = [
+    0x428a2f98, 0x71374491, 0xb5c0fbcf, 0xe9b5dba5, 0x3956c25b, 0x59f111f1, 0x923f82a4, 0xab1c5ed5,
+    0xd807aa98, 0x12835b01, 0x243185be, 0x550c7dc3, 0x72be5d74, 0x80deb1fe, 0x9bdc06a7, 0xc19bf174,
+    0xe49b69c1, 0xefbe4786, 0x0fc19dc6, 0x240ca1cc, 0x2de92c6f, 0x4a7484aa, 0x5cb0a9dc, 0x76f988da,
+    0x983e5152, 0xa831c66d, 0xb00327c8, 0xbf597fc7, 0xc6e00bf3, 0xd5a79147, 0x06ca6351, 0x14292967,
+    0x27b70a85, 0x2e1b2138, 0x4d2c6dfc, 0x53380d13, 0x650a7354, 0x766a0abb, 0x81c2c92e, 0x92722c85,
+    0xa2bfe8a1, 0xa81a664b, 0xc24b8b70, 0xc76c51a3, 0xd192e819, 0xd6990624, 0xf40e3585, 0x106aa070,
+    0x19a4c116, 0x1e376c08, 0x2748774c, 0x34b0bcb5, 0x391c0cb3, 0x4ed8aa4a, 0x5b9cca4f, 0x682e6ff3,
+    0x748f82ee, 0x78a5636f, 0x84c87814, 0x8cc70208, 0x90befffa, 0xa4506ceb, 0xbef9a3f7, 0xc67178f2
+  ];
+
+  function utf8Bytes(str) {
+    const out = [];
+    const s = String(str);
+    for (let i = 0; i < s.length; i++) {
+      let c = s.codePointAt(i);
+      if (c > 0xffff) i++;
+      if (c >= 0xd800 && c <= 0xdfff) c = 0xfffd;  // a lone surrogate, as TextEncoder does
+      if (c < 0x80) out.push(c);
+      else if (c < 0x800) out.push(0xc0 | c >> 6, 0x80 | c & 63);
+      else if (c < 0x10000) out.push(0xe0 | c >> 12, 0x80 | c >> 6 & 63, 0x80 | c & 63);
+      else out.push(0xf0 | c >> 18, 0x80 | c >> 12 & 63, 0x80 | c >> 6 & 63, 0x80 | c & 63);
+    }
+    return out;
+  }
+
+  /** SHA-256 of a string (UTF-8) → 32 bytes. */
+  function sha256(str) {
+    const bytes = utf8Bytes(str);
+    const bits = bytes.length * 8;
+    bytes.push(0x80);
+    while (bytes.length % 64 !== 56) bytes.push(0);
+    for (let i = 7; i >= 0; i--) bytes.push(i >= 4 ? 0 : (bits >>> (i * 8)) & 0xff);
+    const h = [0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a, 0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19];
+    const w = new Array(64);
+    const rotr = function (x, n) { return (x >>> n) | (x << (32 - n)); };
+    for (let off = 0; off < bytes.length; off += 64) {
+      for (let t = 0; t < 16; t++) {
+        const j = off + t * 4;
+        w[t] = (bytes[j] << 24 | bytes[j + 1] << 16 | bytes[j + 2] << 8 | bytes[j + 3]) | 0;
+      }
+      for (let t = 16; t < 64; t++) {
+        const s0 = rotr(w[t - 15], 7) ^ rotr(w[t - 15], 18) ^ (w[t - 15] >>> 3);
+        const s1 = rotr(w[t - 2], 17) ^ rotr(w[t - 2], 19) ^ (w[t - 2] >>> 10);
+        w[t] = (w[t - 16] + s0 + w[t - 7] + s1) | 0;
+      }
+      let a = h[0], b = h[1], c = h[2], d = h[3], e = h[4], f = h[5], g = h[6], k = h[7];
+      for (let t = 0; t < 64; t++) {
+        const t1 = (k + (rotr(e, 6) ^ rotr(e, 11) ^ rotr(e, 25)) + ((e & f) ^ (~e & g)) + SHA_K[t] + w[t]) | 0;
+        const t2 = ((rotr(a, 2) ^ rotr(a, 13) ^ rotr(a, 22)) + ((a & b) ^ (a & c) ^ (b & c))) | 0;
+        k = g; g = f; f = e; e = (d + t1) | 0; d = c; c = b; b = a; a = (t1 + t2) | 0;
+      }
+      h[0] = (h[0] + a) | 0; h[1] = (h[1] + b) | 0; h[2] = (h[2] + c) | 0; h[3] = (h[3] + d) | 0;
+      h[4] = (h[4] + e) | 0; h[5] = (h[5] + f) | 0; h[6] = (h[6] + g) | 0; h[7] = (h[7] + k) | 0;
+    }
+    const out = [];
+    h.forEach(function (x) { out.push(x >>> 24, x >>> 16 & 0xff, x >>> 8 & 0xff, x & 0xff); });
+    return out;
+  }
+
+  function hex(bytes) {
+    return bytes.map(function (b) { return (b < 16 ? '0' : '') + b.toString(16); }).join('');
+  }
+
+  /** The option marker the renderer writes for a correct option (AnswerKey.swift). */
+  function optionMarker(salt, questionId, letter) {
+    return hex(sha256(salt + ':' + questionId + ':' + letter + ':1')).slice(0, 16);
+  }
+
+  /** Opens option feedback sealed by AnswerKey.swift (base64, XOR SHA-256 keystream); '' if unreadable. */
+  function openFeedback(sealed, salt, questionId, letter) {
+    if (typeof sealed !== 'string' || !/^[A-Za-z0-9+/]*={0,2}$/.test(sealed)) return '';
+    const B64 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
+    const bytes = [];
+    let acc = 0, nbits = 0;
+    for (const ch of sealed.replace(/=+$/, '')) {
+      acc = (acc << 6) | B64.indexOf(ch);
+      nbits += 6;
+      if (nbits >= 8) { nbits -= 8; bytes.push((acc >> nbits) & 0xff); }
+    }
+    let stream = [];
+    for (let i = 0; i < bytes.length; i++) {
+      if (i % 32 === 0) stream = sha256(salt + ':' + questionId + ':' + letter + ':f:' + (i / 32));
+      bytes[i] ^= stream[i % 32];
+    }
+    try {
+      return decodeURIComponent(bytes.map(function (b) { return '%' + (b < 16 ? '0' : '') + b.toString(16); }).join(''));
+    } catch (e) {
+      return '';
+    }
+  }
+
   /**
    * Encodes the SCO state as compact JSON for cmi.suspend_data.
-   * Keys, in this order, only when present in `state`: v (always 1), p, a, t, s, o, d.
+   * Keys, in this order, only when present in `state`: v (always 1), p, q, r, a, t, s, o, d.
    * The result never exceeds 4096 characters: if it would, the answers in "a" are
    * emptied, then the observer in "o"; a Swift-validated package never gets there.
    */
@@ -130,6 +226,8 @@
     const st = state || {};
     const o = { v: 1 };
     if (st.p != null) o.p = clampInt(st.p, 1, LIMITS.pages, 1);
+    if (st.q != null) o.q = (Array.isArray(st.q) ? st.q : []).map(function (x) { return clampInt(x, 0, LIMITS.questions - 1, 0); });
+    if (st.r != null) o.r = (Array.isArray(st.r) ? st.r : []).map(function (x) { return String(x == null ? '' : x).replace(/[^a-z]/g, ''); });
     if (st.a != null) o.a = (Array.isArray(st.a) ? st.a : []).map(function (x) { return String(x == null ? '' : x).replace(/[^a-z]/g, ''); });
     if (st.t != null) o.t = clampInt(st.t, 0, LIMITS.attempts, 0);
     if (st.s != null) o.s = String(st.s).replace(/[^01]/g, '');
@@ -161,6 +259,8 @@
     }
     if (!raw || typeof raw !== 'object' || Array.isArray(raw) || raw.v !== 1) return out;
     if (Number.isInteger(raw.p) && raw.p >= 1) out.p = raw.p;
+    if (Array.isArray(raw.q) && raw.q.every(function (x) { return Number.isInteger(x) && x >= 0; })) out.q = raw.q.slice();
+    if (Array.isArray(raw.r) && raw.r.every(function (x) { return typeof x === 'string' && /^[a-z]*$/.test(x); })) out.r = raw.r.slice();
     if (Array.isArray(raw.a) && raw.a.every(function (x) { return typeof x === 'string' && /^[a-z]*$/.test(x); })) out.a = raw.a.slice();
     if (Number.isInteger(raw.t) && raw.t >= 0) out.t = Math.min(raw.t, LIMITS.attempts);
     if (typeof raw.s === 'string' && /^[01]*$/.test(raw.s)) out.s = raw.s;
@@ -172,13 +272,26 @@
   /**
    * The longest suspend_data a SCO with this config can write (the Swift build checks the
    * same bound). Module: {"v":1,"p":N}. Assessment: every question with every letter and
-   * t = 9999. Shadowing: observer of 64 characters that each JSON-escape to 2 (\" or \\).
+   * t = 9999; a drawn quiz counts the largest bank indices and the questions with the most
+   * options (an upper bound). Shadowing: observer of 64 characters that each JSON-escape to 2.
    */
   function suspendWorstCase(config) {
     const c = normalizeConfig(config);
     if (c.kind === 'module') return encodeSuspend({ p: c.pages }).length;
     if (c.kind === 'assessment') {
-      return JSON.stringify({ v: 1, a: c.questions.map(function (q) { return q.options.join(''); }), t: LIMITS.attempts }).length;
+      if (!c.draw && !c.shuffle) {
+        return JSON.stringify({ v: 1, a: c.questions.map(function (q) { return q.options.join(''); }), t: LIMITS.attempts }).length;
+      }
+      const m = c.questions.length;
+      const n = c.draw || m;
+      const widest = c.questions.map(function (q) { return q.options.join(''); })
+        .sort(function (x, y) { return y.length - x.length; }).slice(0, n);
+      const o = { v: 1 };
+      if (c.draw) o.q = widest.map(function (_, i) { return m - 1 - i; });
+      if (c.shuffle) o.r = widest;
+      o.a = widest;
+      o.t = LIMITS.attempts;
+      return JSON.stringify(o).length;
     }
     return JSON.stringify({ v: 1, s: c.behaviours.map(function () { return '1'; }).join(''), o: '"'.repeat(LIMITS.observer), d: '2000-01-01' }).length;
   }
@@ -265,6 +378,9 @@
       title: typeof c.title === 'string' ? c.title : '',
       pages: clampInt(c.pages, 1, LIMITS.pages, 1),
       mastery: clampInt(c.mastery, 0, 100, 100),
+      salt: typeof c.salt === 'string' ? c.salt : '',
+      draw: 0,
+      shuffle: c.shuffle === true,
       questions: [],
       behaviours: []
     };
@@ -277,15 +393,33 @@
         return typeof x === 'string' && /^[a-z]$/.test(x) && all.indexOf(x) === i;
       });
       if (trueFalse) options = ['t', 'f'];
-      const correct = options.filter(function (x) { return Array.isArray(q.correct) && q.correct.indexOf(x) >= 0; });
+      // The page carries a marker per option (key) and sealed feedback, matched to the raw
+      // option letters by position; a hand-written config may still give `correct` plainly.
+      const raw = Array.isArray(q.options) ? q.options : [];
+      const keyOf = {};
+      const feedback = {};
+      raw.forEach(function (x, i) {
+        if (typeof x !== 'string') return;
+        if (Array.isArray(q.key) && typeof q.key[i] === 'string') keyOf[x] = q.key[i];
+        if (Array.isArray(q.feedback) && typeof q.feedback[i] === 'string') feedback[x] = openFeedback(q.feedback[i], out.salt, q.id, x);
+      });
+      const correct = Array.isArray(q.key)
+        ? options.filter(function (x) { return keyOf[x] != null && keyOf[x] === optionMarker(out.salt, q.id, x); })
+        : options.filter(function (x) { return Array.isArray(q.correct) && q.correct.indexOf(x) >= 0; });
       out.questions.push({
         id: q.id,
         type: trueFalse ? 'true-false' : 'choice',
         multiple: !trueFalse && q.multiple === true,
         options: options,
-        correct: correct
+        correct: correct,
+        feedback: feedback
       });
     });
+    if (out.questions.length > LIMITS.questions) out.questions.length = LIMITS.questions;
+    if (c.draw != null) {
+      const d = clampInt(c.draw, 0, out.questions.length, 0);
+      out.draw = d >= 1 ? d : 0;
+    }
     (Array.isArray(c.behaviours) ? c.behaviours : []).forEach(function (b) {
       if (typeof b !== 'string' || !ID_RE.test(b) || b.length > 64 || seen['b' + b]) return;
       seen['b' + b] = true;
@@ -393,6 +527,13 @@
       this.quizStart = 0;
       this.lastChange = {};
       this.interactionCount = 0;
+      // a pooled quiz (draw and/or shuffle): bank indices shown this try, in order, and
+      // each shown question's option letters in display order
+      this.pooled = this.kind === 'assessment' && (this.config.draw > 0 || this.config.shuffle);
+      this._random = typeof opts.random === 'function' ? opts.random : Math.random;
+      this.drawn = this.config.questions.map(function (_, i) { return i; });
+      this.order = {};
+      this.config.questions.forEach(function (q) { this.order[q.id] = q.options.slice(); }, this);
       // shadowing
       this.signed = {};
       this.observer = '';
@@ -463,7 +604,17 @@
       if (this.kind === 'module') return { p: this.page };
       if (this.kind === 'assessment') {
         const answers = this.answers;
-        return { a: this.config.questions.map(function (q) { return answers[q.id] || ''; }), t: this.attempts };
+        const shown = this.questions();
+        const a = shown.map(function (q) { return answers[q.id] || ''; });
+        if (!this.pooled) return { a: a, t: this.attempts };
+        const self = this;
+        const st = {};
+        if (this.config.draw) st.q = this.drawn.slice();
+        if (this.config.shuffle) st.r = shown.map(function (q) { return self.order[q.id].join(''); });
+        // A pooled quiz keeps answers only for a submitted try: an open try has none yet.
+        if (this.quizState === 'submitted') st.a = a;
+        st.t = this.attempts;
+        return st;
       }
       const signed = this.signed;
       return {
@@ -476,6 +627,81 @@
     /** The suspend_data string for the current state (≤ 4096 characters). */
     suspendData() {
       return encodeSuspend(this._suspendState());
+    }
+
+    /** Assessment: the questions of this try, in the order shown. */
+    questions() {
+      const qs = this.config.questions;
+      return this.drawn.map(function (i) { return qs[i]; });
+    }
+
+    /** A new try's questions: `draw` of the bank at random, options shuffled if asked. */
+    _newDraw() {
+      const c = this.config;
+      const rnd = this._random;
+      const pick = function (n) { const k = Math.floor(Number(rnd()) * n); return k >= 0 && k < n ? k : 0; };
+      const idx = c.questions.map(function (_, i) { return i; });
+      const n = c.draw || idx.length;
+      for (let i = 0; i < n; i++) {
+        const j = i + pick(idx.length - i);
+        const t = idx[i]; idx[i] = idx[j]; idx[j] = t;
+      }
+      this.drawn = c.draw ? idx.slice(0, n) : c.questions.map(function (_, i) { return i; });
+      const order = {};
+      c.questions.forEach(function (q) {
+        const letters = q.options.slice();
+        if (c.shuffle && q.type !== 'true-false') {
+          for (let i = letters.length - 1; i > 0; i--) {
+            const j = pick(i + 1);
+            const t = letters[i]; letters[i] = letters[j]; letters[j] = t;
+          }
+        }
+        order[q.id] = letters;
+      });
+      this.order = order;
+    }
+
+    /** Restores a saved draw (q, r) if it fits this bank; returns whether it did. */
+    _restoreDraw(saved) {
+      const c = this.config;
+      let drawn = c.questions.map(function (_, i) { return i; });
+      if (c.draw) {
+        if (!Array.isArray(saved.q) || saved.q.length !== c.draw) return false;
+        const seen = {};
+        if (!saved.q.every(function (i) { const ok = i < c.questions.length && !seen[i]; seen[i] = true; return ok; })) return false;
+        drawn = saved.q.slice();
+      }
+      const order = {};
+      c.questions.forEach(function (q) { order[q.id] = q.options.slice(); });
+      if (c.shuffle) {
+        if (!Array.isArray(saved.r) || saved.r.length !== drawn.length) return false;
+        const fits = drawn.every(function (i, k) {
+          const q = c.questions[i];
+          const letters = saved.r[k].split('');
+          if (letters.length !== q.options.length || !q.options.every(function (x) { return letters.indexOf(x) >= 0; })) return false;
+          order[q.id] = letters;
+          return true;
+        });
+        if (!fits) return false;
+      }
+      this.drawn = drawn;
+      this.order = order;
+      return true;
+    }
+
+    /** The answers a saved state holds for the saved try's questions, or null. */
+    _savedAnswers(saved) {
+      const shown = this.questions();
+      if (!(saved.t > 0) || !Array.isArray(saved.a) || saved.a.length !== shown.length) return null;
+      const answers = {};
+      shown.forEach(function (q, i) { answers[q.id] = normalizeLetters(saved.a[i], q); });
+      return answers;
+    }
+
+    /** The option feedback for one letter of a question ('' if none). */
+    feedbackFor(questionId, letter) {
+      const q = this.config.questions.filter(function (x) { return x.id === questionId; })[0];
+      return q && q.feedback && typeof q.feedback[letter] === 'string' ? q.feedback[letter] : '';
     }
 
     _interactionBase() {
@@ -532,6 +758,7 @@
       const c = this.config;
       let target = status === '' || status === 'not attempted' ? 'incomplete' : status;
       let wantLocation;
+      let drawNew = false;
 
       if (this.kind === 'module') {
         const m = /^page-(\d+)$/.exec(location);
@@ -542,10 +769,14 @@
         wantLocation = 'page-' + page;
       } else if (this.kind === 'assessment') {
         this.attempts = saved.t || 0;
-        const haveAnswers = Array.isArray(saved.a) && saved.a.length === c.questions.length && this.attempts > 0;
-        if (haveAnswers) {
-          const answers = {};
-          c.questions.forEach(function (q, i) { answers[q.id] = normalizeLetters(saved.a[i], q); });
+        const restored = this.pooled && this._restoreDraw(saved);
+        const answers = (!this.pooled || restored) ? this._savedAnswers(saved) : null;
+        if (this.pooled && !restored && status !== 'passed') {
+          // A new try: draw it now and save the draw, so a reload shows the same questions.
+          this._newDraw();
+          drawNew = true;
+        }
+        if (answers) {
           if (status === 'passed' || status === 'failed') {
             this.answers = answers;
             this.quizState = 'submitted';
@@ -578,7 +809,7 @@
         this._set('cmi.core.lesson_location', wantLocation);
         dirty = true;
       }
-      if (this.kind === 'module') {
+      if (this.kind === 'module' || drawNew) {
         const data = this.suspendData();
         if (data !== suspend) {
           this._set('cmi.suspend_data', data);
@@ -612,10 +843,9 @@
     /** The status our suspend data implies: a scored quiz attempt, or a full sign-off. */
     _statusFromSaved(saved) {
       const c = this.config;
-      if (this.kind === 'assessment' && saved.t > 0 && Array.isArray(saved.a) && saved.a.length === c.questions.length) {
-        const answers = {};
-        c.questions.forEach(function (q, i) { answers[q.id] = normalizeLetters(saved.a[i], q); });
-        return this._evaluate(answers).passed ? 'passed' : 'failed';
+      if (this.kind === 'assessment' && (!this.pooled || this._restoreDraw(saved))) {
+        const answers = this._savedAnswers(saved);
+        if (answers) return this._evaluate(answers).passed ? 'passed' : 'failed';
       }
       if (this.kind === 'shadowing' && typeof saved.s === 'string' && saved.s.length === c.behaviours.length &&
           c.behaviours.length > 0 && saved.s.indexOf('0') < 0) {
@@ -628,13 +858,14 @@
       const c = this.config;
       const results = {};
       let correct = 0;
-      c.questions.forEach(function (q) {
+      const shown = this.questions();
+      shown.forEach(function (q) {
         const chosen = answers[q.id] || '';
         const ok = chosen === q.correct.join('');
         if (ok) correct++;
         results[q.id] = { chosen: chosen, correct: ok };
       });
-      const total = c.questions.length;
+      const total = shown.length;
       const raw = total ? Math.round(100 * correct / total) : 0;
       return { raw: raw, passed: raw >= c.mastery, mastery: c.mastery, correctCount: correct, total: total, results: results };
     }
@@ -653,7 +884,8 @@
       const answers = {};
       const missing = [];
       const invalid = [];
-      c.questions.forEach(function (q) {
+      const shown = this.questions();
+      shown.forEach(function (q) {
         const letters = normalizeLetters(input[q.id], q);
         answers[q.id] = letters;
         if (!letters) missing.push(q.id);
@@ -672,7 +904,7 @@
 
       let n = this._interactionBase();
       const self = this;
-      c.questions.forEach(function (q) {
+      shown.forEach(function (q) {
         const changed = self.lastChange[q.id] != null ? self.lastChange[q.id] : submitted;
         const chosen = answers[q.id];
         self._interaction(n, [
@@ -697,7 +929,11 @@
       return { ok: true, raw: result.raw, passed: result.passed, mastery: result.mastery, attempt: this.attempts, results: result.results };
     }
 
-    /** Assessment: only after a failed submit. Clears the answers and restarts the latency clock. No LMS call. */
+    /**
+     * Assessment: only after a failed submit. Clears the answers and restarts the latency
+     * clock. No LMS call, except that a pooled quiz draws the new try and saves the draw
+     * (suspend_data, commit), so a reload shows the same questions.
+     */
     retry() {
       if (this.kind !== 'assessment') return { ok: false, reason: 'kind' };
       if (this.quizState !== 'submitted' || this.status === 'passed' || !this.lastResult || this.lastResult.passed) {
@@ -708,6 +944,11 @@
       this.lastChange = {};
       this.lastResult = null;
       this.quizStart = this._now();
+      if (this.pooled) {
+        this._newDraw();
+        this._set('cmi.suspend_data', this.suspendData());
+        this._commit();
+      }
       return { ok: true };
     }
 
@@ -813,6 +1054,9 @@
           state: this.quizState,
           attempts: this.attempts,
           answers: Object.assign({}, this.answers),
+          questions: this.kind === 'assessment' ? this.questions().map(function (q) {
+            return { id: q.id, options: self.order[q.id].slice(), multiple: q.multiple, correct: q.correct.slice() };
+          }) : [],
           result: this.lastResult,
           canRetry: this.quizState === 'submitted' && this.status !== 'passed' && !!this.lastResult && !this.lastResult.passed
         },
@@ -921,6 +1165,28 @@
       if (cls) result.classList.add(cls);
       result.hidden = !text;
     }
+    // Shows this try's questions in their order (a pooled quiz hides the rest), numbers
+    // them, and puts each question's options in the order the session chose.
+    function layout() {
+      const shown = session.view().quiz.questions;
+      const on = {};
+      shown.forEach(function (q, i) {
+        const fs = byId[q.id];
+        if (!fs) return;
+        on[q.id] = true;
+        if (session.pooled && submit && submit.parentNode === form) form.insertBefore(fs, submit);
+        const num = fs.querySelector('.ladder-qnum');
+        if (num) num.textContent = (i + 1) + '.';
+        if (session.config.shuffle) {
+          q.options.forEach(function (letter) {
+            const input = doc.getElementById(fs.id + '-' + letter);
+            const row = input && input.closest ? input.closest('.ladder-option') : null;
+            if (row) fs.appendChild(row);
+          });
+        }
+      });
+      fieldsets.forEach(function (fs) { fs.hidden = !on[fs.getAttribute('data-question')]; });
+    }
     function reset() {
       fieldsets.forEach(function (fs) {
         fs.classList.remove('ladder-correct', 'ladder-wrong', 'ladder-unanswered');
@@ -942,7 +1208,11 @@
           i.checked = chosen.indexOf(i.value) >= 0;
           i.disabled = true;
           const fb = doc.getElementById(i.id + '-feedback');
-          if (fb) fb.hidden = !i.checked;
+          if (fb) {
+            // Feedback text reaches the page only once its option has been chosen and marked.
+            if (i.checked) fb.textContent = session.feedbackFor(qid, i.value);
+            fb.hidden = !i.checked;
+          }
         });
       });
       if (submit) submit.disabled = true;
@@ -976,9 +1246,10 @@
       }
       if (r.reason === 'unanswered' || r.reason === 'invalid') {
         const numbers = [];
-        fieldsets.forEach(function (fs, i) {
-          const bad = r.questions.indexOf(fs.getAttribute('data-question')) >= 0;
-          fs.classList.toggle('ladder-unanswered', bad);
+        session.view().quiz.questions.forEach(function (q, i) {
+          const fs = byId[q.id];
+          const bad = r.questions.indexOf(q.id) >= 0;
+          if (fs) fs.classList.toggle('ladder-unanswered', bad);
           if (bad) numbers.push(i + 1);
         });
         setResult((r.reason === 'unanswered' ? 'Answer every question before submitting. Not answered yet: question ' : 'Choose one answer only for question ') +
@@ -991,11 +1262,14 @@
       retry.addEventListener('click', function () {
         if (!session.retry().ok) return;
         reset();
-        const first = form.querySelector('input');
+        layout();
+        const firstQ = byId[(session.view().quiz.questions[0] || {}).id];
+        const first = firstQ ? firstQ.querySelector('.ladder-option input') : form.querySelector('input');
         if (first) focusEl(first);
       });
     }
 
+    layout();
     const view = session.view();
     if (view.quiz.state === 'submitted' && view.quiz.result) showOutcome(view.quiz.answers, view.quiz.result);
   }
@@ -1070,7 +1344,7 @@
   }
 
   /**
-   * Wires the runtime to a page built to the Ladder page contract. options: {api, now, warn}
+   * Wires the runtime to a page built to the Ladder page contract. options: {api, now, warn, random}
    * (api defaults to findAPI(win); pass api: null to force preview). Returns {session} or null
    * when the page carries no config. Never throws.
    */
@@ -1080,7 +1354,7 @@
     const config = readConfig(doc);
     if (!config) return null;
     const api = Object.prototype.hasOwnProperty.call(opts, 'api') ? opts.api : findAPI(win);
-    const session = createSession({ api: api, config: config, now: opts.now, warn: opts.warn });
+    const session = createSession({ api: api, config: config, now: opts.now, warn: opts.warn, random: opts.random });
     session.start();
 
     if (doc.body) doc.body.classList.add('ladder-js');
@@ -1139,6 +1413,9 @@
     encodeSuspend: encodeSuspend,
     decodeSuspend: decodeSuspend,
     suspendWorstCase: suspendWorstCase,
+    sha256Hex: function (s) { return hex(sha256(s)); },
+    optionMarker: optionMarker,
+    openFeedback: openFeedback,
     cleanText: cleanText,
     isValidDate: isValidDate
   };

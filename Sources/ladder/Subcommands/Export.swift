@@ -6,8 +6,8 @@ import LadderMoodle
 /// `ladder export`: files that other systems import (docs/moodle.md).
 struct Export: ParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Write files an LMS imports: the ladder as Moodle competencies, TalentLMS users.",
-        subcommands: [MoodleCompetencies.self, TalentLMSUsersCommand.self])
+        abstract: "Write files an LMS imports: the ladder as Moodle competencies, TalentLMS users, question banks.",
+        subcommands: [MoodleCompetencies.self, TalentLMSUsersCommand.self, ExportQuestions.self])
 
     struct MoodleCompetencies: ParsableCommand {
         static let configuration = CommandConfiguration(

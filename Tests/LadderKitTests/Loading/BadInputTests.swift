@@ -568,6 +568,9 @@ struct BadEdit: Sendable, CustomTestStringConvertible {
             name: "mastery score is text", file: quiz, replace: "mastery_score: 80\n", with: "mastery_score: high\n",
             at: .edit(columns: "mastery_score: ".count), message: "'mastery_score' must be a whole number, not 'high'"),
         BadEdit(
+            name: "a draw bigger than the bank", file: quiz, replace: "draw: 5\n", with: "draw: 12\n",
+            at: .edit(columns: "draw: ".count), message: "'draw: 12' asks for more questions than the bank has (10)"),
+        BadEdit(
             name: "page minutes is text", file: "modules/inform-customers/01-opening-the-contact.md", replace: "minutes: 6\n",
             with: "minutes: six\n", at: .edit(columns: "minutes: ".count), message: "'minutes' must be a whole number, not 'six'"),
         // Keys

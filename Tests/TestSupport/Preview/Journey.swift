@@ -138,8 +138,10 @@ public final class Journey: Sendable {
         public var multiple: Bool
     }
 
+    /// This try's questions, in the order shown, with the correct letters the runtime found
+    /// from the page's answer key (the page itself carries no plain key).
     public func questions() async throws -> [Question] {
-        let qs = try await config()["questions"] as? [[String: Any]] ?? []
+        let qs = try await driver.execute("return LadderRuntime.instance.session.view().quiz.questions") as? [[String: Any]] ?? []
         return qs.map {
             Question(
                 id: $0["id"] as? String ?? "", options: $0["options"] as? [String] ?? [], correct: $0["correct"] as? [String] ?? [],
