@@ -79,6 +79,8 @@ struct GapsCLITests {
         for f in files {
             var isFolder: ObjCBool = false
             guard fm.fileExists(atPath: b.appendingPathComponent(f).path, isDirectory: &isFolder), !isFolder.boolValue else { continue }
+            // The build cache records the sources' modification times and when they were hashed.
+            if f == "build-cache.json" { continue }
             #expect(try Data(contentsOf: a.appendingPathComponent(f)) == Data(contentsOf: b.appendingPathComponent(f)), "\(f) differs")
         }
     }
