@@ -73,6 +73,10 @@ let package = Package(
             name: "ladder-bench",
             dependencies: ["LadderCore", "LadderRendering", "LadderPackaging", "LadderProgress", "CLibZip"],
             path: "Benchmarks/ladder-bench"),
+        // cmark-gfm's page rendering beside the hand-written renderer it replaced (vendored
+        // into this target only, from history).
+        .executableTarget(
+            name: "markdown-bench", dependencies: ["LadderCore"], path: "Benchmarks/markdown-bench"),
         .executableTarget(
             name: "progress-bench",
             dependencies: ["LadderCore", "LadderProgress"],
