@@ -108,7 +108,12 @@ public enum MoodleBackupValidator {
         let files = try fileRows(archive, contexts: contexts, problems: &out)
         summary.files = files.count
         for s in scorms {
-            out += try scoRows(archive, s.dir, s.context, s.scorm, files: files, scos: &summary.scos)
+            // A damaged package is a problem of this activity, not the end of the check.
+            do {
+                out += try scoRows(archive, s.dir, s.context, s.scorm, files: files, scos: &summary.scos)
+            } catch {
+                out.append("\(s.dir): its package cannot be read: \(error)")
+            }
         }
         return out
     }

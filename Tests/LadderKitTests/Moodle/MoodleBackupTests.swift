@@ -189,7 +189,8 @@ struct MoodleBackupTests {
             return MoodleBackupValidator.report(path: copy.path).errors.map(\.message)
         }
         #expect(try rewrite { _ in } == [])
-        let blob = try #require(good.data.keys.first { $0.hasPrefix("files/") })
+        // Every stored file, the packages too, in a fixed order: each change must be found.
+        let blob = try #require(good.data.keys.sorted().first { $0.hasPrefix("files/") })
         #expect(try rewrite { $0[blob] = Data("changed".utf8) }.contains { $0.contains("SHA-1") })
         #expect(try rewrite { $0[blob] = nil }.contains { $0.contains("is missing") })
         let scorm = try #require(good.data.keys.sorted().first { $0.hasSuffix("/scorm.xml") })
@@ -203,22 +204,41 @@ struct MoodleBackupTests {
     /// Titles over Moodle's column sizes and id numbers over 100 characters stop the build
     /// before anything is written, each named with its file and field.
     @Test func aCurriculumMoodleCannotHoldIsRefusedBeforeAnythingIsWritten() throws {
-        // The loader keeps titles to 200 characters, below Moodle's 255: a curriculum built in
-        // code (or a loader limit raised later) is what can reach this check.
         let root = try TestSupport.copySample()
         defer { removeCopy(root) }
-        var (c, plan) = try TestSupport.loadSample(root)
-        c.levels[0].title = String(repeating: "Representative ", count: 20)
+        // Ladder allows 200 characters of title; the course full name adds the track's title.
+        let file = root.appendingPathComponent("curriculum.yaml")
+        let text = try String(contentsOf: file, encoding: .utf8)
+        let long = String(repeating: "a", count: 200)
+        let edited = text.replacingOccurrences(of: "title: Customer Service Representative\n", with: "title: \(long)\n")
+        #expect(edited != text)
+        try edited.write(to: file, atomically: true, encoding: .utf8)
+        let (c, plan) = try TestSupport.loadSample(root)
         let tracks = plan.tracks.filter { $0.id == "onboarding-P1" }
-        #expect(throws: MoodleBackupError.self) { try MoodleCourseBackups(curriculum: c, plan: plan, tracks: tracks) }
+        let out = try TestSupport.temporaryFolder("ladder-mbz-refused")
+        defer { try? FileManager.default.removeItem(at: out) }
+        var request = BuildRequest(tracks: tracks, lms: .moodle, mode: .module, outputFolder: out, schemasFolder: nil, jobs: 1)
         do {
-            _ = try MoodleCourseBackups(curriculum: c, plan: plan, tracks: tracks)
+            request.trackBundles = try MoodleCourseBackups(curriculum: c, plan: plan, tracks: tracks)
+            _ = try PackageBuilder(curriculum: c, plan: plan).build(request)
+            Issue.record("a course full name over 254 characters was accepted")
         } catch let e as MoodleBackupError {
-            #expect(e.description.contains("levels/P1.yaml: title: the section name"))
-            #expect(e.description.contains("over Moodle's 255"))
+            #expect(e.description.contains("curriculum.yaml: title: the course full name"), "\(e)")
+            #expect(e.description.contains("over Moodle's 254"))
             #expect(e.category == .input)
         }
-        #expect(MoodleLimits.idNumberProblem(String(repeating: "a", count: 101)) != nil)
+        #expect(try FileManager.default.contentsOfDirectory(atPath: out.path).isEmpty, "nothing written")
+
+        // Ladder ids run to 64 characters: three of them make a competency id number over 100.
+        var longC = c
+        var longPlan = plan
+        let longID = String(repeating: "r", count: 64)
+        longC.id = String(repeating: "c", count: 64)
+        longC.levels[0].responsibilities[0].id = longID
+        let old = c.levels[0].responsibilities[0].id
+        for i in longPlan.items.indices where longPlan.items[i].responsibility == old { longPlan.items[i].responsibility = longID }
+        let problems = MoodleLimits.problems(longC, longPlan, tracks: tracks)
+        #expect(problems.contains { $0.hasPrefix("levels/P1.yaml: responsibilities.\(longID): the Moodle id number") && $0.contains("over Moodle's 100") }, "\(problems)")
         #expect(MoodleLimits.idNumberProblem(" a") != nil)
         #expect(MoodleLimits.idNumberProblem("customer-service.P1") == nil)
     }
