@@ -5,8 +5,7 @@ public enum Planner {
         var items: [PlanItem] = []
         let placed = c.frameworks.flatMap { f in f.statements.map { (f, $0) } }
         // The items that open the next level (curriculum.yaml `gating`): every module of a level
-        // above the first comes after its level's gate, and after its `after` modules too. Under
-        // `assessments` the gate is the level's last assessment, which comes after all the others.
+        // above the first comes after its level's gate, and after its `after` modules too.
         var gate: [String] = []
 
         for level in c.levels {
@@ -29,14 +28,10 @@ public enum Planner {
                 var last = moduleID
                 if let a = r.assessment {
                     let id = "\(r.id).assessment"
-                    // Under `gating: assessments` a level's assessments are passed in file order, so
-                    // the next level's gate is the last one alone: SCORM 1.2 keeps a prerequisite
-                    // script to 200 characters, too short to list every assessment of a level.
-                    let previous = c.gating == .assessments ? assessments.suffix(1).map { $0 } : []
                     items.append(
                         PlanItem(
                             id: id, kind: .assessment, title: a.title, level: level.id, responsibility: r.id,
-                            skills: orderedUnion(a.questions.flatMap(\.skills)), minutes: a.minutes, prerequisites: [moduleID] + previous,
+                            skills: orderedUnion(a.questions.flatMap(\.skills)), minutes: a.minutes, prerequisites: [moduleID],
                             draft: false, masteryScore: a.masteryScore, sources: [a.path], objectives: objectives))
                     last = id
                     assessments.append(id)
@@ -51,7 +46,7 @@ public enum Planner {
                 }
             }
             switch c.gating {
-            case .assessments: gate = assessments.last.map { [$0] } ?? lastItem.map { [$0] } ?? gateBelow
+            case .assessments: gate = !assessments.isEmpty ? assessments : lastItem.map { [$0] } ?? gateBelow
             case .lastItem: gate = lastItem.map { [$0] } ?? gateBelow
             case .none: gate = []
             }
