@@ -31,6 +31,7 @@ package enum ManifestWriter {
     static let sharedResource = "RES-ladder-shared"
 
     static func write(_ p: PackageContent) throws -> Data {
+        let prerequisites = PrerequisiteScripts.fitted(p.prerequisites, items: p.scos.map(\.item.id))
         let w = try XMLWriter()
         try w.start(
             "manifest",
@@ -80,7 +81,7 @@ package enum ManifestWriter {
                 try w.end()  // lom
                 try w.end()  // metadata
             }
-            if let pre = p.prerequisites[sco.item.id], !pre.isEmpty {
+            if let pre = prerequisites[sco.item.id], !pre.isEmpty {
                 try w.element("adlcp:prerequisites", pre.map(itemIdentifier).joined(separator: " & "), ["type": "aicc_script"])
             }
             if let m = sco.item.masteryScore { try w.element("adlcp:masteryscore", String(m)) }
