@@ -58,7 +58,7 @@ public enum AICCScript {
     }
 
     /// The item identifiers an expression names; throws when it does not parse.
-    static func references(in s: String) throws(ParseError) -> [String] {
+    package static func references(in s: String) throws(ParseError) -> [String] {
         if s.allSatisfy(\.isWhitespace) { throw ParseError(message: "empty expression") }
         return try parse(s).identifiers
     }

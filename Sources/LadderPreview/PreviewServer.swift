@@ -4,6 +4,7 @@ import HummingbirdCore
 import Logging
 import NIOCore
 import ServiceLifecycle
+import LadderPackaging
 import LadderProgress
 import LadderCore
 
@@ -100,7 +101,7 @@ public final class PreviewServer: Sendable {
         }
         router.get("/_ladder/player.js") { _, _ in PreviewResponse.ok(Data(PlayerAssets.script.utf8), type: "text/javascript; charset=utf-8") }
         router.get("/_ladder/player.css") { _, _ in PreviewResponse.ok(Data(PlayerAssets.style.utf8), type: "text/css; charset=utf-8") }
-        router.get("/api/toc") { request, _ in PreviewResponse.json(self.toc(learner: try self.learner(request))) }
+        router.get("/api/toc") { request, _ in PreviewResponse.json(try self.toc(learner: try self.learner(request))) }
         router.get("/content/**") { request, _ in try self.content(request.uri.path) }
         router.post("/api/call") { request, _ in self.apiCall(try await Self.object(request)) }
         router.post("/api/batch") { request, _ in self.apiBatch(try await Self.object(request)) }
@@ -143,26 +144,32 @@ public final class PreviewServer: Sendable {
 
     // MARK: - Table of contents and launch
 
-    func status(learner: String, sco: String) -> CMIState? {
-        try? store.runtimeState(SCOKey(learner: learner, package: package.manifest.identifier, sco: sco))
+    /// A SCO's stored state for a learner; a store that cannot be read is an error, never
+    /// "not attempted".
+    func status(learner: String, sco: String) throws -> CMIState? {
+        try store.runtimeState(SCOKey(learner: learner, package: package.manifest.identifier, sco: sco))
     }
 
-    func prerequisites(of item: PreviewItem, learner: String) -> Prerequisites.Outcome {
-        Prerequisites.evaluate(item.prerequisites) { id in
-            self.status(learner: learner, sco: id)?.values["cmi.core.lesson_status"] ?? "not attempted"
+    func prerequisites(of item: PreviewItem, learner: String) throws -> Prerequisites.Outcome {
+        // The statuses the script names are read first, so that a store read failure stops
+        // here; a script that cannot be parsed names nothing, and `evaluate` reports it.
+        var statuses: [String: String] = [:]
+        for id in (try? AICCScript.references(in: item.prerequisites)) ?? [] where statuses[id] == nil {
+            statuses[id] = try status(learner: learner, sco: id)?.values["cmi.core.lesson_status"] ?? "not attempted"
         }
+        return Prerequisites.evaluate(item.prerequisites) { statuses[$0] ?? "not attempted" }
     }
 
-    func toc(learner: String) -> [String: Any] {
+    func toc(learner: String) throws -> [String: Any] {
         var items: [[String: Any]] = []
         for item in package.manifest.items {
             var row: [String: Any] = ["id": item.identifier, "title": item.title, "depth": item.depth, "launchable": item.launch != nil]
             if item.launch != nil {
-                let state = status(learner: learner, sco: item.identifier)
+                let state = try status(learner: learner, sco: item.identifier)
                 row["status"] = state?.values["cmi.core.lesson_status"] ?? "not attempted"
                 row["score"] = state?.values["cmi.core.score.raw"] ?? ""
                 row["attempt"] = state?.attempt ?? 0
-                let outcome = prerequisites(of: item, learner: learner)
+                let outcome = try prerequisites(of: item, learner: learner)
                 if outcome != .met { row["locked"] = outcome.reason() }
                 // A new attempt is offered once the latest one has recorded something.
                 row["newAttempt"] = outcome == .met && !(state?.values.isEmpty ?? true)
@@ -177,13 +184,19 @@ public final class PreviewServer: Sendable {
         guard let sco = o["sco"] as? String, let item = package.manifest.items.first(where: { $0.identifier == sco }),
             let launch = item.launch
         else { return PreviewResponse.json(["ok": false, "reason": "no such item"], status: .notFound) }
-        if let refusal = locked(item, learner: learner) { return refusal }
+        let refusal: Response?
+        do {
+            refusal = try locked(item, learner: learner)
+        } catch {
+            return PreviewResponse.json(["ok": false, "reason": "the progress store cannot be read: \(error)"], status: .internalServerError)
+        }
+        if let refusal { return refusal }
         return PreviewResponse.json(["ok": true, "url": "/content/" + launch])
     }
 
     /// The 403 for an item whose prerequisites are not met, nil when it may be launched.
-    func locked(_ item: PreviewItem, learner: String) -> Response? {
-        let outcome = prerequisites(of: item, learner: learner)
+    func locked(_ item: PreviewItem, learner: String) throws -> Response? {
+        let outcome = try prerequisites(of: item, learner: learner)
         switch outcome {
         case .met: return nil
         case .unmet:
@@ -212,7 +225,13 @@ public final class PreviewServer: Sendable {
         guard let sco = o["sco"] as? String, let item = package.manifest.items.first(where: { $0.identifier == sco }),
             item.launch != nil
         else { return PreviewResponse.json(["ok": false, "reason": "no such item"], status: .notFound) }
-        if let refusal = locked(item, learner: learner) { return refusal }
+        let refusal: Response?
+        do {
+            refusal = try locked(item, learner: learner)
+        } catch {
+            return PreviewResponse.json(["ok": false, "reason": "the progress store cannot be read: \(error)"], status: .internalServerError)
+        }
+        if let refusal { return refusal }
         let key = SCOKey(learner: learner, package: package.manifest.identifier, sco: sco)
         return attemptLock.withLock { _ in startAttempt(key, item: item) }
     }

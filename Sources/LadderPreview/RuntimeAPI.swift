@@ -45,7 +45,12 @@ extension PreviewServer {
         }
         guard let sco = o["sco"] as? String, let item = package.manifest.items.first(where: { $0.identifier == sco && $0.launch != nil })
         else { return callResult("false", .general, "no such SCO in this package", session: nil) }
-        let outcome = prerequisites(of: item, learner: learner)
+        let outcome: Prerequisites.Outcome
+        do {
+            outcome = try prerequisites(of: item, learner: learner)
+        } catch {
+            return callResult("false", .general, "the progress store cannot be read: \(error)", session: nil)
+        }
         if outcome != .met {
             return callResult("false", .general, "prerequisites not met: \(outcome.reason())", session: nil)
         }

@@ -99,6 +99,29 @@ struct ServerTests {
         #expect(try PreviewFixture.state(db, learner: "cy", sco: PreviewFixture.module) == nil)
     }
 
+    /// A store the server cannot read is an error on every path that gates prerequisites,
+    /// never "not attempted" (which would read as a locked item, or worse, an open one).
+    @Test func aStoreThatCannotBeReadIsAnErrorNotNotAttempted() async throws {
+        let db = PreviewFixture.tempDB()
+        let s = try await RunningServer.start(package: try PreviewFixture.packagePath(), db: db)
+        defer { Task { await s.stop() } }
+        #expect(try await HTTP.request("GET", s.url + "/api/toc?learner=bo").status == 200)
+        // Another process breaks the store under the running server.
+        let python = Process()
+        python.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        python.arguments = ["python3", "-c", "import sqlite3,sys; c=sqlite3.connect(sys.argv[1]); c.execute('ALTER TABLE runtime RENAME TO runtime_gone'); c.commit()", db]
+        try python.run()
+        python.waitUntilExit()
+        try #require(python.terminationStatus == 0, "python3 could not alter the store")
+        let initialize = try await HTTP.call(s.url, ["learner": "bo", "sco": PreviewFixture.assessment, "fn": "LMSInitialize", "args": [""]])
+        #expect(initialize["result"] as? String == "false")
+        #expect((initialize["diagnostic"] as? String)?.contains("the progress store cannot be read") == true, "\(initialize)")
+        let launch = try await HTTP.request(
+            "POST", s.url + "/api/launch", body: Data(#"{"learner":"bo","sco":"ITEM-inform-customers-assessment"}"#.utf8))
+        #expect(launch.status == 500)
+        #expect(try await HTTP.request("GET", s.url + "/api/toc?learner=bo").status != 200)
+    }
+
     @Test func committedDataSurvivesAServerThatIsStoppedMidSession() async throws {
         let db = PreviewFixture.tempDB()
         let package = try PreviewFixture.packagePath()
