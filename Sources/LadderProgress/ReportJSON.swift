@@ -54,12 +54,7 @@ package struct JSONReportWriter: ReportFormatWriter {
             o.raw(", \"seconds\": ")
             o.json(l.seconds)
             o.raw(", \"levels\": [")
-            var firstLevel = true
-            for lv in l.levels {
-                if !firstLevel { o.raw(", ") }
-                firstLevel = false
-                Self.level(lv, into: &o)
-            }
+            o.list(l.levels, ", ") { o, lv in Self.level(lv, into: &o) }
             o.raw("]}")
         }
     }
@@ -80,17 +75,10 @@ package struct JSONReportWriter: ReportFormatWriter {
         o.raw(", \"seconds\": ")
         o.json(lv.seconds)
         o.raw(", \"missing\": [")
-        var first = true
-        for m in lv.missing {
-            if !first { o.raw(", ") }
-            first = false
-            o.json(m)
-        }
+        o.list(lv.missing, ", ") { o, m in o.json(m) }
         o.raw("], \"assessments\": [")
-        first = true
-        for a in lv.assessments {
-            o.raw(first ? "{\"item\": " : ", {\"item\": ")
-            first = false
+        o.list(lv.assessments, ", ") { o, a in
+            o.raw("{\"item\": ")
             o.json(a.item)
             o.raw(", \"best_score\": ")
             if let b = a.bestScore { o.add(ReportRenderer.number(b)) } else { o.raw("null") }
@@ -103,10 +91,8 @@ package struct JSONReportWriter: ReportFormatWriter {
             o.raw("}")
         }
         o.raw("], \"shadowing\": [")
-        first = true
-        for s in lv.shadowing {
-            o.raw(first ? "{\"item\": " : ", {\"item\": ")
-            first = false
+        o.list(lv.shadowing, ", ") { o, s in
+            o.raw("{\"item\": ")
             o.json(s.item)
             o.raw(", \"observer\": ")
             o.json(s.observer)
