@@ -1,0 +1,102 @@
+import Foundation
+import LadderCore
+
+/// One package written by a build, as recorded in `ledger.json`.
+public struct LedgerEntry: Sendable, Codable, Equatable {
+    /// Relative to `exports/<curriculum>/`.
+    public var path: String
+    public var sha256: String
+    public var size: Int
+    public var standard: String
+    public var lms: LMSProfile
+    public var package: BuildRequest.PackageMode
+    public var track: String
+    public var items: [String]
+    public var sourceDigest: String
+    /// Learners this package was built for (personal skill-gap tracks).
+    public var learners: [String]?
+    /// Whether its manifest was validated against the SCORM schemas (`--schemas`), which also
+    /// puts the control documents into the package. Nil in ledgers of Ladder before 0.1.0's
+    /// build cache, which did not record it.
+    public var schemasValidated: Bool? = nil
+    /// The Ladder version that built it.
+    public var ladderVersion: String? = nil
+
+    enum CodingKeys: String, CodingKey {
+        case path, sha256, size, standard, lms, package, track, items, learners
+        case sourceDigest = "source_digest"
+        case schemasValidated = "schemas_validated"
+        case ladderVersion = "ladder_version"
+    }
+}
+
+public struct Ledger: Sendable, Codable, Equatable {
+    public var format = 1
+    public var curriculum: String
+    public var packages: [LedgerEntry]
+}
+
+/// `ledger.json` beside the packages: reading it, writing it, and the ledger after a build.
+extension PackageBuilder {
+    /// `ledger.json`: the bytes `JSONEncoder` gives with pretty printing and sorted keys,
+    /// written entry by entry so that encoding thousands of entries never holds more than one
+    /// entry's encoder tree (a whole-ledger encode was the main memory growth of big builds).
+    static func encode(_ ledger: Ledger) throws -> Data {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        var out = Data("{\n  \"curriculum\" : ".utf8)
+        out.append(try encoder.encode(ledger.curriculum))
+        out.append(contentsOf: ",\n  \"format\" : \(ledger.format),\n  \"packages\" : [\n".utf8)
+        for (i, entry) in ledger.packages.enumerated() {
+            if i > 0 { out.append(contentsOf: ",\n".utf8) }
+            // The entry's own lines, indented to its depth (two levels of two spaces).
+            let lines = try encoder.encode(entry).split(separator: 0x0A, omittingEmptySubsequences: false)
+            for (n, line) in lines.enumerated() {
+                if n > 0 { out.append(0x0A) }
+                if line.isEmpty { continue }  // JSONEncoder leaves the inside of [] unindented
+                out.append(contentsOf: "    ".utf8)
+                out.append(contentsOf: line)
+            }
+        }
+        out.append(contentsOf: "\n  ]\n}".utf8)
+        return out
+    }
+
+    /// The ledger of earlier builds, nil when there is none. One that cannot be read or
+    /// decoded is an error, never replaced: it lists every track's packages, and a fresh one
+    /// would drop the entries of the tracks this build does not rebuild.
+    package static func readLedger(_ path: String) throws -> Ledger? {
+        guard let data = try FileSystem.readIfPresent(path, action: "read the ledger of earlier builds") else { return nil }
+        do {
+            return try JSONDecoder().decode(Ledger.self, from: data)
+        } catch let e as DecodingError {
+            throw PackagingError.unreadableLedger(path, e)
+        }
+    }
+
+    /// The ledger after this build: its (track, LMS, mode) entries replaced, packages of those
+    /// tracks the build no longer produces retired. A gap build also supersedes the cohort's
+    /// earlier gap packages for the same LMS and mode: each learner of `cohort` is dropped from
+    /// them, and a package left with no learner is retired. Packages of learners outside the
+    /// cohort stay. Returns the ledger and the retired packages' paths.
+    func nextLedger(old: Ledger?, with entries: [LedgerEntry], request: BuildRequest, cohort: Set<String> = []) -> (Ledger, retired: Set<String>) {
+        var ledger = old ?? Ledger(curriculum: curriculum.id, packages: [])
+        func key(_ e: LedgerEntry) -> String { "\(e.track)|\(e.lms.rawValue)|\(e.package.rawValue)" }
+        let rebuilt = Set(entries.map(key))
+        let fresh = Set(entries.map(\.path))
+        var kept: [LedgerEntry] = []
+        var retired = Set<String>()
+        for var old in ledger.packages where !fresh.contains(old.path) {
+            var retire = rebuilt.contains(key(old))
+            if !retire, let learners = old.learners, !cohort.isEmpty, old.lms == request.lms, old.package == request.mode {
+                let remaining = learners.filter { !cohort.contains($0) }
+                if remaining.isEmpty { retire = true } else { old.learners = remaining }
+            }
+            if retire { retired.insert(old.path) } else { kept.append(old) }
+        }
+        ledger.packages = kept
+        ledger.packages.append(contentsOf: entries)
+        ledger.packages.sort { $0.path < $1.path }
+        return (ledger, retired)
+    }
+}

@@ -1,0 +1,114 @@
+import Foundation
+import LadderCore
+import LadderRendering
+
+/// Incremental builds: what a package depends on (its source files' digests and its build
+/// key), computed once per build and compared with the build cache.
+extension PackageBuilder {
+    /// Fills each job's source digest and build key, in parallel (hashing the sources is most
+    /// of it on a first build).
+    func keyJobs(_ jobs: inout [Job], request: BuildRequest, sharedDigest: String) throws {
+        let snapshot = jobs
+        let out = Locked([Int: (String, String)]())
+        let failure = Locked<Error?>(nil)
+        let workers = max(1, min(request.jobs, snapshot.count))
+        let next = Locked(0)
+        DispatchQueue.concurrentPerform(iterations: workers) { _ in
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.sortedKeys]
+            while true {
+                let i = next.withLock { n -> Int in defer { n += 1 }; return n }
+                guard i < snapshot.count, failure.withLock({ $0 == nil }) else { return }
+                do {
+                    let digest = try sourceDigest(snapshot[i].items)
+                    let key = try buildKey(snapshot[i], sourceDigest: digest, request: request, sharedDigest: sharedDigest, encoder: encoder)
+                    out.withLock { $0[i] = (digest, key) }
+                } catch {
+                    failure.withLock { if $0 == nil { $0 = error } }
+                }
+            }
+        }
+        if let e = failure.withLock({ $0 }) { throw e }
+        let keys = out.withLock { $0 }
+        for i in jobs.indices { (jobs[i].sourceDigest, jobs[i].key) = (keys[i]!.0, keys[i]!.1) }
+    }
+
+    /// The digest of everything a package's bytes depend on: Ladder's version, the build
+    /// options, the shared files (runtime, theme, control documents: the digest of their
+    /// archive), the package's name and title, its plan items as planned (prerequisites,
+    /// objectives from the frameworks) and its source files (`sourceDigest`). Two jobs with one
+    /// key give the same bytes.
+    func buildKey(_ job: Job, sourceDigest: String, request: BuildRequest, sharedDigest: String, encoder: JSONEncoder) throws -> String {
+        let h = SHA256Hasher()
+        h.update("ladder \(LadderCore.version)\ncache format \(BuildCache.format)\n")
+        h.update("lms \(request.lms.rawValue)\nmode \(request.mode.rawValue)\nschemas \(request.schemasFolder != nil)\nshared \(sharedDigest)\n")
+        h.update("identifier \(job.identifier)\ntitle \(job.title)\ntrack title \(job.items.count == 1 ? "" : job.track.title)\n")
+        h.update(try encoder.encode(job.items))
+        h.update("\nsources \(sourceDigest)\n")
+        return h.finalize()
+    }
+
+    /// A digest of every source file the package was built from (pages, their images, the
+    /// assessment, the level file, curriculum.yaml, the theme), so a ledger tells whether a
+    /// package is stale.
+    /// Each source file is read and hashed once per build, however many packages use it
+    /// (a level file is shared by every package of its level).
+    ///
+    /// With the stamps of an earlier build (`seed`), a file whose size, modification time and
+    /// inode are the recorded ones is not read again, provided it was last modified at least
+    /// two seconds before it was hashed then (a write in the same clock tick as that hashing
+    /// would keep its stamp; such files are hashed again).
+    final class FileDigests: Sendable {
+        private let digests = Locked<[String: BuildCache.FileStamp]>([:])
+        private let previous = Locked<[String: BuildCache.FileStamp]>([:])
+
+        func seed(_ stamps: [String: BuildCache.FileStamp]) { previous.withLock { $0 = stamps } }
+
+        /// Every file digested so far, with its stamp.
+        var stamps: [String: BuildCache.FileStamp] { digests.withLock { $0 } }
+
+        func digest(_ relative: String, root: URL) throws -> String {
+            if let d = digests.withLock({ $0[relative] }) { return d.sha256 }
+            let path = root.appendingPathComponent(relative).path
+            var st = stat()
+            guard stat(path, &st) == 0 else { throw FileSystemError(path: path, action: "read the file", code: errno) }
+            let mtime = Int64(st.st_mtim.tv_sec) * 1_000_000_000 + Int64(st.st_mtim.tv_nsec)
+            let stamp: BuildCache.FileStamp
+            if let p = previous.withLock({ $0[relative] }), p.size == Int(st.st_size), p.mtimeNanoseconds == mtime,
+                p.inode == UInt64(st.st_ino), mtime < p.hashedAt - 2_000_000_000
+            {
+                stamp = p
+            } else {
+                var now = timespec()
+                clock_gettime(CLOCK_REALTIME, &now)
+                // Hashed outside the lock: two workers may hash one file once each, never wait.
+                let (hex, _) = try SHA256Hasher.file(path)
+                stamp = BuildCache.FileStamp(
+                    size: Int(st.st_size), mtimeNanoseconds: mtime, inode: UInt64(st.st_ino), sha256: hex,
+                    hashedAt: Int64(now.tv_sec) * 1_000_000_000 + Int64(now.tv_nsec))
+            }
+            digests.withLock { $0[relative] = stamp }
+            return stamp.sha256
+        }
+    }
+
+    /// The digest of the sorted list of (path, file digest) pairs.
+    func sourceDigest(_ items: [PlanItem]) throws -> String {
+        var files = Set(["curriculum.yaml"])
+        for item in items {
+            files.insert("levels/\(item.level).yaml")
+            for s in item.sources { files.insert(s) }
+            // A module's images are packaged with it.
+            if item.kind == .module, let pages = renderer.responsibility(item.responsibility)?.module?.pages {
+                for p in pages { files.formUnion(p.images.filter { FileSystem.exists(curriculum.root.appendingPathComponent($0).path) }) }
+            }
+        }
+        if let s = curriculum.theme.stylesheet { files.insert(s) }
+        if let l = curriculum.theme.logo { files.insert(l) }
+        let h = SHA256Hasher()
+        for f in files.sorted() {
+            h.update(f + "\0" + (try fileDigests.digest(f, root: curriculum.root)) + "\n")
+        }
+        return h.finalize()
+    }
+}
