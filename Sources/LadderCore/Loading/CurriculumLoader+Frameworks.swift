@@ -15,18 +15,9 @@ extension CurriculumLoader {
                 if let ln = levelNode, let l = ln.text, !listedLevels.contains(l) {
                     diags.error(ln.location(in: file), "unknown level '\(l)'\(Suggest.hint(l, listedLevels))")
                 }
-                var skills: [String] = []
-                for k in s[field: "skills"]?.items ?? [] {
-                    guard let skill = k.text else { continue }
-                    if c.skill(skill) == nil {
-                        diags.error(k.location(in: file), "unknown skill '\(skill)'\(Suggest.hint(skill, c.skills.map(\.id)))")
-                    } else {
-                        skills.append(skill)
-                    }
-                }
                 return Statement(
                     id: sid, text: clean(s[field: "text"]?.text), level: levelNode?.text, excluded: s[field: "excluded"]?.text.map(clean),
-                    skills: skills)
+                    skills: knownSkills(s[field: "skills"], file: file, curriculum: c))
             }
             return Framework(id: id, name: clean(f[field: "name"]?.text), source: f[field: "source"]?.text.map(clean), statements: statements)
         }

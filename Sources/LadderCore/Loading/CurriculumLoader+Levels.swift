@@ -29,12 +29,7 @@ extension CurriculumLoader {
         }
         var targets: [SkillTarget] = []
         for (k, v) in n[field: "skills"]?.pairs ?? [] {
-            guard let skill = k.text else { continue }
-            if c.skill(skill) == nil {
-                diags.error(k.location(in: file), "unknown skill '\(skill)'\(Suggest.hint(skill, c.skills.map(\.id)))")
-                continue
-            }
-            guard let raw = v.text else { continue }
+            guard let skill = knownSkill(k, file: file, curriculum: c), let raw = v.text else { continue }
             if let step = resolveStep(raw, scale: c.scale) {
                 targets.append(SkillTarget(skill: skill, step: step))
             } else {
@@ -78,19 +73,32 @@ extension CurriculumLoader {
                 .filter(Shape.isIdentifier))
     }
 
+    /// The skill a node names, when the curriculum defines it; an unknown one is an error at
+    /// the node, with the nearest skill id as a hint.
+    mutating func knownSkill(_ node: Node, file: String, curriculum c: Curriculum) -> String? {
+        guard let skill = node.text else { return nil }
+        guard c.skill(skill) != nil else {
+            diags.error(node.location(in: file), "unknown skill '\(skill)'\(Suggest.hint(skill, c.skills.map(\.id)))")
+            return nil
+        }
+        return skill
+    }
+
+    /// The known skills of a `skills:` list, in order (`knownSkill`).
+    mutating func knownSkills(_ list: Node?, file: String, curriculum c: Curriculum) -> [String] {
+        var skills: [String] = []
+        for node in list?.items ?? [] {
+            if let skill = knownSkill(node, file: file, curriculum: c) { skills.append(skill) }
+        }
+        return skills
+    }
+
     mutating func loadResponsibility(_ n: Node, level: String, file: String, curriculum c: Curriculum) -> Responsibility? {
         guard let id = n[field: "id"]?.text, Shape.isIdentifier(id) else { return nil }
         var r = Responsibility(
             id: id, level: level, statement: clean(n[field: "statement"]?.text), skills: [], after: [],
             module: nil, assessment: nil, shadowing: nil)
-        for s in n[field: "skills"]?.items ?? [] {
-            guard let sid = s.text else { continue }
-            if c.skill(sid) == nil {
-                diags.error(s.location(in: file), "unknown skill '\(sid)'\(Suggest.hint(sid, c.skills.map(\.id)))")
-            } else {
-                r.skills.append(sid)
-            }
-        }
+        r.skills = knownSkills(n[field: "skills"], file: file, curriculum: c)
         r.after = n[field: "after"]?.items.compactMap(\.text) ?? []
         if let t = n[field: "training"] {
             if let m = t[field: "module"], case .mapping = m {

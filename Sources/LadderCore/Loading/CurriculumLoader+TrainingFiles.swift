@@ -117,15 +117,7 @@ extension CurriculumLoader {
             if kind == .scenario, q[field: "scenario"] == nil {
                 diags.error(at, "scenario question '\(id)' needs a 'scenario' (the situation shown before the prompt)")
             }
-            var skills: [String] = []
-            for s in q[field: "skills"]?.items ?? [] {
-                guard let sid = s.text else { continue }
-                if c.skill(sid) == nil {
-                    diags.error(s.location(in: file), "unknown skill '\(sid)'\(Suggest.hint(sid, c.skills.map(\.id)))")
-                } else {
-                    skills.append(sid)
-                }
-            }
+            let skills = knownSkills(q[field: "skills"], file: file, curriculum: c)
             questions.append(
                 Question(
                     id: id, kind: kind, prompt: clean(q[field: "prompt"]?.text), scenario: q[field: "scenario"]?.text.map(clean),
