@@ -111,6 +111,17 @@ public struct InteractionRecord: Sendable, Equatable {
     public var time: String?
     public var weighting: String?
     public init(id: String) { self.id = id }
+
+    /// The answer fields, each with its SCORM 1.2 element under `cmi.interactions.n.` and its
+    /// column in the store's `interactions` table: the one list the runtime mapping and the
+    /// preview import read them by.
+    static var answerFields: [(field: WritableKeyPath<InteractionRecord, String?>, element: String, column: String)] {
+        [
+            (\.type, "type", "type"), (\.response, "student_response", "response"),
+            (\.correct, "correct_responses.0.pattern", "correct"), (\.result, "result", "result"),
+            (\.latency, "latency", "latency"), (\.time, "time", "time"), (\.weighting, "weighting", "weighting"),
+        ]
+    }
 }
 
 /// Maps manifest item identifiers back to plan item ids.
@@ -384,13 +395,7 @@ package enum RuntimeMapping {
             rec.position = n
             tries[rec.id, default: 0] += 1
             rec.tryNumber = tries[rec.id]!
-            rec.type = i["type"]
-            rec.response = i["student_response"]
-            rec.correct = i["correct_responses.0.pattern"]
-            rec.result = i["result"]
-            rec.latency = i["latency"]
-            rec.time = i["time"]
-            rec.weighting = i["weighting"]
+            for f in InteractionRecord.answerFields { rec[keyPath: f.field] = i[f.element] }
             r.interactions.append(rec)
         }
         return r

@@ -260,8 +260,7 @@ extension ProgressStore {
                 r.interactions = irows.map { ir in
                     var i = InteractionRecord(id: ir["interaction"])
                     i.tryNumber = ir["try"]; i.position = ir["position"]
-                    i.type = ir["type"]; i.response = ir["response"]; i.correct = ir["correct"]; i.result = ir["result"]
-                    i.latency = ir["latency"]; i.time = ir["time"]; i.weighting = ir["weighting"]
+                    for f in InteractionRecord.answerFields { i[keyPath: f.field] = ir[f.column] }
                     return i
                 }
                 recs.append(r)
