@@ -57,14 +57,11 @@ public enum GapsHTML {
         columns = []
         try sink.write("<h2>Learners</h2>\n")
         let summary = try stream.records(.reasons, sink) { l, _, o in section(l, c, to: &o) }
-        var out = ""
-        if !summary.tracks.isEmpty {
-            out += "<h2>Tracks</h2>\n<table>\n<thead><tr><th scope=\"col\">Track</th><th scope=\"col\">Title</th><th scope=\"col\">Items</th><th scope=\"col\">Learners</th></tr></thead>\n<tbody>\n"
-            let by = summary.learnersByTrack
-            for t in summary.tracks {
-                out += "<tr><td><code>\(e(t.id))</code></td><td>\(e(t.title))</td><td class=\"n\">\(t.items.count)</td><td>\(e(by[t.id, default: []].joined(separator: ", ")))</td></tr>\n"
-            }
-            out += "</tbody>\n</table>\n"
+        var out = summary.tracksSection(
+            header: "<h2>Tracks</h2>\n<table>\n<thead><tr><th scope=\"col\">Track</th><th scope=\"col\">Title</th><th scope=\"col\">Items</th><th scope=\"col\">Learners</th></tr></thead>\n<tbody>\n",
+            footer: "</tbody>\n</table>\n"
+        ) { t, learners in
+            "<tr><td><code>\(e(t.id))</code></td><td>\(e(t.title))</td><td class=\"n\">\(t.items.count)</td><td>\(e(learners))</td></tr>\n"
         }
         out += "</body>\n</html>\n"
         try sink.write(out)

@@ -231,13 +231,8 @@ public enum GapsText {
         try sink.write("Skill gaps: \(stream.title) (\(stream.curriculumID)), \(count(stream.count, "learner"))\n")
         let layout = Layout(c)
         let summary = try stream.records(.items, sink) { l, _, o in write(l, layout, to: &o) }
-        var out = ""
-        if !summary.tracks.isEmpty {
-            out += "\nTracks (one package each)\n"
-            let by = summary.learnersByTrack
-            for t in summary.tracks {
-                out += "  \(t.id)  \(t.title)\n    \(count(t.items.count, "item")), \(Durations.minutes(t.minutes)); learners: \(by[t.id, default: []].joined(separator: ", "))\n"
-            }
+        var out = summary.tracksSection(header: "\nTracks (one package each)\n") { t, learners in
+            "  \(t.id)  \(t.title)\n    \(count(t.items.count, "item")), \(Durations.minutes(t.minutes)); learners: \(learners)\n"
         }
         if !summary.withoutTrack.isEmpty { out += "\nNo track (nothing to train): \(summary.withoutTrack.joined(separator: ", "))\n" }
         try sink.write(out)

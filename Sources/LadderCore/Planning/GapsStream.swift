@@ -17,6 +17,13 @@ public struct GapStream {
 
         /// Every learner of the pass.
         public var learners: Set<String> { Set(withoutTrack).union(learnersByTrack.values.joined()) }
+
+        /// The tracks section of a report: nothing when there are no tracks; else `header`,
+        /// one `row` per track (given the track and its learners joined by ", ") and `footer`.
+        func tracksSection(header: String, footer: String = "", row: (Track, String) -> String) -> String {
+            guard !tracks.isEmpty else { return "" }
+            return header + tracks.map { row($0, learnersByTrack[$0.id, default: []].joined(separator: ", ")) }.joined() + footer
+        }
     }
 
     public let curriculum: Curriculum
