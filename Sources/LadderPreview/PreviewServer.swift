@@ -180,18 +180,36 @@ public final class PreviewServer: Sendable {
     }
 
     func launch(_ o: [String: Any]) -> Response {
-        guard let learner = o["learner"] as? String, Self.validLearner(learner) else { return PreviewResponse.text(.badRequest, "bad learner id") }
+        do throws(Refusal) {
+            return PreviewResponse.json(["ok": true, "url": "/content/" + (try unlockedItem(o)).launch])
+        } catch {
+            return error.response
+        }
+    }
+
+    /// A request refused, with the response that says why.
+    struct Refusal: Error {
+        var response: Response
+    }
+
+    /// The learner and the launchable item a launch or new-attempt request (`{learner, sco}`)
+    /// names, once the item's prerequisites are met for the learner.
+    func unlockedItem(_ o: [String: Any]) throws(Refusal) -> (learner: String, item: PreviewItem, launch: String) {
+        guard let learner = o["learner"] as? String, Self.validLearner(learner) else {
+            throw Refusal(response: PreviewResponse.text(.badRequest, "bad learner id"))
+        }
         guard let sco = o["sco"] as? String, let item = package.manifest.items.first(where: { $0.identifier == sco }),
             let launch = item.launch
-        else { return PreviewResponse.json(["ok": false, "reason": "no such item"], status: .notFound) }
+        else { throw Refusal(response: PreviewResponse.json(["ok": false, "reason": "no such item"], status: .notFound)) }
         let refusal: Response?
         do {
             refusal = try locked(item, learner: learner)
         } catch {
-            return PreviewResponse.json(["ok": false, "reason": "the progress store cannot be read: \(error)"], status: .internalServerError)
+            throw Refusal(
+                response: PreviewResponse.json(["ok": false, "reason": "the progress store cannot be read: \(error)"], status: .internalServerError))
         }
-        if let refusal { return refusal }
-        return PreviewResponse.json(["ok": true, "url": "/content/" + launch])
+        if let refusal { throw Refusal(response: refusal) }
+        return (learner, item, launch)
     }
 
     /// The 403 for an item whose prerequisites are not met, nil when it may be launched.
@@ -221,19 +239,14 @@ public final class PreviewServer: Sendable {
     /// session of the same attempt committed. The player then launches the item: entry
     /// "ab-initio", nothing restored.
     func newAttempt(_ o: [String: Any]) -> Response {
-        guard let learner = o["learner"] as? String, Self.validLearner(learner) else { return PreviewResponse.text(.badRequest, "bad learner id") }
-        guard let sco = o["sco"] as? String, let item = package.manifest.items.first(where: { $0.identifier == sco }),
-            item.launch != nil
-        else { return PreviewResponse.json(["ok": false, "reason": "no such item"], status: .notFound) }
-        let refusal: Response?
-        do {
-            refusal = try locked(item, learner: learner)
+        let unlocked: (learner: String, item: PreviewItem, launch: String)
+        do throws(Refusal) {
+            unlocked = try unlockedItem(o)
         } catch {
-            return PreviewResponse.json(["ok": false, "reason": "the progress store cannot be read: \(error)"], status: .internalServerError)
+            return error.response
         }
-        if let refusal { return refusal }
-        let key = SCOKey(learner: learner, package: package.manifest.identifier, sco: sco)
-        return attemptLock.withLock { _ in startAttempt(key, item: item) }
+        let key = SCOKey(learner: unlocked.learner, package: package.manifest.identifier, sco: unlocked.item.identifier)
+        return attemptLock.withLock { _ in startAttempt(key, item: unlocked.item) }
     }
 
     /// The body of `newAttempt`, under `attemptLock`.

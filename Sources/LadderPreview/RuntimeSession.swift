@@ -192,29 +192,38 @@ public struct RuntimeSession: Sendable {
         values["cmi.core.lesson_status"] = raw >= m ? "passed" : "failed"
     }
 
-    public mutating func getValue(_ element: String?) -> String {
-        guard state == .running else { return fail(.notInitialized, "", "LMSGetValue outside a session" + ended) }
-        guard let element else { return fail(.invalidArgument, "", "the element name must be a string") }
-        let r: CMIDataModel.Resolved
+    /// A failed get or set call: its result ("" or "false"), the error code already set.
+    struct CallFailure: Error {
+        var result: String
+    }
+
+    /// The element a running session's get or set call names, resolved, with its definition;
+    /// otherwise the call fails with `failed` as its result ("" for LMSGetValue, "false" for
+    /// LMSSetValue).
+    mutating func resolveCall(_ element: String?, call: String, failed: String) throws(CallFailure) -> (
+        element: String, r: CMIDataModel.Resolved, def: CMIDataModel.Element
+    ) {
+        guard state == .running else { throw CallFailure(result: fail(.notInitialized, failed, "\(call) outside a session" + ended)) }
+        guard let element else { throw CallFailure(result: fail(.invalidArgument, failed, "the element name must be a string")) }
         switch CMIDataModel.resolve(element) {
-        case .failure(let f): return fail(f.code, "", f.diagnostic)
-        case .success(let x): r = x
+        case .failure(let f): throw CallFailure(result: fail(f.code, failed, f.diagnostic))
+        case .success(let r): return (element, r, CMIDataModel.elements[r.key]!)
         }
-        let def = CMIDataModel.elements[r.key]!
+    }
+
+    public mutating func getValue(_ requested: String?) -> String {
+        let resolved: (element: String, r: CMIDataModel.Resolved, def: CMIDataModel.Element)
+        do throws(CallFailure) { resolved = try resolveCall(requested, call: "LMSGetValue", failed: "") } catch { return error.result }
+        let (element, r, def) = resolved
         if def.access == .writeOnly { return fail(.writeOnly, "", "\(element) is write only") }
         guard indexesExist(r) else { return fail(.invalidArgument, "", "\(element): no such index") }
         return ok(read(r))
     }
 
-    public mutating func setValue(_ element: String?, _ value: String?) -> String {
-        guard state == .running else { return fail(.notInitialized, "false", "LMSSetValue outside a session" + ended) }
-        guard let element else { return fail(.invalidArgument, "false", "the element name must be a string") }
-        let r: CMIDataModel.Resolved
-        switch CMIDataModel.resolve(element) {
-        case .failure(let f): return fail(f.code, "false", f.diagnostic)
-        case .success(let x): r = x
-        }
-        let def = CMIDataModel.elements[r.key]!
+    public mutating func setValue(_ requested: String?, _ value: String?) -> String {
+        let resolved: (element: String, r: CMIDataModel.Resolved, def: CMIDataModel.Element)
+        do throws(CallFailure) { resolved = try resolveCall(requested, call: "LMSSetValue", failed: "false") } catch { return error.result }
+        let (element, r, def) = resolved
         if def.access == .keyword { return fail(.keyword, "false", "\(element) is a keyword") }
         if def.access == .readOnly { return fail(.readOnly, "false", "\(element) is read only") }
         guard let value else { return fail(.incorrectDataType, "false", "\(element): the value must be a string") }
