@@ -23,6 +23,8 @@ public struct PreviewItem: Sendable, Equatable {
     public var masteryScore: Double?
     /// `adlcp:prerequisites` (aicc_script), empty when there are none.
     public var prerequisites: String
+    /// `prerequisites`, parsed once when the manifest is read.
+    public var prerequisiteScript: Prerequisites.Script
     public var maxTimeAllowed: String
     public var timeLimitAction: String
     public var dataFromLMS: String
@@ -45,7 +47,8 @@ public struct PreviewManifest: Sendable, Equatable {
             return PreviewItem(
                 identifier: item.identifier ?? "", title: item.title ?? "", depth: depth,
                 launch: launched?.href.file.map { $0.launchURL(parameters: item.parameters) }, isSCO: launched?.resource.isSCO ?? false,
-                masteryScore: item.masteryScore, prerequisites: item.prerequisites ?? "", maxTimeAllowed: item.maxTimeAllowed ?? "",
+                masteryScore: item.masteryScore, prerequisites: item.prerequisites ?? "",
+                prerequisiteScript: Prerequisites.Script(item.prerequisites ?? ""), maxTimeAllowed: item.maxTimeAllowed ?? "",
                 timeLimitAction: item.timeLimitAction ?? "", dataFromLMS: item.dataFromLMS ?? "")
         }
     }

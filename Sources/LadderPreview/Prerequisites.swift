@@ -59,20 +59,52 @@ public enum Prerequisites {
         }
     }
 
+    /// An item's prerequisites, parsed once (the preview parses each item's when it reads the
+    /// manifest, then evaluates the tree on every launch and table of contents).
+    public enum Script: Equatable, Sendable {
+        /// No prerequisites (nothing, or only white space): always met.
+        case none
+        case expression(AICCScript.Node)
+        /// The script does not parse; the sentence says where.
+        case unreadable(String)
+
+        public init(_ script: String) {
+            let trimmed = script.trimmingCharacters(in: .whitespacesAndNewlines)
+            guard !trimmed.isEmpty else {
+                self = .none
+                return
+            }
+            do {
+                self = .expression(try AICCScript.parse(trimmed))
+            } catch {
+                self = .unreadable("the prerequisites \"\(trimmed)\" cannot be read: \(error.message)")
+            }
+        }
+
+        /// The item identifiers the script names, in order of appearance (none when it does
+        /// not parse).
+        public var identifiers: [String] {
+            if case .expression(let node) = self { return node.identifiers }
+            return []
+        }
+    }
+
     /// Evaluates `script` given each item's lesson_status (missing = "not attempted").
     public static func evaluate(_ script: String, status: (String) -> String) -> Outcome {
-        let trimmed = script.trimmingCharacters(in: .whitespacesAndNewlines)
-        guard !trimmed.isEmpty else { return .met }
-        let node: AICCScript.Node
-        do {
-            node = try AICCScript.parse(trimmed)
-        } catch {
-            return .unreadable("the prerequisites \"\(trimmed)\" cannot be read: \(error.message)")
+        evaluate(Script(script), status: status)
+    }
+
+    /// Evaluates a parsed script given each item's lesson_status.
+    public static func evaluate(_ script: Script, status: (String) -> String) -> Outcome {
+        switch script {
+        case .none: return .met
+        case .unreadable(let why): return .unreadable(why)
+        case .expression(let node):
+            if node.value(status) { return .met }
+            var missing: [Missing] = []
+            for m in node.missing(status) where !missing.contains(m) { missing.append(m) }
+            return .unmet(missing)
         }
-        if node.value(status) { return .met }
-        var missing: [Missing] = []
-        for m in node.missing(status) where !missing.contains(m) { missing.append(m) }
-        return .unmet(missing)
     }
 
     static func satisfied(_ s: String) -> Bool { s == "passed" || s == "completed" }

@@ -152,12 +152,13 @@ public final class PreviewServer: Sendable {
 
     func prerequisites(of item: PreviewItem, learner: String) throws -> Prerequisites.Outcome {
         // The statuses the script names are read first, so that a store read failure stops
-        // here; a script that cannot be parsed names nothing, and `evaluate` reports it.
+        // here; a script that cannot be parsed names nothing, and `evaluate` reports it. The
+        // script was parsed once, with the manifest.
         var statuses: [String: String] = [:]
-        for id in (try? AICCScript.references(in: item.prerequisites)) ?? [] where statuses[id] == nil {
+        for id in item.prerequisiteScript.identifiers where statuses[id] == nil {
             statuses[id] = try status(learner: learner, sco: id)?.values["cmi.core.lesson_status"] ?? "not attempted"
         }
-        return Prerequisites.evaluate(item.prerequisites) { statuses[$0] ?? "not attempted" }
+        return Prerequisites.evaluate(item.prerequisiteScript) { statuses[$0] ?? "not attempted" }
     }
 
     func toc(learner: String) throws -> [String: Any] {

@@ -95,6 +95,7 @@ struct ManifestModelTests {
         let item = source.manifest.items[1]
         #expect(item.launch == "course/sco/index.html?lang=en")
         #expect(item.masteryScore == 75 && item.prerequisites == "INTRO" && item.isSCO)
+        #expect(item.prerequisiteScript == .expression(.item("INTRO")))
         let file = try #require(Self.servedPath(item.launch ?? ""))
         let served = try #require(try source.data(at: file))
         #expect(String(decoding: served, as: UTF8.self).contains("course/sco/index.html"))

@@ -97,6 +97,17 @@ struct PrerequisitesTests {
         #expect(why.contains(message), "\(script): \(why)")
     }
 
+    /// The preview parses an item's script once, when it reads the manifest: the parsed script
+    /// names the items whose status the store is asked for, and evaluates as the text does.
+    @Test func aScriptParsedOnceNamesWhatItReadsAndEvaluatesAsTheText() {
+        #expect(Prerequisites.Script(" \n ") == .none)
+        #expect(Prerequisites.Script(" A & 2*{B, C = passed, 1*{D, E}} ").identifiers == ["A", "B", "C", "D", "E"])
+        #expect(Prerequisites.Script("A & (B").identifiers.isEmpty)
+        for s in ["", "A & C", "A & B & 2*{C,D,E}", "(B | D) & A", "A & (B", "{A,B}"] {
+            #expect(Prerequisites.evaluate(Prerequisites.Script(s)) { Self.status[$0] ?? "not attempted" } == eval(s), "\(s)")
+        }
+    }
+
     /// The player and `ladder validate` read the same language: what one accepts the other
     /// accepts, so a validated package never shows an unreadable prerequisite.
     @Test func agreesWithTheValidatorOnWhatParses() throws {
