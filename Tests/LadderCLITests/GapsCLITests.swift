@@ -66,7 +66,10 @@ struct GapsCLITests {
         let profiles = LearnerProfileLoader.load(path: cohort, curriculum: c).profiles
         let report = GapAnalyzer.analyze(c, plan: plan, learners: profiles)
         let whole = parent.appendingPathComponent("whole")
-        let request = BuildRequest(tracks: report.tracks, lms: .moodle, mode: .track, outputFolder: whole, schemasFolder: nil, jobs: 1)
+        // The same schemas as the command, which reads $LADDER_SCHEMAS when it is set (they put
+        // the control documents into every package).
+        let schemas = ProcessInfo.processInfo.environment["LADDER_SCHEMAS"].map { URL(fileURLWithPath: $0) }
+        let request = BuildRequest(tracks: report.tracks, lms: .moodle, mode: .track, outputFolder: whole, schemasFolder: schemas, jobs: 1)
         _ = try PackageBuilder(curriculum: c, plan: plan).build(request, learnersByTrack: report.learnersByTrack, cohort: Set(profiles.map(\.id)))
 
         let fm = FileManager.default
