@@ -185,6 +185,11 @@ package final class ReportScan: ReportSource {
         return a.count - b.count
     }
 
+    /// Two threads: a reading thread steps SQLite through the learners and their summaries
+    /// and hands batches of raw item figures over; this thread evaluates each learner, counts
+    /// the cohort and calls `body`, in id order. SQLite's stepping and the evaluation with the
+    /// format's writing take about as long as each other, so on two cores they overlap. The
+    /// connection is used by the reading thread alone until it has ended.
     package func run(_ body: (LearnerProgress) throws -> Void) throws -> Cohort {
         var cohort = CohortBuilder(levels: levels, shown: header.levels)
         var learnerFilter = ""
@@ -198,59 +203,53 @@ package final class ReportScan: ReportSource {
         let summaries = try RawRows(
             db, "SELECT learner_id, item_id, status, best, attempts, seconds, last_at, observer, signed_at FROM item_progress"
                 + filter + " ORDER BY learner_id, item_id", args)
+        let reader = ScanReader(people: people, summaries: summaries, sortedIDs: sortedIDs,
+                                shadowing: items.map { $0.kind == "shadowing" })
+        let lane = HandOff<ScanBatch>(depth: 4)
+        let done = DispatchSemaphore(value: 0)
+        let thread = Thread {
+            reader.read(into: lane)
+            done.signal()
+        }
+        thread.stackSize = 4 << 20
+        thread.name = "ladder report reader"
+        thread.start()
         var state = LearnerItems(count: items.count)
-        var more = try summaries.step()
-        while try people.step() {
-            let idBytes = Array(people.bytes(0))
-            state.reset()
-            var cursor = 0
-            while more {
-                let c = idBytes.withUnsafeBufferPointer { Self.compare(summaries.bytes(0), $0) }
-                if c > 0 { break }
-                if c == 0 { absorb(summaries, into: &state, cursor: &cursor) }
-                more = try summaries.step()
+        do {
+            while let batch = try lane.next() {
+                var e = 0
+                for l in batch.learners {
+                    state.reset()
+                    while e < l.end {
+                        let x = batch.entries[e]
+                        state.add(Int(x.index), status: x.status, best: x.best, attempts: x.attempts, seconds: x.seconds,
+                                  observer: x.observer, signed: x.signed)
+                        e += 1
+                    }
+                    state.totalSeconds = l.seconds
+                    var (lp, facts) = evaluate(id: l.id, state: state, last: l.last)
+                    lp.name = l.name
+                    lp.email = l.email
+                    if let lv = options.level {
+                        guard lp.level == lv else { continue }
+                        lp.levels = lp.levels.filter { $0.level == lv }
+                    }
+                    cohort.add(lp, facts, asOf: options.asOf)
+                    try body(lp)
+                }
             }
-            let id = String(decoding: idBytes, as: UTF8.self)
-            var (lp, facts) = evaluate(id: id, state: state)
-            lp.name = people.text(1)
-            lp.email = people.text(2)
-            if let l = options.level {
-                guard lp.level == l else { continue }
-                lp.levels = lp.levels.filter { $0.level == l }
-            }
-            cohort.add(lp, facts, asOf: options.asOf)
-            try body(lp)
+        } catch {
+            lane.cancel()
+            done.wait()
+            throw error
         }
+        done.wait()
         return cohort.finish(hardest: try hardestQuestions())
-    }
-
-    /// Adds one summary row to the learner's items; `cursor` walks `sortedIDs` (the rows come
-    /// in item id order, so finding each row's item is a merge, not a lookup).
-    private func absorb(_ r: RawRows, into s: inout LearnerItems, cursor: inout Int) {
-        let seconds = r.int(5)
-        s.totalSeconds += seconds
-        if !r.isNull(6) {
-            let last = r.bytes(6)
-            if s.last.withUnsafeBufferPointer({ Self.compare(last, $0) > 0 }) { s.last = Array(last) }
-        }
-        let item = r.bytes(1)
-        while cursor < sortedIDs.count, sortedIDs[cursor].bytes.withUnsafeBufferPointer({ Self.compare($0, item) < 0 }) { cursor += 1 }
-        guard cursor < sortedIDs.count, sortedIDs[cursor].bytes.withUnsafeBufferPointer({ Self.compare($0, item) == 0 }) else { return }
-        let i = sortedIDs[cursor].index
-        let status = r.int(2)
-        let best = r.isNull(3) ? nil : r.double(3)
-        var observer: String?
-        var signed: String?
-        if items[i].kind == "shadowing" && status >= LessonStatus.completed.rawValue {
-            observer = r.text(7)
-            signed = r.text(8)
-        }
-        s.add(i, status: status, best: best, attempts: r.int(4), seconds: seconds, observer: observer, signed: signed)
     }
 
     /// One learner's standing from their items: the per-level figures, then level reached and
     /// readiness through `Standing`.
-    private func evaluate(id: String, state s: LearnerItems) -> (LearnerProgress, LearnerFacts) {
+    private func evaluate(id: String, state s: LearnerItems, last: String?) -> (LearnerProgress, LearnerFacts) {
         var out: [LevelProgress] = []
         var complete: [Bool] = []
         var started: [Bool] = []
@@ -305,7 +304,6 @@ package final class ReportScan: ReportSource {
         } else {
             verdict = "completed \(levels[levels.count - 1]), the top level"
         }
-        let last = s.last.isEmpty ? nil : String(decoding: s.last, as: UTF8.self)
         let lp = LearnerProgress(
             id: id, name: nil, email: nil, level: levels.isEmpty ? "" : levels[filed], currentLevel: current.map { levels[$0.index] },
             currentLevelSource: current?.source.rawValue, reached: reached.map { levels[$0] }, next: next.map { levels[$0] },
@@ -372,7 +370,6 @@ private struct LearnerItems {
     var signed: [String?]
     var used: [Int] = []
     var totalSeconds = 0
-    var last: [UInt8] = []
 
     init(count: Int) {
         touched = Array(repeating: false, count: count)
@@ -392,7 +389,6 @@ private struct LearnerItems {
         }
         used.removeAll(keepingCapacity: true)
         totalSeconds = 0
-        last.removeAll(keepingCapacity: true)
     }
 
     /// One summary; a second row for the same item (recorded with and without the curriculum
@@ -415,6 +411,118 @@ private struct LearnerItems {
         seconds[i] += sec
         if let o, o > (observer[i] ?? "") { observer[i] = o }
         if let d, d > (signed[i] ?? "") { signed[i] = d }
+    }
+}
+
+/// One summary row of a required item, as the reading thread found it.
+private struct ScanEntry {
+    var index: Int32
+    var status: Int
+    var best: Double?
+    var attempts: Int
+    var seconds: Int
+    var observer: String?
+    var signed: String?
+}
+
+/// A learner read by the reading thread: their entries end at `end` in the batch's entries.
+private struct ScannedLearner {
+    var id: String
+    var name: String?
+    var email: String?
+    var end: Int
+    /// Seconds of every summary row of the learner (required item or not).
+    var seconds: Int
+    /// The latest `last_at` of every summary row of the learner.
+    var last: String?
+}
+
+private struct ScanBatch {
+    var learners: [ScannedLearner] = []
+    var entries: [ScanEntry] = []
+}
+
+/// The reading half of the scan: a merge of the learners (in id order) with their item
+/// summaries (in the same order), read through SQLite's C API without building a row object
+/// per summary, handed over in batches of learners.
+// @unchecked: built on the calling thread, then used by the reading thread alone until it ends.
+private final class ScanReader: @unchecked Sendable {
+    let people: RawRows
+    let summaries: RawRows
+    /// Item ids as bytes in SQLite's BINARY order, with their index among the required items.
+    let sortedIDs: [(bytes: [UInt8], index: Int)]
+    /// Per required item: a shadowing task (its observer and sign-off date are read).
+    let shadowing: [Bool]
+    static let batchLearners = 64
+
+    init(people: RawRows, summaries: RawRows, sortedIDs: [(bytes: [UInt8], index: Int)], shadowing: [Bool]) {
+        self.people = people
+        self.summaries = summaries
+        self.sortedIDs = sortedIDs
+        self.shadowing = shadowing
+    }
+
+    func read(into lane: HandOff<ScanBatch>) {
+        do {
+            var batch = ScanBatch()
+            var idBytes: [UInt8] = []
+            var last: [UInt8] = []
+            var more = try summaries.step()
+            while try people.step() {
+                idBytes.removeAll(keepingCapacity: true)
+                idBytes.append(contentsOf: people.bytes(0))
+                last.removeAll(keepingCapacity: true)
+                var seconds = 0
+                var cursor = 0
+                while more {
+                    let c = idBytes.withUnsafeBufferPointer { ReportScan.compare(summaries.bytes(0), $0) }
+                    if c > 0 { break }
+                    if c == 0 { absorb(&batch.entries, seconds: &seconds, last: &last, cursor: &cursor) }
+                    more = try summaries.step()
+                }
+                batch.learners.append(ScannedLearner(
+                    id: String(decoding: idBytes, as: UTF8.self), name: people.text(1), email: people.text(2),
+                    end: batch.entries.count, seconds: seconds, last: last.isEmpty ? nil : String(decoding: last, as: UTF8.self)))
+                if batch.learners.count >= Self.batchLearners {
+                    guard lane.hand(batch) else { return }
+                    batch = ScanBatch()
+                    batch.learners.reserveCapacity(Self.batchLearners)
+                }
+            }
+            if !batch.learners.isEmpty { guard lane.hand(batch) else { return } }
+            lane.finish(nil)
+        } catch {
+            lane.finish(error)
+        }
+    }
+
+    /// One summary row: its seconds and date count for the learner; a required item's row
+    /// becomes an entry. `cursor` walks `sortedIDs` (the rows come in item id order, so
+    /// finding each row's item is a merge, not a lookup).
+    private func absorb(_ entries: inout [ScanEntry], seconds total: inout Int, last: inout [UInt8], cursor: inout Int) {
+        let r = summaries
+        let seconds = r.int(5)
+        total += seconds
+        if !r.isNull(6) {
+            let l = r.bytes(6)
+            if last.withUnsafeBufferPointer({ ReportScan.compare(l, $0) > 0 }) {
+                last.removeAll(keepingCapacity: true)
+                last.append(contentsOf: l)
+            }
+        }
+        let item = r.bytes(1)
+        while cursor < sortedIDs.count, sortedIDs[cursor].bytes.withUnsafeBufferPointer({ ReportScan.compare($0, item) < 0 }) { cursor += 1 }
+        guard cursor < sortedIDs.count, sortedIDs[cursor].bytes.withUnsafeBufferPointer({ ReportScan.compare($0, item) == 0 }) else { return }
+        let i = sortedIDs[cursor].index
+        let status = r.int(2)
+        var observer: String?
+        var signed: String?
+        if shadowing[i] && status >= LessonStatus.completed.rawValue {
+            observer = r.text(7)
+            signed = r.text(8)
+        }
+        entries.append(ScanEntry(index: Int32(i), status: status, best: r.isNull(3) ? nil : r.double(3), attempts: r.int(4),
+                                 seconds: seconds, observer: observer, signed: signed))
     }
 }
 
