@@ -23,7 +23,7 @@ enum PlayerAssets {
         <button type="button" id="player-exit" hidden>Exit to contents</button>
         </header>
         <div class="player-body">
-        <nav class="player-toc" aria-label="Contents"><h2>Contents</h2><ol id="player-toc"></ol></nav>
+        <nav class="player-toc" aria-label="Contents"><h2>Contents</h2><ol id="player-toc" tabindex="-1"></ol></nav>
         <main class="player-stage">
         <div id="player-message" class="player-message" role="status" hidden></div>
         <p id="player-empty" class="player-empty">Choose an item from the contents to start.</p>
@@ -63,7 +63,9 @@ enum PlayerAssets {
         .player-toc button{display:flex;width:100%;gap:.5rem;align-items:flex-start;text-align:left;font:inherit;background:none;border:0;border-left:4px solid transparent;padding:.45rem 1rem;cursor:pointer;color:inherit}
         .player-toc button:hover,.player-toc button:focus-visible{background:#eef3fb}
         .player-toc button[aria-current="true"]{border-left-color:#2f6fde;background:#e4edfc}
-        .player-toc button[data-locked]{color:#7b8494}
+        .player-toc button[data-locked]{color:#5b6578}
+        .player-toc button:focus-visible,.player-confirm button:focus-visible{outline:3px solid #2f6fde;outline-offset:-3px}
+        .player-header button:focus-visible{outline:3px solid #fff;outline-offset:2px}
         .toc-title{flex:1}
         .toc-status{font-size:.75rem;padding:.1rem .45rem;border-radius:999px;background:#e7eaf0;color:#3b4556;white-space:nowrap}
         .toc-status[data-status="passed"],.toc-status[data-status="completed"]{background:#dcf3e3;color:#17602e}
@@ -234,6 +236,10 @@ enum PlayerAssets {
 
           function render(toc) {
             var active = current ? current.sco : null;
+            // Drawn anew, the contents keep the keyboard focus on the same button.
+            var had = document.activeElement && tocList.contains(document.activeElement) ? document.activeElement : null;
+            var refocus = had && (had.getAttribute('data-sco') ? '[data-sco="' + had.getAttribute('data-sco') + '"]' :
+              had.getAttribute('data-new-attempt') ? '[data-new-attempt="' + had.getAttribute('data-new-attempt') + '"]' : null);
             tocList.textContent = '';
             toc.items.forEach(function (item) {
               var li = document.createElement('li');
@@ -279,7 +285,24 @@ enum PlayerAssets {
               }
               tocList.appendChild(li);
             });
+            if (refocus) focusIn(tocList, 'button' + refocus);
           }
+
+          function focusIn(root, selector) {
+            var buttons = root.querySelectorAll('button');
+            for (var i = 0; i < buttons.length; i++) {
+              if (buttons[i].matches(selector)) { buttons[i].focus(); return true; }
+            }
+            return false;
+          }
+
+          // A launched item takes the focus: its main region (a Ladder SCO's, or the frame).
+          frame.addEventListener('load', function () {
+            if (frame.hidden || frame.getAttribute('src') === 'about:blank' || !current) return;
+            var main = null;
+            try { main = frame.contentDocument && frame.contentDocument.getElementById('ladder-main'); } catch (e) { main = null; }
+            if (main) main.focus(); else frame.focus();
+          });
 
           // The old SCO leaves first (its pagehide commits and finishes its own session; the
           // player sends what the browser would not let through), then the new one gets a fresh session.
@@ -321,7 +344,13 @@ enum PlayerAssets {
             return refresh();
           }
 
-          exitButton.addEventListener('click', function () { unloadFrame().then(closeStage); });
+          // Leaving gives the focus back to the item in the contents.
+          exitButton.addEventListener('click', function () {
+            var left = current ? current.sco : null;
+            unloadFrame().then(closeStage).then(function () {
+              if (!left || !focusIn(tocList, 'button[data-sco="' + left + '"]')) tocList.focus();
+            });
+          });
 
           // A new attempt: asked for in a dialog (nothing is discarded: the server keeps every
           // earlier attempt), then the item leaves the frame if it runs there, the server
@@ -345,10 +374,7 @@ enum PlayerAssets {
             if (!item) return;
             if (confirmDialog.returnValue === 'start') { startNewAttempt(item); return; }
             // The contents may have been drawn anew meanwhile: focus goes back to the button that asked.
-            var buttons = tocList.querySelectorAll('button[data-new-attempt]');
-            for (var i = 0; i < buttons.length; i++) {
-              if (buttons[i].getAttribute('data-new-attempt') === item.id) { buttons[i].focus(); break; }
-            }
+            focusIn(tocList, 'button[data-new-attempt="' + item.id + '"]');
           });
 
           function startNewAttempt(item) {

@@ -95,8 +95,12 @@ package struct HTMLReportWriter: ReportFormatWriter {
         for l in h.levels { o += "<option value=\"\(esc(l))\">\(esc(l))</option>" }
         o += "</select><label><input type=\"checkbox\" id=\"ready-only\"> ready only</label><label><input type=\"checkbox\" id=\"stalled-only\"> stalled only</label>"
         o += "<span id=\"count\" aria-live=\"polite\"></span></div>"
-        o += "<table id=\"learners\"><thead><tr><th data-k=\"name\">Learner</th><th data-k=\"current\">Current</th><th data-k=\"reached\">Reached</th>"
-        o += "<th data-k=\"pct\">Next level</th><th data-k=\"verdict\">Verdict</th><th data-k=\"time\">Time</th><th data-k=\"last\">Last activity</th></tr></thead><tbody></tbody></table>"
+        // Each sortable heading holds a button, so sorting works from the keyboard too.
+        o += "<table id=\"learners\"><thead><tr>"
+        for (k, label) in [("name", "Learner"), ("current", "Current"), ("reached", "Reached"), ("pct", "Next level"), ("verdict", "Verdict"), ("time", "Time"), ("last", "Last activity")] {
+            o += "<th scope=\"col\" data-k=\"\(k)\"><button type=\"button\">\(label)</button></th>"
+        }
+        o += "</tr></thead><tbody></tbody></table>"
         o += "<div class=\"pager\"><button type=\"button\" id=\"prev\">Previous</button> <span id=\"page\"></span> <button type=\"button\" id=\"next\">Next</button></div>"
         o += "<noscript><p>The learner table needs JavaScript; the CSV and JSON formats list every learner.</p></noscript>\n"
         o += "<script type=\"application/json\" id=\"ladder-levels\">[\(h.allLevels.map { Self.q($0) }.joined(separator: ","))]</script>\n"

@@ -64,7 +64,7 @@ extension HTMLReportWriter {
         .ct{font-size:14px;font-weight:600;fill:#1d2330}.ax{font-size:12px;fill:#5b6475}.val{font-size:12px;fill:#1d2330}.grid{stroke:#e3e6ee}
         .bar{fill:#9db7e8}.bar2{fill:#2f6fdb}.mbg{fill:#e3e6ee}.names{columns:16rem 3;margin:.2rem 0;padding-left:1.2rem}
         table{border-collapse:collapse;width:100%;font-size:.9rem}th,td{text-align:left;padding:.3rem .5rem;border-bottom:1px solid #e3e6ee;vertical-align:top}
-        th{background:#f2f4f8}th[data-k]{cursor:pointer;user-select:none}th[aria-sort=ascending]::after{content:" ▲"}th[aria-sort=descending]::after{content:" ▼"}
+        th{background:#f2f4f8}th[data-k] button{font:inherit;font-weight:700;color:inherit;background:none;border:0;padding:.2rem 0;min-height:24px;cursor:pointer;text-align:left}th[data-k] button:focus-visible,.pager button:focus-visible{outline:3px solid #2f6fdb;outline-offset:2px}th[aria-sort=ascending]::after{content:" ▲"}th[aria-sort=descending]::after{content:" ▼"}
         .nw{white-space:nowrap}.ready{color:#11703a;font-weight:600}.stalled{color:#a3261b;font-weight:600}.miss,.detail{color:#5b6475;font-size:.85em;font-weight:400}
         .controls{display:flex;flex-wrap:wrap;gap:.8rem;align-items:center;margin:.5rem 0}.controls input[type=search]{min-width:16rem;padding:.3rem}.pager{margin:.6rem 0}
         .legend span{display:inline-block;width:.8rem;height:.8rem;margin:0 .3rem 0 1rem;vertical-align:middle}
@@ -115,7 +115,7 @@ extension HTMLReportWriter {
         sortKey=p.get("sort")||"name";dir=p.get("dir")==="down"?-1:1;page=Math.max(0,(parseInt(p.get("page"),10)||1)-1);
         $("q").addEventListener("input",function(){apply(false);});["lv","ready-only","stalled-only"].forEach(function(id){$(id).addEventListener("change",function(){apply(false);});});
         $("prev").addEventListener("click",function(){page--;draw();save();});$("next").addEventListener("click",function(){page++;draw();save();});
-        Array.prototype.forEach.call(document.querySelectorAll("#learners th[data-k]"),function(th){th.addEventListener("click",function(){
+        Array.prototype.forEach.call(document.querySelectorAll("#learners th[data-k]"),function(th){th.querySelector("button").addEventListener("click",function(){
           if(sortKey===th.dataset.k)dir=-dir;else{sortKey=th.dataset.k;dir=1;}apply(false);});});
         apply(true);})();
         """

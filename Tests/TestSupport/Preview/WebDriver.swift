@@ -135,15 +135,25 @@ public final class WebDriver: Sendable {
         let p = Process()
         p.executableURL = URL(fileURLWithPath: "/usr/bin/curl")
         var args = ["-s", "--max-time", "90", "-X", method, base.absoluteString + path]
+        // The body goes through standard input: a script such as axe-core (570 kB) is over
+        // the kernel's limit for one command-line argument.
+        var input: Data?
         if let body {
-            let data = try JSONSerialization.data(withJSONObject: body)
-            args += ["-H", "Content-Type: application/json", "--data-binary", String(decoding: data, as: UTF8.self)]
+            input = try JSONSerialization.data(withJSONObject: body)
+            args += ["-H", "Content-Type: application/json", "--data-binary", "@-"]
         }
         p.arguments = args
         let out = Pipe()
+        let stdin = Pipe()
         p.standardOutput = out
+        p.standardInput = input == nil ? FileHandle.nullDevice : stdin
         p.standardError = FileHandle.nullDevice
         try p.run()
+        if let input {
+            // curl reads the whole body before it answers, so writing first cannot deadlock.
+            stdin.fileHandleForWriting.write(input)
+            try stdin.fileHandleForWriting.close()
+        }
         let data = out.fileHandleForReading.readDataToEndOfFile()
         p.waitUntilExit()
         guard p.terminationStatus == 0 else { throw Failure(description: "curl \(method) \(path): exit \(p.terminationStatus)") }
@@ -206,6 +216,47 @@ public final class WebDriver: Sendable {
     public func execute(_ script: String, _ args: [Any] = []) async throws -> Any? {
         try await command("POST", "/execute/sync", ["script": script, "args": args])
     }
+
+    /// Runs an asynchronous script: it calls its last argument with the result.
+    @discardableResult
+    public func executeAsync(_ script: String, _ args: [Any] = [], timeout: TimeInterval = 120) async throws -> Any? {
+        try await command("POST", "/timeouts", ["script": Int(timeout * 1000)])
+        return try await command("POST", "/execute/async", ["script": script, "args": args])
+    }
+
+    // MARK: - Keyboard
+
+    /// WebDriver's key codes for the keys a keyboard user needs.
+    public enum Key {
+        public static let tab = "\u{E004}"
+        public static let enter = "\u{E007}"
+        public static let shift = "\u{E008}"
+        public static let space = " "
+        public static let left = "\u{E012}"
+        public static let up = "\u{E013}"
+        public static let right = "\u{E014}"
+        public static let down = "\u{E015}"
+    }
+
+    /// Presses keys one after another (each down, then up) through the Actions API: the keys go
+    /// to whatever has the focus, as a person's would; nothing is clicked.
+    public func press(_ keys: [String], holding modifier: String? = nil) async throws {
+        var actions: [[String: Any]] = []
+        if let modifier { actions.append(["type": "keyDown", "value": modifier]) }
+        for k in keys {
+            actions.append(["type": "keyDown", "value": k])
+            actions.append(["type": "keyUp", "value": k])
+        }
+        if let modifier { actions.append(["type": "keyUp", "value": modifier]) }
+        try await command("POST", "/actions", ["actions": [["type": "key", "id": "keyboard", "actions": actions]]])
+    }
+
+    public func press(_ key: String, times: Int = 1, holding modifier: String? = nil) async throws {
+        try await press(Array(repeating: key, count: times), holding: modifier)
+    }
+
+    /// Types text, one key per character, into whatever has the focus.
+    public func typeKeys(_ text: String) async throws { try await press(text.map { String($0) }) }
 
     public func switchToTop() async throws { try await command("POST", "/frame", ["id": NSNull()]) }
 
