@@ -60,7 +60,7 @@ let package = Package(
         .target(
             name: "LadderPreview",
             dependencies: [
-                "LadderCore", "LadderPackaging", "LadderProgress",
+                "LadderCore", "LadderRendering", "LadderPackaging", "LadderProgress",
                 .product(name: "Hummingbird", package: "hummingbird"),
             ]),
         .executableTarget(

@@ -28,9 +28,21 @@ extension PackageManifest {
         let outer = [Reader.xmlBase(root), resourcesNode.flatMap(Reader.xmlBase)].compactMap { $0 }
         resources = (resourcesNode.map { reader.children($0, "resource") } ?? []).map { reader.resource($0, bases: outer) }
         declarations = reader.declarations(root)
+        language = metadata.flatMap(Self.language)
         metadataLocations = root.descendants.filter { $0.name == "location" && $0.namespace == reader.adlcp }.map {
             Reader.reference($0.text, bases: [], line: $0.line)
         }
+    }
+
+    static func language(_ metadata: XMLNode) -> String? {
+        let nodes = metadata.descendants
+        if let general = nodes.first(where: { $0.name == "language" }), !trimmed(general.text).isEmpty { return trimmed(general.text) }
+        for node in nodes where node.name == "langstring" {
+            if let lang = node.attributes.first(where: { $0.name == "lang" && $0.namespace == PackageValidator.xmlNamespace })?.value {
+                return trimmed(lang)
+            }
+        }
+        return nil
     }
 
     /// The namespaces in force while one manifest is read.

@@ -35,6 +35,9 @@ package struct PackageManifest: Sendable, Equatable {
     package var declarations: [Declaration]
     /// `adlcp:location` (metadata kept in a separate file) anywhere in the manifest.
     package var metadataLocations: [FileReference]
+    /// The package's language as its inline metadata states it: LOM `general/language`, else
+    /// the `xml:lang` of the first `langstring` (Ladder writes the curriculum's language there).
+    package var language: String?
 
     package var identifier: String? { identifierAttribute.map(Self.trimmed) }
     package var defaultOrganizationID: String? { defaultAttribute.map(Self.trimmed) }

@@ -35,10 +35,14 @@ public struct PreviewItem: Sendable, Equatable {
 public struct PreviewManifest: Sendable, Equatable {
     public var identifier: String
     public var title: String
+    /// The package's language tag as its metadata states it (`en` when it states none): the
+    /// player's own text follows it.
+    public var language: String
     public var items: [PreviewItem]
 
     init(_ package: PackageManifest) {
         identifier = package.identifier ?? ""
+        language = package.language ?? "en"
         let organization = package.defaultOrganization
         title = organization?.title ?? ""
         items = (organization?.allItems ?? []).map { item, depth in

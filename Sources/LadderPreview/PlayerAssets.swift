@@ -1,14 +1,18 @@
 import Foundation
 import LadderCore
+import LadderRendering
 
 /// The LMS player: one page with the table of contents and a frame for the SCO, its script
 /// (which defines `window.API`) and its stylesheet. No inline script, so the page runs
-/// under `script-src 'self'`.
+/// under `script-src 'self'`. Its text comes from the page catalogue in the package's
+/// language (the strings its script shows travel in a JSON block, which is not script).
 enum PlayerAssets {
-    static func page(title: String, learner: String) -> String {
-        """
+    static func page(title: String, learner: String, language: String = "en") -> String {
+        let strings = PageStrings(PageLanguage(tag: language) ?? .en)
+        let lang = PageLanguage(tag: language) != nil ? language : "en"
+        return """
         <!DOCTYPE html>
-        <html lang="en">
+        <html lang="\(HTML.escape(lang))">
         <head>
         <meta charset="utf-8">
         <meta name="viewport" content="width=device-width, initial-scale=1">
@@ -19,25 +23,26 @@ enum PlayerAssets {
         <header class="player-header">
         <p class="player-brand">ladder preview</p>
         <h1 id="player-title">\(HTML.escape(title))</h1>
-        <p class="player-learner">Learner: <strong id="player-learner">\(HTML.escape(learner))</strong></p>
-        <button type="button" id="player-exit" hidden>Exit to contents</button>
+        <p class="player-learner">\(strings.html(.playerLearner)) <strong id="player-learner">\(HTML.escape(learner))</strong></p>
+        <button type="button" id="player-exit" hidden>\(strings.html(.playerExit))</button>
         </header>
         <div class="player-body">
-        <nav class="player-toc" aria-label="Contents"><h2>Contents</h2><ol id="player-toc" tabindex="-1"></ol></nav>
+        <nav class="player-toc" aria-label="\(strings.html(.playerContents))"><h2>\(strings.html(.playerContents))</h2><ol id="player-toc" tabindex="-1"></ol></nav>
         <main class="player-stage">
         <div id="player-message" class="player-message" role="status" hidden></div>
-        <p id="player-empty" class="player-empty">Choose an item from the contents to start.</p>
-        <iframe id="player-frame" name="sco" title="Learning content" src="about:blank" hidden></iframe>
+        <p id="player-empty" class="player-empty">\(strings.html(.playerChoose))</p>
+        <iframe id="player-frame" name="sco" title="\(strings.html(.playerFrame))" src="about:blank" hidden></iframe>
         </main>
         </div>
         <dialog id="player-confirm" class="player-confirm" aria-labelledby="player-confirm-title" aria-describedby="player-confirm-text">
-        <h2 id="player-confirm-title">Start a new attempt?</h2>
+        <h2 id="player-confirm-title">\(strings.html(.playerConfirmTitle))</h2>
         <p id="player-confirm-text"></p>
         <div class="player-confirm-actions">
-        <button type="button" id="player-confirm-cancel">Cancel</button>
-        <button type="button" id="player-confirm-start" class="player-primary">Start a new attempt</button>
+        <button type="button" id="player-confirm-cancel">\(strings.html(.playerCancel))</button>
+        <button type="button" id="player-confirm-start" class="player-primary">\(strings.html(.playerStartNew))</button>
         </div>
         </dialog>
+        <script type="application/json" id="player-strings">\(strings.scriptBlockText(for: "player"))</script>
         <script src="/_ladder/player.js"></script>
         </body>
         </html>
@@ -105,6 +110,20 @@ enum PlayerAssets {
             '202': 'Element cannot have children', '203': 'Element not an array - cannot have count',
             '301': 'Not initialized', '401': 'Not implemented error', '402': 'Invalid set value, element is a keyword',
             '403': 'Element is read only', '404': 'Element is write only', '405': 'Incorrect data type'};
+          // The player's text, from the page's strings block (the package's language).
+          var block = {};
+          try { block = JSON.parse(document.getElementById('player-strings').textContent) || {}; } catch (e) { block = {}; }
+          function t(key, values) {
+            var s = block.strings && Object.prototype.hasOwnProperty.call(block.strings, key) ? block.strings[key] : null;
+            if (typeof s !== 'string') return key;
+            return s.replace(/\{([A-Za-z]+)\}/g, function (whole, name) {
+              return values && Object.prototype.hasOwnProperty.call(values, name) ? String(values[name]) : whole;
+            });
+          }
+          function statusText(status) {
+            var key = 'player.status.' + status;
+            return block.strings && typeof block.strings[key] === 'string' ? block.strings[key] : status;
+          }
           var learner = document.body.getAttribute('data-learner');
           var frame = document.getElementById('player-frame');
           var tocList = document.getElementById('player-toc');
@@ -188,9 +207,9 @@ enum PlayerAssets {
             return fetch('/api/batch', {method: 'POST', keepalive: true, headers: {'Content-Type': 'application/json'},
               body: JSON.stringify({learner: learner, sco: s.sco, session: s.session, calls: calls})})
               .then(function (r) {
-                if (!r.ok) return r.text().then(function (t) { say('The last calls of the content were not recorded: ' + t); });
+                if (!r.ok) return r.text().then(function (text) { say(t('player.callsLost', {reason: text})); });
                 refreshSoon();
-              }, function (e) { say('The last calls of the content were not recorded: ' + e); });
+              }, function (e) { say(t('player.callsLost', {reason: e})); });
           }
 
           // After the frame has gone: the queue is sent, and a session the SCO left open is finished.
@@ -231,7 +250,7 @@ enum PlayerAssets {
 
           function refresh() {
             return fetch('/api/toc?learner=' + encodeURIComponent(learner)).then(function (r) { return r.json(); })
-              .then(render, function (e) { say('The contents cannot be loaded: ' + e); });
+              .then(render, function (e) { say(t('player.contentsFailed', {reason: e})); });
           }
 
           function render(toc) {
@@ -252,23 +271,23 @@ enum PlayerAssets {
                 b.type = 'button';
                 b.setAttribute('data-sco', item.id);
                 li.className = 'toc-item';
-                var t = document.createElement('span');
-                t.className = 'toc-title';
-                t.textContent = item.title;
+                var label = document.createElement('span');
+                label.className = 'toc-title';
+                label.textContent = item.title;
                 if (item.attempt > 0) {
                   var a = document.createElement('span');
                   a.className = 'toc-attempt';
-                  a.textContent = 'Attempt ' + item.attempt;
-                  t.appendChild(a);
+                  a.textContent = t('player.attempt', {attempt: item.attempt});
+                  label.appendChild(a);
                 }
                 var st = document.createElement('span');
                 st.className = 'toc-status';
                 var status = item.locked ? 'locked' : item.status;
                 st.setAttribute('data-status', status);
-                st.textContent = status + (item.score && !item.locked ? ' · ' + item.score + '%' : '');
+                st.textContent = statusText(status) + (item.score && !item.locked ? ' · ' + item.score + '%' : '');
                 if (item.locked) b.setAttribute('data-locked', item.locked);
                 if (item.id === active) b.setAttribute('aria-current', 'true');
-                b.appendChild(t);
+                b.appendChild(label);
                 b.appendChild(st);
                 b.addEventListener('click', function () { launch(item.id); });
                 li.appendChild(b);
@@ -277,8 +296,8 @@ enum PlayerAssets {
                   n.type = 'button';
                   n.className = 'toc-new-attempt';
                   n.setAttribute('data-new-attempt', item.id);
-                  n.setAttribute('aria-label', 'Start a new attempt of ' + item.title);
-                  n.textContent = 'New attempt';
+                  n.setAttribute('aria-label', t('player.newAttemptOf', {title: item.title}));
+                  n.textContent = t('player.newAttempt');
                   n.addEventListener('click', function () { askNewAttempt(item); });
                   li.appendChild(n);
                 }
@@ -331,7 +350,7 @@ enum PlayerAssets {
                   frame.src = r.url;
                   return refresh().then(function () { return true; });
                 });
-              }, function (e) { say('The item cannot be launched: ' + e); return false; });
+              }, function (e) { say(t('player.launchFailed', {reason: e})); return false; });
           }
 
           // The contents alone, once the frame has been unloaded.
@@ -358,10 +377,9 @@ enum PlayerAssets {
           var asked = null;
           function askNewAttempt(item) {
             asked = item;
-            var was = item.status + (item.score ? ', ' + item.score + '%' : '');
-            confirmText.textContent = '\u201c' + item.title + '\u201d starts again from the beginning as attempt ' + (item.attempt + 1) +
-              '. Attempt ' + item.attempt + ' (' + was + ') stays recorded as it is.';
-            confirmStart.textContent = 'Start attempt ' + (item.attempt + 1);
+            var was = statusText(item.status) + (item.score ? ', ' + item.score + '%' : '');
+            confirmText.textContent = t('player.confirmText', {title: item.title, next: item.attempt + 1, attempt: item.attempt, was: was});
+            confirmStart.textContent = t('player.startAttempt', {next: item.attempt + 1});
             confirmDialog.returnValue = '';
             confirmDialog.showModal();
           }
@@ -386,19 +404,19 @@ enum PlayerAssets {
                   body: JSON.stringify({learner: learner, sco: item.id})});
               })
               .then(function (r) {
-                return r.text().then(function (t) {
-                  try { return JSON.parse(t); } catch (e) { return {ok: false, reason: t}; }
+                return r.text().then(function (text) {
+                  try { return JSON.parse(text); } catch (e) { return {ok: false, reason: text}; }
                 });
               })
               .then(function (r) {
                 if (!r.ok) {
-                  say('A new attempt cannot be started: ' + r.reason);
+                  say(t('player.attemptRefused', {reason: r.reason}));
                   return running ? closeStage() : refresh();
                 }
                 return launch(item.id).then(function (launched) {
-                  if (launched) say('Attempt ' + r.attempt + ' of \u201c' + item.title + '\u201d has started; attempt ' + r.previous + ' stays recorded.');
+                  if (launched) say(t('player.attemptStarted', {attempt: r.attempt, title: item.title, previous: r.previous}));
                 });
-              }, function (e) { say('A new attempt cannot be started: ' + e); });
+              }, function (e) { say(t('player.attemptRefused', {reason: e})); });
           }
 
           window.LadderPlayer = {launch: launch, refresh: refresh, newAttempt: startNewAttempt};

@@ -97,7 +97,8 @@ public final class PreviewServer: Sendable {
         router.add(middleware: OriginCheckMiddleware(hosts: hosts))
         router.add(middleware: BodyLimitMiddleware(limit: configuration.maxBodySize))
         router.get("/") { request, _ in
-            PreviewResponse.html(PlayerAssets.page(title: self.package.manifest.title, learner: try self.learner(request)))
+            PreviewResponse.html(PlayerAssets.page(
+                    title: self.package.manifest.title, learner: try self.learner(request), language: self.package.manifest.language))
         }
         router.get("/_ladder/player.js") { _, _ in PreviewResponse.ok(Data(PlayerAssets.script.utf8), type: "text/javascript; charset=utf-8") }
         router.get("/_ladder/player.css") { _, _ in PreviewResponse.ok(Data(PlayerAssets.style.utf8), type: "text/css; charset=utf-8") }

@@ -21,12 +21,15 @@ public struct RenderedSCO: Sendable {
 public struct SCORenderer: Sendable {
     public let curriculum: Curriculum
     public let courseTitle: String
+    /// Ladder's own page text, in the curriculum's language.
+    let strings: PageStrings
     /// Responsibilities by id, built once: a build renders thousands of items.
     private let responsibilities: [String: Responsibility]
 
     public init(curriculum: Curriculum, courseTitle: String) {
         self.curriculum = curriculum
         self.courseTitle = courseTitle
+        strings = PageStrings(curriculum.pageLanguage)
         responsibilities = Dictionary(curriculum.responsibilities.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
     }
 
@@ -41,13 +44,13 @@ public struct SCORenderer: Sendable {
         switch item.kind {
         case .module:
             let pages = r?.module?.pages ?? []
-            let intro = Self.moduleIntro(r?.module)
+            let intro = moduleIntro(r?.module)
             var sections = ""
             if pages.isEmpty {
                 // A draft module: show what the responsibility expects, plainly marked.
                 sections = section(
-                    1, title: "About this responsibility",
-                    html: intro + "<p class=\"ladder-draft\">Draft: the training content for this responsibility has not been written yet.</p>\n<p>\(HTML.escape(r?.statement ?? item.title))</p>\n")
+                    1, title: strings.text(.moduleAbout),
+                    html: intro + "<p class=\"ladder-draft\">\(strings.html(.moduleDraft))</p>\n<p>\(HTML.escape(r?.statement ?? item.title))</p>\n")
             }
             for (i, page) in pages.enumerated() {
                 let folder = (page.path as NSString).deletingLastPathComponent
@@ -63,7 +66,7 @@ public struct SCORenderer: Sendable {
             }
             let count = max(pages.count, 1)
             body = sections + """
-                <nav class="ladder-nav" aria-label="Pages"><button type="button" data-action="prev">Previous</button><span class="ladder-progress" aria-live="polite"></span><button type="button" data-action="next">Next</button><button type="button" data-action="finish">Finish</button></nav>
+                <nav class="ladder-nav" aria-label="\(strings.html(.pagesLabel))"><button type="button" data-action="prev">\(strings.html(.previous))</button><span class="ladder-progress" aria-live="polite"></span><button type="button" data-action="next">\(strings.html(.next))</button><button type="button" data-action="finish">\(strings.html(.finish))</button></nav>
 
                 """
             config = ["v": .int(1), "kind": .string("module"), "id": .string(item.id), "title": .string(item.title), "pages": .int(count)]
@@ -81,7 +84,7 @@ public struct SCORenderer: Sendable {
                 form += "<fieldset class=\"ladder-question\" id=\"\(HTML.escape(qid))\" data-question=\"\(HTML.escape(q.id))\">\n"
                 form += "<legend><span class=\"ladder-qnum\">\(qi + 1).</span> \(HTML.escape(q.prompt))</legend>\n"
                 if let s = q.scenario { form += "<p class=\"ladder-scenario\">\(HTML.escape(s))</p>\n" }
-                if q.kind == .multiple { form += "<p class=\"ladder-hint\">Choose every answer that applies.</p>\n" }
+                if q.kind == .multiple { form += "<p class=\"ladder-hint\">\(strings.html(.chooseEvery))</p>\n" }
                 for (oi, o) in q.options.enumerated() {
                     let oid = "\(qid)-\(letters[oi])"
                     // The feedback is filled in by the runtime from the sealed copy in the config.
@@ -95,12 +98,12 @@ public struct SCORenderer: Sendable {
                     "feedback": .array(q.options.indices.map { .string(key.sealFeedback(q.options[$0].feedback, question: q.id, letter: letters[$0])) }),
                 ]))
             }
-            form += "<button type=\"submit\" class=\"ladder-primary\">Submit answers</button>\n</form>\n"
+            form += "<button type=\"submit\" class=\"ladder-primary\">\(strings.html(.submitAnswers))</button>\n</form>\n"
             form += "<div id=\"ladder-result\" class=\"ladder-result\" role=\"status\" aria-live=\"polite\" hidden></div>\n"
-            form += "<button type=\"button\" data-action=\"retry\" hidden>Try again</button>\n"
+            form += "<button type=\"button\" data-action=\"retry\" hidden>\(strings.html(.tryAgain))</button>\n"
             let shown = a?.questionsPerAttempt ?? 0
-            let drawn = a?.draw != nil ? ", drawn from a bank of \(bank.count) for each try" : ""
-            let intro = "<p class=\"ladder-intro\">\(Plural.count(shown, "question", "questions"))\(drawn). You pass at \(item.masteryScore ?? 0)% and may try again if you do not.</p>\n"
+            let values = ["count": String(shown), "bank": String(bank.count), "mastery": String(item.masteryScore ?? 0)]
+            let intro = "<p class=\"ladder-intro\">\(strings.html(a?.draw != nil ? .quizIntroDrawn : .quizIntro, count: shown, values))</p>\n"
             body = intro + form
             var c: [String: ScriptJSON] = [
                 "v": .int(1), "kind": .string("assessment"), "id": .string(item.id), "title": .string(item.title),
@@ -113,21 +116,22 @@ public struct SCORenderer: Sendable {
         case .shadowing:
             let s = r?.shadowing
             var html = "<section class=\"ladder-shadowing\">\n"
-            html += "<h2>Where and with whom</h2>\n<dl>\n<dt>Setting</dt><dd>\(HTML.escape(s?.setting ?? ""))</dd>\n<dt>Observer</dt><dd>\(HTML.escape(s?.observer ?? ""))</dd>\n<dt>Time on the job</dt><dd>\(Durations.minutes(s?.minutes ?? 0, zeroMinutes: false))</dd>\n</dl>\n"
+            html += "<h2>\(strings.html(.whereAndWho))</h2>\n<dl>\n<dt>\(strings.html(.setting))</dt><dd>\(HTML.escape(s?.setting ?? ""))</dd>\n"
+            html += "<dt>\(strings.html(.observer))</dt><dd>\(HTML.escape(s?.observer ?? ""))</dd>\n<dt>\(strings.html(.timeOnJob))</dt><dd>\(Durations.minutes(s?.minutes ?? 0, zeroMinutes: false))</dd>\n</dl>\n"
             if let observe = s?.observe, !observe.isEmpty {
-                html += "<h2>First, observe</h2>\n<ul>\n" + observe.map { "<li>\(HTML.escape($0))</li>\n" }.joined() + "</ul>\n"
+                html += "<h2>\(strings.html(.firstObserve))</h2>\n<ul>\n" + observe.map { "<li>\(HTML.escape($0))</li>\n" }.joined() + "</ul>\n"
             }
-            html += "<h2>Evidence and sign-off</h2>\n<p>\(HTML.escape(s?.evidence ?? ""))</p>\n<p>\(HTML.escape(s?.signOff ?? ""))</p>\n</section>\n"
-            html += "<form id=\"ladder-signoff\" class=\"ladder-signoff\">\n<fieldset>\n<legend>Then, do the work while observed: behaviours to sign off</legend>\n"
+            html += "<h2>\(strings.html(.evidenceAndSignOff))</h2>\n<p>\(HTML.escape(s?.evidence ?? ""))</p>\n<p>\(HTML.escape(s?.signOff ?? ""))</p>\n</section>\n"
+            html += "<form id=\"ladder-signoff\" class=\"ladder-signoff\">\n<fieldset>\n<legend>\(strings.html(.behavioursLegend))</legend>\n"
             for b in s?.behaviours ?? [] {
                 let bid = "b-\(b.id)"
                 html += "<div class=\"ladder-behaviour\" data-behaviour=\"\(HTML.escape(b.id))\"><input type=\"checkbox\" id=\"\(HTML.escape(bid))\" name=\"\(HTML.escape(bid))\" value=\"\(HTML.escape(b.id))\"><label for=\"\(HTML.escape(bid))\">\(HTML.escape(b.text))</label>"
                 if let e = b.evidence { html += "<p class=\"ladder-evidence\">\(HTML.escape(e))</p>" }
                 html += "</div>\n"
             }
-            html += "</fieldset>\n<label for=\"ladder-observer\">Observer's name</label><input id=\"ladder-observer\" name=\"observer\" maxlength=\"64\" autocomplete=\"name\">\n"
-            html += "<label for=\"ladder-date\">Date observed</label><input id=\"ladder-date\" name=\"date\" type=\"date\">\n"
-            html += "<button type=\"submit\" class=\"ladder-primary\">Record sign-off</button>\n</form>\n"
+            html += "</fieldset>\n<label for=\"ladder-observer\">\(strings.html(.observerName))</label><input id=\"ladder-observer\" name=\"observer\" maxlength=\"64\" autocomplete=\"name\">\n"
+            html += "<label for=\"ladder-date\">\(strings.html(.dateObserved))</label><input id=\"ladder-date\" name=\"date\" type=\"date\">\n"
+            html += "<button type=\"submit\" class=\"ladder-primary\">\(strings.html(.recordSignOff))</button>\n</form>\n"
             html += "<div id=\"ladder-result\" class=\"ladder-result\" role=\"status\" aria-live=\"polite\" hidden></div>\n"
             body = html
             let ids = (s?.behaviours ?? []).map(\.id)
@@ -144,14 +148,14 @@ public struct SCORenderer: Sendable {
 
     /// A module's summary and objectives, shown at the top of its first page; "" when it has
     /// neither.
-    static func moduleIntro(_ module: Module?) -> String {
+    func moduleIntro(_ module: Module?) -> String {
         guard let module else { return "" }
         var html = ""
         if let summary = module.summary, !summary.isEmpty {
             html += "<p class=\"ladder-summary\">\(HTML.escape(summary))</p>\n"
         }
         if !module.objectives.isEmpty {
-            html += "<div class=\"ladder-objectives\">\n<h3>By the end of this module you will be able to</h3>\n<ul>\n"
+            html += "<div class=\"ladder-objectives\">\n<h3>\(strings.html(.moduleObjectives))</h3>\n<ul>\n"
             html += module.objectives.map { "<li>\(HTML.escape($0))</li>\n" }.joined() + "</ul>\n</div>\n"
         }
         return html
@@ -228,12 +232,13 @@ public struct SCORenderer: Sendable {
         header += "<p class=\"ladder-course\">\(HTML.escape(courseTitle))</p></header>\n"
         return head + """
             <body class="ladder" data-kind="\(kind)">
-            <a class="ladder-skip" href="#ladder-main">Skip to content</a>
+            <a class="ladder-skip" href="#ladder-main">\(strings.html(.skipToContent))</a>
             \(header)<div id="ladder-notice" class="ladder-notice" role="status" hidden></div>
             <main id="ladder-main" tabindex="-1">
             <h1>\(HTML.escape(title))</h1>
             \(body)</main>
             <script type="application/json" id="ladder-sco">\(json)</script>
+            <script type="application/json" id="ladder-strings">\(strings.scriptBlockText(for: kind))</script>
             <script src="../ladder/ladder.js"></script>
             </body>
             </html>

@@ -6,6 +6,7 @@ import { createRequire } from 'node:module';
 import { readFileSync } from 'node:fs';
 import vm from 'node:vm';
 import { StrictScorm12API } from './strict-scorm12-api.mjs';
+import { pageStrings, snapshotPage } from './page-strings.mjs';
 
 const require = createRequire(import.meta.url);
 const RUNTIME_PATH = require.resolve('../../Sources/LadderRendering/Assets/ladder.js');
@@ -224,6 +225,7 @@ function page(kind, config, mainInner) {
 ${mainInner}
 </main>
 <script type="application/json" id="ladder-sco">${esc(JSON.stringify(config))}</script>
+<script type="application/json" id="ladder-strings">${esc(JSON.stringify(pageStrings(kind)))}</script>
 <script src="../ladder/ladder.js"></script>
 </body></html>`;
 }
@@ -594,5 +596,92 @@ describe('classic script in a browser-like global', () => {
     assert.equal(win.document.querySelector('.ladder-progress').textContent, 'Page 1 of 3');
     assert.ok(win.LadderRuntime.instance.session);
     assert.deepEqual(api.failures(), []);
+  });
+});
+
+describe('pages in the curriculum\'s language (Ladder\'s Spanish, French and German snapshot pages)', () => {
+  // The sample rendered with `language: es` (and fr, de) by the Swift tests: the runtime's
+  // text comes from the page's strings block, never from ladder.js.
+  function seeded(seed) {
+    let x = seed;
+    return () => { x = (x * 1103515245 + 12345) % 2147483648; return x / 2147483648; };
+  }
+
+  test('Spanish module: "Página 1 de N", the finish message, the preview notice', () => {
+    const { $, session } = boot(snapshotPage('module', 'es'), undefined, { noApi: true });
+    const total = session.config.pages;
+    assert.ok(total >= 2);
+    assert.equal($('.ladder-progress').textContent, `Página 1 de ${total}`);
+    assert.equal($('#ladder-notice').textContent,
+      'Modo de vista previa: no se ha encontrado ningún sistema de gestión del aprendizaje, así que tu progreso no se está registrando.');
+    $('[data-action="next"]').click();
+    assert.equal($('.ladder-progress').textContent, `Página 2 de ${total}`);
+    for (let p = 2; p < total; p++) $('[data-action="next"]').click();
+    $('[data-action="finish"]').click();
+    assert.equal($('.ladder-progress').textContent, 'Has terminado. Ya puedes cerrar esta ventana.');
+  });
+
+  test('French and German modules: "Page 1 sur N", "Seite 1 von N"', () => {
+    const fr = boot(snapshotPage('module', 'fr'));
+    assert.equal(fr.$('.ladder-progress').textContent, `Page 1 sur ${fr.session.config.pages}`);
+    const de = boot(snapshotPage('module', 'de'));
+    assert.equal(de.$('.ladder-progress').textContent, `Seite 1 von ${de.session.config.pages}`);
+  });
+
+  test('Spanish quiz: unanswered (plural), score and feedback texts', () => {
+    const { $, session } = boot(snapshotPage('assessment', 'es'), undefined, { random: seeded(42) });
+    const shown = session.view().quiz.questions;
+    $('button[type="submit"]').click();
+    const numbers = shown.map((_, i) => i + 1).join(', ');
+    assert.equal($('#ladder-result').textContent,
+      `Responde a todas las preguntas antes de enviar. Faltan por responder las preguntas ${numbers}.`);
+    // All but the last answered: one question left takes the singular.
+    const wrong = (q) => $(`#q-${q.id}-${q.options.find((l) => !q.correct.includes(l))}`).click();
+    shown.slice(0, -1).forEach(wrong);
+    $('button[type="submit"]').click();
+    assert.equal($('#ladder-result').textContent,
+      `Responde a todas las preguntas antes de enviar. Falta por responder la pregunta ${shown.length}.`);
+    wrong(shown[shown.length - 1]);
+    $('button[type="submit"]').click();
+    assert.equal($('#ladder-result').textContent,
+      `Has obtenido un 0\u00a0%. Para aprobar se necesita un ${session.config.mastery}\u00a0%. Esta vez no has aprobado. Lee los comentarios y vuelve a intentarlo.`);
+    $('[data-action="retry"]').click();
+    for (const q of session.view().quiz.questions) for (const l of q.correct) $(`#q-${q.id}-${l}`).click();
+    $('button[type="submit"]').click();
+    assert.equal($('#ladder-result').textContent,
+      `Has obtenido un 100\u00a0%. Para aprobar se necesita un ${session.config.mastery}\u00a0%. Has aprobado.`);
+  });
+
+  test('Spanish sign-off: messages, outcome and the LMS comment, plural by behaviour count', () => {
+    const { api, $, session } = boot(snapshotPage('shadowing', 'es'));
+    const total = session.config.behaviours.length;
+    assert.ok(total >= 2);
+    $('button[type="submit"]').click();
+    assert.equal($('#ladder-result').textContent, 'Escribe el nombre del observador.');
+    $('#ladder-observer').value = 'Ana Ruiz';
+    $('button[type="submit"]').click();
+    assert.equal($('#ladder-result').textContent, 'Escribe la fecha de la observación (AAAA-MM-DD).');
+    $('#ladder-date').value = '2024-05-02';
+    for (const b of session.config.behaviours) $('#b-' + b).click();
+    $('button[type="submit"]').click();
+    assert.equal($('#ladder-result').textContent,
+      `Visto bueno registrado por Ana Ruiz el 2024-05-02: se han observado las ${total} conductas.`);
+    assert.equal(api.values['cmi.comments'], `Visto bueno de Ana Ruiz el 2024-05-02: ${total} de ${total} conductas`);
+  });
+
+  test('no English text in the runtime\'s output: every string shown comes from the block', () => {
+    const en = pageStrings('module');
+    const es = pageStrings('module', 'es');
+    assert.equal(es.lang, 'es');
+    assert.deepEqual(Object.keys(es.strings).sort(), Object.keys(en.strings).sort());
+    const text = Ladder.makeText(es);
+    assert.equal(text('module.progress', { page: 1, total: 3 }), 'Página 1 de 3');
+    assert.equal(text('no.such.key'), 'no.such.key', 'a missing key shows as itself, never as English');
+    // French takes the singular for 0 as well as 1.
+    const fr = Ladder.makeText(pageStrings('assessment', 'fr'));
+    assert.equal(fr('quiz.unanswered', { numbers: '1' }, 1), 'Répondez à toutes les questions avant de valider. Question sans réponse\u00a0: 1.');
+    assert.equal(fr('quiz.unanswered', { numbers: '1, 2' }, 2), 'Répondez à toutes les questions avant de valider. Questions sans réponse\u00a0: 1, 2.');
+    assert.deepEqual(pageStrings('assessment', 'fr').pluralOne, [0, 1]);
+    assert.deepEqual(pageStrings('assessment', 'es').pluralOne, [1]);
   });
 });

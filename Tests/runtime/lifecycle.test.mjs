@@ -3,6 +3,7 @@ import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
 import { createRequire } from 'node:module';
 import { StrictScorm12API } from './strict-scorm12-api.mjs';
+import { pageStrings } from './page-strings.mjs';
 
 const require = createRequire(import.meta.url);
 const Ladder = require('../../Sources/LadderRendering/Assets/ladder.js');
@@ -102,7 +103,7 @@ describe('hide, pagehide, finish', () => {
 describe('preview mode', () => {
   test('no API: no throw, notice set, everything works locally', () => {
     for (const api of [null, undefined, {}, { LMSInitialize: 'nope' }]) {
-      const session = Ladder.createSession({ api, config: MODULE, now: clock() });
+      const session = Ladder.createSession({ api, config: MODULE, strings: pageStrings('module'), now: clock() });
       const view = session.start();
       assert.equal(view.preview, true);
       assert.match(view.notice, /not being recorded/);
@@ -129,7 +130,7 @@ describe('preview mode', () => {
     api.LMSInitialize('');
     api.clearCalls();
     const warnings = [];
-    const session = Ladder.createSession({ api, config: MODULE, now: clock(), warn: (m) => warnings.push(m) });
+    const session = Ladder.createSession({ api, config: MODULE, strings: pageStrings('module'), now: clock(), warn: (m) => warnings.push(m) });
     const view = session.start();
     assert.equal(view.preview, true);
     assert.match(view.notice, /not being recorded/);

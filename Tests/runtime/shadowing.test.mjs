@@ -3,6 +3,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createRequire } from 'node:module';
 import { StrictScorm12API } from './strict-scorm12-api.mjs';
+import { pageStrings } from './page-strings.mjs';
 
 const require = createRequire(import.meta.url);
 const Ladder = require('../../Sources/LadderRendering/Assets/ladder.js');
@@ -22,7 +23,7 @@ function setup(initial) {
   const api = new StrictScorm12API(initial);
   const now = clock();
   const warnings = [];
-  const session = Ladder.createSession({ api, config: CONFIG, now, warn: (m) => warnings.push(m) });
+  const session = Ladder.createSession({ api, config: CONFIG, strings: pageStrings('shadowing'), now, warn: (m) => warnings.push(m) });
   return { api, now, session, warnings };
 }
 

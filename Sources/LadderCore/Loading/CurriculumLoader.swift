@@ -79,6 +79,12 @@ public struct CurriculumLoader {
             } ?? [],
             levels: [], frameworks: [], theme: Theme(), root: root)
         if let g = top[field: "gating"]?.text.flatMap(Gating.init(rawValue:)) { c.gating = g }
+        if let n = top[field: "language"], let tag = n.text, PageLanguage(tag: tag) == nil {
+            let what = PageLanguage.isWellFormed(tag) ? "is not a language Ladder writes pages in" : "is not a BCP 47 language tag"
+            diags.error(
+                n.location(in: file),
+                "language '\(tag)' \(what); supported: \(PageLanguage.list) (a regional tag such as es-MX uses its language's text)")
+        }
 
         if let folderName = root.standardizedFileURL.pathComponents.last, folderName != c.id, !c.id.isEmpty,
             let n = top[field: "id"]

@@ -37,7 +37,7 @@ public enum FileKind: String, CaseIterable, Sendable {
             Field("title", .text(maxLength: 200), required: true, "The role's title."),
             Field("summary", .text(), required: true, "What the role does."),
             Field("track", .oneOf(CareerTrack.allCases.map(\.rawValue)), required: true, "professional or management."),
-            Field("language", .text(maxLength: 35), "BCP 47 language tag of the content; default en."),
+            Field("language", .text(maxLength: 35), "BCP 47 tag of the content; Ladder's page text follows it (de, en, es, fr); default en."),
             Field(
                 "occupation_codes",
                 .list(

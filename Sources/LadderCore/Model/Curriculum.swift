@@ -7,6 +7,7 @@ public struct Curriculum: Sendable {
     public var title: String
     public var summary: String
     public var track: CareerTrack
+    /// The content's BCP 47 tag as written (`es-MX`), used for `lang` and `xml:lang`.
     public var language: String
     public var occupationCodes: [OccupationCode]
     public var scopeNotes: [String]
@@ -20,6 +21,10 @@ public struct Curriculum: Sendable {
     public var gating: Gating = .assessments
     /// The folder the curriculum was loaded from.
     public var root: URL
+
+    /// The language of the text Ladder itself writes into pages: the tag's primary
+    /// language (the loader refuses a tag without a supported one).
+    public var pageLanguage: PageLanguage { PageLanguage(tag: language) ?? .en }
 
     public func skill(_ id: String) -> Skill? { skills.first { $0.id == id } }
     public func level(_ id: String) -> Level? { levels.first { $0.id == id } }

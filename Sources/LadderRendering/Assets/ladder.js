@@ -39,8 +39,6 @@
   const DECIMAL_RE = /^-?(\d+(\.\d+)?|\.\d+)$/;
   const LETTERS = 'abcdefghijklmnopqrstuvwxyz';
 
-  const NOTICE_PREVIEW = 'Preview mode: no learning management system was found, so your progress is not being recorded.';
-  const NOTICE_REFUSED = 'Preview mode: the learning management system did not start this session, so your progress is not being recorded.';
 
   // ---------------------------------------------------------------------------
   // Pure helpers
@@ -367,6 +365,44 @@
     }
   }
 
+  /**
+   * Normalises the page's strings block (script#ladder-strings, written by Ladder from its
+   * catalogue in the curriculum's language): {lang, pluralOne: [counts taking the "one"
+   * form], strings: {key: text or {one, other}}}. Never throws.
+   */
+  function normalizeStrings(raw) {
+    const c = raw && typeof raw === 'object' ? raw : {};
+    const strings = {};
+    const given = c.strings && typeof c.strings === 'object' ? c.strings : {};
+    Object.keys(given).forEach(function (key) {
+      const v = given[key];
+      if (typeof v === 'string') strings[key] = v;
+      else if (v && typeof v === 'object' && typeof v.one === 'string' && typeof v.other === 'string') strings[key] = { one: v.one, other: v.other };
+    });
+    return {
+      lang: typeof c.lang === 'string' ? c.lang : '',
+      pluralOne: Array.isArray(c.pluralOne) ? c.pluralOne.filter(function (n) { return Number.isInteger(n); }) : [1],
+      strings: strings
+    };
+  }
+
+  /**
+   * text(key, values, count) over a strings block: the text (the form `count` takes) with
+   * its {placeholders} filled in one pass. The runtime has no text of its own: a key the
+   * block lacks shows as the key.
+   */
+  function makeText(raw) {
+    const block = normalizeStrings(raw);
+    return function (key, values, count) {
+      let entry = Object.prototype.hasOwnProperty.call(block.strings, key) ? block.strings[key] : null;
+      if (entry && typeof entry === 'object') entry = block.pluralOne.indexOf(count) >= 0 ? entry.one : entry.other;
+      if (typeof entry !== 'string') return key;
+      return entry.replace(/\{([A-Za-z]+)\}/g, function (whole, name) {
+        return values && Object.prototype.hasOwnProperty.call(values, name) ? String(values[name]) : whole;
+      });
+    };
+  }
+
   /** Normalises the JSON config the page carries (script#ladder-sco). Never throws. */
   function normalizeConfig(raw) {
     const c = raw && typeof raw === 'object' ? raw : {};
@@ -511,6 +547,7 @@
       this.connected = false;   // LMSInitialize succeeded and LMSFinish not yet called
       this.preview = false;     // no LMS: everything works locally, nothing is recorded
       this.notice = '';
+      this.text = makeText(opts.strings);
       this.started = false;
       this.finished = false;    // LMSFinish was called (or the preview session was ended)
       this.errors = [];         // {fn, element, value, code, message}
@@ -731,13 +768,13 @@
       this.quizStart = this.startTime;
       if (!this.api) {
         this.preview = true;
-        this.notice = NOTICE_PREVIEW;
+        this.notice = this.text('notice.preview');
       } else if (isTrue(this._call('LMSInitialize', ['']))) {
         this.connected = true;
       } else {
         this._lmsError('LMSInitialize', '', '');
         this.preview = true;
-        this.notice = NOTICE_REFUSED;
+        this.notice = this.text('notice.refused');
       }
 
       let status = '';
@@ -991,7 +1028,8 @@
         n++;
       });
       this.interactionCount = n;
-      this._set('cmi.comments', 'Signed off by ' + observer + ' on ' + date + ': ' + signedList.length + ' of ' + behaviours.length + ' behaviours');
+      this._set('cmi.comments', this.text('shadowing.comment',
+        { observer: observer, date: date, signed: signedList.length, total: behaviours.length }, behaviours.length));
       this._setStatus(complete ? 'completed' : 'incomplete');
       this._set('cmi.suspend_data', this.suspendData());
       this._commit();
@@ -1079,8 +1117,8 @@
   // DOM binding (browser only; relies on the page contract in docs/runtime.md)
   // ---------------------------------------------------------------------------
 
-  function readConfig(doc) {
-    const el = doc.getElementById('ladder-sco');
+  function readConfig(doc, id) {
+    const el = doc.getElementById(id || 'ladder-sco');
     if (!el) return null;
     try {
       return JSON.parse(el.textContent);
@@ -1117,7 +1155,7 @@
         s.hidden = !on;
         if (on) current = s;
       });
-      if (progress) progress.textContent = 'Page ' + page + ' of ' + total;
+      if (progress) progress.textContent = session.text('module.progress', { page: page, total: total });
       if (prev) prev.hidden = page <= 1;
       if (next) next.hidden = page >= total;
       if (fin) fin.hidden = page !== total;
@@ -1137,7 +1175,7 @@
         session.finish();
         [prev, next, fin].forEach(function (b) { if (b) b.hidden = true; });
         if (progress) {
-          progress.textContent = 'You have finished. You can close this window.';
+          progress.textContent = session.text('module.finished');
           focusEl(progress);
         }
       });
@@ -1217,11 +1255,8 @@
       });
       if (submit) submit.disabled = true;
       let text;
-      if (outcome.raw == null) text = 'You have already passed this assessment.';
-      else {
-        text = 'You scored ' + outcome.raw + '%. Passing score is ' + outcome.mastery + '%. ' +
-          (outcome.passed ? 'You passed.' : 'You did not pass this time. Read the feedback, then try again.');
-      }
+      if (outcome.raw == null) text = session.text('quiz.alreadyPassed');
+      else text = session.text(outcome.passed ? 'quiz.passed' : 'quiz.failed', { score: outcome.raw, mastery: outcome.mastery });
       setResult(text, outcome.passed ? 'ladder-passed' : 'ladder-failed');
       if (retry) retry.hidden = !!outcome.passed;
     }
@@ -1252,8 +1287,8 @@
           if (fs) fs.classList.toggle('ladder-unanswered', bad);
           if (bad) numbers.push(i + 1);
         });
-        setResult((r.reason === 'unanswered' ? 'Answer every question before submitting. Not answered yet: question ' : 'Choose one answer only for question ') +
-          numbers.join(', ') + '.', 'ladder-error');
+        setResult(session.text(r.reason === 'unanswered' ? 'quiz.unanswered' : 'quiz.oneAnswerOnly', { numbers: numbers.join(', ') }, numbers.length),
+          'ladder-error');
         const first = byId[r.questions[0]];
         if (first) focusEl(first.querySelector('input'));
       }
@@ -1304,9 +1339,8 @@
     function outcomeText(view) {
       const total = session.config.behaviours.length;
       const missing = session.config.behaviours.filter(function (b) { return !view.signoff.signed[b]; });
-      const head = 'Sign-off recorded by ' + view.signoff.observer + ' on ' + view.signoff.date + ': ';
-      if (!missing.length) return head + 'all ' + total + ' behaviours observed.';
-      return head + (total - missing.length) + ' of ' + total + ' behaviours. Still to observe: ' + missing.map(labelOf).join('; ') + '.';
+      const values = { observer: view.signoff.observer, date: view.signoff.date, total: total, signed: total - missing.length, missing: missing.map(labelOf).join('; ') };
+      return session.text(missing.length ? 'shadowing.partial' : 'shadowing.complete', values, total);
     }
 
     form.addEventListener('submit', function (e) {
@@ -1320,10 +1354,10 @@
       if (date) date.removeAttribute('aria-invalid');
       if (!r.ok) {
         if (r.reason === 'observer') {
-          setResult("Enter the observer's name.", 'ladder-error');
+          setResult(session.text('shadowing.needObserver'), 'ladder-error');
           if (observer) { observer.setAttribute('aria-invalid', 'true'); focusEl(observer); }
         } else if (r.reason === 'date') {
-          setResult('Enter the date observed (YYYY-MM-DD).', 'ladder-error');
+          setResult(session.text('shadowing.needDate'), 'ladder-error');
           if (date) { date.setAttribute('aria-invalid', 'true'); focusEl(date); }
         }
         return;
@@ -1345,8 +1379,9 @@
 
   /**
    * Wires the runtime to a page built to the Ladder page contract. options: {api, now, warn, random}
-   * (api defaults to findAPI(win); pass api: null to force preview). Returns {session} or null
-   * when the page carries no config. Never throws.
+   * (api defaults to findAPI(win); pass api: null to force preview). The page's text comes
+   * from its strings block (script#ladder-strings). Returns {session} or null when the page
+   * carries no config. Never throws.
    */
   function bindDocument(win, options) {
     const opts = options || {};
@@ -1354,7 +1389,8 @@
     const config = readConfig(doc);
     if (!config) return null;
     const api = Object.prototype.hasOwnProperty.call(opts, 'api') ? opts.api : findAPI(win);
-    const session = createSession({ api: api, config: config, now: opts.now, warn: opts.warn, random: opts.random });
+    const strings = readConfig(doc, 'ladder-strings');
+    const session = createSession({ api: api, config: config, strings: strings, now: opts.now, warn: opts.warn, random: opts.random });
     session.start();
 
     if (doc.body) doc.body.classList.add('ladder-js');
@@ -1388,7 +1424,7 @@
     win.addEventListener('pageshow', function (e) {
       // Back from the back/forward cache after LMSFinish: nothing more can be recorded.
       if (e && e.persisted && session.finished && !session.preview && notice) {
-        notice.textContent = 'This session has ended and your progress was saved. Reopen this activity from your learning management system to continue.';
+        notice.textContent = session.text('notice.ended');
         notice.hidden = false;
       }
     });
@@ -1407,6 +1443,8 @@
     Session: Session,
     bindDocument: bindDocument,
     normalizeConfig: normalizeConfig,
+    normalizeStrings: normalizeStrings,
+    makeText: makeText,
     checkValue: checkValue,
     formatTimespan: formatTimespan,
     formatTime: formatTime,

@@ -25,6 +25,17 @@ struct SCOPageSnapshotTests {
         Snapshot.expect(try Self.page(id), named: "\(id).html")
     }
 
+    /// The sample with `language:` set to Spanish, French and German in a copy: Ladder's own
+    /// text in that language, the authored text as written. The runtime's node tests
+    /// (Tests/runtime/dom.test.mjs) run these pages.
+    @Test(
+        arguments: ["es", "fr", "de"], ["inform-customers.module", "inform-customers.assessment", "inform-customers.shadowing"])
+    func translatedSamplePage(_ language: String, _ id: String) throws {
+        let root = try PageStringsTests.copySample(language: language)
+        defer { removeCopy(root) }
+        Snapshot.expect(try Self.page(id, in: root), named: "\(language).\(id).html")
+    }
+
     @Test func moduleWithAnImage() throws {
         let html = try Self.page("safe-lifting.module", in: TestSupport.fixtures.appendingPathComponent("warehouse-associate"))
         #expect(html.contains("<img"), "the fixture's safe-lifting module is expected to show an image")
