@@ -30,6 +30,10 @@ public struct CurriculumLoader {
     var limits = LoaderLimits()
     /// The curriculum folder with every symbolic link resolved: no source may lead out of it.
     var realRoot: String?
+    /// Threads that read files ahead of the loader (1: each file read where it is needed).
+    var jobs = 1
+    /// Files read ahead, on `jobs` threads (FileLoading.swift).
+    var prefetched = PrefetchedFiles()
 
     public init(folder: String) {
         let trimmed = folder.hasSuffix("/") && folder.count > 1 ? String(folder.dropLast()) : folder
@@ -37,9 +41,20 @@ public struct CurriculumLoader {
         root = URL(fileURLWithPath: trimmed, isDirectory: true)
     }
 
-    /// Loads the curriculum. Never throws: unreadable input is a diagnostic.
-    public static func load(folder: String) -> LoadResult {
+    /// Loads the curriculum. Never throws: unreadable input is a diagnostic. Files are read on
+    /// `jobs` threads (default: every core); the result does not depend on how many.
+    ///
+    /// With `cacheFolder` (an exports folder), pages whose files did not change since the last
+    /// load with the same folder are taken from `<cacheFolder>/.<curriculum>.load-cache.json`
+    /// instead of parsed again, and the cache is brought up to date; `readsCache: false`
+    /// (`--clean`) parses every page and writes a fresh cache.
+    public static func load(
+        folder: String, jobs: Int = ProcessInfo.processInfo.activeProcessorCount, cacheFolder: URL? = nil, readsCache: Bool = true
+    ) -> LoadResult {
         var loader = CurriculumLoader(folder: folder)
+        loader.jobs = jobs
+        loader.prefetched.cacheFolder = cacheFolder
+        loader.prefetched.readsCache = readsCache
         let curriculum = loader.run()
         return LoadResult(curriculum: loader.diags.hasErrors ? nil : curriculum, diagnostics: loader.diags)
     }
@@ -106,6 +121,7 @@ public struct CurriculumLoader {
 
         // Levels, in the order listed.
         let levelNodes = top[field: "levels"]?.items ?? []
+        prefetch(levels: levelNodes, curriculum: c.id)
         var seenLevels = Set<String>()
         for (index, node) in levelNodes.enumerated() {
             guard let id = node.text, Shape.isIdentifier(id) else { continue }
@@ -114,10 +130,12 @@ public struct CurriculumLoader {
                 diags.error(node.location(in: file), "level '\(id)' is listed twice")
                 continue
             }
+            prefetchTraining(level: id)
             if let level = loadLevel(id: id, listedAt: index, listNode: node, curriculum: c) { c.levels.append(level) }
         }
         c.frameworks = loadFrameworks(curriculum: c)
         crossCheck(&c)
+        saveLoadCache()
         return c
     }
 
@@ -140,22 +158,16 @@ public struct CurriculumLoader {
             return nil
         }
         guard staysInside(relative, at: referencedFrom ?? SourceLocation(file: path)) else { return nil }
-        guard let doc = YAMLDocument.read(url: url(relative), displayPath: path, limits: limits, into: &diags) else { return nil }
-        guard let root = doc.root else {
-            diags.error(SourceLocation(file: path, line: 1, column: 1), "the file is empty")
-            return nil
-        }
-        var checker = ShapeChecker(file: path, diags: diags)
-        checker.check(root, kind.shape, at: "")
-        diags = checker.diags
-        return root
+        let loaded = loadYAML(relative, kind: kind)
+        diags.append(contentsOf: loaded.diagnostics)
+        return loaded.root
     }
 
     /// True when the file stays inside the curriculum folder once symbolic links are resolved
     /// (a link inside that points inside is fine); otherwise an error at `at`, the place that
     /// refers to the file, and false. Checked at load, so check, plan and build all refuse.
     mutating func staysInside(_ relative: String, at: SourceLocation) -> Bool {
-        guard let realRoot, let problem = SourceFile.escapeProblem(url(relative).path, relative: relative, realRoot: realRoot) else {
+        guard let realRoot, let problem = SourceFile.escapeProblem(path(relative), relative: relative, realRoot: realRoot) else {
             return true
         }
         diags.error(at, problem)
@@ -175,7 +187,7 @@ public struct CurriculumLoader {
 
     func exists(_ relative: String) -> Bool {
         var isDir: ObjCBool = false
-        return FileManager.default.fileExists(atPath: url(relative).path, isDirectory: &isDir) && !isDir.boolValue
+        return FileManager.default.fileExists(atPath: path(relative), isDirectory: &isDir) && !isDir.boolValue
     }
 
     mutating func duplicates(_ nodes: [Node], key: String, what: String, file: String) {
@@ -306,57 +318,14 @@ public struct CurriculumLoader {
     // MARK: Training files
 
     mutating func loadPage(_ relative: String, referencedFrom: SourceLocation) -> Page? {
-        let file = display(relative)
         guard exists(relative) else {
             diags.error(referencedFrom, "page '\(relative)' does not exist\(nearMiss(relative))")
             return nil
         }
-        guard staysInside(relative, at: referencedFrom),
-            let data = SourceFile.read(
-                url(relative), limit: limits.markdownFileBytes, what: "a Markdown page",
-                hint: "see 'limits' in docs/curriculum-format.md", at: SourceLocation(file: file), into: &diags),
-            let text = SourceText.decodeUTF8(data, path: file, into: &diags),
-            ControlCharacters.check(text, file: file, into: &diags),
-            ControlCharacters.checkReferences(text, file: file, into: &diags)
-        else { return nil }
-        let fm = FrontMatter.split(text)
-        guard let yaml = fm.yaml else {
-            diags.error(SourceLocation(file: file, line: 1, column: 1), "missing front matter: start the page with '---', a 'title:' line and '---'")
-            return nil
-        }
-        guard let node = YAMLDocument.parse(text: yaml, displayPath: file, lineOffset: 1, limits: limits, into: &diags) else { return nil }
-        var checker = ShapeChecker(file: file, lineOffset: 1, diags: diags)
-        checker.check(node, .object(FileKind.pageFrontMatterShape), at: "")
-        diags = checker.diags
-        let words = Self.wordCount(fm.body)
-        let minutes = node[field: "minutes"]?.text.flatMap { Int($0) } ?? max(1, (words + 179) / 180)
-        let body = fm.body
-        if body.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty {
-            diags.warning(SourceLocation(file: file, line: fm.bodyLine), "the page has no content")
-        }
-        // Images are packaged with the module: each must exist beside the page.
-        let doc = Markdown.render(body)
-        let folder = (relative as NSString).deletingLastPathComponent
-        var images: [String] = []
-        for src in doc.imageSources where !src.contains(":") && !src.hasPrefix("//") {
-            // The renderer's rule for the file it packages (SCORenderer.packagedImage).
-            let clean = String(src.split(separator: "#", omittingEmptySubsequences: false)[0].split(separator: "?", omittingEmptySubsequences: false)[0])
-            let source = ((folder as NSString).appendingPathComponent(clean) as NSString).standardizingPath
-            if !images.contains(source) { images.append(source) }
-        }
-        for src in doc.imageSources where !src.contains("://") && !src.hasPrefix("//") {
-            let path = src.split(separator: "#")[0].split(separator: "?")[0]
-            let joined = folder.isEmpty ? String(path) : "\(folder)/\(path)"
-            let line = fm.bodyLine + Self.lineIndex(of: "(\(src)", in: body)
-            if let problem = RelativePath.problem(String(path)) {
-                diags.error(SourceLocation(file: file, line: line, column: 1), "image: \(problem)")
-            } else if !exists(joined) {
-                diags.error(SourceLocation(file: file, line: line, column: 1), "image '\(src)' does not exist")
-            } else {
-                _ = staysInside(joined, at: SourceLocation(file: file, line: line, column: 1))
-            }
-        }
-        return Page(path: relative, title: clean(node[field: "title"]?.text), minutes: minutes, markdown: body, images: images)
+        guard staysInside(relative, at: referencedFrom) else { return nil }
+        let loaded = loadPageFile(relative)
+        diags.append(contentsOf: loaded.diagnostics)
+        return loaded.page
     }
 
     /// Words separated by whitespace (`Character.isWhitespace`), for a page's reading time.
@@ -380,6 +349,18 @@ public struct CurriculumLoader {
     }
 
     static func lineIndex(of needle: String, in text: String) -> Int {
+        if TextScan.isASCII(needle), TextScan.isASCII(text) {
+            // Bytes are characters here; no canonical equivalents to match.
+            guard let offset = TextScan.byteOffset(of: needle, in: text) else { return 0 }
+            // Line feeds that are characters of their own (a CR LF pair is one character).
+            var count = 0
+            var previous: UInt8 = 0
+            for byte in text.utf8.prefix(offset) {
+                if byte == 0x0A, previous != 0x0D { count += 1 }
+                previous = byte
+            }
+            return count
+        }
         guard let r = text.range(of: needle) else { return 0 }
         return text[..<r.lowerBound].filter { $0 == "\n" }.count
     }
@@ -631,5 +612,5 @@ public struct CurriculumLoader {
     }
 
     /// Folded YAML text keeps a trailing newline; titles and statements should not.
-    func clean(_ s: String?) -> String { (s ?? "").trimmingCharacters(in: .whitespacesAndNewlines) }
+    func clean(_ s: String?) -> String { TextScan.trimmed(s ?? "") }
 }
