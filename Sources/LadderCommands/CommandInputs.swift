@@ -54,9 +54,13 @@ public enum CommandInputs {
     }
 
     /// A curriculum loaded and checked, with the warnings it has; throws `DiagnosticsFailure`
-    /// when it has errors (`noInput` when the folder is not there).
-    public static func curriculum(_ folder: String, showsWarnings: Bool = false) throws -> (Curriculum, warnings: [Diagnostic]) {
-        let result = CurriculumLoader.load(folder: folder)
+    /// when it has errors (`noInput` when the folder is not there). With `loadCache` (an exports
+    /// folder), unchanged pages come from the load cache kept there (`LoadCache`); `clean`
+    /// parses every page and writes a fresh cache.
+    public static func curriculum(
+        _ folder: String, showsWarnings: Bool = false, loadCache: URL? = nil, clean: Bool = false
+    ) throws -> (Curriculum, warnings: [Diagnostic]) {
+        let result = CurriculumLoader.load(folder: folder, cacheFolder: loadCache, readsCache: !clean)
         guard let c = result.curriculum, !result.diagnostics.hasErrors else {
             var isFolder: ObjCBool = false
             let exists = FileManager.default.fileExists(atPath: folder, isDirectory: &isFolder) && isFolder.boolValue
@@ -67,8 +71,8 @@ public enum CommandInputs {
     }
 
     /// The curriculum and its plan, warnings left out (every command but `check`).
-    public static func plan(_ folder: String) throws -> (Curriculum, Plan) {
-        let (c, _) = try curriculum(folder)
+    public static func plan(_ folder: String, loadCache: URL? = nil, clean: Bool = false) throws -> (Curriculum, Plan) {
+        let (c, _) = try curriculum(folder, loadCache: loadCache, clean: clean)
         return (c, Planner.plan(c))
     }
 

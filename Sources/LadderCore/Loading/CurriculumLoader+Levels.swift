@@ -8,7 +8,7 @@ extension CurriculumLoader {
         guard let n = readChecked(relative, kind: .level, referencedFrom: listNode.location(in: display("curriculum.yaml"))) else {
             // Only a file that may be read at all is looked at: inside the folder, within the limit.
             var scratch = Diagnostics()
-            let inside = realRoot.map { SourceFile.escapeProblem(url(relative).path, relative: relative, realRoot: $0) == nil } ?? true
+            let inside = realRoot.map { SourceFile.escapeProblem(path(relative), relative: relative, realRoot: $0) == nil } ?? true
             let data =
                 inside && exists(relative)
                 ? SourceFile.read(url(relative), limit: limits.yamlFileBytes, what: "", hint: "", at: SourceLocation(file: ""), into: &scratch)

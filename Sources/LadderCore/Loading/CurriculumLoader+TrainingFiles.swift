@@ -4,57 +4,14 @@ import Foundation
 /// shadowing checklists.
 extension CurriculumLoader {
     mutating func loadPage(_ relative: String, referencedFrom: SourceLocation) -> Page? {
-        let file = display(relative)
         guard exists(relative) else {
             diags.error(referencedFrom, "page '\(relative)' does not exist\(nearMiss(relative))")
             return nil
         }
-        guard staysInside(relative, at: referencedFrom),
-            let data = SourceFile.read(
-                url(relative), limit: limits.markdownFileBytes, what: "a Markdown page",
-                hint: "see 'limits' in docs/curriculum-format.md", at: SourceLocation(file: file), into: &diags),
-            let text = SourceText.decodeUTF8(data, path: file, into: &diags),
-            ControlCharacters.check(text, file: file, into: &diags),
-            ControlCharacters.checkReferences(text, file: file, into: &diags)
-        else { return nil }
-        let fm = FrontMatter.split(text)
-        guard let yaml = fm.yaml else {
-            diags.error(SourceLocation(file: file, line: 1, column: 1), "missing front matter: start the page with '---', a 'title:' line and '---'")
-            return nil
-        }
-        guard let node = YAMLDocument.parse(text: yaml, displayPath: file, lineOffset: 1, limits: limits, into: &diags) else { return nil }
-        var checker = ShapeChecker(file: file, lineOffset: 1, diags: diags)
-        checker.check(node, .object(FileKind.pageFrontMatterShape), at: "")
-        diags = checker.diags
-        let words = Self.wordCount(fm.body)
-        let minutes = node[field: "minutes"]?.text.flatMap { Int($0) } ?? max(1, (words + 179) / 180)
-        let body = fm.body
-        if body.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty {
-            diags.warning(SourceLocation(file: file, line: fm.bodyLine), "the page has no content")
-        }
-        // Images are packaged with the module: each must exist beside the page.
-        let doc = Markdown.render(body)
-        let folder = (relative as NSString).deletingLastPathComponent
-        var images: [String] = []
-        for src in doc.imageSources where !src.contains(":") && !src.hasPrefix("//") {
-            // The renderer's rule for the file it packages (SCORenderer.packagedImage).
-            let clean = String(src.split(separator: "#", omittingEmptySubsequences: false)[0].split(separator: "?", omittingEmptySubsequences: false)[0])
-            let source = ((folder as NSString).appendingPathComponent(clean) as NSString).standardizingPath
-            if !images.contains(source) { images.append(source) }
-        }
-        for src in doc.imageSources where !src.contains("://") && !src.hasPrefix("//") {
-            let path = src.split(separator: "#")[0].split(separator: "?")[0]
-            let joined = folder.isEmpty ? String(path) : "\(folder)/\(path)"
-            let line = fm.bodyLine + Self.lineIndex(of: "(\(src)", in: body)
-            if let problem = RelativePath.problem(String(path)) {
-                diags.error(SourceLocation(file: file, line: line, column: 1), "image: \(problem)")
-            } else if !exists(joined) {
-                diags.error(SourceLocation(file: file, line: line, column: 1), "image '\(src)' does not exist")
-            } else {
-                _ = staysInside(joined, at: SourceLocation(file: file, line: line, column: 1))
-            }
-        }
-        return Page(path: relative, title: clean(node[field: "title"]?.text), minutes: minutes, markdown: body, images: images)
+        guard staysInside(relative, at: referencedFrom) else { return nil }
+        let loaded = loadPageFile(relative)
+        diags.append(contentsOf: loaded.diagnostics)
+        return loaded.page
     }
 
     /// Words separated by whitespace (`Character.isWhitespace`), for a page's reading time.
@@ -78,6 +35,18 @@ extension CurriculumLoader {
     }
 
     static func lineIndex(of needle: String, in text: String) -> Int {
+        if TextScan.isASCII(needle), TextScan.isASCII(text) {
+            // Bytes are characters here; no canonical equivalents to match.
+            guard let offset = TextScan.byteOffset(of: needle, in: text) else { return 0 }
+            // Line feeds that are characters of their own (a CR LF pair is one character).
+            var count = 0
+            var previous: UInt8 = 0
+            for byte in text.utf8.prefix(offset) {
+                if byte == 0x0A, previous != 0x0D { count += 1 }
+                previous = byte
+            }
+            return count
+        }
         guard let r = text.range(of: needle) else { return 0 }
         return text[..<r.lowerBound].filter { $0 == "\n" }.count
     }

@@ -30,6 +30,10 @@ public struct CurriculumLoader {
     var limits = LoaderLimits()
     /// The curriculum folder with every symbolic link resolved: no source may lead out of it.
     var realRoot: String?
+    /// Threads that read files ahead of the loader (1: each file read where it is needed).
+    var jobs = 1
+    /// Files read ahead, on `jobs` threads (FileLoading.swift).
+    var prefetched = PrefetchedFiles()
 
     public init(folder: String) {
         let trimmed = folder.hasSuffix("/") && folder.count > 1 ? String(folder.dropLast()) : folder
@@ -37,9 +41,20 @@ public struct CurriculumLoader {
         root = URL(fileURLWithPath: trimmed, isDirectory: true)
     }
 
-    /// Loads the curriculum. Never throws: unreadable input is a diagnostic.
-    public static func load(folder: String) -> LoadResult {
+    /// Loads the curriculum. Never throws: unreadable input is a diagnostic. Files are read on
+    /// `jobs` threads (default: every core); the result does not depend on how many.
+    ///
+    /// With `cacheFolder` (an exports folder), pages whose files did not change since the last
+    /// load with the same folder are taken from `<cacheFolder>/.<curriculum>.load-cache.json`
+    /// instead of parsed again, and the cache is brought up to date; `readsCache: false`
+    /// (`--clean`) parses every page and writes a fresh cache.
+    public static func load(
+        folder: String, jobs: Int = ProcessInfo.processInfo.activeProcessorCount, cacheFolder: URL? = nil, readsCache: Bool = true
+    ) -> LoadResult {
         var loader = CurriculumLoader(folder: folder)
+        loader.jobs = jobs
+        loader.prefetched.cacheFolder = cacheFolder
+        loader.prefetched.readsCache = readsCache
         let curriculum = loader.run()
         return LoadResult(curriculum: loader.diags.hasErrors ? nil : curriculum, diagnostics: loader.diags)
     }
@@ -112,6 +127,7 @@ public struct CurriculumLoader {
 
         // Levels, in the order listed.
         let levelNodes = top[field: "levels"]?.items ?? []
+        prefetch(levels: levelNodes, curriculum: c.id)
         var seenLevels = Set<String>()
         for (index, node) in levelNodes.enumerated() {
             guard let id = node.text, Shape.isIdentifier(id) else { continue }
@@ -120,10 +136,12 @@ public struct CurriculumLoader {
                 diags.error(node.location(in: file), "level '\(id)' is listed twice")
                 continue
             }
+            prefetchTraining(level: id)
             if let level = loadLevel(id: id, listedAt: index, listNode: node, curriculum: c) { c.levels.append(level) }
         }
         c.frameworks = loadFrameworks(curriculum: c)
         crossCheck(&c)
+        saveLoadCache()
         return c
     }
 
@@ -146,22 +164,16 @@ public struct CurriculumLoader {
             return nil
         }
         guard staysInside(relative, at: referencedFrom ?? SourceLocation(file: path)) else { return nil }
-        guard let doc = YAMLDocument.read(url: url(relative), displayPath: path, limits: limits, into: &diags) else { return nil }
-        guard let root = doc.root else {
-            diags.error(SourceLocation(file: path, line: 1, column: 1), "the file is empty")
-            return nil
-        }
-        var checker = ShapeChecker(file: path, diags: diags)
-        checker.check(root, kind.shape, at: "")
-        diags = checker.diags
-        return root
+        let loaded = loadYAML(relative, kind: kind)
+        diags.append(contentsOf: loaded.diagnostics)
+        return loaded.root
     }
 
     /// True when the file stays inside the curriculum folder once symbolic links are resolved
     /// (a link inside that points inside is fine); otherwise an error at `at`, the place that
     /// refers to the file, and false. Checked at load, so check, plan and build all refuse.
     mutating func staysInside(_ relative: String, at: SourceLocation) -> Bool {
-        guard let realRoot, let problem = SourceFile.escapeProblem(url(relative).path, relative: relative, realRoot: realRoot) else {
+        guard let realRoot, let problem = SourceFile.escapeProblem(path(relative), relative: relative, realRoot: realRoot) else {
             return true
         }
         diags.error(at, problem)
@@ -181,7 +193,7 @@ public struct CurriculumLoader {
 
     func exists(_ relative: String) -> Bool {
         var isDir: ObjCBool = false
-        return FileManager.default.fileExists(atPath: url(relative).path, isDirectory: &isDir) && !isDir.boolValue
+        return FileManager.default.fileExists(atPath: path(relative), isDirectory: &isDir) && !isDir.boolValue
     }
 
     mutating func duplicates(_ nodes: [Node], key: String, what: String, file: String) {
@@ -203,5 +215,5 @@ public struct CurriculumLoader {
     }
 
     /// Folded YAML text keeps a trailing newline; titles and statements should not.
-    func clean(_ s: String?) -> String { (s ?? "").trimmingCharacters(in: .whitespacesAndNewlines) }
+    func clean(_ s: String?) -> String { TextScan.trimmed(s ?? "") }
 }

@@ -73,7 +73,7 @@ package struct ShapeChecker {
         switch shape {
         case .text(let maxLength):
             guard let s = scalar(node, path, "text") else { return }
-            if s.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty {
+            if TextScan.isBlank(s) {
                 diags.error(loc(node), "'\(path)' must not be empty")
             } else if let maxLength, s.count > maxLength {
                 diags.error(loc(node), "'\(path)' is \(s.count) characters long; at most \(maxLength) are allowed")
@@ -147,7 +147,7 @@ package struct ShapeChecker {
                 diags.error(loc(k), "unknown key '\(sub)'\(Suggest.hint(key, known))")
                 continue
             }
-            if case .scalar(let s) = v, s.tag == .implicit, s.string.isEmpty || s.string == "~" || s.string == "null",
+            if case .scalar(let s) = v, s.tag.rawValue == Tag.Name.implicit.rawValue, s.string.isEmpty || s.string == "~" || s.string == "null",
                 s.style == .plain
             {
                 if field.required { diags.error(loc(v), "'\(sub)' is required but has no value") }

@@ -98,15 +98,53 @@ package enum FrontMatter {
         var bodyLine: Int
     }
 
+    /// Lines are split at each line feed that is a `Character` of its own (a CR LF pair is one
+    /// `Character`, so a CR LF file is one line and has no front matter); a line's trailing CR
+    /// is dropped; the front matter is the lines between a first line of `---` and the next
+    /// `---` line (spaces and tabs around them allowed). The body is the text after that line.
     static func split(_ text: String) -> Parts {
-        var lines = text.split(separator: "\n", omittingEmptySubsequences: false).map { $0.hasSuffix("\r") ? $0.dropLast() : $0 }
-        guard lines.first?.trimmingCharacters(in: .whitespaces) == "---" else { return Parts(yaml: nil, body: text, bodyLine: 1) }
-        guard let end = lines.dropFirst().firstIndex(where: { $0.trimmingCharacters(in: .whitespaces) == "---" }) else {
+        let u = text.utf8
+        // The end of the line that starts at `start`: the next LF not preceded by CR, or the end.
+        func lineEnd(from start: String.Index) -> String.Index {
+            var i = start
+            var previous: UInt8 = 0
+            while i < u.endIndex {
+                let b = u[i]
+                if b == 0x0A, previous != 0x0D { return i }
+                previous = b
+                u.formIndex(after: &i)
+            }
+            return i
+        }
+        // A line is `---` once its trailing CR (only the last line can have one) and the spaces
+        // and tabs around it are gone.
+        func isFence(_ start: String.Index, _ end: String.Index) -> Bool {
+            var line = text[start..<end]
+            if end == u.endIndex, line.utf8.last == 0x0D { line = line.dropLast() }
+            return TextScan.trimmedSpaces(line) == "---"
+        }
+        let firstEnd = lineEnd(from: u.startIndex)
+        guard isFence(u.startIndex, firstEnd), firstEnd < u.endIndex else {
             return Parts(yaml: nil, body: text, bodyLine: 1)
         }
-        let yaml = lines[1..<end].joined(separator: "\n")
-        lines = Array(lines[(end + 1)...])
-        return Parts(yaml: yaml, body: lines.joined(separator: "\n"), bodyLine: end + 2)
+        let yamlStart = u.index(after: firstEnd)
+        var start = yamlStart
+        var line = 1
+        while true {
+            let end = lineEnd(from: start)
+            if isFence(start, end) {
+                // The front matter's lines joined with LF: the text between, as written (only a
+                // last line can end with a CR, and this one is not the last).
+                let yaml = start == yamlStart ? "" : String(text[yamlStart..<u.index(before: start)])
+                guard end < u.endIndex else { return Parts(yaml: yaml, body: "", bodyLine: line + 2) }
+                var body = text[u.index(after: end)...]
+                if body.utf8.last == 0x0D { body = body.dropLast() }
+                return Parts(yaml: yaml, body: String(body), bodyLine: line + 2)
+            }
+            guard end < u.endIndex else { return Parts(yaml: nil, body: text, bodyLine: 1) }
+            start = u.index(after: end)
+            line += 1
+        }
     }
 }
 
@@ -132,9 +170,28 @@ package enum ControlCharacters {
         return names[u.value].map { "\(code) (\($0))" } ?? "\(code) (a control character)"
     }
 
+    /// False when no refused character can be in the text, from its UTF-8 bytes: C0 controls
+    /// but tab, LF and CR, DEL, and C1 (U+0080-U+009F, bytes C2 80-C2 9F).
+    static func mayHoldRefused(_ text: String) -> Bool {
+        var text = text
+        return text.withUTF8 { b in
+            var previous: UInt8 = 0
+            for c in b {
+                if c < 0x20 {
+                    if c != 0x09, c != 0x0A, c != 0x0D { return true }
+                } else if c == 0x7F || (previous == 0xC2 && c >= 0x80 && c <= 0x9F) {
+                    return true
+                }
+                previous = c
+            }
+            return false
+        }
+    }
+
     /// Reports the first refused character of a text at its line and column (1-based, columns
     /// in Unicode scalars), and how many more there are. True when the text is clean.
     static func check(_ text: String, file: String, lineOffset: Int = 0, into diags: inout Diagnostics) -> Bool {
+        guard mayHoldRefused(text) else { return true }
         var line = 1
         var column = 1
         var first: (line: Int, column: Int, scalar: Unicode.Scalar)?
@@ -162,7 +219,7 @@ package enum ControlCharacters {
     /// itself: one that names a refused character is reported at its line and column, as the
     /// character would be. True when there is none.
     static func checkReferences(_ markdown: String, file: String, into diags: inout Diagnostics) -> Bool {
-        guard markdown.contains("&#") else { return true }
+        guard TextScan.byteOffset(of: "&#", in: markdown) != nil else { return true }
         let pattern = #"&#(?:([0-9]{1,8})|[xX]([0-9A-Fa-f]{1,8}));"#
         // A constant pattern: it compiles (a failure here is impossible, not user data).
         guard let regex = try? NSRegularExpression(pattern: pattern) else { return true }
@@ -284,6 +341,29 @@ extension YAMLDocument {
             return x < y
         }.flatMap { nodesByKey[$0.key] }
         return (total, largest)
+    }
+
+    /// True when a tree without aliases is within the budget `checkExpansion` applies: each
+    /// node counted once, without the memo that aliases need. False sends the caller to
+    /// `checkExpansion`, which says where.
+    static func plainSizeWithinBudget(_ root: Node, limits: LoaderLimits) -> Bool {
+        var bytes = 0
+        var nodes = 0
+        func count(_ node: Node) {
+            nodes += 1
+            switch node {
+            case .scalar(let s): bytes += s.string.utf8.count
+            case .mapping(let m):
+                for pair in m {
+                    count(pair.key)
+                    count(pair.value)
+                }
+            case .sequence(let s): s.forEach(count)
+            case .alias: break
+            }
+        }
+        count(root)
+        return bytes <= limits.expandedBytes && nodes <= LoaderLimits.expandedNodes
     }
 
     /// An error when aliases expand the tree beyond the budget; true when within it.

@@ -40,14 +40,21 @@ package struct YAMLDocument {
         // Before libyaml sees them: its own message for these has no position.
         guard ControlCharacters.check(text, file: displayPath, lineOffset: lineOffset, into: &diags) else { return nil }
         do {
-            guard let root = try composeKeepingRepeatedKeys(text) else {
+            let (composed, repeatsRuledOut) = try composeNotingRepeats(text)
+            guard let root = composed else {
                 ok = true
                 return nil
             }
-            guard checkExpansion(root, limits: limits, file: displayPath, lineOffset: lineOffset, into: &diags),
-                ControlCharacters.check(root, file: displayPath, lineOffset: lineOffset, into: &diags)
+            // Without a `*` there is no alias, so nothing repeats: a plain count decides. Without a
+            // `\` there is no escape, so no value can hold a character the raw text did not.
+            let withinBudget =
+                (!TextScan.containsByte(text, UInt8(ascii: "*")) && plainSizeWithinBudget(root, limits: limits))
+                || checkExpansion(root, limits: limits, file: displayPath, lineOffset: lineOffset, into: &diags)
+            guard withinBudget,
+                !TextScan.containsByte(text, UInt8(ascii: "\\"))
+                    || ControlCharacters.check(root, file: displayPath, lineOffset: lineOffset, into: &diags)
             else { return nil }
-            reportRepeatedKeys(in: root, file: displayPath, lineOffset: lineOffset, into: &diags)
+            if !repeatsRuledOut { reportRepeatedKeys(in: root, file: displayPath, lineOffset: lineOffset, into: &diags) }
             ok = true
             return root
         } catch let error as YamlError {
@@ -158,18 +165,52 @@ extension YAMLDocument {
     /// and the text is composed again. Once it composes, the swapped keys get their own text
     /// back. Keys that cannot be swapped that way (tagged, anchored, block or complex keys)
     /// fall back to Yams's own error.
-    static func composeKeepingRepeatedKeys(_ text: String) throws -> Node? {
-        var scalars = Array(text.unicodeScalars)
-        let lineStarts = Self.lineStarts(scalars)
+    ///
+    /// Yams compares keys by their text and their resolved tag, and resolving a plain key's tag
+    /// runs Yams's regular expressions (bool, int, float, ...) on it: a tenth of `ladder check`'s
+    /// time. Ladder compares keys by their text alone, so a text without explicit tags (no `!`)
+    /// is composed with Yams's basic resolver (every plain key a string), which refuses a subset
+    /// of what Ladder reports anyway and leaves the same tree once the keys are given back. If a
+    /// repeat cannot be set aside that way, the text is composed again with the default
+    /// resolver, exactly as before.
+    static func composeKeepingRepeatedKeys(_ text: String) throws -> Node? { try composeNotingRepeats(text).root }
+
+    /// As `composeKeepingRepeatedKeys`; `repeatsRuledOut` is true when Yams composed the text
+    /// with the basic resolver and refused no key: then no mapping of the tree has two keys
+    /// with the same text (Yams compared them all, nested and complex keys' mappings included,
+    /// each as a string), and `reportRepeatedKeys` has nothing to find.
+    static func composeNotingRepeats(_ text: String) throws -> (root: Node?, repeatsRuledOut: Bool) {
+        if !TextScan.containsByte(text, UInt8(ascii: "!")) {
+            do {
+                var swaps = 0
+                let root = try composeKeepingRepeatedKeys(text, resolver: .basic, swaps: &swaps)
+                return (root, swaps == 0)
+            } catch YamlError.duplicatedKeysInMapping {
+                // Fall through: the default resolver's own outcome.
+            }
+        }
+        var swaps = 0
+        return (try composeKeepingRepeatedKeys(text, resolver: .default, swaps: &swaps), false)
+    }
+
+    private static func composeKeepingRepeatedKeys(_ text: String, resolver: Resolver, swaps: inout Int) throws -> Node? {
+        // Only needed once a key repeats: most files never pay for them.
+        var scalars: [Unicode.Scalar] = []
+        var lineStarts: [Int] = []
         // Where a key was swapped (1-based line and column) → its own text and whether it was quoted.
         var swapped: [Position: (text: String, quoted: Bool)] = [:]
         var round = 0
         while true {
             do {
                 let source = swapped.isEmpty ? text : String(String.UnicodeScalarView(scalars))
-                guard let root = try Yams.compose(yaml: source) else { return nil }
+                // UTF-8 said outright: Yams's default reads an environment variable on every call.
+                guard let root = try Yams.compose(yaml: source, resolver, .default, .utf8) else { return nil }
                 return swapped.isEmpty ? root : restoring(root, swapped)
             } catch YamlError.duplicatedKeysInMapping(let keys, let context) {
+                if scalars.isEmpty {
+                    scalars = Array(text.unicodeScalars)
+                    lineStarts = Self.lineStarts(scalars)
+                }
                 let mark = context.mark
                 let at = Position(line: mark.line, column: mark.column)
                 // One round per repeat; the private-use block U+E000-U+EFFF bounds the rounds.
@@ -181,6 +222,7 @@ extension YAMLDocument {
                 scalars[offset] = Unicode.Scalar(0xE000 + UInt32(round))!
                 swapped[at] = (key, quoted)
                 round += 1
+                swaps = round
             }
         }
     }

@@ -1,0 +1,320 @@
+import Foundation
+import Yams
+
+/// The part of loading that concerns one file alone: reading a YAML file and checking its
+/// shape, reading a Markdown page (front matter, reading time, images beside it). What it
+/// gives depends only on the file, the folder and the limits, never on other files, so files
+/// can be read on several threads (`CurriculumLoader.prefetch`) and what they give taken up
+/// in the loader's own order: the same diagnostics, in the same order, and the same model as
+/// reading them one by one.
+struct FileReader: Sendable {
+    let displayRoot: String
+    let root: URL
+    let realRoot: String?
+    let limits: LoaderLimits
+
+    func display(_ relative: String) -> String { displayRoot == "." ? relative : "\(displayRoot)/\(relative)" }
+
+    func url(_ relative: String) -> URL { root.appendingPathComponent(relative) }
+
+    func path(_ relative: String) -> String { FileReader.path(relative, in: root) }
+
+    /// `root.appendingPathComponent(relative).path`, joined as text when that is the same
+    /// (no empty, `.` or trailing segment for URL to tidy): URL's join was 6 % of loading.
+    static func path(_ relative: String, in root: URL) -> String {
+        let simple = !relative.isEmpty && !relative.hasSuffix("/") && !relative.hasPrefix("/") && !relative.contains("//")
+            && !relative.hasPrefix("./") && !relative.contains("/./")
+        let base = root.path
+        return simple && relative != "." && base != "/" ? base + "/" + relative : root.appendingPathComponent(relative).path
+    }
+
+    func exists(_ relative: String) -> Bool {
+        var isDir: ObjCBool = false
+        return FileManager.default.fileExists(atPath: path(relative), isDirectory: &isDir) && !isDir.boolValue
+    }
+
+    /// As `CurriculumLoader.staysInside`.
+    func staysInside(_ relative: String, at: SourceLocation, into diags: inout Diagnostics) -> Bool {
+        guard let realRoot, let problem = SourceFile.escapeProblem(path(relative), relative: relative, realRoot: realRoot) else {
+            return true
+        }
+        diags.error(at, problem)
+        return false
+    }
+
+    /// Whether the loader reads the file at all once it is referenced: it exists and stays
+    /// inside the folder (the loader reports otherwise, at the place that refers to it).
+    func isReadable(_ relative: String) -> Bool {
+        guard RelativePath.problem(relative) == nil, exists(relative) else { return false }
+        guard let realRoot else { return true }
+        return SourceFile.escapeProblem(path(relative), relative: relative, realRoot: realRoot) == nil
+    }
+
+    /// A YAML file read, parsed and checked against its kind's shape: the root when the file
+    /// could be parsed (even with shape errors, so later checks still run).
+    func yaml(_ relative: String, kind: FileKind) -> LoadedYAML {
+        let path = display(relative)
+        var diags = Diagnostics()
+        guard let doc = YAMLDocument.read(url: url(relative), displayPath: path, limits: limits, into: &diags) else {
+            return LoadedYAML(diagnostics: diags.all, root: nil)
+        }
+        guard let root = doc.root else {
+            diags.error(SourceLocation(file: path, line: 1, column: 1), "the file is empty")
+            return LoadedYAML(diagnostics: diags.all, root: nil)
+        }
+        var checker = ShapeChecker(file: path, diags: diags)
+        checker.check(root, kind.shape, at: "")
+        return LoadedYAML(diagnostics: checker.diags.all, root: root)
+    }
+
+    /// A Markdown page that exists and stays inside the folder; from `cache` when its entry
+    /// still stands for the file (LoadCache), with a fresh entry otherwise.
+    func page(_ relative: String, cache: LoadCache? = nil) -> LoadedPage {
+        let readAt = LoadCache.now()
+        let stamp = LoadCache.Stamp.of(path(relative))
+        if let stamp, let entry = cache?.pages[relative], entry.isValid(for: stamp), let loaded = page(relative, from: entry) {
+            return loaded
+        }
+        var diags = Diagnostics()
+        let parsed = parse(relative, into: &diags)
+        let entry = stamp.map { stamp in
+            LoadCache.PageEntry(
+                stamp: stamp, readAtNanoseconds: readAt, diagnostics: diags.all.map(LoadCache.CachedDiagnostic.init),
+                title: parsed?.page.title, minutes: parsed?.page.minutes ?? 0, images: parsed?.page.images ?? [],
+                imageChecks: parsed?.imageChecks ?? [])
+        }
+        if let parsed { checkImages(relative, parsed.imageChecks, into: &diags) }
+        return LoadedPage(diagnostics: diags.all, page: parsed?.page, entry: entry)
+    }
+
+    /// The page as its cache entry describes it, its body read again from the file; nil when
+    /// the file no longer reads as it did (then it is parsed again).
+    private func page(_ relative: String, from entry: LoadCache.PageEntry) -> LoadedPage? {
+        var diags = Diagnostics()
+        diags.append(contentsOf: entry.diagnostics.map(\.diagnostic))
+        var page: Page?
+        if let title = entry.title {
+            var scratch = Diagnostics()
+            guard
+                let data = SourceFile.read(
+                    url(relative), limit: limits.markdownFileBytes, what: "", hint: "", at: SourceLocation(file: ""), into: &scratch),
+                data.count == entry.stamp.size, let text = SourceText.decodeUTF8(data, path: "", into: &scratch)
+            else { return nil }
+            let fm = FrontMatter.split(text)
+            guard fm.yaml != nil else { return nil }
+            page = Page(path: relative, title: title, minutes: entry.minutes, markdown: fm.body, images: entry.images)
+            checkImages(relative, entry.imageChecks, into: &diags)
+        }
+        return LoadedPage(diagnostics: diags.all, page: page, entry: entry)
+    }
+
+    /// Reads and parses a page: everything but the checks of its images' files, which are
+    /// returned to be made (`checkImages`).
+    private func parse(_ relative: String, into diags: inout Diagnostics) -> (page: Page, imageChecks: [LoadCache.ImageCheck])? {
+        let file = display(relative)
+        guard
+            let data = SourceFile.read(
+                url(relative), limit: limits.markdownFileBytes, what: "a Markdown page",
+                hint: "see 'limits' in docs/curriculum-format.md", at: SourceLocation(file: file), into: &diags),
+            let text = SourceText.decodeUTF8(data, path: file, into: &diags),
+            ControlCharacters.check(text, file: file, into: &diags),
+            ControlCharacters.checkReferences(text, file: file, into: &diags)
+        else { return nil }
+        let fm = FrontMatter.split(text)
+        guard let yaml = fm.yaml else {
+            diags.error(SourceLocation(file: file, line: 1, column: 1), "missing front matter: start the page with '---', a 'title:' line and '---'")
+            return nil
+        }
+        guard let node = YAMLDocument.parse(text: yaml, displayPath: file, lineOffset: 1, limits: limits, into: &diags) else { return nil }
+        var checker = ShapeChecker(file: file, lineOffset: 1, diags: diags)
+        checker.check(node, .object(FileKind.pageFrontMatterShape), at: "")
+        diags = checker.diags
+        let body = fm.body
+        let words = CurriculumLoader.wordCount(body)
+        let minutes = node[field: "minutes"]?.text.flatMap { Int($0) } ?? max(1, (words + 179) / 180)
+        if TextScan.isBlank(body) {
+            diags.warning(SourceLocation(file: file, line: fm.bodyLine), "the page has no content")
+        }
+        // Images are packaged with the module: each must exist beside the page.
+        let imageSources = Markdown.imageSources(body)
+        let folder = (relative as NSString).deletingLastPathComponent
+        var images: [String] = []
+        for src in imageSources where !src.contains(":") && !src.hasPrefix("//") {
+            // The renderer's rule for the file it packages (SCORenderer.packagedImage).
+            let clean = String(src.split(separator: "#", omittingEmptySubsequences: false)[0].split(separator: "?", omittingEmptySubsequences: false)[0])
+            let source = ((folder as NSString).appendingPathComponent(clean) as NSString).standardizingPath
+            if !images.contains(source) { images.append(source) }
+        }
+        let checks = imageSources.filter { !$0.contains("://") && !$0.hasPrefix("//") }.map { src in
+            LoadCache.ImageCheck(source: src, line: fm.bodyLine + CurriculumLoader.lineIndex(of: "(\(src)", in: body))
+        }
+        let page = Page(path: relative, title: TextScan.trimmed(node[field: "title"]?.text ?? ""), minutes: minutes, markdown: body, images: images)
+        return (page, checks)
+    }
+
+    /// Each local image a page shows must be a file inside the folder.
+    private func checkImages(_ relative: String, _ checks: [LoadCache.ImageCheck], into diags: inout Diagnostics) {
+        let file = display(relative)
+        let folder = (relative as NSString).deletingLastPathComponent
+        for check in checks {
+            let src = check.source
+            let path = src.split(separator: "#")[0].split(separator: "?")[0]
+            let joined = folder.isEmpty ? String(path) : "\(folder)/\(path)"
+            let at = SourceLocation(file: file, line: check.line, column: 1)
+            if let problem = RelativePath.problem(String(path)) {
+                diags.error(at, "image: \(problem)")
+            } else if !exists(joined) {
+                diags.error(at, "image '\(src)' does not exist")
+            } else {
+                _ = staysInside(joined, at: at, into: &diags)
+            }
+        }
+    }
+}
+
+/// A YAML file as `FileReader.yaml` left it. The node tree is built on one thread and handed
+/// to the loader whole; nothing else holds it, so it crosses threads once and is never shared.
+struct LoadedYAML: @unchecked Sendable {
+    var diagnostics: [Diagnostic]
+    var root: Node?
+}
+
+struct LoadedPage: Sendable {
+    var diagnostics: [Diagnostic]
+    var page: Page?
+    /// What the load cache keeps of it (nil when the file could not be stat'ed).
+    var entry: LoadCache.PageEntry?
+}
+
+/// Files read ahead of the loader, by relative path, and the load cache read and to write.
+struct PrefetchedFiles {
+    var yaml: [String: LoadedYAML] = [:]
+    var pages: [String: LoadedPage] = [:]
+    /// Where the load cache is kept (nil: no cache), and whether to read it (not with --clean).
+    var cacheFolder: URL?
+    var readsCache = true
+    var cacheFile: URL?
+    var cache: LoadCache?
+    /// Entries of the pages this load took up, for the next load.
+    var entries: [String: LoadCache.PageEntry] = [:]
+    /// What each level file names, read just before the loader takes up the level.
+    var training: [String: Training] = [:]
+
+    struct Training {
+        var pages: [String] = []
+        var yaml: [(path: String, kind: FileKind)] = []
+    }
+}
+
+extension CurriculumLoader {
+    func path(_ relative: String) -> String { FileReader.path(relative, in: root) }
+
+    var reader: FileReader { FileReader(displayRoot: displayRoot, root: root, realRoot: realRoot, limits: limits) }
+
+    /// Reads, on `jobs` threads, the level files listed in curriculum.yaml, and notes the
+    /// pages, assessments and shadowing tasks each names (`prefetchTraining` reads those just
+    /// before the loader takes up that level, so that one level's files are held at a time).
+    /// The loader then takes each file's result where it would have read the file, so nothing
+    /// about the outcome depends on the threads. Files it would not read (missing, outside
+    /// the folder) are left to the loader, which reports them.
+    mutating func prefetch(levels: [Node], curriculum id: String) {
+        openLoadCache(curriculum: id)
+        guard jobs > 1 else { return }
+        let reader = self.reader
+        let ids = unique(levels.compactMap(\.text).filter(Shape.isIdentifier))
+        let levelFiles = Self.parallelMap(ids, jobs: jobs) { id in
+            reader.isReadable("levels/\(id).yaml") ? reader.yaml("levels/\(id).yaml", kind: .level) : nil
+        }
+        for (id, loaded) in levelFiles {
+            guard let loaded else { continue }
+            prefetched.yaml["\(FileKind.level.rawValue):levels/\(id).yaml"] = loaded
+            var training = PrefetchedFiles.Training()
+            for r in loaded.root?[field: "responsibilities"]?.items ?? [] {
+                guard let t = r[field: "training"] else { continue }
+                if let m = t[field: "module"] { training.pages += (m[field: "pages"]?.items ?? []).compactMap(\.text) }
+                if let a = t[field: "assessment"]?.text { training.yaml.append((a, .assessment)) }
+                if let s = t[field: "shadowing"]?.text { training.yaml.append((s, .shadowing)) }
+            }
+            prefetched.training[id] = training
+        }
+    }
+
+    /// Reads the pages, assessments and shadowing tasks level `id` names, on `jobs` threads,
+    /// in place of the previous level's.
+    mutating func prefetchTraining(level id: String) {
+        guard jobs > 1, let training = prefetched.training.removeValue(forKey: id) else { return }
+        let reader = self.reader
+        let cache = prefetched.cache
+        prefetched.pages = [:]
+        prefetched.yaml = prefetched.yaml.filter { $0.key.hasPrefix("\(FileKind.level.rawValue):") }
+        for (path, loaded) in Self.parallelMap(unique(training.pages), jobs: jobs, { p in reader.isReadable(p) ? reader.page(p, cache: cache) : nil }) {
+            if let loaded { prefetched.pages[path] = loaded }
+        }
+        var seen = Set<String>()
+        let yamlFiles = training.yaml.filter { seen.insert("\($0.kind.rawValue):\($0.path)").inserted }
+        let loadedYAML = Self.parallelMap(Array(yamlFiles.indices), jobs: jobs) { i in
+            reader.isReadable(yamlFiles[i].path) ? reader.yaml(yamlFiles[i].path, kind: yamlFiles[i].kind) : nil
+        }
+        for (i, loaded) in loadedYAML {
+            if let loaded { prefetched.yaml["\(yamlFiles[i].kind.rawValue):\(yamlFiles[i].path)"] = loaded }
+        }
+    }
+
+    /// The prefetched result for a YAML file, or the file read now.
+    func loadYAML(_ relative: String, kind: FileKind) -> LoadedYAML {
+        prefetched.yaml["\(kind.rawValue):\(relative)"] ?? reader.yaml(relative, kind: kind)
+    }
+
+    /// The prefetched result for a page, or the page read now; its cache entry kept.
+    mutating func loadPageFile(_ relative: String) -> LoadedPage {
+        let loaded = prefetched.pages[relative] ?? reader.page(relative, cache: prefetched.cache)
+        if let entry = loaded.entry { prefetched.entries[relative] = entry }
+        return loaded
+    }
+
+    /// Reads the load cache of curriculum `id` (a valid id only: it names the file).
+    mutating func openLoadCache(curriculum id: String) {
+        guard let folder = prefetched.cacheFolder, Shape.isIdentifier(id) else { return }
+        let file = LoadCache.url(out: folder, curriculum: id)
+        prefetched.cacheFile = file
+        if prefetched.readsCache { prefetched.cache = LoadCache.read(file, folder: displayRoot, limits: limits) }
+    }
+
+    /// Writes the load cache when what it holds changed. A cache that cannot be written is
+    /// only a shortcut lost: the next load parses every page, as without one.
+    func saveLoadCache() {
+        guard let file = prefetched.cacheFile else { return }
+        var next = LoadCache(folder: displayRoot, limits: limits)
+        next.pages = prefetched.entries
+        guard next != prefetched.cache, let data = try? next.encoded() else { return }
+        try? FileManager.default.createDirectory(at: file.deletingLastPathComponent(), withIntermediateDirectories: true)
+        try? AtomicFile.write(data, to: file)
+    }
+
+    private func unique(_ paths: [String]) -> [String] {
+        var seen = Set<String>()
+        return paths.filter { seen.insert($0).inserted }
+    }
+
+    /// `f` of every item on up to `jobs` threads, paired with its item, in the items' order.
+    static func parallelMap<Item: Sendable, Result: Sendable>(
+        _ items: [Item], jobs: Int, _ f: @Sendable @escaping (Item) -> Result
+    ) -> [(Item, Result)] {
+        let results = Locked([Result?](repeating: nil, count: items.count))
+        let workers = max(1, min(jobs, items.count))
+        // Each worker takes the next index: files differ in size, so a fixed split would idle.
+        let next = Locked(0)
+        DispatchQueue.concurrentPerform(iterations: workers) { _ in
+            while true {
+                let i = next.withLock { n -> Int in
+                    defer { n += 1 }
+                    return n
+                }
+                guard i < items.count else { return }
+                let r = f(items[i])
+                results.withLock { $0[i] = r }
+            }
+        }
+        return results.withLock { all in Array(zip(items, all.map { $0! })) }
+    }
+}

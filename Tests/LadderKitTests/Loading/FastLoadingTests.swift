@@ -1,0 +1,88 @@
+import Foundation
+import Testing
+
+@testable import LadderCore
+
+/// The loader's faster text operations (issue 15, point 3) give what the code they replaced
+/// gave: Foundation's trimming, the line-array front matter split, the rendered document's
+/// image list.
+struct FastLoadingTests {
+    @Test func whitespaceSetsAreFoundationsForEveryScalar() {
+        var differ: [String] = []
+        for v in UInt32(0)...0x10FFFF {
+            guard let u = Unicode.Scalar(v) else { continue }
+            if TextScan.isWhitespaceOrNewline(u) != CharacterSet.whitespacesAndNewlines.contains(u) { differ.append("whitespacesAndNewlines U+\(String(v, radix: 16))") }
+            if TextScan.isWhitespace(u) != CharacterSet.whitespaces.contains(u) { differ.append("whitespaces U+\(String(v, radix: 16))") }
+        }
+        #expect(differ.isEmpty, "\(differ.prefix(20))")
+    }
+
+    static let texts = [
+        "", " ", "a", " a ", "\n\t a b \r\n", "\u{00A0}x\u{2003}", "\u{3000}\u{85}y\u{2028}", " \u{301}e ", "é\u{301} ",
+        "\r\n", "x\r\n\r\n", "\u{1F600} ", "\u{200B}a\u{200B}", "\u{FEFF}a", " \u{180E} ",
+    ]
+
+    @Test func trimmingIsFoundations() {
+        for t in Self.texts {
+            #expect(TextScan.trimmed(t) == t.trimmingCharacters(in: .whitespacesAndNewlines), "\(Array(t.unicodeScalars))")
+            #expect(TextScan.trimmed(t).unicodeScalars.elementsEqual(t.trimmingCharacters(in: .whitespacesAndNewlines).unicodeScalars))
+            #expect(TextScan.isBlank(t) == t.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty)
+            #expect(String(TextScan.trimmedSpaces(Substring(t))) == t.trimmingCharacters(in: .whitespaces))
+        }
+    }
+
+    /// The split as it was written before (lines as `Character`s, joined again).
+    static func oldSplit(_ text: String) -> FrontMatter.Parts {
+        var lines = text.split(separator: "\n", omittingEmptySubsequences: false).map { $0.hasSuffix("\r") ? $0.dropLast() : $0 }
+        guard lines.first?.trimmingCharacters(in: .whitespaces) == "---" else { return .init(yaml: nil, body: text, bodyLine: 1) }
+        guard let end = lines.dropFirst().firstIndex(where: { $0.trimmingCharacters(in: .whitespaces) == "---" }) else {
+            return .init(yaml: nil, body: text, bodyLine: 1)
+        }
+        let yaml = lines[1..<end].joined(separator: "\n")
+        lines = Array(lines[(end + 1)...])
+        return .init(yaml: yaml, body: lines.joined(separator: "\n"), bodyLine: end + 2)
+    }
+
+    @Test func frontMatterSplitsAsBefore() {
+        let pages = [
+            "", "---", "---\n", "---\n---", "---\n---\n", "---\ntitle: A\n---\nBody\n", " --- \t\ntitle: A\n\t---\u{00A0}\n\nBody",
+            "---\r\ntitle: A\r\n---\r\nBody\r\n", "---\ntitle: A\r\n---\nBody\r", "---\ntitle: A\n---\r", "---\ntitle: A\n---",
+            "--- \ntitle: A\nno end\n", "----\ntitle: A\n---\nx", "x\n---\ny\n---\n", "---\n\n---\n\n\n# H\n\nText\n\n",
+            "---\ntitle: A\n---\nBody\n\r", "---\ntitle: é\n---\n\u{301}Body", "---\u{301}\ntitle: A\n---\nB", "\u{FEFF}---\na: 1\n---\nb",
+            "---\ntitle: A\nminutes: 3\n---\n# T\n---\nmore\n",
+        ]
+        for p in pages {
+            let new = FrontMatter.split(p)
+            let old = Self.oldSplit(p)
+            #expect(new.yaml == old.yaml && new.body == old.body && new.bodyLine == old.bodyLine, "\(p.debugDescription): \(new) vs \(old)")
+            #expect(new.body.unicodeScalars.elementsEqual(old.body.unicodeScalars), "\(p.debugDescription)")
+        }
+    }
+
+    @Test func imageSourcesAreTheRenderedOnes() {
+        let docs = [
+            "![a](images/a.png) text ![b](b.jpg \"t\")", "![x](javascript:alert(1)) ![y](https://e.x/y.png)", "[![in](i.png)](l.html)",
+            "![outer ![inner](in.png)](out.png)", "| a |\n|---|\n| ![c](c.png) |\n", "<img src=x.png>", "![](data:image/png;base64,AA)",
+            "![s](sp%20ace.png) ![q](q.png?x=1#f)",
+        ]
+        for d in docs {
+            #expect(Markdown.imageSources(d) == Markdown.render(d).imageSources, "\(d)")
+        }
+    }
+
+    @Test func lineIndexCountsAsBefore() {
+        for (needle, text) in [("(b.png", "a\r\nb\n(b.png"), ("(x", "no"), ("(é", "a\n(é"), ("(c", "\n\n\r\n(c")] {
+            let old: Int = text.range(of: needle).map { r in text[..<r.lowerBound].filter { $0 == "\n" }.count } ?? 0
+            #expect(CurriculumLoader.lineIndex(of: needle, in: text) == old, "\(needle) in \(text.debugDescription)")
+        }
+    }
+
+    @Test func controlCharacterPrecheckMissesNothing() {
+        for v in UInt32(0)...0x2FF {
+            guard let u = Unicode.Scalar(v) else { continue }
+            let text = "ab" + String(Character(u)) + "cd"
+            #expect(ControlCharacters.mayHoldRefused(text) || !ControlCharacters.isRefused(u), "U+\(String(v, radix: 16))")
+        }
+        #expect(!ControlCharacters.mayHoldRefused("plain\ttext\r\nwith é and \u{A0}"))
+    }
+}
