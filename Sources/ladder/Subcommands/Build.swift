@@ -92,7 +92,7 @@ struct Build: ParsableCommand {
     }
 
     func run() throws {
-        let (c, plan) = try CommandInputs.plan(folder, loadCache: URL(fileURLWithPath: out), clean: clean)
+        let (c, plan) = try CommandInputs.plan(folder)
         let tracks: [Track]
         var learnersByTrack: [String: [String]] = [:]
         var cohort: Set<String> = []
