@@ -135,8 +135,10 @@ public struct PackageBuilder: Sendable {
     func jobs(for request: BuildRequest) -> [Job] {
         var out: [Job] = []
         let c = curriculum.id
+        // A single-item package has no prerequisites: its items need no filtering by track.
+        let byID = Dictionary(plan.items.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
         for track in request.tracks {
-            let items = plan.items(of: track)
+            let items = request.mode == .module ? track.items.compactMap { byID[$0] } : plan.items(of: track)
             switch request.mode {
             case .track:
                 out.append(
@@ -431,14 +433,16 @@ public struct PackageBuilder: Sendable {
         private struct Progress: Sendable {
             var nextIndex = 0
             var done = 0
+            var failed = false
             var slots: [Result<Built, Error>?]
         }
         private let state: Locked<Progress>
         init(count: Int) { state = Locked(Progress(slots: Array(repeating: nil, count: count))) }
         func next() -> Int? {
             state.withLock { s in
-                // Stop handing out work after a failure.
-                if s.slots.contains(where: { if case .failure = $0 { return true } else { return false } }) { return nil }
+                // Stop handing out work after a failure (a flag: scanning the slots under the
+                // lock made handing out n jobs cost n² with every worker waiting).
+                if s.failed { return nil }
                 guard s.nextIndex < s.slots.count else { return nil }
                 defer { s.nextIndex += 1 }
                 return s.nextIndex
@@ -448,6 +452,7 @@ public struct PackageBuilder: Sendable {
             state.withLock { s in
                 s.slots[i] = r
                 s.done += 1
+                if case .failure = r { s.failed = true }
             }
         }
         var doneCount: Int { state.withLock { $0.done } }
