@@ -234,8 +234,14 @@ public struct PackageBuilder: Sendable {
                 toBuild.append(i)
             }
         }
+        // Biggest packages first, so that no worker starts a 4,000-item track when the others
+        // are nearly done (results are stored by job index: the order is the ledger's anyway).
+        let building = toBuild.enumerated().sorted { a, b in
+            let (x, y) = (jobs[a.element].items.count, jobs[b.element].items.count)
+            return x != y ? x > y : a.offset < b.offset
+        }.map(\.element)
+        let rendered = try Self.renderOnce(building.map { jobs[$0] }, renderer: renderer, jobs: request.jobs)
         let stagingRoot = try publication.begin()
-        let building = toBuild
 
         // Workers pull jobs from a shared counter; results are stored by index so the ledger
         // order never depends on scheduling.
@@ -249,8 +255,8 @@ public struct PackageBuilder: Sendable {
             while let n = state.next() {
                 let i = building[n]
                 do {
-                    let result = try buildOne(jobs[i], root: stagingRoot, request: request, shared: shared, validator: validator)
-                    try FileSystem.sync(result.file.path)
+                    let result = try buildOne(jobs[i], root: stagingRoot, request: request, shared: shared, validator: validator, rendered: rendered)
+                    if !FileSystem.syncsWholeFileSystem { try FileSystem.sync(result.file.path) }
                     state.finish(n, .success(result))
                 } catch {
                     state.finish(n, .failure(error))
@@ -281,7 +287,7 @@ public struct PackageBuilder: Sendable {
                 e.learners = jobs[i].learners
                 builtEntries[i] = e
             }
-            for f in linkedFolders.sorted() { try FileSystem.sync(f) }
+            if !FileSystem.syncsWholeFileSystem { for f in linkedFolders.sorted() { try FileSystem.sync(f) } }
             var entries: [LedgerEntry] = []
             var built: [Built] = []
             for i in jobs.indices {
@@ -310,6 +316,8 @@ public struct PackageBuilder: Sendable {
                 throw FileSystemError(path: stagingRoot.appendingPathComponent(jobs[i].relativePath).path, action: "carry the unchanged package over", code: ENOENT)
             }
             try AtomicFile.write(try Self.encode(ledger), to: stagingRoot.appendingPathComponent("ledger.json"))
+            // Every package of the staging folder on the disk before it is put in place.
+            try FileSystem.syncWholeFileSystem(holding: stagingRoot.path)
             try publication.publish()
             return (ledger, changes)
         } catch {
@@ -476,13 +484,15 @@ public struct PackageBuilder: Sendable {
 
     func buildOne(
         _ job: Job, root: URL, request: BuildRequest, shared: SharedFiles, validator: PackageValidator,
-        clock: StageClock? = nil
+        rendered: RenderedItems? = nil, clock: StageClock? = nil
     ) throws -> Built {
         func timed<T>(_ stage: String, _ body: () throws -> T) rethrows -> T {
             guard let clock else { return try body() }
             return try clock.time(stage, body)
         }
-        let scos = timed("render SCO pages") { job.items.map(renderer.render) }
+        // Pages rendered once for the whole build (`RenderedItems`) are copied compressed.
+        let prepared = job.items.map { rendered?.entry(for: $0) }
+        let scos = timed("render SCO pages") { zip(job.items, prepared).map { $1?.sco ?? renderer.render($0) } }
         for sco in scos where sco.worstSuspendData > 4096 {
             throw PackagingError(path: sco.item.id, problem: .suspendDataTooLong(worst: sco.worstSuspendData))
         }
@@ -498,11 +508,11 @@ public struct PackageBuilder: Sendable {
         let manifest = try timed("write manifest (libxml2)") { try ManifestWriter.write(content) }
 
         // Every entry: path → bytes in memory or a file streamed at close.
-        enum Source { case data(Data), file(URL), shared(Int) }
+        enum Source { case data(Data), file(URL), shared(Int), item(archive: Int, index: Int) }
         var entries: [String: Source] = ["imsmanifest.xml": .data(manifest)]
         for (index, name) in shared.entries { entries[name] = .shared(index) }
-        for sco in scos {
-            entries[sco.launch] = .data(sco.html)
+        for (sco, p) in zip(scos, prepared) {
+            entries[sco.launch] = p.map { .item(archive: $0.archive, index: $0.index) } ?? .data(sco.html)
             for (k, v) in sco.media { entries[k] = .file(v) }
         }
         let label = job.relativePath
@@ -514,6 +524,7 @@ public struct PackageBuilder: Sendable {
                 // Each package opens the shared archive itself: a libzip archive is not
                 // shared between threads.
                 let sharedArchive = try shared.open()
+                var itemArchives: [Int: ZipReader] = [:]
                 let zip = try ZipWriter(path: temporary.path)
                 for name in entries.keys.sorted() {
                     let method: ZipWriter.Method = Self.isCompressed(name) ? .store : .deflate
@@ -521,9 +532,14 @@ public struct PackageBuilder: Sendable {
                     case .data(let d): try zip.add(name, data: d, method: method)
                     case .file(let u): try zip.add(name, file: u.path, method: method)
                     case .shared(let index): try zip.add(name, copying: index, from: sharedArchive, method: method)
+                    case .item(let archive, let index):
+                        if itemArchives[archive] == nil { itemArchives[archive] = try ZipReader(path: rendered!.archives[archive]) }
+                        try zip.add(name, copying: index, from: itemArchives[archive]!, method: method)
                     }
                 }
                 try zip.close()
+                // libzip reads the copied entries from these archives at `close()`.
+                withExtendedLifetime((sharedArchive, itemArchives)) {}
             }
             // Validated once, after writing: the finished file read back as any third-party
             // importer would read it (the temporary file is removed if it fails).
