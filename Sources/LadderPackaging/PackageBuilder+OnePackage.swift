@@ -22,13 +22,15 @@ extension PackageBuilder {
 
     func buildOne(
         _ job: Job, root: URL, request: BuildRequest, shared: SharedFiles, validator: PackageValidator,
-        clock: StageClock? = nil
+        rendered: RenderedItems? = nil, clock: StageClock? = nil
     ) throws -> Built {
         func timed<T>(_ stage: String, _ body: () throws -> T) rethrows -> T {
             guard let clock else { return try body() }
             return try clock.time(stage, body)
         }
-        let scos = timed("render SCO pages") { job.items.map(renderer.render) }
+        // Pages rendered once for the whole build (`RenderedItems`) are copied compressed.
+        let prepared = job.items.map { rendered?.entry(for: $0) }
+        let scos = timed("render SCO pages") { zip(job.items, prepared).map { $1?.sco ?? renderer.render($0) } }
         for sco in scos where sco.worstSuspendData > 4096 {
             throw PackagingError(path: sco.item.id, problem: .suspendDataTooLong(worst: sco.worstSuspendData))
         }
@@ -44,11 +46,11 @@ extension PackageBuilder {
         let manifest = try timed("write manifest (libxml2)") { try ManifestWriter.write(content) }
 
         // Every entry: path → bytes in memory or a file streamed at close.
-        enum Source { case data(Data), file(URL), shared(Int) }
+        enum Source { case data(Data), file(URL), shared(Int), item(archive: Int, index: Int) }
         var entries: [String: Source] = ["imsmanifest.xml": .data(manifest)]
         for (index, name) in shared.entries { entries[name] = .shared(index) }
-        for sco in scos {
-            entries[sco.launch] = .data(sco.html)
+        for (sco, p) in zip(scos, prepared) {
+            entries[sco.launch] = p.map { .item(archive: $0.archive, index: $0.index) } ?? .data(sco.html)
             for (k, v) in sco.media { entries[k] = .file(v) }
         }
         let label = job.relativePath
@@ -60,6 +62,7 @@ extension PackageBuilder {
                 // Each package opens the shared archive itself: a libzip archive is not
                 // shared between threads.
                 let sharedArchive = try shared.open()
+                var itemArchives: [Int: ZipReader] = [:]
                 let zip = try ZipWriter(path: temporary.path)
                 for name in entries.keys.sorted() {
                     let method: ZipWriter.Method = Self.isCompressed(name) ? .store : .deflate
@@ -67,9 +70,14 @@ extension PackageBuilder {
                     case .data(let d): try zip.add(name, data: d, method: method)
                     case .file(let u): try zip.add(name, file: u.path, method: method)
                     case .shared(let index): try zip.add(name, copying: index, from: sharedArchive, method: method)
+                    case .item(let archive, let index):
+                        if itemArchives[archive] == nil { itemArchives[archive] = try ZipReader(path: rendered!.archives[archive]) }
+                        try zip.add(name, copying: index, from: itemArchives[archive]!, method: method)
                     }
                 }
                 try zip.close()
+                // libzip reads the copied entries from these archives at `close()`.
+                withExtendedLifetime((sharedArchive, itemArchives)) {}
             }
             // Validated once, after writing: the finished file read back as any third-party
             // importer would read it (the temporary file is removed if it fails).

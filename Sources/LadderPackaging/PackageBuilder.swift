@@ -39,8 +39,10 @@ public struct PackageBuilder: Sendable {
     func jobs(for request: BuildRequest) -> [Job] {
         var out: [Job] = []
         let c = curriculum.id
+        // A single-item package has no prerequisites: its items need no filtering by track.
+        let byID = Dictionary(plan.items.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
         for track in request.tracks {
-            let items = plan.items(of: track)
+            let items = request.mode == .module ? track.items.compactMap { byID[$0] } : plan.items(of: track)
             switch request.mode {
             case .track:
                 out.append(
@@ -136,8 +138,14 @@ public struct PackageBuilder: Sendable {
                 toBuild.append(i)
             }
         }
+        // Biggest packages first, so that no worker starts a 4,000-item track when the others
+        // are nearly done (results are stored by job index: the order is the ledger's anyway).
+        let building = toBuild.enumerated().sorted { a, b in
+            let (x, y) = (jobs[a.element].items.count, jobs[b.element].items.count)
+            return x != y ? x > y : a.offset < b.offset
+        }.map(\.element)
+        let rendered = try Self.renderOnce(building.map { jobs[$0] }, renderer: renderer, jobs: request.jobs)
         let stagingRoot = try publication.begin()
-        let building = toBuild
 
         // Workers pull jobs from a shared counter; results are stored by index so the ledger
         // order never depends on scheduling.
@@ -151,8 +159,8 @@ public struct PackageBuilder: Sendable {
             while let n = state.next() {
                 let i = building[n]
                 do {
-                    let result = try buildOne(jobs[i], root: stagingRoot, request: request, shared: shared, validator: validator)
-                    try FileSystem.sync(result.file.path)
+                    let result = try buildOne(jobs[i], root: stagingRoot, request: request, shared: shared, validator: validator, rendered: rendered)
+                    if !FileSystem.syncsWholeFileSystem { try FileSystem.sync(result.file.path) }
                     state.finish(n, .success(result))
                 } catch {
                     state.finish(n, .failure(error))
@@ -183,7 +191,7 @@ public struct PackageBuilder: Sendable {
                 e.learners = jobs[i].learners
                 builtEntries[i] = e
             }
-            for f in linkedFolders.sorted() { try FileSystem.sync(f) }
+            if !FileSystem.syncsWholeFileSystem { for f in linkedFolders.sorted() { try FileSystem.sync(f) } }
             var entries: [LedgerEntry] = []
             var built: [Built] = []
             for i in jobs.indices {
@@ -212,6 +220,8 @@ public struct PackageBuilder: Sendable {
                 throw FileSystemError(path: stagingRoot.appendingPathComponent(jobs[i].relativePath).path, action: "carry the unchanged package over", code: ENOENT)
             }
             try AtomicFile.write(try Self.encode(ledger), to: stagingRoot.appendingPathComponent("ledger.json"))
+            // Every package of the staging folder on the disk before it is put in place.
+            try FileSystem.syncWholeFileSystem(holding: stagingRoot.path)
             try publication.publish()
             return (ledger, changes)
         } catch {
@@ -280,14 +290,16 @@ public struct PackageBuilder: Sendable {
         private struct Progress: Sendable {
             var nextIndex = 0
             var done = 0
+            var failed = false
             var slots: [Result<Built, Error>?]
         }
         private let state: Locked<Progress>
         init(count: Int) { state = Locked(Progress(slots: Array(repeating: nil, count: count))) }
         func next() -> Int? {
             state.withLock { s in
-                // Stop handing out work after a failure.
-                if s.slots.contains(where: { if case .failure = $0 { return true } else { return false } }) { return nil }
+                // Stop handing out work after a failure (a flag: scanning the slots under the
+                // lock made handing out n jobs cost n² with every worker waiting).
+                if s.failed { return nil }
                 guard s.nextIndex < s.slots.count else { return nil }
                 defer { s.nextIndex += 1 }
                 return s.nextIndex
@@ -297,6 +309,7 @@ public struct PackageBuilder: Sendable {
             state.withLock { s in
                 s.slots[i] = r
                 s.done += 1
+                if case .failure = r { s.failed = true }
             }
         }
         var doneCount: Int { state.withLock { $0.done } }

@@ -129,7 +129,10 @@ extension Plan {
     /// The items of a track, in order, with prerequisites outside the track removed.
     public func items(of track: Track) -> [PlanItem] {
         let inside = Set(track.items)
-        return track.items.compactMap { item($0) }.map { item in
+        // Looked up by id through an index: `item(_:)` searches the list, and tracks of a big
+        // ladder hold thousands of items.
+        let byID = Dictionary(items.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
+        return track.items.compactMap { byID[$0] }.map { item in
             var i = item
             i.prerequisites = i.prerequisites.filter(inside.contains)
             return i
