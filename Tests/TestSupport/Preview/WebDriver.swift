@@ -27,6 +27,8 @@ public final class WebDriver: Sendable {
     public let process: Process
     public let base: URL
     private let session = Locked("")
+    /// True from a successful `start` until `quit`: this driver holds the `BrowserGate`.
+    let holdsGate = Locked(false)
     /// The WebDriver session's id; empty before `newSession` and after `quit`.
     public var sessionID: String { session.withLock { $0 } }
     public let urlSession: URLSession
@@ -34,6 +36,10 @@ public final class WebDriver: Sendable {
     /// Starts chromedriver and a headless Chromium session. `phone` emulates a 390×844 phone.
     public static func start(width: Int = 1280, height: Int = 860, phone: Bool = false) async throws -> WebDriver {
         guard let driverPath = chromedriver, let browser = chromium else { throw Failure(description: "chromium or chromedriver missing") }
+        // One browser at a time in the whole test process: suites run in parallel, and two or
+        // three Chromiums on a 2-core machine starved the preview servers until navigations
+        // timed out. Released by `quit` (or here, when no session starts).
+        await BrowserGate.shared.acquire()
         var lastError: Error = Failure(description: "chromedriver did not start")
         for _ in 0..<5 {
             let port = Int.random(in: 20_000...45_000)
@@ -50,12 +56,14 @@ public final class WebDriver: Sendable {
             do {
                 try await d.waitUntilReady()
                 try await d.newSession(browser: browser, width: width, height: height, phone: phone)
+                d.holdsGate.withLock { $0 = true }
                 return d
             } catch {
                 lastError = error
                 d.quit()
             }
         }
+        BrowserGate.shared.release()
         throw lastError
     }
 
@@ -125,6 +133,11 @@ public final class WebDriver: Sendable {
         // chromedriver may outlive SIGTERM while its browser closes: end it for sure.
         if process.isRunning { kill(process.processIdentifier, SIGKILL) }
         process.waitUntilExit()
+        let held = holdsGate.withLock { held in
+            defer { held = false }
+            return held
+        }
+        if held { BrowserGate.shared.release() }
     }
 
     // MARK: - Protocol
@@ -313,5 +326,41 @@ public final class WebDriver: Sendable {
     /// Waits until a script returns true in the current frame.
     public func waitForScript(_ what: String, _ script: String, timeout: TimeInterval = 20) async throws {
         try await wait(what, timeout: timeout) { try await execute(script) as? Bool == true }
+    }
+}
+
+/// Lets one WebDriver session run at a time in this process; waiters are suspended, not
+/// blocked, so the cooperative threads stay free for the preview servers under test.
+final class BrowserGate: Sendable {
+    static let shared = BrowserGate()
+    private struct State {
+        var busy = false
+        var waiters: [CheckedContinuation<Void, Never>] = []
+    }
+    private let state = Locked(State())
+
+    func acquire() async {
+        await withCheckedContinuation { (c: CheckedContinuation<Void, Never>) in
+            let now = state.withLock { s -> Bool in
+                if s.busy {
+                    s.waiters.append(c)
+                    return false
+                }
+                s.busy = true
+                return true
+            }
+            if now { c.resume() }
+        }
+    }
+
+    func release() {
+        let next = state.withLock { s -> CheckedContinuation<Void, Never>? in
+            if s.waiters.isEmpty {
+                s.busy = false
+                return nil
+            }
+            return s.waiters.removeFirst()
+        }
+        next?.resume()
     }
 }
