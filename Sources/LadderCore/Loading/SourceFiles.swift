@@ -245,24 +245,13 @@ package enum ControlCharacters {
     static func check(_ root: Node, file: String, lineOffset: Int, into diags: inout Diagnostics) -> Bool {
         var clean = true
         var seen = Set<YAMLDocument.Position>()
-        func visit(_ node: Node) {
-            switch node {
-            case .scalar(let s):
-                guard let u = s.string.unicodeScalars.first(where: isRefused) else { return }
-                let at = node.location(in: file, lineOffset: lineOffset)
-                guard seen.insert(YAMLDocument.Position(line: at.line, column: at.column)).inserted else { return }
-                diags.error(at, "this value holds control character \(name(u)), which is not allowed in curriculum text; remove the escape")
-                clean = false
-            case .mapping(let m):
-                for pair in m {
-                    visit(pair.key)
-                    visit(pair.value)
-                }
-            case .sequence(let s): s.forEach(visit)
-            case .alias: return
-            }
+        root.visitEveryNode { node in
+            guard case .scalar(let s) = node, let u = s.string.unicodeScalars.first(where: isRefused) else { return }
+            let at = node.location(in: file, lineOffset: lineOffset)
+            guard seen.insert(YAMLDocument.Position(line: at.line, column: at.column)).inserted else { return }
+            diags.error(at, "this value holds control character \(name(u)), which is not allowed in curriculum text; remove the escape")
+            clean = false
         }
-        visit(root)
         return clean
     }
 }
@@ -349,20 +338,10 @@ extension YAMLDocument {
     static func plainSizeWithinBudget(_ root: Node, limits: LoaderLimits) -> Bool {
         var bytes = 0
         var nodes = 0
-        func count(_ node: Node) {
+        root.visitEveryNode { node in
             nodes += 1
-            switch node {
-            case .scalar(let s): bytes += s.string.utf8.count
-            case .mapping(let m):
-                for pair in m {
-                    count(pair.key)
-                    count(pair.value)
-                }
-            case .sequence(let s): s.forEach(count)
-            case .alias: break
-            }
+            if case .scalar(let s) = node { bytes += s.string.utf8.count }
         }
-        count(root)
         return bytes <= limits.expandedBytes && nodes <= LoaderLimits.expandedNodes
     }
 
@@ -382,5 +361,23 @@ extension YAMLDocument {
             "aliases expand this file to \(what) (this anchored value is repeated through '*' aliases); "
                 + "write the values out, or alias less: a file may expand to \(LoaderLimits.expansionFactor) times its size limit")
         return false
+    }
+}
+
+extension Node {
+    /// Calls `body` on this node and every node under it, depth first, keys before their
+    /// values; an alias is visited but not followed.
+    func visitEveryNode(_ body: (Node) -> Void) {
+        body(self)
+        switch self {
+        case .scalar, .alias: return
+        case .mapping(let m):
+            for pair in m {
+                pair.key.visitEveryNode(body)
+                pair.value.visitEveryNode(body)
+            }
+        case .sequence(let s):
+            for item in s { item.visitEveryNode(body) }
+        }
     }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import LadderCore
 
 /// What the reading thread hands the writing one: a record's parse, or a problem reading it.
 package enum ReadRow {
@@ -15,16 +16,10 @@ package enum ReadRow {
 /// take about as long as each other, so the two overlap on a machine with two cores.
 /// Records arrive in file order, in batches; at most `depth` batches wait, so memory stays
 /// bounded whatever the file's size.
-// @unchecked: the vars below are only touched holding `condition`, which `Locked` cannot wait on.
-package final class ImportPipeline: @unchecked Sendable {
-    private let condition = NSCondition()
-    private var batches: [[ReadRow]] = []
-    private var finished = false
-    private var cancelled = false
-    private var failure: (any Error)?
-    private let depth = 8
+package final class ImportPipeline: Sendable {
+    private let queue = HandOff<[ReadRow]>(depth: 8)
     private let done = DispatchSemaphore(value: 0)
-    private var ended = false
+    private let ended = Locked(false)
 
     /// Starts reading the records after the header from `reader` and parsing them with `parser`.
     init(reader: any RecordReader, parser: any RowParser, file: String) {
@@ -80,50 +75,24 @@ package final class ImportPipeline: @unchecked Sendable {
         }
     }
 
-    /// Queues a batch, waiting while `depth` batches wait; false when the writer gave up.
-    private func hand(_ batch: [ReadRow]) -> Bool {
-        condition.lock()
-        defer { condition.unlock() }
-        while batches.count >= depth && !cancelled { condition.wait() }
-        if cancelled { return false }
-        batches.append(batch)
-        condition.broadcast()
-        return true
-    }
+    /// Queues a batch, waiting while 8 batches wait; false when the writer gave up.
+    private func hand(_ batch: [ReadRow]) -> Bool { queue.hand(batch) }
 
-    private func finish(_ error: (any Error)?) {
-        condition.lock()
-        failure = error
-        finished = true
-        condition.broadcast()
-        condition.unlock()
-    }
+    private func finish(_ error: (any Error)?) { queue.finish(error) }
 
     /// The next batch in file order; nil once the file is read. Rethrows what the reader
     /// threw other than a record's problem.
-    func next() throws -> [ReadRow]? {
-        condition.lock()
-        defer { condition.unlock() }
-        while batches.isEmpty && !finished { condition.wait() }
-        if !batches.isEmpty {
-            let b = batches.removeFirst()
-            condition.broadcast()
-            return b
-        }
-        if let failure { throw failure }
-        return nil
-    }
+    func next() throws -> [ReadRow]? { try queue.next() }
 
     /// Waits for the reading thread to end, stopping it first if it is still reading (the
     /// writer failed), so nothing reads the file after the import returned. After the last
     /// batch the reader's digest is complete.
     func end() {
-        condition.lock()
-        cancelled = true
-        condition.broadcast()
-        let wait = !ended
-        ended = true
-        condition.unlock()
+        queue.cancel()
+        let wait = ended.withLock { ended in
+            defer { ended = true }
+            return !ended
+        }
         if wait { done.wait() }
     }
 }
