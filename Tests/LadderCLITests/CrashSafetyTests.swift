@@ -225,13 +225,7 @@ struct CrashSafetyTests {
 
     static let canMount: Bool = {
         guard FileManager.default.isExecutableFile(atPath: "/usr/bin/unshare") else { return false }
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: "/usr/bin/unshare")
-        p.arguments = ["-m", "sh", "-c", "mount -t tmpfs -o size=64k tmpfs /mnt"]
-        p.standardError = FileHandle.nullDevice
-        guard (try? p.run()) != nil else { return false }
-        p.waitUntilExit()
-        return p.terminationStatus == 0
+        return (try? Tool.run("/usr/bin/unshare", ["-m", "sh", "-c", "mount -t tmpfs -o size=64k tmpfs /mnt"]))?.status == 0
     }()
 
     /// `ladder build` inside a private mount namespace, with `mount` options for a tmpfs at `mountPoint`.
@@ -240,16 +234,8 @@ struct CrashSafetyTests {
         try FileManager.default.createDirectory(at: mountPoint, withIntermediateDirectories: true)
         let ladder = try Ladder.executable().path
         let script = "mount -t tmpfs -o \(options) tmpfs '\(mountPoint.path)' && exec '\(ladder)' build '\(s.curriculum.path)' --out '\(mountPoint.path)/exports'"
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: "/usr/bin/unshare")
-        p.arguments = ["-m", "sh", "-c", script]
-        let err = s.base.appendingPathComponent("tmpfs-stderr")
-        FileManager.default.createFile(atPath: err.path, contents: nil)
-        p.standardError = try FileHandle(forWritingTo: err)
-        p.standardOutput = FileHandle.nullDevice
-        try p.run()
-        p.waitUntilExit()
-        return (p.terminationStatus, try String(contentsOf: err, encoding: .utf8))
+        let run = try Tool.run("/usr/bin/unshare", ["-m", "sh", "-c", script])
+        return (run.status, run.stderr)
     }
 
     @Test(.enabled(if: canMount, "cannot mount a tmpfs in a private namespace (unshare -m): read-only and full-disk messages not checked"))

@@ -52,17 +52,7 @@ struct MoodleBackupCLITests {
         let (run, mbz) = try Self.buildBackup(out)
         #expect(run.status == 0, "\(run.stderr)")
         func sh(_ args: [String]) throws -> String {
-            let p = Process()
-            p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-            p.arguments = args
-            p.currentDirectoryURL = URL(fileURLWithPath: tools)
-            let pipe = Pipe()
-            p.standardOutput = pipe
-            p.standardError = pipe
-            try p.run()
-            let text = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-            p.waitUntilExit()
-            return text
+            try Tool.run("/usr/bin/env", args, in: URL(fileURLWithPath: tools)).output
         }
         let restored = try sh(["./restore.sh", mbz.path])
         let id = try #require(restored.firstMatch(of: /NEW COURSE ID: (\d+)/)?.1, "\(restored)")

@@ -16,22 +16,11 @@ struct PeerEdgeCaseTests {
     @Test(.enabled(if: python != nil, "python3 is not installed: the third-party edge cases were skipped"))
     func validatorVerdictsMatchThirdPartyImporters() throws {
         let ladder = try Ladder.executable()
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: Self.python!)
-        p.arguments = [Ladder.repoRoot.appendingPathComponent("Tests/peers/edge_cases.py").path, "--ladder", ladder.path]
-        p.currentDirectoryURL = Ladder.repoRoot
-        let out = FileManager.default.temporaryDirectory.appendingPathComponent("ladder-peers-\(UUID().uuidString).txt")
-        FileManager.default.createFile(atPath: out.path, contents: nil)
-        defer { try? FileManager.default.removeItem(at: out) }
-        let handle = try FileHandle(forWritingTo: out)
-        p.standardOutput = handle
-        p.standardError = handle
-        try p.run()
-        p.waitUntilExit()
-        try handle.close()
-        let text = String(decoding: try Data(contentsOf: out), as: UTF8.self)
+        let run = try Tool.run(
+            Self.python!, [Ladder.repoRoot.appendingPathComponent("Tests/peers/edge_cases.py").path, "--ladder", ladder.path], in: Ladder.repoRoot)
+        let text = run.output
         let summary = text.split(separator: "\n").last { $0.contains(" passed, ") } ?? ""
-        #expect(p.terminationStatus == 0, "edge cases failed:\n\(text.split(separator: "\n").filter { $0.hasPrefix("FAIL") }.joined(separator: "\n"))")
+        #expect(run.status == 0, "edge cases failed:\n\(text.split(separator: "\n").filter { $0.hasPrefix("FAIL") }.joined(separator: "\n"))")
         #expect(summary.hasSuffix(" 0 failed"), "\(summary)")
         let passed = Int(summary.split(separator: " ").first ?? "") ?? 0
         #expect(passed >= 100, "expected the full set of edge cases to run, got: \(summary)")

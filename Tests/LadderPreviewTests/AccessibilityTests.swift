@@ -21,13 +21,17 @@ struct AccessibilityTests {
     @Test func playerAndEverySCOStateHaveNoSeriousViolations() async throws {
         try await Journey.run("axe", learner: "ada") { j in
             let d = j.driver
+            // Checks the player with the SCO in its frame, then goes back into the frame.
+            func checkInPlayer(_ state: String) async throws {
+                try await d.switchToTop()
+                try await Axe.check(d, state, frame: "#player-frame")
+                try await d.switchToFrame("#player-frame")
+            }
             try await Axe.check(d, "player: table of contents")
 
             // A module: its first page (summary, objectives), a middle page, and finished.
             try await j.launch(PreviewFixture.module)
-            try await d.switchToTop()
-            try await Axe.check(d, "player with the module, page 1", frame: "#player-frame")
-            try await d.switchToFrame("#player-frame")
+            try await checkInPlayer("player with the module, page 1")
             let pages = try await j.config()["pages"] as? Int ?? 1
             try await j.goToPage(pages)
             try await d.click("button[data-action=finish]")
@@ -38,15 +42,11 @@ struct AccessibilityTests {
 
             // A quiz before answering, and after a wrong answer is marked (feedback shown).
             try await j.launch(PreviewFixture.assessment)
-            try await d.switchToTop()
-            try await Axe.check(d, "quiz, unanswered", frame: "#player-frame")
-            try await d.switchToFrame("#player-frame")
+            try await checkInPlayer("quiz, unanswered")
             let qs = try await j.questions()
             for q in qs { _ = try await j.answer(q, correctly: false) }
             #expect(try await j.submitQuiz() == false)
-            try await d.switchToTop()
-            try await Axe.check(d, "quiz, failed with feedback", frame: "#player-frame")
-            try await d.switchToFrame("#player-frame")
+            try await checkInPlayer("quiz, failed with feedback")
             try await d.click("button[data-action=retry]")
             for q in try await j.questions() { _ = try await j.answer(q, correctly: true) }
             #expect(try await j.submitQuiz())
@@ -56,15 +56,11 @@ struct AccessibilityTests {
 
             // The shadowing sign-off, empty and recorded.
             try await j.launch(PreviewFixture.shadowing)
-            try await d.switchToTop()
-            try await Axe.check(d, "shadowing, empty", frame: "#player-frame")
-            try await d.switchToFrame("#player-frame")
+            try await checkInPlayer("shadowing, empty")
             // Submitted with nothing filled in: the page marks what is missing.
             try await d.click("#ladder-signoff button.ladder-primary")
             try await d.waitForScript("the missing observer marked", "return document.getElementById('ladder-observer').getAttribute('aria-invalid') === 'true'")
-            try await d.switchToTop()
-            try await Axe.check(d, "shadowing, incomplete", frame: "#player-frame")
-            try await d.switchToFrame("#player-frame")
+            try await checkInPlayer("shadowing, incomplete")
             for b in try await j.config()["behaviours"] as? [String] ?? [] { try await d.click("#b-\(b)") }
             try await d.type("#ladder-observer", "Ada Park")
             try await j.typeDate("#ladder-date", year: "2026", month: "01", day: "15")

@@ -107,12 +107,9 @@ struct ServerTests {
         defer { Task { await s.stop() } }
         #expect(try await HTTP.request("GET", s.url + "/api/toc?learner=bo").status == 200)
         // Another process breaks the store under the running server.
-        let python = Process()
-        python.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        python.arguments = ["python3", "-c", "import sqlite3,sys; c=sqlite3.connect(sys.argv[1]); c.execute('ALTER TABLE runtime RENAME TO runtime_gone'); c.commit()", db]
-        try python.run()
-        python.waitUntilExit()
-        try #require(python.terminationStatus == 0, "python3 could not alter the store")
+        let python = try Tool.run(
+            "/usr/bin/env", ["python3", "-c", "import sqlite3,sys; c=sqlite3.connect(sys.argv[1]); c.execute('ALTER TABLE runtime RENAME TO runtime_gone'); c.commit()", db])
+        try #require(python.status == 0, "python3 could not alter the store: \(python.stderr)")
         let initialize = try await HTTP.call(s.url, ["learner": "bo", "sco": PreviewFixture.assessment, "fn": "LMSInitialize", "args": [""]])
         #expect(initialize["result"] as? String == "false")
         #expect((initialize["diagnostic"] as? String)?.contains("the progress store cannot be read") == true, "\(initialize)")

@@ -2,11 +2,7 @@ import Foundation
 
 /// Finds and runs the `ladder` executable built alongside the tests.
 public enum Ladder {
-    public struct Run: Sendable {
-        public var status: Int32
-        public var stdout: String
-        public var stderr: String
-    }
+    public typealias Run = Tool.Run
 
     public struct Failure: Error, CustomStringConvertible {
         public var description: String
@@ -44,41 +40,10 @@ public enum Ladder {
         throw Failure(description: "no built 'ladder' executable in \(folders.map(\.path))")
     }
 
-    /// Runs `ladder` in the repository root; output goes to files, so a large output can
-    /// never block the child on a full pipe. `environment` entries are set on top of this
-    /// process's environment.
+    /// Runs `ladder` in the repository root (so relative paths in its output are stable);
+    /// `environment` entries are set on top of this process's environment.
     public static func run(_ arguments: [String], environment: [String: String] = [:]) throws -> Run {
-        let fm = FileManager.default
-        let scratch = fm.temporaryDirectory.appendingPathComponent("ladder-cli-\(UUID().uuidString)", isDirectory: true)
-        try fm.createDirectory(at: scratch, withIntermediateDirectories: true)
-        defer { try? fm.removeItem(at: scratch) }
-        let out = scratch.appendingPathComponent("stdout")
-        let err = scratch.appendingPathComponent("stderr")
-        guard fm.createFile(atPath: out.path, contents: nil), fm.createFile(atPath: err.path, contents: nil) else {
-            throw Failure(description: "cannot create output files in \(scratch.path)")
-        }
-        let outHandle = try FileHandle(forWritingTo: out)
-        let errHandle = try FileHandle(forWritingTo: err)
-        defer {
-            try? outHandle.close()
-            try? errHandle.close()
-        }
-        let process = Process()
-        process.executableURL = try executable()
-        process.arguments = arguments
-        process.currentDirectoryURL = repoRoot
-        if !environment.isEmpty {
-            process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
-        }
-        process.standardOutput = outHandle
-        process.standardError = errHandle
-        process.standardInput = FileHandle.nullDevice
-        try process.run()
-        process.waitUntilExit()
-        return Run(
-            status: process.terminationStatus,
-            stdout: String(decoding: try Data(contentsOf: out), as: UTF8.self),
-            stderr: String(decoding: try Data(contentsOf: err), as: UTF8.self))
+        try Tool.run(try executable(), arguments, in: repoRoot, environment: environment)
     }
 
     /// Runs `ladder` and returns the run as one text for a snapshot: the command, its exit

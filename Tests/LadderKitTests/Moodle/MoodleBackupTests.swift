@@ -143,14 +143,7 @@ struct MoodleBackupTests {
         let folder = try TestSupport.temporaryFolder("ladder-sha1")
         defer { try? FileManager.default.removeItem(at: folder) }
         for name in blobs { try b.data[name]!.write(to: folder.appendingPathComponent((name as NSString).lastPathComponent)) }
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: "/usr/bin/sha1sum")
-        p.arguments = blobs.map { folder.appendingPathComponent(($0 as NSString).lastPathComponent).path }
-        let pipe = Pipe()
-        p.standardOutput = pipe
-        try p.run()
-        let output = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        p.waitUntilExit()
+        let output = try Tool.run("/usr/bin/sha1sum", blobs.map { folder.appendingPathComponent(($0 as NSString).lastPathComponent).path }).stdout
         for line in output.split(separator: "\n") {
             let parts = line.split(separator: " ", omittingEmptySubsequences: true)
             #expect(String(parts[0]) == (String(parts[1]) as NSString).lastPathComponent, "content hash = SHA-1 of the content")

@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 
 /// Reads CSV the way PHP's `fgetcsv` does with its defaults (comma, `"` enclosure, `\` escape):
 /// what Moodle's `csv_import_reader` uses. A quote right after a backslash inside quotes is
@@ -69,17 +70,11 @@ enum PHPReader {
     /// The records of `file` as `fgetcsv` returns them, through JSON.
     static func records(_ file: URL) throws -> [[String]]? {
         guard let php else { return nil }
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: php)
-        p.arguments = [
+        let run = try Tool.run(php, [
             "-r", #"$f = fopen($argv[1], "r"); $out = []; while (($r = fgetcsv($f)) !== false) { $out[] = $r; } echo json_encode($out);"#,
             file.path,
-        ]
-        let pipe = Pipe()
-        p.standardOutput = pipe
-        try p.run()
-        let data = pipe.fileHandleForReading.readDataToEndOfFile()
-        p.waitUntilExit()
+        ])
+        let data = Data(run.stdout.utf8)
         return try JSONDecoder().decode([[String?]].self, from: data).map { $0.map { $0 ?? "" } }
     }
 }

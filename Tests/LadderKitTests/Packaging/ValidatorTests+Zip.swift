@@ -80,11 +80,7 @@ extension ValidatorTests {
     @Test func symbolicLinksOutOfAPackageFolderAreUnsafe() throws {
         let dir = try Self.temporaryFolder()
         defer { try? FileManager.default.removeItem(at: dir) }
-        for (k, v) in Self.validEntries {
-            let url = dir.appendingPathComponent(k)
-            try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
-            try v.write(to: url)
-        }
+        try Self.unpack(Self.validEntries, in: dir)
         let outside = try Self.temporaryFolder()
         defer { try? FileManager.default.removeItem(at: outside) }
         try Data("secret".utf8).write(to: outside.appendingPathComponent("secret.txt"))

@@ -120,6 +120,15 @@ struct ValidatorTests {
         return path
     }
 
+    /// The entries written as files under `folder`: a package unpacked into a folder.
+    static func unpack(_ entries: [String: Data], in folder: URL) throws {
+        for (name, data) in entries {
+            let url = folder.appendingPathComponent(name)
+            try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+            try data.write(to: url)
+        }
+    }
+
     static var validEntries: [String: Data] { content.merging(["imsmanifest.xml": Data(manifest.utf8)]) { a, _ in a } }
 
     static func codes(_ r: ValidationReport, _ severity: ValidationIssue.Severity? = nil) -> [String] {
@@ -142,11 +151,7 @@ struct ValidatorTests {
     @Test func packageFolderAndManifestPathAreValidToo() throws {
         let dir = try Self.temporaryFolder()
         defer { try? FileManager.default.removeItem(at: dir) }
-        for (k, v) in Self.validEntries {
-            let url = dir.appendingPathComponent(k)
-            try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
-            try v.write(to: url)
-        }
+        try Self.unpack(Self.validEntries, in: dir)
         let v = try PackageValidator(schemasFolder: nil)
         for path in [dir.path, dir.appendingPathComponent("imsmanifest.xml").path] {
             let r = v.validate(path: path)

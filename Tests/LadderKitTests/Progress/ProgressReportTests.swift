@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Testing
 
 @testable import LadderCore
@@ -118,16 +119,9 @@ struct ProgressReportTests {
         let html = dir.appendingPathComponent("report.html")
         try Data(ReportRenderer.render(r, as: .html, detail: false).utf8).write(to: html)
         func dom(_ hash: String) throws -> String {
-            let p = Process()
-            p.executableURL = URL(fileURLWithPath: chromium!)
-            p.arguments = ["--headless", "--no-sandbox", "--disable-gpu", "--user-data-dir=\(dir.path)/profile", "--dump-dom", html.absoluteString + hash]
-            let out = Pipe()
-            p.standardOutput = out
-            p.standardError = FileHandle.nullDevice
-            try p.run()
-            let data = out.fileHandleForReading.readDataToEndOfFile()
-            p.waitUntilExit()
-            let text = String(decoding: data, as: UTF8.self)
+            let text = try Tool.run(
+                chromium!, ["--headless", "--no-sandbox", "--disable-gpu", "--user-data-dir=\(dir.path)/profile", "--dump-dom", html.absoluteString + hash]
+            ).stdout
             let table = try #require(text.range(of: "<table id=\"learners\">")).upperBound
             let body = try #require(text.range(of: "<tbody>", range: table..<text.endIndex)).upperBound
             return String(text[body..<(try #require(text.range(of: "</tbody>", range: body..<text.endIndex))).lowerBound])
@@ -157,14 +151,9 @@ struct ProgressReportTests {
         let html = dir.appendingPathComponent("report.html")
         try Data(ReportRenderer.render(r, as: .html, detail: false).utf8).write(to: html)
         let png = dir.appendingPathComponent("report.png")
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: chromium!)
-        p.arguments = ["--headless", "--no-sandbox", "--disable-gpu", "--hide-scrollbars", "--user-data-dir=\(dir.path)/profile",
-                       "--screenshot=\(png.path)", "--window-size=1200,1000", html.absoluteString]
-        p.standardOutput = FileHandle.nullDevice
-        p.standardError = FileHandle.nullDevice
-        try p.run()
-        p.waitUntilExit()
+        _ = try Tool.run(
+            chromium!, ["--headless", "--no-sandbox", "--disable-gpu", "--hide-scrollbars", "--user-data-dir=\(dir.path)/profile",
+                        "--screenshot=\(png.path)", "--window-size=1200,1000", html.absoluteString])
         let data = try Data(contentsOf: png)
         #expect(data.starts(with: [0x89, 0x50, 0x4E, 0x47]))
         let width = data[16..<20].reduce(0) { $0 << 8 | Int($1) }
@@ -196,14 +185,7 @@ struct ProgressReportTests {
                     return sum(1 for line in rows for x in range(0, stride, bpp) if all(abs(line[x+k] - rgb[k]) <= 6 for k in range(3)))
                 print(count((0x2f, 0x6f, 0xdb)), count((0x9d, 0xb7, 0xe8)))
                 """
-            let q = Process()
-            q.executableURL = URL(fileURLWithPath: python)
-            q.arguments = ["-c", script, png.path]
-            let out = Pipe()
-            q.standardOutput = out
-            try q.run()
-            let text = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-            q.waitUntilExit()
+            let text = try Tool.run(python, ["-c", script, png.path]).stdout
             let counts = text.split(whereSeparator: { $0 == " " || $0 == "\n" }).compactMap { Int($0) }
             #expect(counts.count == 2)
             #expect(counts.first ?? 0 > 2000, "dark bars: \(counts)")

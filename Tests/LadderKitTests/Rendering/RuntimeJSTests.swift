@@ -20,19 +20,11 @@ struct RuntimeJSTests {
         let folder = Self.repo.appendingPathComponent("Tests/runtime")
         let files = try FileManager.default.contentsOfDirectory(atPath: folder.path).filter { $0.hasSuffix(".test.mjs") }.sorted()
         #expect(files.count >= 3, "expected the runtime test files in Tests/runtime")
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: Self.node!)
-        p.arguments = ["--test", "--test-reporter=tap"] + files.map { folder.appendingPathComponent($0).path }
-        p.currentDirectoryURL = Self.repo
-        let pipe = Pipe()
-        p.standardOutput = pipe
-        p.standardError = pipe
-        try p.run()
-        let out = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        p.waitUntilExit()
+        let run = try Tool.run(Self.node!, ["--test", "--test-reporter=tap"] + files.map { folder.appendingPathComponent($0).path }, in: Self.repo)
+        let out = run.output
         let failed = out.split(separator: "\n").filter { $0.hasPrefix("not ok") || $0.contains("# fail") }
-        #expect(p.terminationStatus == 0, "node --test failed:\n\(out.suffix(4000))")
+        #expect(run.status == 0, "node --test failed:\n\(out.suffix(4000))")
         #expect(out.contains("# pass"), "no node test ran:\n\(out.suffix(2000))")
-        if p.terminationStatus != 0 { print(failed.joined(separator: "\n")) }
+        if run.status != 0 { print(failed.joined(separator: "\n")) }
     }
 }
