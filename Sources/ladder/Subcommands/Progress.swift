@@ -35,7 +35,7 @@ extension Progress {
             abstract: "Import LMS exports (Moodle, TalentLMS, generic CSV) or a preview store.",
             discussion: "Valid rows land and bad ones are listed with their line and field; with --strict nothing lands unless every row is valid. Importing the same file twice changes nothing.")
 
-        @Argument(help: "Export files (CSV or tab-separated text), or preview stores for --from preview.")
+        @Argument(help: "Export files (CSV, tab-separated text or Excel .xlsx), or preview stores for --from preview.")
         var files: [String]
 
         @Option(help: "The file layout: moodle, talentlms, csv or preview.")
