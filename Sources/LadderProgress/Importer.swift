@@ -49,7 +49,12 @@ public struct ImportSummary: Sendable, Equatable {
         public var digest: String
         public var rows: Int
         public var attempts: Int
-        public var changed: Int
+        /// Attempts written or changed (their interactions included).
+        public var changedAttempts = 0
+        /// Learners added or changed (name, email).
+        public var changedLearners = 0
+        /// Enrolments added or changed (level, track).
+        public var changedEnrolments = 0
         public var rejected: Int
         /// The same bytes were imported before and nothing changed.
         public var alreadyImported: Bool
@@ -59,6 +64,8 @@ public struct ImportSummary: Sendable, Equatable {
         public var newByName = 0
         /// The encoding and delimiter the file was read with.
         public var detected = ""
+        /// Every record the file added or changed in the store.
+        public var changed: Int { changedAttempts + changedLearners + changedEnrolments }
     }
     public var files: [File] = []
     public var issues: [ImportIssue] = []
@@ -153,7 +160,7 @@ extension ProgressStore {
         writer: RowWriter, summary: inout ImportSummary
     ) throws -> ImportSummary.File {
         let reader = try openRecords(path)
-        var file = ImportSummary.File(path: path, digest: "", rows: 0, attempts: 0, changed: 0, rejected: 0, alreadyImported: false)
+        var file = ImportSummary.File(path: path, digest: "", rows: 0, attempts: 0, rejected: 0, alreadyImported: false)
         file.detected = reader.detected
         let header: DelimitedRecord
         do {
@@ -226,7 +233,7 @@ extension ProgressStore {
 
     /// Copies the attempts the preview server recorded in another store (or this one).
     private func importPreview(_ db: Database, path: String, curriculum: String, summary: inout ImportSummary) throws -> ImportSummary.File {
-        var file = ImportSummary.File(path: path, digest: "", rows: 0, attempts: 0, changed: 0, rejected: 0, alreadyImported: false)
+        var file = ImportSummary.File(path: path, digest: "", rows: 0, attempts: 0, rejected: 0, alreadyImported: false)
         guard FileManager.default.fileExists(atPath: path) else {
             throw ImportError(path: path, message: "no such preview store")
         }
@@ -272,13 +279,13 @@ extension ProgressStore {
         }
         for (id, name, email) in learners {
             try ProgressWriter.upsertLearner(db, id: id, name: name, email: email)
-            if db.changesCount > 0 { file.changed += 1 }
+            if db.changesCount > 0 { file.changedLearners += 1 }
         }
         for var r in records {
             if r.curriculum.isEmpty { r.curriculum = curriculum }
             file.rows += 1
             file.attempts += 1
-            if try ProgressWriter.mergeAttempt(db, r, source: "preview", batch: nil) { file.changed += 1 }
+            if try ProgressWriter.mergeAttempt(db, r, source: "preview", batch: nil) { file.changedAttempts += 1 }
         }
         let h = SHA256Hasher()
         h.update(path)

@@ -57,7 +57,7 @@ package final class RowWriter {
         case .learner(let who):
             guard let id = try learnerID(who, line: line, state: state, file: &file, summary: &summary) else { return }
             try ProgressWriter.upsertLearner(db, id: id, name: who.name, email: who.email)
-            if db.changesCount > 0 { file.changed += 1 }
+            if db.changesCount > 0 { file.changedLearners += 1 }
             state.learnersSeen.insert(id)
             state.matcher.noteStored(id: id, name: who.name)
             file.imported += 1
@@ -84,7 +84,7 @@ package final class RowWriter {
         // Rows come grouped by learner: comparing with the last one spares most look-ups.
         if rec.learner != state.lastLearner, !state.learnersSeen.contains(rec.learner) {
             try ProgressWriter.upsertLearner(db, id: rec.learner, name: rec.learnerName, email: rec.email)
-            if db.changesCount > 0 { file.changed += 1 }
+            if db.changesCount > 0 { file.changedLearners += 1 }
             state.learnersSeen.insert(rec.learner)
         }
         state.lastLearner = rec.learner
@@ -93,7 +93,7 @@ package final class RowWriter {
             if state.enrolmentsSeen[key].map({ $0 != (rec.enrolmentLevel, rec.track) }) ?? true {
                 state.enrolmentsSeen[key] = (rec.enrolmentLevel, rec.track)
                 try ProgressWriter.upsertEnrolment(db, learner: rec.learner, curriculum: rec.curriculum, level: rec.enrolmentLevel, track: rec.track)
-                if db.changesCount > 0 { file.changed += 1 }
+                if db.changesCount > 0 { file.changedEnrolments += 1 }
             }
         }
         if let level = rec.level {
@@ -109,11 +109,11 @@ package final class RowWriter {
             // The attempt row stays as it is; its interactions still merge.
             var changed = false
             for i in rec.interactions where try ProgressWriter.mergeInteraction(db, rec, i) { changed = true }
-            if changed { file.changed += 1 }
+            if changed { file.changedAttempts += 1 }
             return
         }
         if try ProgressWriter.mergeAttempt(db, rec, source: state.source, batch: state.batch, statement: merge) {
-            file.changed += 1
+            file.changedAttempts += 1
         }
         stored.wrote(rec)
     }

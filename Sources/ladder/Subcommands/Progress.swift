@@ -93,8 +93,12 @@ extension Progress {
         /// One file's outcome in plain words.
         static func line(_ f: ImportSummary.File) -> String {
             if f.alreadyImported { return "\(f.path): already imported, nothing changed (\(Plural.count(f.rows, "row")) read)" }
-            var s = "\(f.path): \(Plural.count(f.rows, "row")) read (\(f.detected)); \(Plural.count(f.attempts, "attempt")) in them; "
-                + "\(f.changed) new or changed in the store"
+            var s = "\(f.path): \(Plural.count(f.rows, "row")) read (\(f.detected)); \(Plural.count(f.attempts, "attempt")) in them"
+            if f.attempts > 0 { s += " (\(f.changedAttempts) new or changed, \(f.attempts - f.changedAttempts) already stored as they are)" }
+            // Learners added as new by name are said below, not counted twice.
+            let otherLearners = max(0, f.changedLearners - f.newByName)
+            if otherLearners > 0 { s += "; \(Plural.count(otherLearners, "learner")) added or updated" }
+            if f.changedEnrolments > 0 { s += "; \(Plural.count(f.changedEnrolments, "enrolment")) added or updated" }
             if f.rejected > 0 { s += "; \(Plural.count(f.rejected, "row")) rejected" }
             if f.newByName > 0 { s += "; \(Plural.count(f.newByName, "learner")) known only by name added as new" }
             return s
