@@ -143,7 +143,9 @@ package final class ReportScan: ReportSource {
         let plan = options.plan
         for r in try Row.fetchAll(db, sql: "SELECT learner_id, curriculum, level, track FROM enrolments ORDER BY learner_id, curriculum") {
             let c: String = r["curriculum"]
-            guard curriculum == nil || c == curriculum || c.isEmpty else { continue }
+            // A level stated without a curriculum may belong to another ladder's levels (its
+            // P1 is not this one's): with a curriculum only its own enrolments count.
+            guard curriculum == nil || c == curriculum else { continue }
             let id: String = r["learner_id"]
             if let l: String = r["level"] { enrolled[id] = l }
             if let t: String = r["track"], let s = Standing.startLevel(ofTrack: t, plan: plan, levels: levels) {
@@ -290,7 +292,9 @@ package final class ReportScan: ReportSource {
         let reached = Standing.reached(complete: complete)
         let current = Standing.current(learnersFile: options.currentLevels[id], store: enrolled[id], trackStarts: trackStarts[id] ?? [],
                                        levels: levels)
-        let readyFor = Standing.readyFor(reached: reached, current: current?.index)
+        // Without a curriculum a level's required items are only those the imports happened to
+        // record, so nobody is called ready on them (a wrong "ready" is worse than none).
+        let readyFor = curriculum == nil ? nil : Standing.readyFor(reached: reached, current: current?.index)
         let nextIndex = reached.map { $0 + 1 } ?? 0
         let next = nextIndex < levels.count ? nextIndex : nil
         let filed = current?.index ?? next ?? max(0, levels.count - 1)

@@ -66,6 +66,7 @@ extension CurriculumLoader {
                 "prerequisite cycle: \((cycle + [cycle[0]]).joined(separator: " -> "))")
         }
         checkCoverage(c)
+        checkTitles(c)
         // Targets never drop going up the ladder.
         for (lower, upper) in zip(c.levels, c.levels.dropFirst()) {
             for t in upper.targets {

@@ -23,6 +23,11 @@ package struct SourceLocator {
         locate("curriculum.yaml", keys) { $0 }
     }
 
+    /// The value at `keys` in any YAML file of the curriculum (an assessment, a shadowing task).
+    package func file(_ relative: String, _ keys: [String]) -> SourceLocation {
+        locate(relative, keys) { $0 }
+    }
+
     /// The value at `keys` in a level's file.
     package func level(_ level: String, _ keys: [String]) -> SourceLocation {
         locate("levels/\(level).yaml", keys) { $0 }

@@ -52,14 +52,28 @@ package struct ItemResolver {
     var plan: Plan?
     private var byTitle: [String: PlanItem] = [:]
     private var byID: [String: PlanItem] = [:]
+    /// Titles several items share (`ladder check` warns): the ids sharing each. A column with
+    /// such a title is not matched, since crediting one of them would be a guess.
+    private var shared: [String: [String]] = [:]
 
     init(plan: Plan?) {
         self.plan = plan
         for i in plan?.items ?? [] {
             byID[i.id] = i
             let t = ItemResolver.norm(i.title)
-            if byTitle[t] == nil { byTitle[t] = i }
+            if let first = byTitle[t] {
+                shared[t, default: [first.id]].append(i.id)
+            } else {
+                byTitle[t] = i
+            }
         }
+    }
+
+    /// The title as written, then with HTML entities decoded: Moodle writes SCO titles through
+    /// `format_string`, which turns a bare `&` into `&amp;`.
+    private static func spellings(_ name: String) -> [String] {
+        let decoded = HTMLEntities.decode(name)
+        return decoded == name ? [norm(name)] : [norm(name), norm(decoded)]
     }
 
     static func norm(_ s: String) -> String {
@@ -72,7 +86,10 @@ package struct ItemResolver {
             if plan == nil { return (id, nil) }
             if let i = byID[id] { return (i.id, i.level) }
         }
-        if let i = byTitle[ItemResolver.norm(name)] { return (i.id, i.level) }
+        for t in Self.spellings(name) {
+            if shared[t] != nil { return nil }
+            if let i = byTitle[t] { return (i.id, i.level) }
+        }
         return nil
     }
 
@@ -80,7 +97,11 @@ package struct ItemResolver {
     /// titles matched; with one, the item id or title one slip away, if any.
     func hint(_ name: String) -> String {
         guard let plan else { return " (pass --curriculum to match item titles)" }
-        let written = name.trimmedCell
+        if let ids = Self.spellings(name).lazy.compactMap({ self.shared[$0] }).first {
+            return ": it is the title of several items (\(ids.joined(separator: ", "))), so their results cannot be told apart;"
+                + " give each a title of its own in the curriculum (`ladder check` warns) and download again"
+        }
+        let written = HTMLEntities.decode(name).trimmedCell
         let ids = plan.items.map(\.id)
         // A manifest identifier (ITEM-x-module) is compared with the items' identifiers, and the
         // item id it stands for is suggested.
@@ -244,6 +265,9 @@ package final class LMSDates {
             // Moodle userdate(): strftimedaydatetime "%A, %d %B %Y, %I:%M %p" (the text download)
             // and strftimedatetime "%d %B %Y, %I:%M %p" (Excel and ODS), leading zeros removed
             "EEEE, d MMMM yyyy, h:mm a", "d MMMM yyyy, h:mm a",
+            // The same in English (United States), lang/en_us/langconfig.php: strftimedaydatetime
+            // "%A, %B %d, %Y, %I:%M %p" and strftimedatetime "%B %d %Y, %I:%M %p"
+            "EEEE, MMMM d, yyyy, h:mm a", "MMMM d yyyy, h:mm a",
             // TalentLMS: DD/MM/YYYY (its default date format), with or without a time
             "dd/MM/yyyy, HH:mm:ss", "dd/MM/yyyy, HH:mm", "dd/MM/yyyy HH:mm", "dd/MM/yyyy",
         ]

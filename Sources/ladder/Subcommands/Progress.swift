@@ -81,7 +81,10 @@ extension Progress {
             }
             if !summary.issues.isEmpty {
                 let rejected = Plural.count(summary.rejected, "row") + " rejected"
-                if summary.imported > 0 {
+                if summary.rejected == 0 && summary.imported > 0 {
+                    // Only columns were refused (an unmatched or ambiguous title): say that.
+                    printError("\(Plural.count(summary.issues.count, "problem")) above; the rows were imported without the cells they name")
+                } else if summary.imported > 0 {
                     printError("\(rejected); the other rows were imported")
                 } else {
                     printError("\(rejected); nothing was imported")
@@ -167,6 +170,9 @@ extension Progress {
                     printDiagnostics(warnings)
                     for p in profiles { currentLevels[p.id] = p.currentLevel }
                 }
+            }
+            if curriculum == nil {
+                printError("note: without --curriculum nobody is called ready for promotion: the store knows only the items imports recorded, not every item a level requires")
             }
             try CommandInputs.refuseOverwriting(out, inputs: [(store.path, "the progress store"), (learners, "the --learners file")])
             let db = try CommandInputs.existingStore(store.path)
