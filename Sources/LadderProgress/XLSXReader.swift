@@ -13,7 +13,7 @@ import LadderPackaging
 ///   significant digits, as Excel shows them) and dates: a number whose style's format is a
 ///   date is written as ISO 8601 local text, `2026-03-13` or `2026-03-13 14:11:00` (1900 or,
 ///   when the workbook says `date1904`, 1904 date system); a time format gives `HH:MM:SS`; a
-///   percent format `92.00%`.
+///   percent format `92.00%` (with more decimals when the format's would round the value).
 /// - Each cell lands in the column its reference names; the cells a row skips are "", rows
 ///   are padded to the header's width, and rows without any value are skipped.
 /// - The sheet is streamed from the zip through libxml2's `xmlTextReader`: memory holds the

@@ -120,7 +120,11 @@ package enum XLSXValueText {
         case .general:
             return general(raw, d)
         case .percent(let decimals):
-            return fixed(d * 100, decimals: decimals) + "%"
+            // Shown with the format's decimals unless that rounds the value: a score of 0.795
+            // in a `0%` cell is 79.5%, not the 80% on screen (79.5 is below a mastery of 80).
+            let shown = fixed(d * 100, decimals: decimals)
+            let full = plain(String(format: "%.15g", d * 100))
+            return (Double(shown) == Double(full) ? shown : full) + "%"
         case .date, .dateTime, .time:
             return dateText(serial: d, style: style, date1904: date1904) ?? general(raw, d)
         }

@@ -82,6 +82,9 @@ struct XLSXReaderTests {
         #expect(text("1e+20", .general) == "100000000000000000000")
         #expect(text("-0", .general) == "0")
         #expect(text("0.125", .percent(decimals: 1)) == "12.5%")
+        // A whole-percent format does not round a score: 79.5 stays below a mastery of 80.
+        #expect(text("0.795", .percent(decimals: 0)) == "79.5%")
+        #expect(text("0.92", .percent(decimals: 2)) == "92.00%")
         #expect(text("abc", .general) == nil)
         #expect(XLSXValueText.unescape("a_x000D_b _x005F_x0041_ _xZZZZ_") == "a\rb _x0041_ _xZZZZ_")
     }
