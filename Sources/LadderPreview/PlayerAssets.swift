@@ -10,12 +10,7 @@ enum PlayerAssets {
     static func page(title: String, learner: String, language: String = "en") -> String {
         let strings = PageStrings(PageLanguage(tag: language) ?? .en)
         let lang = PageLanguage(tag: language) != nil ? language : "en"
-        return """
-        <!DOCTYPE html>
-        <html lang="\(HTML.escape(lang))">
-        <head>
-        <meta charset="utf-8">
-        <meta name="viewport" content="width=device-width, initial-scale=1">
+        return HTML.documentStart(language: lang) + """
         <title>\(HTML.escape(title)) · ladder preview</title>
         <link rel="stylesheet" href="/_ladder/player.css">
         </head>

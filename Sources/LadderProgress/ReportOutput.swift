@@ -122,6 +122,19 @@ extension Array where Element == UInt8 {
         if let s { JSONText.write(s, style, into: &self) } else { add("null") }
     }
     mutating func json(_ n: Int?) { if let n { add(n) } else { add("null") } }
+    /// `key` (static text: the separator, the quoted key and the colon), then the value as JSON.
+    mutating func field(_ key: StaticString, _ s: String?) {
+        raw(key)
+        json(s)
+    }
+    mutating func field(_ key: StaticString, _ n: Int?) {
+        raw(key)
+        json(n)
+    }
+    mutating func field(_ key: StaticString, _ b: Bool) {
+        raw(key)
+        raw(b)
+    }
     /// `xs` written by `body`, `separator` between them.
     mutating func list<C: Collection>(_ xs: C, _ separator: String, _ body: (inout [UInt8], C.Element) -> Void) {
         var first = true

@@ -40,55 +40,47 @@ public enum FileKind: String, CaseIterable, Sendable {
             Field("language", .text(maxLength: 35), "BCP 47 tag of the content; Ladder's page text follows it (de, en, es, fr); default en."),
             Field(
                 "occupation_codes",
-                .list(
-                    .object(
-                        ObjectShape(fields: [
-                            Field("scheme", .text(maxLength: 40), required: true, "SOC, O*NET, ISCO, ESCO, ..."),
-                            Field("code", .text(maxLength: 40), required: true, "The code; quote it."),
-                            Field("title", .text(maxLength: 200), "The occupation's title in that scheme."),
-                        ])), minItems: 0), "Occupation codes the role maps to."),
+                .objects([
+                    Field("scheme", .text(maxLength: 40), required: true, "SOC, O*NET, ISCO, ESCO, ..."),
+                    Field("code", .text(maxLength: 40), required: true, "The code; quote it."),
+                    Field("title", .text(maxLength: 200), "The occupation's title in that scheme."),
+                ], minItems: 0), "Occupation codes the role maps to."),
             Field("scope_notes", .list(.text(), minItems: 0), "What the role is not."),
             Field(
                 "scale",
-                .list(
-                    .object(
-                        ObjectShape(fields: [
-                            Field("id", .identifier, required: true, "Step id."),
-                            Field("name", .text(maxLength: 80), required: true, "Step name."),
-                            Field("description", .text(), "What the step means."),
-                        ])), minItems: 2), required: true, "Ordered proficiency steps, lowest first."),
+                .objects([
+                    Field("id", .identifier, required: true, "Step id."),
+                    Field("name", .text(maxLength: 80), required: true, "Step name."),
+                    Field("description", .text(), "What the step means."),
+                ], minItems: 2), required: true, "Ordered proficiency steps, lowest first."),
             Field(
                 "skills",
-                .list(
-                    .object(
-                        ObjectShape(fields: [
-                            Field("id", .identifier, required: true, "Skill id, unique."),
-                            Field("name", .text(maxLength: 120), required: true, "Skill name."),
-                            Field("description", .text(), "What the skill is."),
-                        ])), minItems: 1), required: true, "The skills of the role."),
+                .objects([
+                    Field("id", .identifier, required: true, "Skill id, unique."),
+                    Field("name", .text(maxLength: 120), required: true, "Skill name."),
+                    Field("description", .text(), "What the skill is."),
+                ], minItems: 1), required: true, "The skills of the role."),
             Field("levels", .list(.identifier, minItems: 1), required: true, "Level ids, lowest first; each is levels/<id>.yaml."),
             Field(
                 "gating", .oneOf(Gating.allCases.map(\.rawValue)),
                 "What opens a level above the first: assessments (default: every assessment of the level below passed), last-item (its last module or assessment) or none."),
             Field(
                 "theme",
-                .object(
-                    ObjectShape(fields: [
-                        Field("stylesheet", .path(extensions: ["css"]), "CSS appended after the default theme."),
-                        Field("logo", .path(extensions: ["svg", "png", "jpg", "jpeg", "gif", "webp"]), "Logo shown in page headers."),
-                        Field("accent", .text(maxLength: 40), "A CSS colour for links and buttons, e.g. #0b5cad."),
-                    ])), "How exported pages look."),
+                .object(fields: [
+                    Field("stylesheet", .path(extensions: ["css"]), "CSS appended after the default theme."),
+                    Field("logo", .path(extensions: ["svg", "png", "jpg", "jpeg", "gif", "webp"]), "Logo shown in page headers."),
+                    Field("accent", .text(maxLength: 40), "A CSS colour for links and buttons, e.g. #0b5cad."),
+                ]), "How exported pages look."),
             Field(
                 "limits",
-                .object(
-                    ObjectShape(fields: [
-                        Field(
-                            "yaml_file_kib", .integer(min: 1, max: LoaderLimits.ceilingKiB),
-                            "The largest YAML file, in KiB; default 2048 (2 MiB). curriculum.yaml itself is always held to the default."),
-                        Field(
-                            "markdown_file_kib", .integer(min: 1, max: LoaderLimits.ceilingKiB),
-                            "The largest Markdown page, in KiB; default 4096 (4 MiB)."),
-                    ])), "Size limits for the curriculum's files (see docs/curriculum-format.md)."),
+                .object(fields: [
+                    Field(
+                        "yaml_file_kib", .integer(min: 1, max: LoaderLimits.ceilingKiB),
+                        "The largest YAML file, in KiB; default 2048 (2 MiB). curriculum.yaml itself is always held to the default."),
+                    Field(
+                        "markdown_file_kib", .integer(min: 1, max: LoaderLimits.ceilingKiB),
+                        "The largest Markdown page, in KiB; default 4096 (4 MiB)."),
+                ]), "Size limits for the curriculum's files (see docs/curriculum-format.md)."),
         ],
         doc: "The role, the proficiency scale, the skills and the order of levels.")
 
@@ -107,32 +99,28 @@ public enum FileKind: String, CaseIterable, Sendable {
             Field("summary", .text(), "One line about the level."),
             Field(
                 "guidelines",
-                .object(
-                    ObjectShape(fields: [
-                        Field("knowledge", .text(), "Knowledge and application."),
-                        Field("problem_solving", .text(), "Complexity and problem solving."),
-                        Field("collaboration", .text(), "Collaboration and interaction."),
-                        Field("experience", .text(), "Typical experience."),
-                    ])), "The level's guidelines."),
+                .object(fields: [
+                    Field("knowledge", .text(), "Knowledge and application."),
+                    Field("problem_solving", .text(), "Complexity and problem solving."),
+                    Field("collaboration", .text(), "Collaboration and interaction."),
+                    Field("experience", .text(), "Typical experience."),
+                ]), "The level's guidelines."),
             Field("skills", .map(.step), required: true, "Skill id -> required step (id, name or 1-based number), or none (0) when the level does not require it."),
             Field(
                 "responsibilities",
-                .list(
-                    .object(
-                        ObjectShape(fields: [
-                            Field("id", .identifier, required: true, "Unique across the curriculum."),
-                            Field("statement", .text(), required: true, "What the person does."),
-                            Field("skills", .list(.identifier, minItems: 1), required: true, "Skills exercised."),
-                            Field("after", .list(.identifier, minItems: 0), "Responsibilities trained first."),
-                            Field(
-                                "training",
-                                .object(
-                                    ObjectShape(fields: [
-                                        Field("module", .object(moduleShape), "What to learn."),
-                                        Field("assessment", .path(extensions: ["yaml", "yml"]), "How mastery is checked."),
-                                        Field("shadowing", .path(extensions: ["yaml", "yml"]), "Observe, then do under observation."),
-                                    ])), "The training this responsibility calls for."),
-                        ])), minItems: 1), required: true, "The level's responsibilities."),
+                .objects([
+                    Field("id", .identifier, required: true, "Unique across the curriculum."),
+                    Field("statement", .text(), required: true, "What the person does."),
+                    Field("skills", .list(.identifier, minItems: 1), required: true, "Skills exercised."),
+                    Field("after", .list(.identifier, minItems: 0), "Responsibilities trained first."),
+                    Field(
+                        "training",
+                        .object(fields: [
+                            Field("module", .object(moduleShape), "What to learn."),
+                            Field("assessment", .path(extensions: ["yaml", "yml"]), "How mastery is checked."),
+                            Field("shadowing", .path(extensions: ["yaml", "yml"]), "Observe, then do under observation."),
+                        ]), "The training this responsibility calls for."),
+                ], minItems: 1), required: true, "The level's responsibilities."),
         ],
         doc: "One level of the ladder.")
 
@@ -145,24 +133,20 @@ public enum FileKind: String, CaseIterable, Sendable {
             Field("shuffle", .boolean, "Shuffle each question's options for each try; default false."),
             Field(
                 "questions",
-                .list(
-                    .object(
-                        ObjectShape(fields: [
-                            Field("id", .identifier, required: true, "Unique in this file."),
-                            Field("type", .oneOf(Question.Kind.allCases.map(\.rawValue)), required: true, "Question type."),
-                            Field("prompt", .text(), required: true, "The question."),
-                            Field("scenario", .text(), "The situation (scenario questions)."),
-                            Field(
-                                "options",
-                                .list(
-                                    .object(
-                                        ObjectShape(fields: [
-                                            Field("text", .text(), required: true, "The option."),
-                                            Field("correct", .boolean, "Whether this option is correct."),
-                                            Field("feedback", .text(), required: true, "Shown when chosen."),
-                                        ])), minItems: 2), required: true, "The options."),
-                            Field("skills", .list(.identifier, minItems: 1), "Skills this question checks."),
-                        ])), minItems: 1), required: true, "The questions."),
+                .objects([
+                    Field("id", .identifier, required: true, "Unique in this file."),
+                    Field("type", .oneOf(Question.Kind.allCases.map(\.rawValue)), required: true, "Question type."),
+                    Field("prompt", .text(), required: true, "The question."),
+                    Field("scenario", .text(), "The situation (scenario questions)."),
+                    Field(
+                        "options",
+                        .objects([
+                            Field("text", .text(), required: true, "The option."),
+                            Field("correct", .boolean, "Whether this option is correct."),
+                            Field("feedback", .text(), required: true, "Shown when chosen."),
+                        ], minItems: 2), required: true, "The options."),
+                    Field("skills", .list(.identifier, minItems: 1), "Skills this question checks."),
+                ], minItems: 1), required: true, "The questions."),
         ],
         doc: "A scored question bank.")
 
@@ -175,13 +159,11 @@ public enum FileKind: String, CaseIterable, Sendable {
             Field("observe", .list(.text(), minItems: 0), "What to watch a colleague do first."),
             Field(
                 "behaviours",
-                .list(
-                    .object(
-                        ObjectShape(fields: [
-                            Field("id", .identifier, required: true, "Unique in this file."),
-                            Field("text", .text(), required: true, "The observable behaviour."),
-                            Field("evidence", .text(), "What the observer records."),
-                        ])), minItems: 1), required: true, "Behaviours signed off one by one."),
+                .objects([
+                    Field("id", .identifier, required: true, "Unique in this file."),
+                    Field("text", .text(), required: true, "The observable behaviour."),
+                    Field("evidence", .text(), "What the observer records."),
+                ], minItems: 1), required: true, "Behaviours signed off one by one."),
             Field("evidence", .text(), required: true, "What is kept."),
             Field("sign_off", .text(), required: true, "Who signs and when."),
         ],
@@ -191,26 +173,20 @@ public enum FileKind: String, CaseIterable, Sendable {
         fields: [
             Field(
                 "frameworks",
-                .list(
-                    .object(
-                        ObjectShape(fields: [
-                            Field("id", .identifier, required: true, "Framework id."),
-                            Field("name", .text(maxLength: 200), required: true, "Framework name."),
-                            Field("source", .text(), "Where it comes from."),
-                            Field(
-                                "statements",
-                                .list(
-                                    .object(
-                                        ObjectShape(
-                                            fields: [
-                                                Field("id", .identifier, required: true, "Unique in this framework."),
-                                                Field("text", .text(), required: true, "The statement."),
-                                                Field("level", .identifier, "The level it is placed at."),
-                                                Field("excluded", .text(), "Why it is not placed at a level."),
-                                                Field("skills", .list(.identifier, minItems: 1), required: true, "Skills it concerns."),
-                                            ], exactlyOneOf: ["level", "excluded"])), minItems: 1), required: true,
-                                "The statements."),
-                        ])), minItems: 1), required: true, "Competency frameworks."),
+                .objects([
+                    Field("id", .identifier, required: true, "Framework id."),
+                    Field("name", .text(maxLength: 200), required: true, "Framework name."),
+                    Field("source", .text(), "Where it comes from."),
+                    Field(
+                        "statements",
+                        .objects([
+                            Field("id", .identifier, required: true, "Unique in this framework."),
+                            Field("text", .text(), required: true, "The statement."),
+                            Field("level", .identifier, "The level it is placed at."),
+                            Field("excluded", .text(), "Why it is not placed at a level."),
+                            Field("skills", .list(.identifier, minItems: 1), required: true, "Skills it concerns."),
+                        ], exactlyOneOf: ["level", "excluded"], minItems: 1), required: true, "The statements."),
+                ], minItems: 1), required: true, "Competency frameworks."),
         ],
         doc: "Competency statements from other frameworks, placed at levels.")
 

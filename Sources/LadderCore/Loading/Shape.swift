@@ -21,6 +21,15 @@ package indirect enum Shape: Sendable {
     /// A mapping from ids to values (skill targets).
     case map(Shape)
 
+    /// An object with these fields (nested in a file kind's shape).
+    static func object(fields: [Field]) -> Shape { .object(ObjectShape(fields: fields)) }
+
+    /// A list of objects with these fields (and exactly one of `exactlyOneOf`, when given), at
+    /// least `minItems` of them.
+    static func objects(_ fields: [Field], exactlyOneOf: [String] = [], minItems: Int) -> Shape {
+        .list(.object(ObjectShape(fields: fields, exactlyOneOf: exactlyOneOf)), minItems: minItems)
+    }
+
     static let idPattern = "^[A-Za-z][A-Za-z0-9_-]*$"
 
     static func isIdentifier(_ s: String) -> Bool {

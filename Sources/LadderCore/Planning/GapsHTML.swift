@@ -70,12 +70,7 @@ public enum GapsHTML {
     static func head(_ stream: GapStream, count: Int) -> String {
         let c = stream.curriculum
         let e = HTML.escape
-        return """
-            <!DOCTYPE html>
-            <html lang="\(e(c.language))">
-            <head>
-            <meta charset="utf-8">
-            <meta name="viewport" content="width=device-width, initial-scale=1">
+        return HTML.documentStart(language: c.language) + """
             <title>Skill gaps: \(e(stream.title))</title>
             <style>
             body { font-family: system-ui, -apple-system, "Segoe UI", Roboto, sans-serif; margin: 2rem; color: #1b1b1b; max-width: 80rem; }

@@ -58,43 +58,31 @@ public enum GapsJSON {
 
     static func write(_ l: LearnerGaps, to o: inout GapsBuffer) {
         func list(_ values: [String], _ indent: String) { GapsJSON.list(values, indent, to: &o) }
-        o.append("    {\n      \"current_level\" : ")
-        o.append(json: l.currentLevel)
+        o.field("    {\n      \"current_level\" : ", json: l.currentLevel)
         o.append(",\n      \"decisions\" : ")
         objects(l.decisions, to: &o) { d, o in
-            o.append(d.chosen ? "        {\n          \"chosen\" : true,\n          \"item\" : " : "        {\n          \"chosen\" : false,\n          \"item\" : ")
-            o.append(json: d.item)
-            o.append(",\n          \"reason\" : ")
-            o.append(json: d.reason)
+            o.field(d.chosen ? "        {\n          \"chosen\" : true,\n          \"item\" : " : "        {\n          \"chosen\" : false,\n          \"item\" : ", json: d.item)
+            o.field(",\n          \"reason\" : ", json: d.reason)
         }
         o.append("      \"items\" : ")
         list(l.items, "      ")
-        o.append(",\n      \"learner\" : ")
-        o.append(json: l.learner)
-        o.append(",\n      \"minutes\" : ")
-        o.append(l.minutes)
-        o.append(",\n      \"name\" : ")
-        o.append(json: l.name)
+        o.field(",\n      \"learner\" : ", json: l.learner)
+        o.field(",\n      \"minutes\" : ", l.minutes)
+        o.field(",\n      \"name\" : ", json: l.name)
         o.append(",\n      \"skills\" : ")
         objects(l.skills, to: &o) { g, o in
-            o.append(g.assessed ? "        {\n          \"assessed\" : true,\n          \"current\" : " : "        {\n          \"assessed\" : false,\n          \"current\" : ")
-            o.append(g.current)
-            o.append(",\n          \"gap\" : ")
-            o.append(g.gap)
+            o.field(g.assessed ? "        {\n          \"assessed\" : true,\n          \"current\" : " : "        {\n          \"assessed\" : false,\n          \"current\" : ", g.current)
+            o.field(",\n          \"gap\" : ", g.gap)
             o.append(",\n          \"items\" : ")
             GapsJSON.list(g.items, "          ", to: &o)
-            o.append(",\n          \"required\" : ")
-            o.append(g.required)
+            o.field(",\n          \"required\" : ", g.required)
             o.append(",\n          \"responsibilities\" : ")
             GapsJSON.list(g.responsibilities, "          ", to: &o)
-            o.append(",\n          \"skill\" : ")
-            o.append(json: g.skill)
+            o.field(",\n          \"skill\" : ", json: g.skill)
         }
-        o.append("      \"target_level\" : ")
-        o.append(json: l.targetLevel)
+        o.field("      \"target_level\" : ", json: l.targetLevel)
         if let t = l.track {
-            o.append(",\n      \"track\" : ")
-            o.append(json: t)
+            o.field(",\n      \"track\" : ", json: t)
         }
         o.append("\n    }")
     }
@@ -119,22 +107,16 @@ public enum GapsJSON {
     static func write(_ t: Track, to o: inout GapsBuffer) {
         o.append("    {\n")
         if let from = t.from {
-            o.append("      \"from\" : ")
-            o.append(json: from)
+            o.field("      \"from\" : ", json: from)
             o.append(",\n")
         }
-        o.append("      \"id\" : ")
-        o.append(json: t.id)
+        o.field("      \"id\" : ", json: t.id)
         o.append(",\n      \"items\" : ")
         list(t.items, "      ", to: &o)
-        o.append(",\n      \"kind\" : ")
-        o.append(json: t.kind.rawValue)
-        o.append(",\n      \"level\" : ")
-        o.append(json: t.level)
-        o.append(",\n      \"minutes\" : ")
-        o.append(t.minutes)
-        o.append(",\n      \"title\" : ")
-        o.append(json: t.title)
+        o.field(",\n      \"kind\" : ", json: t.kind.rawValue)
+        o.field(",\n      \"level\" : ", json: t.level)
+        o.field(",\n      \"minutes\" : ", t.minutes)
+        o.field(",\n      \"title\" : ", json: t.title)
         o.append("\n    }")
     }
 

@@ -161,6 +161,19 @@ package struct GapsBuffer {
         bytes.append(0x22)
     }
 
+    /// `key` (the punctuation, the quoted key and the colon, as the encoder lays them out), then
+    /// a JSON string.
+    mutating func field(_ key: String, json s: String) {
+        append(key)
+        append(json: s)
+    }
+
+    /// `key`, then a number.
+    mutating func field(_ key: String, _ n: Int) {
+        append(key)
+        append(n)
+    }
+
     /// True when a JSON string needs no escapes (no quote, backslash or control character). A
     /// loop without an early exit, which the compiler vectorises: it reads gigabytes of text.
     static func isPlainJSON(_ b: UnsafeBufferPointer<UInt8>) -> Bool {

@@ -6,6 +6,13 @@ package enum HTML {
     /// U+FFFD.
     package static func escape(_ s: String) -> String { escaped(s, apostrophe: true) }
 
+    /// The first lines of a page (the gap report, the preview player): the doctype, `<html lang>` (escaped), `<head>`,
+    /// the UTF-8 charset and the responsive viewport, each ending with a line break.
+    package static func documentStart(language: String) -> String {
+        "<!DOCTYPE html>\n<html lang=\"\(escape(language))\">\n<head>\n<meta charset=\"utf-8\">\n"
+            + "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
+    }
+
     /// `escape(s)` appended to `out`; `apostrophe: false` keeps `'` as it is: cmark-gfm's set,
     /// which Markdown pages keep so that they read as cmark writes them.
     package static func write(_ s: String, apostrophe: Bool = true, into out: inout String) {

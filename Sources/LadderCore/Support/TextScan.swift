@@ -29,24 +29,21 @@ package enum TextScan {
     }
 
     /// `s.trimmingCharacters(in: .whitespacesAndNewlines)`; `s` itself when there is nothing to trim.
-    package static func trimmed(_ s: String) -> String { trimmed(s, isWhitespaceOrNewline) }
-
-    /// `s.trimmingCharacters(in: .whitespaces)`.
-    static func trimmedSpaces(_ s: Substring) -> Substring {
+    package static func trimmed(_ s: String) -> String {
         let u = s.unicodeScalars
-        var start = u.startIndex
-        var end = u.endIndex
-        while start < end, isWhitespace(u[start]) { u.formIndex(after: &start) }
-        while end > start {
-            let before = u.index(before: end)
-            guard isWhitespace(u[before]) else { break }
-            end = before
-        }
-        return s[start..<end]
+        let r = kept(u, isWhitespaceOrNewline)
+        if r == u.startIndex..<u.endIndex { return s }
+        return String(u[r])
     }
 
-    private static func trimmed(_ s: String, _ drop: (Unicode.Scalar) -> Bool) -> String {
-        let u = s.unicodeScalars
+    /// `s.trimmingCharacters(in: .whitespaces)`.
+    static func trimmedSpaces(_ s: Substring) -> Substring { s[kept(s.unicodeScalars, isWhitespace)] }
+
+    /// The scalars of `u` left when those `drop` accepts are removed from both ends.
+    @inline(__always)
+    private static func kept<Scalars: BidirectionalCollection<Unicode.Scalar>>(
+        _ u: Scalars, _ drop: (Unicode.Scalar) -> Bool
+    ) -> Range<Scalars.Index> {
         var start = u.startIndex
         var end = u.endIndex
         while start < end, drop(u[start]) { u.formIndex(after: &start) }
@@ -55,8 +52,7 @@ package enum TextScan {
             guard drop(u[before]) else { break }
             end = before
         }
-        if start == u.startIndex, end == u.endIndex { return s }
-        return String(u[start..<end])
+        return start..<end
     }
 
     /// `s.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty`.
