@@ -22,6 +22,18 @@
     try { el.focus(); } catch (e) { /* ignore */ }
   }
 
+  // The line that reports a quiz's or a sign-off's outcome: setResult(text, cls) shows text
+  // with cls, one of classes (null for none), and hides the line while text is empty.
+  function resultLine(result, classes) {
+    return function setResult(text, cls) {
+      if (!result) return;
+      result.textContent = text;
+      result.classList.remove.apply(result.classList, classes);
+      if (cls) result.classList.add(cls);
+      result.hidden = !text;
+    };
+  }
+
   function bindModule(doc, session, main) {
     const sections = Array.prototype.slice.call(main.querySelectorAll('.ladder-page'));
     const nav = main.querySelector('.ladder-nav');

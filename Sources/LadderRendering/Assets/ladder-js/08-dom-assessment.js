@@ -1,22 +1,16 @@
   function bindAssessment(doc, session, main) {
     const form = doc.getElementById('ladder-quiz');
     if (!form) return;
-    const result = doc.getElementById('ladder-result');
     const retry = main.querySelector('[data-action="retry"]');
     const submit = form.querySelector('button[type="submit"]');
     const fieldsets = Array.prototype.slice.call(form.querySelectorAll('.ladder-question'));
     const byId = {};
     fieldsets.forEach(function (fs) { byId[fs.getAttribute('data-question')] = fs; });
+    const result = doc.getElementById('ladder-result');
+    const setResult = resultLine(result, ['ladder-passed', 'ladder-failed', 'ladder-error']);
 
     function inputs(fs) {
       return Array.prototype.slice.call(fs.querySelectorAll('input'));
-    }
-    function setResult(text, cls) {
-      if (!result) return;
-      result.textContent = text;
-      result.classList.remove('ladder-passed', 'ladder-failed', 'ladder-error');
-      if (cls) result.classList.add(cls);
-      result.hidden = !text;
     }
     // Shows this try's questions in their order (a pooled quiz hides the rest), numbers
     // them, and puts each question's options in the order the session chose.

@@ -1,23 +1,17 @@
   function bindShadowing(doc, session, main) {
     const form = doc.getElementById('ladder-signoff');
     if (!form) return;
-    const result = doc.getElementById('ladder-result');
     const observer = doc.getElementById('ladder-observer');
     const date = doc.getElementById('ladder-date');
     const submit = form.querySelector('button[type="submit"]');
     const boxes = Array.prototype.slice.call(form.querySelectorAll('.ladder-behaviour input'));
+    const result = doc.getElementById('ladder-result');
+    const setResult = resultLine(result, ['ladder-complete', 'ladder-incomplete', 'ladder-error']);
 
     function labelOf(id) {
       const box = doc.getElementById('b-' + id);
       const label = box ? form.querySelector('label[for="b-' + id + '"]') : null;
       return label ? String(label.textContent).replace(/\s+/g, ' ').trim() : id;
-    }
-    function setResult(text, cls) {
-      if (!result) return;
-      result.textContent = text;
-      result.classList.remove('ladder-complete', 'ladder-incomplete', 'ladder-error');
-      if (cls) result.classList.add(cls);
-      result.hidden = !text;
     }
     function lock() {
       boxes.forEach(function (b) { b.disabled = true; });
