@@ -36,7 +36,7 @@ let package = Package(
             dependencies: ["CLibCrypto", "CCmarkGFM", .product(name: "Yams", package: "Yams")]),
         .target(
             name: "LadderRendering", dependencies: ["LadderCore"],
-            resources: [.copy("Assets")]),
+            resources: [.copy("Assets"), .copy("Strings/Catalogue")]),
         .target(
             name: "LadderPackaging",
             dependencies: ["LadderCore", "LadderRendering", "CLibZip", "CLibXML2"]),

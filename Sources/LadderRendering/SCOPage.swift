@@ -252,12 +252,7 @@ public enum SharedAssets {
     /// Package path → bytes.
     public static func files(for c: Curriculum) throws -> [String: Data] {
         var out: [String: Data] = [:]
-        for name in ["ladder.js", "ladder.css"] {
-            guard let url = Bundle.module.url(forResource: name, withExtension: nil, subdirectory: "Assets") else {
-                throw RenderingError.missingAsset(name)
-            }
-            out["ladder/\(name)"] = try Data(contentsOf: url)
-        }
+        for name in ["ladder.js", "ladder.css"] { out["ladder/\(name)"] = try joinedAsset(name) }
         var theme = ""
         if let accent = c.theme.accent { theme += ":root { --ladder-accent: \(accent); }\n" }
         if let css = c.theme.stylesheet {
@@ -273,5 +268,28 @@ public enum SharedAssets {
                 c.root.appendingPathComponent(logo), "logo")
         }
         return out
+    }
+
+    /// `ladder.js` or `ladder.css` as a package carries it. Each is kept in parts of a size a
+    /// person can read, in a folder of the bundle's Assets (`ladder-js/`, `ladder-css/`) with
+    /// files named `NN-what-it-holds.js`, and joined here byte for byte in file-name order. A
+    /// part is cut from the whole between two lines, so alone it is not valid JavaScript or
+    /// CSS. The runtime's Node tests join the parts the same way (Tests/runtime/runtime-source.mjs).
+    package static func joinedAsset(_ name: String) throws -> Data {
+        let ext = (name as NSString).pathExtension
+        let folder = (name as NSString).deletingPathExtension + "-" + ext
+        guard let url = Bundle.module.url(forResource: folder, withExtension: nil, subdirectory: "Assets") else {
+            throw RenderingError.missingAsset("\(folder)/")
+        }
+        let parts: [String]
+        do {
+            parts = try FileManager.default.contentsOfDirectory(atPath: url.path).filter { $0.hasSuffix(".\(ext)") }.sorted()
+        } catch {
+            throw RenderingError(path: "\(folder)/", problem: .missingAsset, underlying: error)
+        }
+        guard !parts.isEmpty else { throw RenderingError.missingAsset("\(folder)/*.\(ext)") }
+        var joined = Data()
+        for part in parts { joined += try Data(contentsOf: url.appendingPathComponent(part)) }
+        return joined
     }
 }

@@ -1,11 +1,10 @@
 // Assessment SCO: pass, fail → retry → pass, interactions, latency, resume, guards.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { createRequire } from 'node:module';
 import { StrictScorm12API } from './strict-scorm12-api.mjs';
+import { loadRuntime } from './runtime-source.mjs';
 
-const require = createRequire(import.meta.url);
-const Ladder = require('../../Sources/LadderRendering/Assets/ladder.js');
+const Ladder = loadRuntime();
 
 const CONFIG = {
   v: 1, kind: 'assessment', id: 'inform-customers.assessment', title: 'Informing check', mastery: 80,

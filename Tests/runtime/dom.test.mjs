@@ -2,15 +2,13 @@
 // (no npm packages): enough HTML parsing, selectors, events and focus for ladder.js.
 import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
-import { createRequire } from 'node:module';
 import { readFileSync } from 'node:fs';
 import vm from 'node:vm';
 import { StrictScorm12API } from './strict-scorm12-api.mjs';
 import { pageStrings, snapshotPage } from './page-strings.mjs';
+import { loadRuntime, runtimeSource } from './runtime-source.mjs';
 
-const require = createRequire(import.meta.url);
-const RUNTIME_PATH = require.resolve('../../Sources/LadderRendering/Assets/ladder.js');
-const Ladder = require(RUNTIME_PATH);
+const Ladder = loadRuntime();
 
 // ---------------------------------------------------------------------------
 // Fake DOM
@@ -588,7 +586,7 @@ describe('classic script in a browser-like global', () => {
     win.top = lms;
     win.document.readyState = 'loading';
     const context = vm.createContext({ window: win, console });
-    vm.runInContext(readFileSync(RUNTIME_PATH, 'utf8'), context, { filename: 'ladder.js' });
+    vm.runInContext(runtimeSource(), context, { filename: 'ladder.js' });
     assert.equal(typeof win.LadderRuntime.createSession, 'function');
     assert.equal(api.calls.length, 0, 'waits for DOMContentLoaded');
     win.document.dispatchEvent(makeEvent('DOMContentLoaded'));

@@ -1,12 +1,11 @@
 // Hide / pagehide / Finish, preview mode, API discovery, robustness against odd LMSs.
 import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
-import { createRequire } from 'node:module';
 import { StrictScorm12API } from './strict-scorm12-api.mjs';
 import { pageStrings } from './page-strings.mjs';
+import { loadRuntime } from './runtime-source.mjs';
 
-const require = createRequire(import.meta.url);
-const Ladder = require('../../Sources/LadderRendering/Assets/ladder.js');
+const Ladder = loadRuntime();
 
 const MODULE = { v: 1, kind: 'module', id: 'm', title: 'M', pages: 3 };
 const QUIZ = { v: 1, kind: 'assessment', id: 'q', title: 'Q', mastery: 50,

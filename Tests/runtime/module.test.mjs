@@ -1,11 +1,10 @@
 // Module SCO: first launch, page navigation bookmarks, completion, Finish, resume.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { createRequire } from 'node:module';
 import { StrictScorm12API } from './strict-scorm12-api.mjs';
+import { loadRuntime } from './runtime-source.mjs';
 
-const require = createRequire(import.meta.url);
-const Ladder = require('../../Sources/LadderRendering/Assets/ladder.js');
+const Ladder = loadRuntime();
 
 const CONFIG = { v: 1, kind: 'module', id: 'inform-customers.module', title: 'Informing customers', pages: 3 };
 const T0 = new Date(2024, 4, 1, 9, 0, 0).getTime();

@@ -2,10 +2,9 @@
 // lesson_status on relaunch, and a 1.2 API object that names finish LMSTerminate.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { createRequire } from 'node:module';
+import { loadRuntime } from './runtime-source.mjs';
 
-const require = createRequire(import.meta.url);
-const Ladder = require('../../Sources/LadderRendering/Assets/ladder.js');
+const Ladder = loadRuntime();
 
 const QUIZ = {
   v: 1, kind: 'assessment', id: 'x.assessment', title: 'Check', mastery: 80,

@@ -2,12 +2,11 @@
 // every try recorded as its own interactions, and a config that does not give the key away.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { createRequire } from 'node:module';
 import { createHash } from 'node:crypto';
 import { StrictScorm12API } from './strict-scorm12-api.mjs';
+import { loadRuntime } from './runtime-source.mjs';
 
-const require = createRequire(import.meta.url);
-const Ladder = require('../../Sources/LadderRendering/Assets/ladder.js');
+const Ladder = loadRuntime();
 
 // The page format, computed here with node's own SHA-256 (not the runtime's).
 const SALT = '0123456789abcdef';

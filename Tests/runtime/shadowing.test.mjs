@@ -1,12 +1,11 @@
 // Shadowing SCO: sign-off of observed behaviours by an observer on a date.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { createRequire } from 'node:module';
 import { StrictScorm12API } from './strict-scorm12-api.mjs';
 import { pageStrings } from './page-strings.mjs';
+import { loadRuntime } from './runtime-source.mjs';
 
-const require = createRequire(import.meta.url);
-const Ladder = require('../../Sources/LadderRendering/Assets/ladder.js');
+const Ladder = loadRuntime();
 
 const CONFIG = { v: 1, kind: 'shadowing', id: 'inform-customers.shadowing', title: 'Shadow a call',
   behaviours: ['opens-with-greeting', 'verifies-identity', 'confirms-next-step'] };

@@ -1,13 +1,22 @@
+import Foundation
 import LadderCore
 
 /// The text Ladder itself writes into SCO pages, the runtime (ladder.js) and the preview
-/// player, in every `PageLanguage`: the one catalogue. Each language's table is in its own
-/// file beside this one (`PageStrings+<language>.swift`); a test checks that every table has
-/// every key with the same placeholders.
+/// player, in every `PageLanguage`: the one catalogue. Each language's table is data, a JSON
+/// file beside this one (`Catalogue/<language>.json`, a resource of this target) that maps a
+/// `PageText` key to its text, or to `{"one": …, "other": …}` for a plural; the files are
+/// read once, on first use. A test checks that every table has every key, plain or plural as
+/// in English, with the same placeholders.
 ///
 /// Placeholders are `{name}`. Text whose words follow a count has a `one` and an `other`
 /// form, picked by `PageLanguage.pluralCategory`. The curriculum's own content is never
 /// looked up here: it is written in the curriculum's language by its authors.
+///
+/// The languages' conventions: Spanish is neutral and addresses the learner as tú, as most
+/// workplace e-learning does; French addresses the learner as vous, with a no-break space
+/// (U+00A0, written `\u00a0` in the file) before `:`, `;`, `?` and `%` and inside guillemets,
+/// as French typography wants; German addresses the learner as Sie, with a no-break space
+/// before `%`.
 package struct PageStrings: Sendable {
     package let language: PageLanguage
     let table: [PageText: CatalogueText]
@@ -18,12 +27,44 @@ package struct PageStrings: Sendable {
     }
 
     package static func table(_ language: PageLanguage) -> [PageText: CatalogueText] {
-        switch language {
-        case .en: english
-        case .es: spanish
-        case .fr: french
-        case .de: german
+        catalogue[language] ?? [:]
+    }
+
+    /// Every language's table, read on first use. The files ship in this target's resource
+    /// bundle and a test reads every one, so a missing or malformed file is a defect of
+    /// Ladder's build, not of a curriculum: it stops the program with the file and the cause
+    /// rather than writing pages that show keys for text.
+    static let catalogue: [PageLanguage: [PageText: CatalogueText]] = {
+        var tables: [PageLanguage: [PageText: CatalogueText]] = [:]
+        for language in PageLanguage.allCases {
+            do {
+                tables[language] = try load(language)
+            } catch {
+                fatalError("Ladder's page catalogue Catalogue/\(language.rawValue).json cannot be read: \(error)")
+            }
         }
+        return tables
+    }()
+
+    /// One language's table from its file in the resource bundle.
+    package static func load(_ language: PageLanguage) throws -> [PageText: CatalogueText] {
+        guard let url = Bundle.module.url(forResource: language.rawValue, withExtension: "json", subdirectory: "Catalogue") else {
+            throw RenderingError.missingAsset("Catalogue/\(language.rawValue).json")
+        }
+        return try decode(Data(contentsOf: url))
+    }
+
+    /// A table from a catalogue file's JSON: an object whose keys are `PageText` raw values; a
+    /// key that is not one is an error (a misspelt key would otherwise leave its text unused).
+    package static func decode(_ json: Data) throws -> [PageText: CatalogueText] {
+        var table: [PageText: CatalogueText] = [:]
+        for (name, text) in try JSONDecoder().decode([String: CatalogueText].self, from: json) {
+            guard let key = PageText(rawValue: name) else {
+                throw DecodingError.dataCorrupted(.init(codingPath: [], debugDescription: "'\(name)' is not a page text key (PageText)"))
+            }
+            table[key] = text
+        }
+        return table
     }
 
     /// The text for `key` with its placeholders filled; a plural text takes its form from
@@ -95,7 +136,7 @@ package struct PageStrings: Sendable {
 }
 
 /// A catalogue entry: one text, or the forms a count chooses between.
-package enum CatalogueText: Sendable, Equatable {
+package enum CatalogueText: Sendable, Equatable, Decodable {
     case plain(String)
     case plural(one: String, other: String)
 
@@ -104,6 +145,21 @@ package enum CatalogueText: Sendable, Equatable {
         case .plain(let s): [s]
         case .plural(let one, let other): [one, other]
         }
+    }
+
+    /// A JSON string, or an object with exactly the keys `one` and `other`.
+    package init(from decoder: any Decoder) throws {
+        let value = try decoder.singleValueContainer()
+        if let text = try? value.decode(String.self) {
+            self = .plain(text)
+            return
+        }
+        let forms = try value.decode([String: String].self)
+        guard forms.count == 2, let one = forms["one"], let other = forms["other"] else {
+            throw DecodingError.dataCorruptedError(
+                in: value, debugDescription: "a plural text has exactly the forms \"one\" and \"other\", not \(forms.keys.sorted())")
+        }
+        self = .plural(one: one, other: other)
     }
 }
 

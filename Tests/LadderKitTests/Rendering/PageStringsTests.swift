@@ -12,10 +12,13 @@ import Testing
 struct PageStringsTests {
     // MARK: The catalogue
 
+    /// Read from the files (Sources/LadderRendering/Strings/Catalogue), so a broken file fails
+    /// here rather than stopping the first render.
     @Test(arguments: PageLanguage.allCases)
-    func everyKeyInEveryLanguageWithTheSamePlaceholders(_ language: PageLanguage) {
-        let english = PageStrings.table(.en)
-        let table = PageStrings.table(language)
+    func everyKeyInEveryLanguageWithTheSamePlaceholders(_ language: PageLanguage) throws {
+        let english = try PageStrings.load(.en)
+        let table = try PageStrings.load(language)
+        #expect(table == PageStrings.table(language))
         for key in PageText.allCases {
             guard let entry = table[key] else {
                 Issue.record("\(language.rawValue): no text for \(key.rawValue)")
@@ -40,6 +43,17 @@ struct PageStringsTests {
             }
         }
         #expect(Set(table.keys) == Set(PageText.allCases), "\(language.rawValue) has no keys beyond PageText")
+    }
+
+    @Test func aCatalogueFileIsReadStrictly() throws {
+        let table = try PageStrings.decode(Data(#"{"page.skip": "Skip", "quiz.intro": {"one": "{count} question", "other": "{count} questions"}}"#.utf8))
+        #expect(table == [.skipToContent: .plain("Skip"), .quizIntro: .plural(one: "{count} question", other: "{count} questions")])
+        for bad in [
+            #"{"page.skipp": "Skip"}"#, #"{"quiz.intro": {"one": "a question"}}"#, #"{"quiz.intro": {"one": "a", "other": "b", "few": "c"}}"#,
+            #"{"page.skip": 1}"#, #"["page.skip"]"#,
+        ] {
+            #expect(throws: DecodingError.self, "\(bad)") { try PageStrings.decode(Data(bad.utf8)) }
+        }
     }
 
     @Test func pluralFormsFollowEachLanguagesRule() {
