@@ -305,6 +305,9 @@ package final class ReportScan: ReportSource {
             verdict = "ready for promotion to \(levels[r])"
         } else if let n = next {
             verdict = "working on \(levels[n]): \(out[n].missing.count) of \(out[n].required) missing"
+        } else if curriculum == nil {
+            // The store's levels are those imports named, not the ladder's: no "top level".
+            verdict = "every recorded item of \(levels[levels.count - 1]) done (the store's highest level; give --curriculum for the ladder's)"
         } else {
             verdict = "completed \(levels[levels.count - 1]), the top level"
         }

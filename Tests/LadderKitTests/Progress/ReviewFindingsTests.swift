@@ -57,6 +57,8 @@ struct ReviewFindingsTests {
         #expect(try s.importFiles([file], options: ImportOptions(source: .csv, plan: Self.plan)).issues.isEmpty)
         let without = try s.report(ReportOptions(plan: nil, asOf: ProgressFixtures.asOf))
         #expect(without.learners.allSatisfy { !$0.ready && $0.readyFor == nil })
+        // The store's levels are only those imports named: its highest is not "the top level".
+        #expect(without.learners.first?.verdict == "every recorded item of P2 done (the store's highest level; give --curriculum for the ladder's)")
         #expect((without.cohort.ready ?? []).isEmpty && without.cohort.atLevel.allSatisfy { $0.ready == 0 })
         let with = try #require(try s.report(ReportOptions(plan: Self.plan, asOf: ProgressFixtures.asOf)).learners.first)
         #expect(with.reached == "P1" && !with.ready)
