@@ -188,25 +188,29 @@ package enum ProgressWriter {
             """).execute(arguments: [id, name, email])
     }
 
-    /// Records the level (stated on `levelAt`, nil when the row has no date) and track a
-    /// learner is enrolled at. The level stated latest wins, whatever order the files come in:
-    /// statements are ordered by date, an undated one before every dated one, and on the same
-    /// date (or both undated) the level id that sorts last wins (`P2` over `P1`: a higher
-    /// current level never makes a wrong "ready"). The track: the last one given.
-    static func upsertEnrolment(_ db: Database, learner: String, curriculum: String, level: String?, levelAt: String?, track: String?) throws {
-        let newer = "(excluded.level IS NOT NULL AND (level IS NULL OR (COALESCE(excluded.level_at, ''), excluded.level) > (COALESCE(level_at, ''), level)))"
+    /// Records the level and track a learner is enrolled at, stated on `statedAt` (nil when
+    /// the row has no date). Each of them keeps the one stated latest, whatever order the
+    /// files come in: statements are ordered by date, an undated one before every dated one,
+    /// and on the same date (or both undated) the id that sorts last wins (`P2` over `P1`: a
+    /// higher current level never makes a wrong "ready").
+    static func upsertEnrolment(_ db: Database, learner: String, curriculum: String, level: String?, track: String?, statedAt: String?) throws {
+        func newer(_ c: String) -> String {
+            "(excluded.\(c) IS NOT NULL AND (\(c) IS NULL OR (COALESCE(excluded.\(c)_at, ''), excluded.\(c)) > (COALESCE(\(c)_at, ''), \(c))))"
+        }
+        let (newerLevel, newerTrack) = (newer("level"), newer("track"))
         try db.cachedStatement(sql: """
-            INSERT INTO enrolments (learner_id, curriculum, level, track, level_at) VALUES (?, ?, ?, ?, ?)
+            INSERT INTO enrolments (learner_id, curriculum, level, track, level_at, track_at) VALUES (?1, ?2, ?3, ?4, CASE WHEN ?3 IS NULL THEN NULL ELSE ?5 END, CASE WHEN ?4 IS NULL THEN NULL ELSE ?5 END)
             ON CONFLICT (learner_id, curriculum) DO UPDATE SET
-              level = CASE WHEN \(newer) THEN excluded.level ELSE level END,
-              level_at = CASE WHEN \(newer) THEN excluded.level_at ELSE level_at END,
-              track = COALESCE(excluded.track, track)
-            WHERE \(newer) OR (excluded.track IS NOT NULL AND excluded.track IS NOT track)
-            """).execute(arguments: [learner, curriculum, level, track, level.flatMap { _ in levelAt }])
+              level = CASE WHEN \(newerLevel) THEN excluded.level ELSE level END,
+              level_at = CASE WHEN \(newerLevel) THEN excluded.level_at ELSE level_at END,
+              track = CASE WHEN \(newerTrack) THEN excluded.track ELSE track END,
+              track_at = CASE WHEN \(newerTrack) THEN excluded.track_at ELSE track_at END
+            WHERE \(newerLevel) OR \(newerTrack)
+            """).execute(arguments: [learner, curriculum, level, track, statedAt])
     }
 
-    /// The date a row states its enrolment level on: its latest date (`last`, `signed_on`,
-    /// `started`), nil when it has none.
+    /// The date a row states its enrolment level and track on: its latest date (`last`,
+    /// `signed_on`, `started`), nil when it has none.
     static func enrolmentDate(_ r: AttemptRecord) -> String? {
         [r.lastAt, r.signedAt, r.startedAt].compactMap { $0 }.max()
     }

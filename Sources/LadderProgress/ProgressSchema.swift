@@ -158,15 +158,16 @@ package enum ProgressSchema {
                 """)
         }
         // v5: merges that do not depend on the order files are imported in (issue 10, D3 and
-        // D8). An enrolment keeps the date its level was stated (`level_at`): the level stated
-        // latest wins. An attempt keeps the date of its score (`score_at`): the score read
-        // latest wins. Stored scores take their attempt's last date (the newest the store
-        // knows); stored levels stay undated. The summaries get `credited`, the best score of
-        // attempts whose status does not say failed or not attempted, which decides an
-        // assessment against its mastery score.
+        // D8). An enrolment keeps the dates its level and track were stated (`level_at`,
+        // `track_at`): the one stated latest wins. An attempt keeps the date of its score
+        // (`score_at`): the score read latest wins. Stored scores take their attempt's last
+        // date (the newest the store knows); stored levels and tracks stay undated. The
+        // summaries get `credited`, the best score of attempts whose status does not say
+        // failed or not attempted, which decides an assessment against its mastery score.
         m.registerMigration("v5") { db in
             try db.execute(sql: """
                 ALTER TABLE enrolments ADD COLUMN level_at TEXT;
+                ALTER TABLE enrolments ADD COLUMN track_at TEXT;
                 ALTER TABLE attempts ADD COLUMN score_at TEXT;
                 UPDATE attempts SET score_at = last_at WHERE score IS NOT NULL;
                 ALTER TABLE item_progress ADD COLUMN credited REAL;

@@ -98,7 +98,7 @@ package final class RowWriter {
             if state.enrolmentsSeen[key].map({ $0 != (rec.enrolmentLevel, rec.track, stated) }) ?? true {
                 state.enrolmentsSeen[key] = (rec.enrolmentLevel, rec.track, stated)
                 try ProgressWriter.upsertEnrolment(db, learner: rec.learner, curriculum: rec.curriculum, level: rec.enrolmentLevel,
-                                                   levelAt: stated, track: rec.track)
+                                                   track: rec.track, statedAt: stated)
                 if db.changesCount > 0 && state.enrolmentsChanged.insert(key).inserted { file.changedEnrolments += 1 }
             }
         }

@@ -78,6 +78,16 @@ struct ProgressMergeOrderTests {
         defer { removeStore(s) }
         try Self.importEach(s, [undated, "learner,level,item,status\nbo,P2,\(items("P1")[2].id),completed\n"])
         #expect(try text(s, "SELECT level || ' ' || COALESCE(level_at, 'undated') FROM enrolments") == "P3 undated")
+
+        // The track follows the same rule (it gives the current level when no level does).
+        let onboarding = "learner,track,item,status,last\ncy,onboarding-P1,\(items("P1")[0].id),completed,2026-01-10\n"
+        let promotion = "learner,track,item,status,last\ncy,promotion-P1-P2,\(items("P1")[1].id),completed,2026-03-10\n"
+        for order in [[onboarding, promotion], [promotion, onboarding]] {
+            let t = try freshStore()
+            defer { removeStore(t) }
+            try Self.importEach(t, order)
+            #expect(try text(t, "SELECT track || ' ' || track_at || ' ' || COALESCE(level, '-') FROM enrolments") == "promotion-P1-P2 2026-03-10 -")
+        }
     }
 
     /// A Moodle basic report of one attempt at the "Informing customers check", last accessed at `last`.
