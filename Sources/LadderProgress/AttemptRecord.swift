@@ -188,12 +188,31 @@ package enum ProgressWriter {
             """).execute(arguments: [id, name, email])
     }
 
-    static func upsertEnrolment(_ db: Database, learner: String, curriculum: String, level: String?, track: String?) throws {
+    /// Records the level and track a learner is enrolled at, stated on `statedAt` (nil when
+    /// the row has no date). Each of them keeps the one stated latest, whatever order the
+    /// files come in: statements are ordered by date, an undated one before every dated one,
+    /// and on the same date (or both undated) the id that sorts last wins (`P2` over `P1`: a
+    /// higher current level never makes a wrong "ready").
+    static func upsertEnrolment(_ db: Database, learner: String, curriculum: String, level: String?, track: String?, statedAt: String?) throws {
+        func newer(_ c: String) -> String {
+            "(excluded.\(c) IS NOT NULL AND (\(c) IS NULL OR (COALESCE(excluded.\(c)_at, ''), excluded.\(c)) > (COALESCE(\(c)_at, ''), \(c))))"
+        }
+        let (newerLevel, newerTrack) = (newer("level"), newer("track"))
         try db.cachedStatement(sql: """
-            INSERT INTO enrolments (learner_id, curriculum, level, track) VALUES (?, ?, ?, ?)
-            ON CONFLICT (learner_id, curriculum) DO UPDATE SET level = COALESCE(excluded.level, level), track = COALESCE(excluded.track, track)
-            WHERE (excluded.level IS NOT NULL AND excluded.level IS NOT level) OR (excluded.track IS NOT NULL AND excluded.track IS NOT track)
-            """).execute(arguments: [learner, curriculum, level, track])
+            INSERT INTO enrolments (learner_id, curriculum, level, track, level_at, track_at) VALUES (?1, ?2, ?3, ?4, CASE WHEN ?3 IS NULL THEN NULL ELSE ?5 END, CASE WHEN ?4 IS NULL THEN NULL ELSE ?5 END)
+            ON CONFLICT (learner_id, curriculum) DO UPDATE SET
+              level = CASE WHEN \(newerLevel) THEN excluded.level ELSE level END,
+              level_at = CASE WHEN \(newerLevel) THEN excluded.level_at ELSE level_at END,
+              track = CASE WHEN \(newerTrack) THEN excluded.track ELSE track END,
+              track_at = CASE WHEN \(newerTrack) THEN excluded.track_at ELSE track_at END
+            WHERE \(newerLevel) OR \(newerTrack)
+            """).execute(arguments: [learner, curriculum, level, track, statedAt])
+    }
+
+    /// The date a row states its enrolment level and track on: its latest date (`last`,
+    /// `signed_on`, `started`), nil when it has none.
+    static func enrolmentDate(_ r: AttemptRecord) -> String? {
+        [r.lastAt, r.signedAt, r.startedAt].compactMap { $0 }.max()
     }
 
     /// Binds an attempt to an `INSERT INTO attempts (\(insertColumns)) VALUES (?, …)` statement
@@ -215,7 +234,7 @@ package enum ProgressWriter {
 
     private static func texts(_ r: AttemptRecord, source: String) -> [(Int32, String?)] {
         [(1, r.learner), (2, r.curriculum), (3, r.item), (5, r.kind), (6, r.level), (10, r.startedAt), (11, r.lastAt),
-         (13, r.observer), (14, source), (16, r.signedAt)]
+         (13, r.observer), (14, source), (16, r.signedAt), (17, r.score == nil ? nil : r.lastAt)]
     }
 
     private static func bindNumbers(_ bind: SQLiteBinder, _ r: AttemptRecord, batch: Int64?) throws {
@@ -227,12 +246,16 @@ package enum ProgressWriter {
         try bind.int(15, batch.map(Int.init))
     }
 
-    static let insertColumns = "learner_id, curriculum, item_id, attempt, kind, level, status, score, score_max, started_at, last_at, seconds, observer, source, batch_id, signed_at"
-    static let insertValues = "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+    static let insertColumns = "learner_id, curriculum, item_id, attempt, kind, level, status, score, score_max, started_at, last_at, seconds, observer, source, batch_id, signed_at, score_at"
+    static let insertValues = "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
 
-    /// Merges an imported view of an attempt into the stored one: status keeps the furthest,
-    /// dates widen, time keeps the longest, given values replace missing ones. Commutative
-    /// and idempotent, so re-imports and overlapping files converge. Returns whether the row changed.
+    /// Merges an imported view of an attempt into the stored one: the status comes from the
+    /// view with the latest last date (the furthest on the same date), the score with its
+    /// maximum from the view with the latest last date that gives one (the lower on the same
+    /// date), dates widen, time keeps the longest, other given values replace missing ones.
+    /// A view without a last date is older than every dated one. Commutative and idempotent,
+    /// so re-imports and overlapping files converge in any order, and an older download never
+    /// overwrites a newer one's status or score. Returns whether the row changed.
     ///
     /// With a `batch`, the item summary (`item_progress`) is left to the caller, who calls
     /// `refreshSummaries(_:batch:)` once the batch is written; without one it is refreshed here.
@@ -257,14 +280,25 @@ package enum ProgressWriter {
         return changed
     }
 
+    /// The incoming view's status is newer: (last date, status) orders the views.
+    private static let newerStatus = "(COALESCE(excluded.last_at, ''), excluded.status) > (COALESCE(last_at, ''), status)"
+    /// The incoming view's score is newer: ordered by the date of the score, then the lower
+    /// score, then the larger maximum (the lower percentage).
+    private static let newerScore = """
+        (excluded.score IS NOT NULL AND (score IS NULL OR COALESCE(excluded.score_at, '') > COALESCE(score_at, '')
+          OR (COALESCE(excluded.score_at, '') = COALESCE(score_at, '') AND (excluded.score < score
+            OR (excluded.score = score AND COALESCE(excluded.score_max, 0) > COALESCE(score_max, 0))))))
+        """
+
     private static let mergeSQL = """
             INSERT INTO attempts (\(insertColumns)) VALUES \(insertValues)
             ON CONFLICT (learner_id, item_id, curriculum, attempt) DO UPDATE SET
               kind = excluded.kind,
               level = COALESCE(excluded.level, level),
-              status = MAX(status, excluded.status),
-              score = COALESCE(excluded.score, score),
-              score_max = COALESCE(excluded.score_max, score_max),
+              status = CASE WHEN \(newerStatus) THEN excluded.status ELSE status END,
+              score = CASE WHEN \(newerScore) THEN excluded.score ELSE score END,
+              score_max = CASE WHEN \(newerScore) THEN excluded.score_max WHEN excluded.score IS NULL THEN COALESCE(excluded.score_max, score_max) ELSE score_max END,
+              score_at = CASE WHEN \(newerScore) THEN excluded.score_at ELSE score_at END,
               started_at = CASE WHEN excluded.started_at IS NULL THEN started_at WHEN started_at IS NULL THEN excluded.started_at ELSE MIN(started_at, excluded.started_at) END,
               last_at = CASE WHEN excluded.last_at IS NULL THEN last_at WHEN last_at IS NULL THEN excluded.last_at ELSE MAX(last_at, excluded.last_at) END,
               seconds = CASE WHEN excluded.seconds IS NULL THEN seconds WHEN seconds IS NULL THEN excluded.seconds ELSE MAX(seconds, excluded.seconds) END,
@@ -274,9 +308,9 @@ package enum ProgressWriter {
               batch_id = excluded.batch_id
             WHERE excluded.kind IS NOT kind
               OR (excluded.level IS NOT NULL AND excluded.level IS NOT level)
-              OR excluded.status > status
-              OR (excluded.score IS NOT NULL AND excluded.score IS NOT score)
-              OR (excluded.score_max IS NOT NULL AND excluded.score_max IS NOT score_max)
+              OR \(newerStatus)
+              OR \(newerScore)
+              OR (excluded.score IS NULL AND excluded.score_max IS NOT NULL AND excluded.score_max IS NOT score_max)
               OR (excluded.started_at IS NOT NULL AND (started_at IS NULL OR excluded.started_at < started_at))
               OR (excluded.last_at IS NOT NULL AND (last_at IS NULL OR excluded.last_at > last_at))
               OR (excluded.seconds IS NOT NULL AND (seconds IS NULL OR excluded.seconds > seconds))
@@ -316,7 +350,7 @@ package enum ProgressWriter {
             INSERT INTO attempts (\(insertColumns)) VALUES \(insertValues)
             ON CONFLICT (learner_id, item_id, curriculum, attempt) DO UPDATE SET
               kind = excluded.kind, level = COALESCE(excluded.level, level), status = excluded.status,
-              score = excluded.score, score_max = excluded.score_max,
+              score = excluded.score, score_max = excluded.score_max, score_at = excluded.score_at,
               started_at = COALESCE(started_at, excluded.started_at), last_at = excluded.last_at,
               seconds = excluded.seconds, observer = excluded.observer, signed_at = excluded.signed_at, source = excluded.source
             """)
@@ -328,13 +362,12 @@ package enum ProgressWriter {
         try refreshSummary(db, learner: r.learner, curriculum: r.curriculum, item: r.item)
     }
 
-    /// One row of `item_progress` from the attempts of one learner at one item.
-    static let summarySelect = """
-        SELECT learner_id, curriculum, item_id, MAX(status),
-          MAX(CASE WHEN score_max > 0 THEN score * 100.0 / score_max ELSE score END),
-          COUNT(*), COALESCE(SUM(seconds), 0), MAX(last_at),
-          MAX(CASE WHEN status >= 4 THEN observer END),
-          MAX(CASE WHEN status >= 4 THEN signed_at END)
+    /// One row of `item_progress` from the attempts of one learner at one item. `credited`
+    /// (v5) leaves out the scores of attempts whose status says failed (3) or not attempted
+    /// (0): the source stated the outcome, and a score cannot overturn it (`Standing.isDone`).
+    static let summarySelect = ProgressSchema.summaryColumnsV4 + """
+        ,
+          MAX(CASE WHEN status IN (0, 3) THEN NULL WHEN score_max > 0 THEN score * 100.0 / score_max ELSE score END)
         FROM attempts
         """
 

@@ -154,9 +154,37 @@ package enum ProgressSchema {
                 UPDATE attempts SET signed_at = last_at
                   WHERE kind = 'shadowing' AND status >= 4 AND observer IS NOT NULL AND source IN ('preview', 'csv');
                 DELETE FROM item_progress;
+                INSERT INTO item_progress \(summaryColumnsV4) FROM attempts GROUP BY learner_id, item_id, curriculum;
+                """)
+        }
+        // v5: merges that do not depend on the order files are imported in (issue 10, D3 and
+        // D8). An enrolment keeps the dates its level and track were stated (`level_at`,
+        // `track_at`): the one stated latest wins. An attempt keeps the date of its score
+        // (`score_at`): the score read latest wins. Stored scores take their attempt's last
+        // date (the newest the store knows); stored levels and tracks stay undated. The
+        // summaries get `credited`, the best score of attempts whose status does not say
+        // failed or not attempted, which decides an assessment against its mastery score.
+        m.registerMigration("v5") { db in
+            try db.execute(sql: """
+                ALTER TABLE enrolments ADD COLUMN level_at TEXT;
+                ALTER TABLE enrolments ADD COLUMN track_at TEXT;
+                ALTER TABLE attempts ADD COLUMN score_at TEXT;
+                UPDATE attempts SET score_at = last_at WHERE score IS NOT NULL;
+                ALTER TABLE item_progress ADD COLUMN credited REAL;
+                DELETE FROM item_progress;
                 INSERT INTO item_progress \(ProgressWriter.summarySelect) GROUP BY learner_id, item_id, curriculum;
                 """)
         }
         return m
     }
+
+    /// The summary columns up to v4 (`ProgressWriter.summarySelect` adds v5's `credited`); v4's
+    /// migration inserts exactly these, whatever later versions add.
+    static let summaryColumnsV4 = """
+        SELECT learner_id, curriculum, item_id, MAX(status),
+          MAX(CASE WHEN score_max > 0 THEN score * 100.0 / score_max ELSE score END),
+          COUNT(*), COALESCE(SUM(seconds), 0), MAX(last_at),
+          MAX(CASE WHEN status >= 4 THEN observer END),
+          MAX(CASE WHEN status >= 4 THEN signed_at END)
+        """
 }

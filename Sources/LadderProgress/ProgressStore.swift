@@ -316,7 +316,7 @@ extension ProgressStore {
     func summaryDrift() throws -> Int {
         try pool.read { db in
             let fresh = ProgressWriter.summarySelect + " GROUP BY learner_id, item_id, curriculum"
-            let stored = "SELECT learner_id, curriculum, item_id, status, best, attempts, seconds, last_at, observer, signed_at FROM item_progress"
+            let stored = "SELECT learner_id, curriculum, item_id, status, best, attempts, seconds, last_at, observer, signed_at, credited FROM item_progress"
             return try Int.fetchOne(db, sql: """
                 SELECT (SELECT COUNT(*) FROM (\(fresh) EXCEPT \(stored))) + (SELECT COUNT(*) FROM (\(stored) EXCEPT \(fresh)))
                 """) ?? -1

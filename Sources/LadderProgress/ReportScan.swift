@@ -203,7 +203,7 @@ package final class ReportScan: ReportSource {
         let (filter, args) = scope()
         let people = try RawRows(db, "SELECT id, name, email FROM learners\(learnerFilter) ORDER BY id", learnerArgs)
         let summaries = try RawRows(
-            db, "SELECT learner_id, item_id, status, best, attempts, seconds, last_at, observer, signed_at FROM item_progress"
+            db, "SELECT learner_id, item_id, status, best, attempts, seconds, last_at, observer, signed_at, credited FROM item_progress"
                 + filter + " ORDER BY learner_id, item_id", args)
         let reader = ScanReader(people: people, summaries: summaries, sortedIDs: sortedIDs,
                                 shadowing: items.map { $0.kind == "shadowing" })
@@ -224,8 +224,8 @@ package final class ReportScan: ReportSource {
                     state.reset()
                     while e < l.end {
                         let x = batch.entries[e]
-                        state.add(Int(x.index), status: x.status, best: x.best, attempts: x.attempts, seconds: x.seconds,
-                                  observer: x.observer, signed: x.signed)
+                        state.add(Int(x.index), status: x.status, best: x.best, credited: x.credited, attempts: x.attempts,
+                                  seconds: x.seconds, observer: x.observer, signed: x.signed)
                         e += 1
                     }
                     state.totalSeconds = l.seconds
@@ -272,7 +272,8 @@ package final class ReportScan: ReportSource {
                     seconds += s.seconds[i]
                     if status > LessonStatus.notAttempted.rawValue || attempts > 0 { active = true }
                 }
-                let ok = Standing.isDone(kind: item.kind, status: status, best: best, mastery: item.mastery)
+                let ok = Standing.isDone(kind: item.kind, status: status, best: best, credited: touched ? s.credited[i] : nil,
+                                         mastery: item.mastery)
                 if item.kind == "assessment" && (attempts > 0 || ok) {
                     assessments.append(AssessmentResult(item: item.id, bestScore: best.map { ($0 * 10).rounded() / 10 },
                                                         mastery: item.mastery, attempts: attempts, passed: ok))
@@ -371,6 +372,7 @@ private struct LearnerItems {
     var touched: [Bool]
     var status: [Int]
     var best: [Double?]
+    var credited: [Double?]
     var attempts: [Int]
     var seconds: [Int]
     var observer: [String?]
@@ -382,6 +384,7 @@ private struct LearnerItems {
         touched = Array(repeating: false, count: count)
         status = Array(repeating: 0, count: count)
         best = Array(repeating: nil, count: count)
+        credited = Array(repeating: nil, count: count)
         attempts = Array(repeating: 0, count: count)
         seconds = Array(repeating: 0, count: count)
         observer = Array(repeating: nil, count: count)
@@ -400,12 +403,14 @@ private struct LearnerItems {
 
     /// One summary; a second row for the same item (recorded with and without the curriculum
     /// id) merges the way SQL's MAX/SUM would have grouped them.
-    mutating func add(_ i: Int, status st: Int, best b: Double?, attempts n: Int, seconds sec: Int, observer o: String?, signed d: String?) {
+    mutating func add(_ i: Int, status st: Int, best b: Double?, credited c: Double?, attempts n: Int, seconds sec: Int, observer o: String?,
+                      signed d: String?) {
         if !touched[i] {
             touched[i] = true
             used.append(i)
             status[i] = st
             best[i] = b
+            credited[i] = c
             attempts[i] = n
             seconds[i] = sec
             observer[i] = o
@@ -414,6 +419,7 @@ private struct LearnerItems {
         }
         status[i] = max(status[i], st)
         if let b { best[i] = max(best[i] ?? b, b) }
+        if let c { credited[i] = max(credited[i] ?? c, c) }
         attempts[i] += n
         seconds[i] += sec
         if let o, o > (observer[i] ?? "") { observer[i] = o }
@@ -426,6 +432,7 @@ private struct ScanEntry {
     var index: Int32
     var status: Int
     var best: Double?
+    var credited: Double?
     var attempts: Int
     var seconds: Int
     var observer: String?
@@ -528,7 +535,8 @@ private final class ScanReader: @unchecked Sendable {
             observer = r.text(7)
             signed = r.text(8)
         }
-        entries.append(ScanEntry(index: Int32(i), status: status, best: r.isNull(3) ? nil : r.double(3), attempts: r.int(4),
+        entries.append(ScanEntry(index: Int32(i), status: status, best: r.isNull(3) ? nil : r.double(3),
+                                 credited: r.isNull(9) ? nil : r.double(9), attempts: r.int(4),
                                  seconds: seconds, observer: observer, signed: signed))
     }
 }

@@ -3,8 +3,9 @@ import LadderCore
 /// count uses (docs/progress.md, "Level reached and readiness").
 ///
 /// - An item is **done** when a module or shadowing task is completed (or passed) and an
-///   assessment is passed: its best score reaches the item's mastery score, or, when there is
-///   no score or no mastery score, its status is passed.
+///   assessment is passed: its best credited score (of an attempt whose status does not say
+///   failed or not attempted) reaches the item's mastery score, or, when there is no score or
+///   no mastery score, its status is passed.
 /// - A level is **complete** when every required item of it is done.
 /// - The **level reached** is the highest level L such that every level up to and including L
 ///   is complete: a missing item of the lowest level blocks every higher verdict.
@@ -12,10 +13,14 @@ import LadderCore
 ///   known and below L.
 package enum Standing {
     /// Whether one required item counts as done, from its summary: `status` is the best
-    /// `LessonStatus` rank, `best` the best score in percent, `mastery` the item's mastery score.
-    static func isDone(kind: String, status: Int, best: Double?, mastery: Int?) -> Bool {
+    /// `LessonStatus` rank, `best` the best score in percent, `credited` the best score of the
+    /// attempts whose status is not failed or not attempted, `mastery` the item's mastery
+    /// score. A score is read against the mastery score only when the source did not state
+    /// the outcome against it: "failed 85" is the SCO's verdict (its own mastery, a required
+    /// question missed), and "not attempted 85" is no attempt; neither is ever "passed".
+    static func isDone(kind: String, status: Int, best: Double?, credited: Double?, mastery: Int?) -> Bool {
         if kind == "assessment" {
-            if let best, let mastery { return best >= Double(mastery) }
+            if best != nil, let mastery { return credited.map { $0 >= Double(mastery) } ?? false }
             return status == LessonStatus.passed.rawValue
         }
         return status >= LessonStatus.completed.rawValue

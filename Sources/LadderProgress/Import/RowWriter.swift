@@ -9,7 +9,11 @@ package struct FileWriteState {
     let batch: Int64
     let matcher: LearnerMatcher
     var learnersSeen = Set<String>()
-    var enrolmentsSeen: [String: (String?, String?)] = [:]
+    /// Per learner and curriculum: the last level, track and date written (a row stating the
+    /// same again skips the upsert).
+    var enrolmentsSeen: [String: (String?, String?, String?)] = [:]
+    /// The enrolments this file changed (counted once each, however many of its rows date them).
+    var enrolmentsChanged = Set<String>()
     var itemsSeen = Set<ItemKey>()
     var lastLearner = ""
 }
@@ -90,10 +94,12 @@ package final class RowWriter {
         state.lastLearner = rec.learner
         if rec.enrolmentLevel != nil || rec.track != nil {
             let key = rec.learner + "\u{1F}" + rec.curriculum
-            if state.enrolmentsSeen[key].map({ $0 != (rec.enrolmentLevel, rec.track) }) ?? true {
-                state.enrolmentsSeen[key] = (rec.enrolmentLevel, rec.track)
-                try ProgressWriter.upsertEnrolment(db, learner: rec.learner, curriculum: rec.curriculum, level: rec.enrolmentLevel, track: rec.track)
-                if db.changesCount > 0 { file.changedEnrolments += 1 }
+            let stated = ProgressWriter.enrolmentDate(rec)
+            if state.enrolmentsSeen[key].map({ $0 != (rec.enrolmentLevel, rec.track, stated) }) ?? true {
+                state.enrolmentsSeen[key] = (rec.enrolmentLevel, rec.track, stated)
+                try ProgressWriter.upsertEnrolment(db, learner: rec.learner, curriculum: rec.curriculum, level: rec.enrolmentLevel,
+                                                   track: rec.track, statedAt: stated)
+                if db.changesCount > 0 && state.enrolmentsChanged.insert(key).inserted { file.changedEnrolments += 1 }
             }
         }
         if let level = rec.level {

@@ -38,12 +38,13 @@ package final class StoredAttempts {
         var seconds: Int64?
         var observer: Text
         var signedAt: Text
+        var scoreAt: Text
         /// This import wrote the row (or a column had an unexpected type): always merge.
         var dirty: Bool
     }
 
     static let selectSQL = """
-        SELECT item_id, curriculum, attempt, kind, level, status, score, score_max, started_at, last_at, seconds, observer, signed_at
+        SELECT item_id, curriculum, attempt, kind, level, status, score, score_max, started_at, last_at, seconds, observer, signed_at, score_at
         FROM attempts WHERE learner_id = ? ORDER BY item_id, curriculum, attempt
         """
 
@@ -89,9 +90,16 @@ package final class StoredAttempts {
         let s = rows[i]
         if !same(r.kind, s.kind) { return false }
         if let v = r.level, !same(v, s.level) { return false }
-        if Int64(r.status.rawValue) > s.status { return false }
-        if let v = r.score, !(s.score.map { $0 == v } ?? false) { return false }
-        if let v = r.scoreMax, !(s.scoreMax.map { $0 == v } ?? false) { return false }
+        // `ProgressWriter.newerStatus` and `newerScore`: texts compared as SQLite's COALESCE(…, '').
+        let lastOrder = compareOrEmpty(r.lastAt, s.lastAt)
+        if lastOrder > 0 || (lastOrder == 0 && Int64(r.status.rawValue) > s.status) { return false }
+        if let v = r.score {
+            guard let stored = s.score else { return false }
+            let at = compareOrEmpty(r.lastAt, s.scoreAt)
+            if at > 0 || (at == 0 && (v < stored || (v == stored && (r.scoreMax ?? 0) > (s.scoreMax ?? 0)))) { return false }
+        } else if let v = r.scoreMax, !(s.scoreMax.map { $0 == v } ?? false) {
+            return false
+        }
         if let v = r.startedAt, s.startedAt.isNull || compare(v, s.startedAt) < 0 { return false }
         if let v = r.lastAt, s.lastAt.isNull || compare(v, s.lastAt) > 0 { return false }
         if let v = r.seconds, !(s.seconds.map { Int64(v) <= $0 } ?? false) { return false }
@@ -163,7 +171,7 @@ package final class StoredAttempts {
             let row = Row(
                 item: text(0), curriculum: text(1), attempt: integer(2) ?? 0, kind: text(3), level: text(4), status: integer(5) ?? Int64.max,
                 score: real(6), scoreMax: real(7), startedAt: text(8), lastAt: text(9), seconds: integer(10), observer: text(11),
-                signedAt: text(12), dirty: false)
+                signedAt: text(12), scoreAt: text(13), dirty: false)
             rows.append(row)
             if dirty { rows[rows.count - 1].dirty = true }
             read += 1
@@ -210,6 +218,13 @@ package final class StoredAttempts {
     }
 
     private func same(_ a: String, _ b: Text) -> Bool { !b.isNull && compare(a, b) == 0 }
+
+    /// SQLite's `COALESCE(a, '')` against `COALESCE(b, '')`.
+    private func compareOrEmpty(_ a: String?, _ b: Text) -> Int {
+        let empty = b.isNull || b.count == 0
+        guard let a, !a.isEmpty else { return empty ? 0 : -1 }
+        return empty ? 1 : compare(a, b)
+    }
 }
 
 /// `SQLITE_TRANSIENT`: SQLite copies the bound value.

@@ -12,10 +12,10 @@ struct ProgressImportTests {
         let s = try freshStore()
         defer { removeStore(s) }
         #expect(FileManager.default.fileExists(atPath: s.path))
-        #expect(try s.appliedMigrations() == ["v1", "v2", "v3", "v4"])
+        #expect(try s.appliedMigrations() == ["v1", "v2", "v3", "v4", "v5"])
         // Reopening runs no migration twice.
         let again = try ProgressStore(path: s.path)
-        #expect(try again.appliedMigrations() == ["v1", "v2", "v3", "v4"])
+        #expect(try again.appliedMigrations() == ["v1", "v2", "v3", "v4", "v5"])
         #expect(ProgressStore.defaultPath(environment: ["LADDER_DB": "/x/y.sqlite"]) == "/x/y.sqlite")
         #expect(ProgressStore.defaultPath(environment: [:]).hasSuffix("/.ladder/progress.sqlite"))
     }

@@ -63,24 +63,15 @@ struct ProgressSummaryTests {
     }
 
     @Test func aStoreFromBeforeTheSummariesIsBackfilledByTheMigration() throws {
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("ladder-v2-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: dir) }
-        let path = dir.appendingPathComponent("old.sqlite").path
         // A v2 store with attempts, written the way the previous version wrote it.
-        let queue = try DatabaseQueue(path: path)
-        try ProgressSchema.migrator.migrate(queue, upTo: "v2")
-        try queue.write { db in
-            try db.execute(sql: """
-                INSERT INTO attempts (learner_id, curriculum, item_id, attempt, kind, level, status, score, score_max, last_at, seconds, observer, source)
-                VALUES ('lee', 'cs', 'a.assessment', 1, 'assessment', 'P1', 3, 8, 20, '2026-01-01', 100, NULL, 'csv'),
-                       ('lee', 'cs', 'a.assessment', 2, 'assessment', 'P1', 5, 18, 20, '2026-01-02', 200, NULL, 'csv'),
-                       ('lee', 'cs', 'a.shadowing', 1, 'shadowing', 'P1', 4, NULL, NULL, '2026-01-03', NULL, 'Kim', 'csv')
-                """)
-        }
-        try queue.close()
-        let s = try ProgressStore(path: path)
-        #expect(try s.appliedMigrations() == ["v1", "v2", "v3", "v4"])
+        let s = try oldStore(upTo: "v2", """
+            INSERT INTO attempts (learner_id, curriculum, item_id, attempt, kind, level, status, score, score_max, last_at, seconds, observer, source)
+            VALUES ('lee', 'cs', 'a.assessment', 1, 'assessment', 'P1', 3, 8, 20, '2026-01-01', 100, NULL, 'csv'),
+                   ('lee', 'cs', 'a.assessment', 2, 'assessment', 'P1', 5, 18, 20, '2026-01-02', 200, NULL, 'csv'),
+                   ('lee', 'cs', 'a.shadowing', 1, 'shadowing', 'P1', 4, NULL, NULL, '2026-01-03', NULL, 'Kim', 'csv')
+            """)
+        defer { removeStore(s) }
+        #expect(try s.appliedMigrations() == ["v1", "v2", "v3", "v4", "v5"])
         #expect(try count(s, "SELECT COUNT(*) FROM item_progress") == 2)
         #expect(try count(s, "SELECT attempts FROM item_progress WHERE item_id = 'a.assessment'") == 2)
         #expect(try count(s, "SELECT CAST(best AS INTEGER) FROM item_progress WHERE item_id = 'a.assessment'") == 90)

@@ -37,6 +37,19 @@ func snapshot(_ s: ProgressStore) throws -> String { try s.snapshotText() }
 
 func count(_ s: ProgressStore, _ sql: String) throws -> Int { try s.scalarInt(sql) }
 
+/// A store written by an older version: migrated up to `version`, filled by `sql`, then
+/// opened (and so migrated to the current version). Remove it with `removeStore`.
+func oldStore(upTo version: String, _ sql: String) throws -> ProgressStore {
+    let dir = FileManager.default.temporaryDirectory.appendingPathComponent("ladder-\(version)-\(UUID().uuidString)/nested")
+    try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+    let path = dir.appendingPathComponent("old.sqlite").path
+    let queue = try DatabaseQueue(path: path)
+    try ProgressSchema.migrator.migrate(queue, upTo: version)
+    try queue.write { db in try db.execute(sql: sql) }
+    try queue.close()
+    return try ProgressStore(path: path)
+}
+
 /// Imports the complete fixture set (Moodle, TalentLMS, generic CSV) into `s`.
 func importAllFixtures(_ s: ProgressStore) throws -> [ImportSummary] {
     let plan = ProgressFixtures.plan
