@@ -63,13 +63,16 @@ package enum Standing {
     }
 
     /// The current level's index: the learners file's, else the store's enrolment, else the
-    /// lowest start level among the tracks the learner is enrolled in; nil when none is known.
+    /// highest start level among the tracks the learner is enrolled in; nil when none is known.
+    /// The highest, since a learner who opened onboarding-P1 once and now the P2→P3 promotion
+    /// track is at P2: taking P1 would call them ready for a P2 they hold (a wrong "ready").
+    /// A track opened above one's level can only withhold a verdict, never give a wrong one.
     static func current(
         learnersFile: String?, store: String?, trackStarts: [String], levels: [String]
     ) -> (index: Int, source: CurrentSource)? {
         if let l = learnersFile, let i = levels.firstIndex(of: l) { return (i, .learnersFile) }
         if let l = store, let i = levels.firstIndex(of: l) { return (i, .store) }
-        if let i = trackStarts.compactMap({ levels.firstIndex(of: $0) }).min() { return (i, .tracks) }
+        if let i = trackStarts.compactMap({ levels.firstIndex(of: $0) }).max() { return (i, .tracks) }
         return nil
     }
 

@@ -121,5 +121,9 @@ struct ProgressStandingTests {
         #expect(Standing.startLevel(ofTrack: "promotion-P3-P4", plan: nil, levels: levels) == "P3")
         #expect(Standing.startLevel(ofTrack: "onboarding", plan: nil, levels: levels) == nil)
         #expect(ReportScan.track(ofPackage: "customer-service-promotion-P1-P2", plan: Self.plan) == "promotion-P1-P2")
+        // Onboarding-P1 opened once, the P2→P3 promotion track now: the learner is at P2
+        // (the lowest start level called them ready for the P2 they hold).
+        let current = Standing.current(learnersFile: nil, store: nil, trackStarts: ["P1", "P2"], levels: levels)
+        #expect(current?.index == 1 && current?.source == .tracks)
     }
 }
