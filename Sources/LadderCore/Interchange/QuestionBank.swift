@@ -1,5 +1,4 @@
 import Foundation
-import Yams
 
 /// One assessment file on its own, as `ladder import questions` writes it and `ladder export
 /// questions` reads it: no curriculum around it, so a question's `skills` are the ones the

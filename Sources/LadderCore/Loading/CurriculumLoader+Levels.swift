@@ -1,5 +1,4 @@
 import Foundation
-import Yams
 
 /// Loading a level file and the responsibilities it lists (docs/curriculum-format.md, "`levels/<LEVEL>.yaml`").
 extension CurriculumLoader {

@@ -1,5 +1,4 @@
 import Foundation
-import Yams
 
 /// One learner's measured skills, as read from a cohort file (CSV or YAML). The input of
 /// skill-gap analysis (`ladder gaps`, `ladder build --track gaps`); see docs/gaps.md.

@@ -1,5 +1,4 @@
 import Foundation
-import Yams
 
 /// The shape of a YAML file kind, declared once and used twice: to check an author's file
 /// (types, required and unknown keys, with positions) and to publish the JSON Schema an
@@ -77,109 +76,114 @@ package struct ShapeChecker {
 
     private func loc(_ node: Node) -> SourceLocation { node.location(in: file, lineOffset: lineOffset) }
 
-    mutating func check(_ node: Node, _ shape: Shape, at path: String) {
-        if case .alias = node { return }
+    mutating func check(_ node: Node, _ shape: Shape, at path: String) { check(node, shape, path: { path }) }
+
+    /// `path` is only spelled out for a message: most values have none.
+    private mutating func check(_ node: Node, _ shape: Shape, path: () -> String) {
         switch shape {
         case .text(let maxLength):
             guard let s = scalar(node, path, "text") else { return }
             if TextScan.isBlank(s) {
-                diags.error(loc(node), "'\(path)' must not be empty")
-            } else if let maxLength, s.count > maxLength {
-                diags.error(loc(node), "'\(path)' is \(s.count) characters long; at most \(maxLength) are allowed")
+                diags.error(loc(node), "'\(path())' must not be empty")
+            } else if let maxLength, s.utf8.count > maxLength, s.count > maxLength {  // a character is at least a byte
+                diags.error(loc(node), "'\(path())' is \(s.count) characters long; at most \(maxLength) are allowed")
             }
         case .identifier:
             guard let s = scalar(node, path, "an id") else { return }
             if !Shape.isIdentifier(s) {
                 diags.error(
                     loc(node),
-                    "'\(path)' is '\(s)', which is not a valid id: use a letter, then letters, digits, '-' or '_' (at most 64 characters)")
+                    "'\(path())' is '\(s)', which is not a valid id: use a letter, then letters, digits, '-' or '_' (at most 64 characters)")
             }
         case .path(let exts):
             guard let s = scalar(node, path, "a relative path") else { return }
             if let problem = RelativePath.problem(s) {
-                diags.error(loc(node), "'\(path)': \(problem)")
-            } else if !exts.isEmpty, !exts.contains(where: { s.lowercased().hasSuffix("." + $0) }) {
-                diags.error(loc(node), "'\(path)' must name a .\(exts.joined(separator: " or ."))file".replacingOccurrences(of: "file", with: " file"))
+                diags.error(loc(node), "'\(path())': \(problem)")
+            } else if !exts.isEmpty, case let lower = s.lowercased(), !exts.contains(where: { lower.hasSuffix("." + $0) }) {
+                diags.error(loc(node), "'\(path())' must name a .\(exts.joined(separator: " or ."))file".replacingOccurrences(of: "file", with: " file"))
             }
         case .integer(let lo, let hi):
             guard let s = scalar(node, path, "a whole number") else { return }
             guard let v = Int(s) else {
-                diags.error(loc(node), "'\(path)' must be a whole number, not '\(s)'")
+                diags.error(loc(node), "'\(path())' must be a whole number, not '\(s)'")
                 return
             }
-            if v < lo || v > hi { diags.error(loc(node), "'\(path)' is \(v); it must be between \(lo) and \(hi)") }
+            if v < lo || v > hi { diags.error(loc(node), "'\(path())' is \(v); it must be between \(lo) and \(hi)") }
         case .boolean:
             guard let s = scalar(node, path, "true or false") else { return }
-            if Self.bool(s) == nil { diags.error(loc(node), "'\(path)' must be true or false, not '\(s)'") }
+            if Self.bool(s) == nil { diags.error(loc(node), "'\(path())' must be true or false, not '\(s)'") }
         case .oneOf(let values):
             guard let s = scalar(node, path, values.joined(separator: ", ")) else { return }
             if !values.contains(s) {
-                diags.error(loc(node), "'\(path)' is '\(s)'; expected one of: \(values.joined(separator: ", "))\(Suggest.hint(s, values))")
+                diags.error(loc(node), "'\(path())' is '\(s)'; expected one of: \(values.joined(separator: ", "))\(Suggest.hint(s, values))")
             }
         case .step:
             _ = scalar(node, path, "a proficiency step")
         case .list(let element, let minItems):
-            guard case .sequence(let seq) = node else {
-                diags.error(loc(node), "'\(path)' must be a list, not \(node.kindName)")
+            guard case .sequence(let seq, _) = node else {
+                diags.error(loc(node), "'\(path())' must be a list, not \(node.kindName)")
                 return
             }
             if seq.count < minItems {
-                diags.error(loc(node), "'\(path)' needs at least \(Plural.count(minItems, "entry", "entries"))")
+                diags.error(loc(node), "'\(path())' needs at least \(Plural.count(minItems, "entry", "entries"))")
             }
-            for (i, item) in seq.enumerated() { check(item, element, at: "\(path)[\(i)]") }
+            for (i, item) in seq.enumerated() { check(item, element, path: { "\(path())[\(i)]" }) }
         case .map(let value):
             guard case .mapping = node else {
-                diags.error(loc(node), "'\(path)' must be a mapping, not \(node.kindName)")
+                diags.error(loc(node), "'\(path())' must be a mapping, not \(node.kindName)")
                 return
             }
-            for (k, v) in node.pairs { check(v, value, at: "\(path).\(k.text ?? "?")") }
+            for (k, v) in node.pairs { check(v, value, path: { "\(path()).\(k.text ?? "?")" }) }
         case .object(let obj):
-            checkObject(node, obj, at: path)
+            checkObject(node, obj, path: path)
         }
     }
 
-    private mutating func checkObject(_ node: Node, _ obj: ObjectShape, at path: String) {
-        guard case .mapping = node else {
-            diags.error(loc(node), "\(path.isEmpty ? "the file" : "'\(path)'") must be a mapping of keys to values, not \(node.kindName)")
+    private mutating func checkObject(_ node: Node, _ obj: ObjectShape, path: () -> String) {
+        guard case .mapping(let pairs, _) = node else {
+            let p = path()
+            diags.error(loc(node), "\(p.isEmpty ? "the file" : "'\(p)'") must be a mapping of keys to values, not \(node.kindName)")
             return
         }
-        let known = obj.fields.map(\.name)
-        var seen = Set<String>()
-        for (k, v) in node.pairs {
+        func sub(_ key: String) -> String {
+            let p = path()
+            return p.isEmpty ? key : "\(p).\(key)"
+        }
+        // Which fields are written, by index (cheaper than a set of the keys' texts).
+        var seen = [Bool](repeating: false, count: obj.fields.count)
+        for (k, v) in pairs {
             guard let key = k.text else {
                 diags.error(loc(k), "keys must be plain names")
                 continue
             }
-            seen.insert(key)
-            let sub = path.isEmpty ? key : "\(path).\(key)"
-            guard let field = obj.fields.first(where: { $0.name == key }) else {
-                diags.error(loc(k), "unknown key '\(sub)'\(Suggest.hint(key, known))")
+            guard let index = obj.fields.firstIndex(where: { $0.name == key }) else {
+                diags.error(loc(k), "unknown key '\(sub(key))'\(Suggest.hint(key, obj.fields.map(\.name)))")
                 continue
             }
-            if case .scalar(let s) = v, s.tag.rawValue == Tag.Name.implicit.rawValue, s.string.isEmpty || s.string == "~" || s.string == "null",
-                s.style == .plain
-            {
-                if field.required { diags.error(loc(v), "'\(sub)' is required but has no value") }
+            seen[index] = true
+            let field = obj.fields[index]
+            if case .scalar(let s) = v, s.isPlainNull {
+                if field.required { diags.error(loc(v), "'\(sub(key))' is required but has no value") }
                 continue
             }
-            check(v, field.shape, at: sub)
+            check(v, field.shape, path: { sub(key) })
         }
-        for f in obj.fields where f.required && !seen.contains(f.name) {
-            let sub = path.isEmpty ? f.name : "\(path).\(f.name)"
-            diags.error(loc(node), "missing required key '\(sub)'")
+        for (f, written) in zip(obj.fields, seen) where f.required && !written {
+            diags.error(loc(node), "missing required key '\(sub(f.name))'")
         }
         if !obj.exactlyOneOf.isEmpty {
-            let present = obj.exactlyOneOf.filter(seen.contains)
+            let present = obj.exactlyOneOf.filter { name in pairs.contains { $0.key.text == name } }
             if present.count != 1 {
                 let names = obj.exactlyOneOf.map { "'\($0)'" }.joined(separator: " or ")
-                diags.error(loc(node), "\(path.isEmpty ? "entry" : "'\(path)'") needs exactly one of \(names)")
+                let p = path()
+                diags.error(loc(node), "\(p.isEmpty ? "entry" : "'\(p)'") needs exactly one of \(names)")
             }
         }
     }
 
-    private mutating func scalar(_ node: Node, _ path: String, _ expected: String) -> String? {
+    private mutating func scalar(_ node: Node, _ path: () -> String, _ expected: @autoclosure () -> String) -> String? {
         guard case .scalar(let s) = node else {
-            diags.error(loc(node), "'\(path)' must be \(expected), not \(node.kindName)")
+            diags.error(loc(node), "'\(path())' must be \(expected()), not \(node.kindName)")
             return nil
         }
         return s.string
@@ -196,14 +200,31 @@ package struct ShapeChecker {
 
 /// Checks for relative paths inside the curriculum folder.
 package enum RelativePath {
+    /// Whether a `/`-separated segment of an ASCII path is `..`.
+    static func hasParentSegment(_ s: String) -> Bool {
+        var s = s
+        return s.withUTF8 { b in
+            var start = 0
+            for i in 0...b.count where i == b.count || b[i] == UInt8(ascii: "/") {
+                if i - start == 2, b[start] == UInt8(ascii: "."), b[start + 1] == UInt8(ascii: ".") { return true }
+                start = i + 1
+            }
+            return false
+        }
+    }
+
     static func problem(_ s: String) -> String? {
         if s.isEmpty { return "the path is empty" }
         if s.hasPrefix("/") || s.hasPrefix("~") { return "'\(s)' is absolute; write it relative to the curriculum folder" }
-        if s.contains("\\") { return "'\(s)' contains a backslash; separate folders with '/'" }
-        if s.split(separator: "/", omittingEmptySubsequences: false).contains("..") {
+        // An ASCII path (almost every one) is checked byte by byte; others as they always were.
+        let ascii = TextScan.isASCII(s)
+        if ascii ? TextScan.containsByte(s, UInt8(ascii: "\\")) : s.contains("\\") {
+            return "'\(s)' contains a backslash; separate folders with '/'"
+        }
+        if ascii ? hasParentSegment(s) : s.split(separator: "/", omittingEmptySubsequences: false).contains("..") {
             return "'\(s)' leaves the curriculum folder"
         }
-        if s.contains(":") { return "'\(s)' is not a relative path" }
+        if ascii ? TextScan.containsByte(s, UInt8(ascii: ":")) : s.contains(":") { return "'\(s)' is not a relative path" }
         return nil
     }
 }

@@ -1,5 +1,4 @@
 import Foundation
-import Yams
 
 /// What the loader is willing to read (docs/curriculum-format.md, "Limits"): a hostile or
 /// broken curriculum gets a clear error instead of minutes of work or gigabytes of memory.
@@ -279,48 +278,42 @@ extension YAMLDocument {
         var memo: [NodeKey: Expansion] = [:]
         var uses: [NodeKey: Int] = [:]
         var nodesByKey: [NodeKey: Node] = [:]
-        func key(_ node: Node) -> NodeKey? {
-            guard let mark = node.mark else { return nil }
+        func key(_ node: Node) -> NodeKey {
+            let mark = node.mark
             let kind: Int
             switch node {
             case .scalar: kind = 0
             case .mapping: kind = 1
             case .sequence: kind = 2
-            case .alias: kind = 3
             }
             return NodeKey(kind: kind, at: Position(line: mark.line, column: mark.column))
         }
         func size(_ node: Node) -> Expansion {
             let k = key(node)
-            if let k {
-                uses[k, default: 0] += 1
-                if let known = memo[k] { return known }
-            }
+            uses[k, default: 0] += 1
+            if let known = memo[k] { return known }
             var e = Expansion(bytes: 0, nodes: 1)
             switch node {
             case .scalar(let s): e.bytes = s.string.utf8.count
-            case .mapping(let m):
-                for pair in m {
+            case .mapping(let pairs, _):
+                for pair in pairs {
                     let a = size(pair.key)
                     let b = size(pair.value)
                     e.bytes = e.bytes &+ a.bytes &+ b.bytes
                     e.nodes = e.nodes &+ a.nodes &+ b.nodes
                 }
-            case .sequence(let s):
-                for item in s {
+            case .sequence(let items, _):
+                for item in items {
                     let a = size(item)
                     e.bytes = e.bytes &+ a.bytes
                     e.nodes = e.nodes &+ a.nodes
                 }
-            case .alias: break
             }
             // Saturate well below overflow: the budget is far smaller.
             e.bytes = min(e.bytes, Int.max / 4)
             e.nodes = min(e.nodes, Int.max / 4)
-            if let k {
-                memo[k] = e
-                nodesByKey[k] = node
-            }
+            memo[k] = e
+            nodesByKey[k] = node
             return e
         }
         let total = size(root)
@@ -361,23 +354,5 @@ extension YAMLDocument {
             "aliases expand this file to \(what) (this anchored value is repeated through '*' aliases); "
                 + "write the values out, or alias less: a file may expand to \(LoaderLimits.expansionFactor) times its size limit")
         return false
-    }
-}
-
-extension Node {
-    /// Calls `body` on this node and every node under it, depth first, keys before their
-    /// values; an alias is visited but not followed.
-    func visitEveryNode(_ body: (Node) -> Void) {
-        body(self)
-        switch self {
-        case .scalar, .alias: return
-        case .mapping(let m):
-            for pair in m {
-                pair.key.visitEveryNode(body)
-                pair.value.visitEveryNode(body)
-            }
-        case .sequence(let s):
-            for item in s { item.visitEveryNode(body) }
-        }
     }
 }

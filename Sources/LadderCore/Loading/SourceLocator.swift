@@ -1,5 +1,4 @@
 import Foundation
-import Yams
 
 /// Finds where a loaded curriculum's value came from (file, line, column), for checks made
 /// after loading: the model keeps no positions, so the one file concerned is read again. Used

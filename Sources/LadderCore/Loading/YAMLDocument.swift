@@ -32,40 +32,60 @@ package struct YAMLDocument {
         return parse(text: text, displayPath: displayPath, lineOffset: lineOffset, limits: limits, into: &diags, ok: &ok)
     }
 
+    /// `parse`, or with `composer` false, `parse` as it was before `YAMLComposer`: Yams
+    /// composes every text (tests compare the two).
+    static func parse(text: String, displayPath: String, lineOffset: Int, composer: Bool, into diags: inout Diagnostics) -> Node? {
+        var ok = true
+        return parse(text: text, displayPath: displayPath, lineOffset: lineOffset, limits: LoaderLimits(), composer: composer, into: &diags, ok: &ok)
+    }
+
     /// `ok` is false when the text could not be used (an empty text is fine and gives nil).
     private static func parse(
-        text: String, displayPath: String, lineOffset: Int, limits: LoaderLimits, into diags: inout Diagnostics, ok: inout Bool
+        text: String, displayPath: String, lineOffset: Int, limits: LoaderLimits, composer: Bool = true, into diags: inout Diagnostics,
+        ok: inout Bool
     ) -> Node? {
         ok = false
         // Before libyaml sees them: its own message for these has no position.
         guard ControlCharacters.check(text, file: displayPath, lineOffset: lineOffset, into: &diags) else { return nil }
-        do {
-            let (composed, repeatsRuledOut) = try composeNotingRepeats(text)
-            guard let root = composed else {
-                ok = true
+        let composed: Node?
+        // Counted while composing; nil when Yams composed the text.
+        var counted: YAMLComposer.Size?
+        var repeatsRuledOut = true
+        switch composer ? YAMLComposer.compose(text) : .needsYams {
+        case .composed(let root, let size):
+            composed = root
+            counted = size
+        case .needsYams:
+            do {
+                (composed, repeatsRuledOut) = try composeNotingRepeats(text)
+            } catch let error as YamlError {
+                var d = Self.diagnostic(for: error, path: displayPath, text: text)
+                if d.line > 0 { d.line += lineOffset }
+                diags.append(contentsOf: [d])
+                return nil
+            } catch {
+                diags.error(SourceLocation(file: displayPath), "cannot parse YAML: \(error)")
                 return nil
             }
-            // Without a `*` there is no alias, so nothing repeats: a plain count decides. Without a
-            // `\` there is no escape, so no value can hold a character the raw text did not.
-            let withinBudget =
-                (!TextScan.containsByte(text, UInt8(ascii: "*")) && plainSizeWithinBudget(root, limits: limits))
-                || checkExpansion(root, limits: limits, file: displayPath, lineOffset: lineOffset, into: &diags)
-            guard withinBudget,
-                !TextScan.containsByte(text, UInt8(ascii: "\\"))
-                    || ControlCharacters.check(root, file: displayPath, lineOffset: lineOffset, into: &diags)
-            else { return nil }
-            if !repeatsRuledOut { reportRepeatedKeys(in: root, file: displayPath, lineOffset: lineOffset, into: &diags) }
+        }
+        guard let root = composed else {
             ok = true
-            return root
-        } catch let error as YamlError {
-            var d = Self.diagnostic(for: error, path: displayPath, text: text)
-            if d.line > 0 { d.line += lineOffset }
-            diags.append(contentsOf: [d])
-            return nil
-        } catch {
-            diags.error(SourceLocation(file: displayPath), "cannot parse YAML: \(error)")
             return nil
         }
+        // Without a `*` there is no alias, so nothing repeats: a plain count decides. Without a
+        // `\` there is no escape, so no value can hold a character the raw text did not.
+        let withinBudget =
+            (!TextScan.containsByte(text, UInt8(ascii: "*"))
+                && (counted.map { $0.bytes <= limits.expandedBytes && $0.nodes <= LoaderLimits.expandedNodes }
+                    ?? plainSizeWithinBudget(root, limits: limits)))
+            || checkExpansion(root, limits: limits, file: displayPath, lineOffset: lineOffset, into: &diags)
+        guard withinBudget,
+            !TextScan.containsByte(text, UInt8(ascii: "\\"))
+                || ControlCharacters.check(root, file: displayPath, lineOffset: lineOffset, into: &diags)
+        else { return nil }
+        if !repeatsRuledOut { reportRepeatedKeys(in: root, file: displayPath, lineOffset: lineOffset, into: &diags) }
+        ok = true
+        return root
     }
 
     /// libyaml's problem in words an author can act on (its own texts name C functions).
@@ -154,8 +174,10 @@ package struct YAMLDocument {
 // MARK: - Repeated keys
 
 extension YAMLDocument {
-    /// Composes YAML text into a node tree whose mappings keep every pair in file order,
-    /// repeated keys included, so that each repeat can be reported where it is written.
+    /// Composes YAML text with Yams into a node tree whose mappings keep every pair in file
+    /// order, repeated keys included, so that each repeat can be reported where it is written.
+    /// `YAMLComposer` leaves to this what it does not compose itself: syntax errors, repeated
+    /// or complex keys, and the like (few files, so its cost does not count).
     ///
     /// Yams refuses a mapping whose keys repeat (`YamlError.duplicatedKeysInMapping`) and names
     /// only the first occurrence of one key, which would leave the author without the line of
@@ -166,16 +188,11 @@ extension YAMLDocument {
     /// back. Keys that cannot be swapped that way (tagged, anchored, block or complex keys)
     /// fall back to Yams's own error.
     ///
-    /// Yams compares keys by their text and their resolved tag, and resolving a plain key's tag
-    /// runs Yams's regular expressions (bool, int, float, ...) on it: a tenth of `ladder check`'s
-    /// time. Ladder compares keys by their text alone, so a text without explicit tags (no `!`)
-    /// is composed with Yams's basic resolver (every plain key a string), which refuses a subset
-    /// of what Ladder reports anyway and leaves the same tree once the keys are given back. If a
-    /// repeat cannot be set aside that way, the text is composed again with the default
-    /// resolver, exactly as before.
-    static func composeKeepingRepeatedKeys(_ text: String) throws -> Node? { try composeNotingRepeats(text).root }
-
-    /// As `composeKeepingRepeatedKeys`; `repeatsRuledOut` is true when Yams composed the text
+    /// Ladder compares keys by their text alone, so a text without explicit tags (no `!`) is
+    /// composed with Yams's basic resolver (every plain key a string, no regular expressions),
+    /// which refuses a subset of what Ladder reports anyway and leaves the same tree once the
+    /// keys are given back. If a repeat cannot be set aside that way, the text is composed
+    /// again with the default resolver. `repeatsRuledOut` is true when Yams composed the text
     /// with the basic resolver and refused no key: then no mapping of the tree has two keys
     /// with the same text (Yams compared them all, nested and complex keys' mappings included,
     /// each as a string), and `reportRepeatedKeys` has nothing to find.
@@ -184,16 +201,16 @@ extension YAMLDocument {
             do {
                 var swaps = 0
                 let root = try composeKeepingRepeatedKeys(text, resolver: .basic, swaps: &swaps)
-                return (root, swaps == 0)
+                return (root.map(Node.init), swaps == 0)
             } catch YamlError.duplicatedKeysInMapping {
                 // Fall through: the default resolver's own outcome.
             }
         }
         var swaps = 0
-        return (try composeKeepingRepeatedKeys(text, resolver: .default, swaps: &swaps), false)
+        return (try composeKeepingRepeatedKeys(text, resolver: .default, swaps: &swaps).map(Node.init), false)
     }
 
-    private static func composeKeepingRepeatedKeys(_ text: String, resolver: Resolver, swaps: inout Int) throws -> Node? {
+    private static func composeKeepingRepeatedKeys(_ text: String, resolver: Resolver, swaps: inout Int) throws -> Yams.Node? {
         // Only needed once a key repeats: most files never pay for them.
         var scalars: [Unicode.Scalar] = []
         var lineStarts: [Int] = []
@@ -282,13 +299,21 @@ extension YAMLDocument {
         var isMapping: Bool
         var at: Position
 
-        init?(_ node: Node) {
+        init?(_ node: Yams.Node) {
             switch node {
             case .mapping(let m): guard let mark = m.mark else { return nil }
                 self.init(isMapping: true, at: Position(line: mark.line, column: mark.column))
             case .sequence(let s): guard let mark = s.mark else { return nil }
                 self.init(isMapping: false, at: Position(line: mark.line, column: mark.column))
             case .scalar, .alias: return nil
+            }
+        }
+
+        init?(_ node: Node) {
+            switch node {
+            case .mapping(_, let mark): self.init(isMapping: true, at: Position(line: mark.line, column: mark.column))
+            case .sequence(_, let mark): self.init(isMapping: false, at: Position(line: mark.line, column: mark.column))
+            case .scalar: return nil
             }
         }
 
@@ -300,26 +325,26 @@ extension YAMLDocument {
 
     /// The tree with every swapped key given back its own text (and the tag it would have
     /// had: resolved from the text when plain, a string when quoted).
-    private static func restoring(_ root: Node, _ swapped: [Position: (text: String, quoted: Bool)]) -> Node {
-        var done: [Container: Node] = [:]
-        func restore(_ node: Node) -> Node {
+    private static func restoring(_ root: Yams.Node, _ swapped: [Position: (text: String, quoted: Bool)]) -> Yams.Node {
+        var done: [Container: Yams.Node] = [:]
+        func restore(_ node: Yams.Node) -> Yams.Node {
             let container = Container(node)
             if let container, let again = done[container] { return again }
-            let result: Node
+            let result: Yams.Node
             switch node {
             case .scalar, .alias:
                 return node
             case .sequence(let seq):
-                result = .sequence(Node.Sequence(seq.map(restore), seq.tag, seq.style, seq.mark))
+                result = .sequence(Yams.Node.Sequence(seq.map(restore), seq.tag, seq.style, seq.mark))
             case .mapping(let map):
-                let pairs = map.map { pair -> (Node, Node) in
+                let pairs = map.map { pair -> (Yams.Node, Yams.Node) in
                     var key = restore(pair.key)
                     if case .scalar(let s) = pair.key, let m = s.mark, let original = swapped[Position(line: m.line, column: m.column)] {
-                        key = .scalar(Node.Scalar(original.text, original.quoted ? Tag(.str) : Tag(.implicit), s.style, m))
+                        key = .scalar(Yams.Node.Scalar(original.text, original.quoted ? Tag(.str) : Tag(.implicit), s.style, m))
                     }
                     return (key, restore(pair.value))
                 }
-                result = .mapping(Node.Mapping(pairs, map.tag, map.style, map.mark))
+                result = .mapping(Yams.Node.Mapping(pairs, map.tag, map.style, map.mark))
             }
             if let container { done[container] = result }
             return result
@@ -336,13 +361,13 @@ extension YAMLDocument {
         func visit(_ node: Node) {
             if let container = Container(node), !visited.insert(container).inserted { return }
             switch node {
-            case .scalar, .alias:
+            case .scalar:
                 return
-            case .sequence(let seq):
-                seq.forEach(visit)
-            case .mapping(let map):
+            case .sequence(let items, _):
+                items.forEach(visit)
+            case .mapping(let pairs, _):
                 var first: [String: Node] = [:]
-                for (key, value) in map {
+                for (key, value) in pairs {
                     if let text = key.text {
                         if let earlier = first[text] {
                             let line = earlier.location(in: file, lineOffset: lineOffset).line
@@ -395,36 +420,5 @@ package enum SourceText {
         }
         diags.error(SourceLocation(file: path), "the file is not UTF-8 text; save it as UTF-8")
         return nil
-    }
-}
-
-extension Node {
-    func location(in file: String, lineOffset: Int = 0) -> SourceLocation {
-        guard let mark else { return SourceLocation(file: file) }
-        return SourceLocation(file: file, line: mark.line + lineOffset, column: mark.column)
-    }
-
-    /// The scalar's text, or nil for mappings and sequences.
-    var text: String? { scalar?.string }
-
-    /// Pairs of a mapping in file order.
-    var pairs: [(key: Node, value: Node)] {
-        guard let mapping else { return [] }
-        return mapping.map { ($0.key, $0.value) }
-    }
-
-    subscript(field name: String) -> Node? {
-        mapping?.first { $0.key.scalar?.string == name }?.value
-    }
-
-    var items: [Node] { sequence.map { Array($0) } ?? [] }
-
-    var kindName: String {
-        switch self {
-        case .scalar: return "a scalar"
-        case .mapping: return "a mapping"
-        case .sequence: return "a list"
-        case .alias: return "an alias"
-        }
     }
 }

@@ -9,14 +9,19 @@ public enum Planner {
         var gate: [String] = []
 
         for level in c.levels {
-            let gateBelow = gate
+            // The gate is the same for every module of the level: made unique once, not once a
+            // module (a big ladder's gate holds hundreds of items).
+            let gateBelow = orderedUnion(gate)
+            let inGate = Set(gateBelow)
             var assessments: [String] = []
             var lastItem: String?
             for r in level.responsibilities {
                 let objectives = placed.filter { $0.1.level == level.id && !Set($0.1.skills).isDisjoint(with: r.skills) }
                     .map { "\($0.0.id).\($0.1.id)" }
                 let moduleID = "\(r.id).module"
-                let modulePrereqs = orderedUnion(gateBelow + r.after.map { "\($0).module" })
+                var afterSeen = Set<String>()
+                // orderedUnion(gateBelow + after), with the gate already unique.
+                let modulePrereqs = gateBelow + r.after.map { "\($0).module" }.filter { !inGate.contains($0) && afterSeen.insert($0).inserted }
                 let module = r.module
                 items.append(
                     PlanItem(
@@ -97,22 +102,26 @@ public enum Planner {
     /// keep file order at the end rather than disappearing.
     static func topologicalOrder(_ items: [PlanItem]) -> [PlanItem] {
         let index = Dictionary(uniqueKeysWithValues: items.enumerated().map { ($1.id, $0) })
-        var indegree = items.map { $0.prerequisites.filter { index[$0] != nil }.count }
+        var indegree = Array(repeating: 0, count: items.count)
         var dependents = Array(repeating: [Int](), count: items.count)
         for (i, item) in items.enumerated() {
-            for p in item.prerequisites { if let j = index[p] { dependents[j].append(i) } }
+            for p in item.prerequisites {
+                if let j = index[p] {
+                    indegree[i] += 1
+                    dependents[j].append(i)
+                }
+            }
         }
-        var ready = indegree.indices.filter { indegree[$0] == 0 }
+        // The ready items in a min-heap of their indices: the first declared is taken first.
+        var ready = MinHeap(indegree.indices.filter { indegree[$0] == 0 })
         var out: [Int] = []
         var done = Array(repeating: false, count: items.count)
-        while !ready.isEmpty {
-            let k = ready.indices.min { ready[$0] < ready[$1] }!
-            let i = ready.remove(at: k)
+        while let i = ready.popMin() {
             out.append(i)
             done[i] = true
             for d in dependents[i] {
                 indegree[d] -= 1
-                if indegree[d] == 0 { ready.append(d) }
+                if indegree[d] == 0 { ready.insert(d) }
             }
         }
         out += items.indices.filter { !done[$0] }
@@ -136,6 +145,40 @@ extension Plan {
             var i = item
             i.prerequisites = i.prerequisites.filter(inside.contains)
             return i
+        }
+    }
+}
+
+/// Ints, smallest first.
+struct MinHeap {
+    private var a: [Int] = []
+
+    init(_ values: [Int]) { values.forEach { insert($0) } }
+
+    mutating func insert(_ v: Int) {
+        a.append(v)
+        var i = a.count - 1
+        while i > 0, a[(i - 1) / 2] > a[i] {
+            a.swapAt(i, (i - 1) / 2)
+            i = (i - 1) / 2
+        }
+    }
+
+    mutating func popMin() -> Int? {
+        guard let last = a.popLast() else { return nil }
+        guard !a.isEmpty else { return last }
+        let top = a[0]
+        a[0] = last
+        var i = 0
+        while true {
+            let l = 2 * i + 1
+            let r = l + 1
+            var m = i
+            if l < a.count, a[l] < a[m] { m = l }
+            if r < a.count, a[r] < a[m] { m = r }
+            if m == i { return top }
+            a.swapAt(i, m)
+            i = m
         }
     }
 }

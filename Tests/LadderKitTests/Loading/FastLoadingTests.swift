@@ -85,4 +85,20 @@ struct FastLoadingTests {
         }
         #expect(!ControlCharacters.mayHoldRefused("plain\ttext\r\nwith é and \u{A0}"))
     }
+
+    @Test func relativePathProblemsAsBefore() {
+        func old(_ s: String) -> String? {
+            if s.isEmpty { return "the path is empty" }
+            if s.hasPrefix("/") || s.hasPrefix("~") { return "'\(s)' is absolute; write it relative to the curriculum folder" }
+            if s.contains("\\") { return "'\(s)' contains a backslash; separate folders with '/'" }
+            if s.split(separator: "/", omittingEmptySubsequences: false).contains("..") { return "'\(s)' leaves the curriculum folder" }
+            if s.contains(":") { return "'\(s)' is not a relative path" }
+            return nil
+        }
+        let paths = [
+            "", "a", "a/b.md", "/a", "~a", "a\\b", "..", "../a", "a/..", "a/../b", "a/...", "a/..b", "..a/b", "a//b", "a/./b", "a:b", "c:/x",
+            "a/.", "./..", "é/../b", "e\u{301}/..", "../\u{301}", "a/..\u{301}/b", "a\r\n..", "a/..\r\n/b", "日本/x.md", "x\u{301}:y", ":",
+        ]
+        for p in paths { #expect(RelativePath.problem(p) == old(p), "\(p.debugDescription)") }
+    }
 }
