@@ -103,7 +103,7 @@ struct LearnerIdentityTests {
         #expect(try s.report(ReportOptions(plan: plan, asOf: ProgressFixtures.asOf)).learners.count == 1)
 
         // A store from before: the learner's id is the email as Moodle wrote it. Rows in any
-        // case find that learner.
+        // case find that learner, and `--learner` does too.
         let old = try freshStore()
         defer { removeStore(old) }
         _ = try importFile(old, .moodle, moodle)
@@ -113,6 +113,50 @@ struct LearnerIdentityTests {
         #expect(again.issues.isEmpty)
         #expect(try text(old, "SELECT group_concat(id) FROM learners") == "Ana.Silva@Example.com")
         #expect(try count(old, "SELECT COUNT(*) FROM attempts WHERE learner_id = 'Ana.Silva@Example.com'") == 4)
+        #expect(try old.learnerIDs(matching: "ANA.SILVA@example.com") == ["Ana.Silva@Example.com"])
+    }
+
+    @Test func aLearnersFileAppliesToTheLearnersItNamesAndSaysWhichItCannotApply() throws {
+        let s = try freshStore()
+        defer { removeStore(s) }
+        // Ana reached P2 with the store saying P1, stored under the id Moodle wrote (an older store).
+        try storeDone(s, learner: "ana.silva@example.com", name: "Ana Silva", level: "P1", items: items("P1") + items("P2"))
+        try renameLearner(s, "ana.silva@example.com", to: "Ana.Silva@Example.com")
+        try storeDone(s, learner: "amara.nwosu@example.com", name: "Amara Nwosu", level: "P1", items: items("P1") + items("P2"))
+        let curriculum = try #require(CurriculumLoader.load(folder: TestSupport.sample.path).curriculum)
+        let path = ProgressFixtures.path("learners/cohort-store-ids.csv")
+        let read = LearnerProfileLoader.load(path: path, curriculum: curriculum)
+        #expect(!read.diagnostics.hasErrors, "\(read.diagnostics.all)")
+        let match = try s.matchLearnersFile(read.profiles, path: path)
+        // By id ignoring case, and Amara by her unique name (the HR id 'amara' is no stored id).
+        #expect(match.currentLevels == ["Ana.Silva@Example.com": "P2", "amara.nwosu@example.com": "P2"])
+        let said = match.diagnostics.sorted.map(\.description)
+        #expect(!match.diagnostics.hasErrors)
+        #expect(said == [
+            path + ": warning: 1 of the file's 3 entries matches no learner in the progress store, so the report uses the store's current level for those learners; "
+                + "learner_id must be the learner's id in the store (the LMS email or login), or the name must be that of exactly one stored learner",
+            path + ": warning: 1 entry matched a stored learner by name only (the id matches none): 'amara' → 'amara.nwosu@example.com' (line 3)",
+            path + ":4:1: warning: learner 'bruno' (Bruno Costa) matches no learner in the progress store (no stored learner has its id or email "
+                + "(ignoring case) or its name): its current level P1 is not applied",
+        ])
+        let report = try s.report(ReportOptions(plan: plan, asOf: ProgressFixtures.asOf, currentLevels: match.currentLevels))
+        #expect(report.learners.allSatisfy { !$0.ready }, "both are at P2 by the learners file")
+        #expect(report.learners.allSatisfy { $0.currentLevel == "P2" && $0.currentLevelSource == "learners file" })
+
+        // The sample cohort's HR ids name nobody here: said once for the whole file.
+        let sample = TestSupport.sample.appendingPathComponent("learners/cohort.csv").path
+        let hr = LearnerProfileLoader.load(path: sample, curriculum: curriculum).profiles.filter { $0.name != "Amara Nwosu" }
+        let none = try s.matchLearnersFile(hr, path: sample)
+        #expect(none.currentLevels.isEmpty)
+        #expect(none.diagnostics.warningCount == hr.count + 1)
+        #expect(none.diagnostics.all.last?.message.hasPrefix("none of the file's \(hr.count) entries matches a learner in the progress store, so") == true)
+
+        // Two entries for one stored learner with different levels: an error, not a guess.
+        let twice = [LearnerProfile(id: "ana.silva@example.com", name: "Ana Silva", currentLevel: "P2", targetLevel: "P3", proficiency: [:], line: 2),
+                     LearnerProfile(id: "ANA.SILVA@EXAMPLE.COM", name: "Ana Silva", currentLevel: "P1", targetLevel: "P2", proficiency: [:], line: 3)]
+        let clash = try s.matchLearnersFile(twice, path: "cohort.csv")
+        #expect(clash.diagnostics.hasErrors)
+        #expect(clash.diagnostics.all.first?.description.hasPrefix("cohort.csv:3:1: error: learner 'ANA.SILVA@EXAMPLE.COM' is stored learner 'Ana.Silva@Example.com', as is 'ana.silva@example.com' on line 2") == true)
     }
 
     private func temporaryFile(_ text: String) throws -> String {
