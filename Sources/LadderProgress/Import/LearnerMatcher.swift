@@ -27,8 +27,12 @@ package final class LearnerMatcher {
         name.lowercased().split(whereSeparator: { $0.isWhitespace }).joined(separator: " ")
     }
 
-    /// How ids and emails compare.
-    static func key(_ s: String) -> String { s.lowercased() }
+    /// How ids and emails compare: in lower case (no copy for text already so: every row's
+    /// email goes through here).
+    static func key(_ s: String) -> String {
+        for b in s.utf8 where (b >= 65 && b <= 90) || b >= 0x80 { return s.lowercased() }
+        return s
+    }
 
     /// The id a new learner is stored under: an email address in lower case, any other id as
     /// the file writes it (it still compares ignoring case).
