@@ -50,7 +50,7 @@ public enum LearnerSource {
     }
 
     /// The warnings, or a `DiagnosticsFailure` (warnings shown too) when there are errors.
-    static func warnings(_ d: Diagnostics) throws -> [Diagnostic] {
+    public static func warnings(_ d: Diagnostics) throws -> [Diagnostic] {
         if d.hasErrors { throw DiagnosticsFailure(diagnostics: d, showsWarnings: true, exitStatus: .findings) }
         return d.sorted
     }

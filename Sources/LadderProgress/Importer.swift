@@ -212,6 +212,7 @@ extension ProgressStore {
             }
         }
         pipeline.end()
+        try writer.finish(state: &state, file: &file, summary: &summary)
         ImportTrace.mark("rows written (\(writer.stored.skipped) attempt rows unchanged, merge skipped)")
         if file.changed > 0 { try ProgressWriter.refreshSummaries(db, batch: batch) }
         ImportTrace.mark("summaries")
@@ -291,73 +292,6 @@ extension ProgressStore {
         h.update(path)
         file.digest = h.finalize()
         return file
-    }
-}
-
-/// Matches rows to the learners already stored (`--match`): by the row's email or id, or,
-/// for a row that names the learner only by name (a Moodle download without identity
-/// columns, a TalentLMS matrix), by name when exactly one stored learner has it (also
-/// written "Last First"). Never adds a second learner for a name the store already holds
-/// twice: that row is refused with the candidates named.
-package final class LearnerMatcher {
-    let mode: LearnerMatch
-    /// Normalised name → stored ids; loaded on the first name look-up.
-    private var byName: [String: [String]]?
-
-    init(mode: LearnerMatch) { self.mode = mode }
-
-    static func norm(_ name: String) -> String {
-        name.lowercased().split(whereSeparator: { $0.isWhitespace }).joined(separator: " ")
-    }
-
-    enum Outcome {
-        case found(id: String, isNew: Bool)
-        case refused(String)
-    }
-
-    func match(_ who: LearnerIdentity, db: Database) throws -> Outcome {
-        switch mode {
-        case .email:
-            guard let email = who.email else {
-                return .refused("no email address to identify the learner (--match email); import with --match name to match stored learners by name")
-            }
-            return .found(id: email, isNew: false)
-        case .auto where !who.byName:
-            return .found(id: who.id, isNew: false)
-        case .auto, .name:
-            guard let name = who.name else { return .found(id: who.id, isNew: false) }
-            let found = try candidates(name, db: db)
-            if found.count == 1 { return .found(id: found[0], isNew: false) }
-            if found.count > 1 {
-                let shown = found.prefix(3).map { "'\($0)'" }.joined(separator: ", ") + (found.count > 3 ? ", …" : "")
-                return .refused("'\(name)' names \(found.count) learners in the store (\(shown)): the row cannot say which; "
-                    + "download the report with an identity column (email) or import with --match email")
-            }
-            return .found(id: who.id, isNew: true)
-        }
-    }
-
-    private func candidates(_ name: String, db: Database) throws -> [String] {
-        if byName == nil {
-            var map: [String: [String]] = [:]
-            let rows = try Row.fetchCursor(db, sql: "SELECT id, name FROM learners WHERE name IS NOT NULL ORDER BY id")
-            while let row = try rows.next() {
-                map[LearnerMatcher.norm(row[1]), default: []].append(row[0])
-            }
-            byName = map
-        }
-        let key = LearnerMatcher.norm(name)
-        if let hit = byName![key], !hit.isEmpty { return hit }
-        let words = key.split(separator: " ")
-        if words.count >= 2, let hit = byName![words.reversed().joined(separator: " ")] { return hit }
-        return []
-    }
-
-    /// Keeps the name map current as the import adds learners.
-    func noteStored(id: String, name: String?) {
-        guard byName != nil, let name else { return }
-        let key = LearnerMatcher.norm(name)
-        if !(byName![key]?.contains(id) ?? false) { byName![key, default: []].append(id) }
     }
 }
 

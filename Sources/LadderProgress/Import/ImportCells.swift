@@ -158,8 +158,54 @@ package enum ParsedRow {
     case records([AttemptRecord])
     /// A learner the export lists without any attempt (Moodle's "-" rows).
     case learner(LearnerIdentity)
+    /// A row that names its learner only by name: held until the whole file is read, since a
+    /// later row with the same name may show that the name stands for two people.
+    indirect case byName(NamedRow)
     case skip
     case issues([ImportIssue])
+}
+
+/// A row of a file that names learners only by name (a Moodle download without identity
+/// columns, a TalentLMS matrix or sheet without email or login), with what one user has at
+/// most one row of in that layout. Two rows with one name that one user cannot both have are
+/// two people with the same name: the file cannot say which stored learner each is, so
+/// neither row is imported (issue 10, point 4: match by name only when the name is unique).
+package struct NamedRow {
+    /// The layout's rule and what to download instead, for the message.
+    package struct Rule: Sendable {
+        /// The column that holds the name.
+        var column: String
+        /// Why two such rows are two people.
+        var why: String
+        /// How to get a file that tells them apart.
+        var fix: String
+        /// What a row without a slot is, beside its line number (Moodle: "no attempt").
+        var only: String?
+    }
+    var name: String
+    /// What a user has one row of at most (Moodle: the attempt, `attempt 2`); nil when the
+    /// row is the user's only one (a matrix row, a Moodle user without attempts).
+    var slot: String?
+    var rule: Rule
+    /// What the row holds: `.records` or `.learner`.
+    var row: ParsedRow
+
+    /// `row` held as named by `who`'s name when the row has no identity but the name.
+    static func hold(_ row: ParsedRow, _ who: LearnerIdentity, slot: String?, rule: Rule) -> ParsedRow {
+        guard who.byName, let name = who.name else { return row }
+        return .byName(NamedRow(name: name, slot: slot, rule: rule, row: row))
+    }
+
+    /// Whether rows with one name are two people: two rows for one slot, or a row that must
+    /// be its user's only one beside another.
+    static func twoPeople(_ rows: [NamedRow]) -> Bool {
+        guard rows.count > 1 else { return false }
+        var slots = Set<String>()
+        for r in rows {
+            guard let s = r.slot, slots.insert(s).inserted else { return true }
+        }
+        return false
+    }
 }
 
 package protocol RowParser {

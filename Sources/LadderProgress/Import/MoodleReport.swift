@@ -155,7 +155,8 @@ package struct MoodleParser: RowParser {
                                   byName: mail.isEmpty && idn.isEmpty)
         if who.id.isEmpty { return bad("Name", "no name or email to identify the learner") }
         let attemptText = cell(attempt)
-        if attemptText == "-" || attemptText.isEmpty { return .learner(who) }  // enrolled, no attempt yet
+        // enrolled, no attempt yet: the user's only row
+        if attemptText == "-" || attemptText.isEmpty { return NamedRow.hold(.learner(who), who, slot: nil, rule: Self.nameRule) }
         guard let att = Int(attemptText), att >= 1 else { return bad("Attempt", "not a positive whole number: '\(attemptText)'") }
         guard case .some(let start) = ctx.dates.parse(cell(started)) else { return bad("Started on", "not a date: '\(cell(started))'") }
         guard case .some(let end) = ctx.dates.parse(cell(last)) else { return bad("Last accessed on", "not a date: '\(cell(last))'") }
@@ -177,7 +178,7 @@ package struct MoodleParser: RowParser {
             if let why = FieldCheck.score(v, max: nil) { return bad("Score", why) }
             var rec = record(item.id, item.level, .incomplete)
             rec.score = v > 0 ? v : nil
-            return .records([rec])
+            return NamedRow.hold(.records([rec]), who, slot: "attempt \(att)", rule: Self.nameRule)
         }
         // With several SCOs and question columns, each SCO cell is followed by its questions.
         let block = scoCount > 1 && perSCO > 0
@@ -209,8 +210,19 @@ package struct MoodleParser: RowParser {
             }
             out.append(rec)
         }
-        return .records(out)
+        return NamedRow.hold(.records(out), who, slot: "attempt \(att)", rule: Self.nameRule)
     }
+
+    /// Rows without identity columns: Moodle's reports select one row per user and attempt
+    /// (`display()`: `SELECT DISTINCT` of `uniqueid` = the user id, `#`, the attempt or 0 when
+    /// none), so one user has one row per attempt, or one row with `-` when they have none.
+    static let nameRule = NamedRow.Rule(
+        column: "Name",
+        why: "Moodle's SCORM reports write one row per user and attempt, and one row with '-' for a user without attempts "
+            + "(mod/scorm/report/basic/classes/report.php, display()), so these are two people with the same name",
+        fix: "download the report as a user who sees identity fields (capability moodle/site:viewuseridentity), "
+            + "so it has the 'Email address' column",
+        only: "no attempt")
 
     /// The questions of one SCO's block: position n, the try of that question id within the
     /// attempt (a quiz retried inside one attempt appends its questions after the first try).

@@ -16,6 +16,8 @@ package struct FileWriteState {
     var enrolmentsChanged = Set<String>()
     var itemsSeen = Set<ItemKey>()
     var lastLearner = ""
+    /// Rows that name their learner only by name, written at the end of the file (`finish`).
+    var held: [(line: Int, row: NamedRow)] = []
 }
 
 package struct ItemKey: Hashable {
@@ -58,9 +60,12 @@ package final class RowWriter {
                summary: inout ImportSummary) throws {
         switch parsed {
         case .skip: return
+        case .byName(let named):
+            state.held.append((line, named))
+            return
         case .learner(let who):
             guard let id = try learnerID(who, line: line, state: state, file: &file, summary: &summary) else { return }
-            try ProgressWriter.upsertLearner(db, id: id, name: who.name, email: who.email)
+            try ProgressWriter.upsertLearner(db, id: id, name: who.name, email: who.email.map(LearnerMatcher.key))
             if db.changesCount > 0 { file.changedLearners += 1 }
             state.learnersSeen.insert(id)
             state.matcher.noteStored(id: id, name: who.name)
@@ -72,8 +77,15 @@ package final class RowWriter {
             if let first = recs.first {
                 let who = LearnerIdentity(id: first.learner, name: first.learnerName, email: first.email, byName: first.byName)
                 guard let id = try learnerID(who, line: line, state: state, file: &file, summary: &summary) else { return }
-                // Rewritten only when matching changed it (a copy of every record otherwise).
-                if id != first.learner { for k in recs.indices { recs[k].learner = id } }
+                // Emails are stored in lower case (they compare ignoring case: LearnerMatcher).
+                let email = first.email.map(LearnerMatcher.key)
+                // Rewritten only when matching changed them (a copy of every record otherwise).
+                if id != first.learner || email != first.email {
+                    for k in recs.indices {
+                        recs[k].learner = id
+                        recs[k].email = email
+                    }
+                }
                 state.matcher.noteStored(id: id, name: who.name)
                 file.imported += 1
             }
@@ -81,6 +93,35 @@ package final class RowWriter {
         }
         written += 1
         if let hook = hooks.afterRows, written % hooks.everyRows == 0 { try hook(written) }
+    }
+
+    /// Writes the rows held because they name their learner only by name, once the whole file
+    /// is read: the rows of a name that stands for two people in this file (`NamedRow.twoPeople`)
+    /// are refused, all of them, with one issue naming the lines; the others are written in
+    /// file order.
+    func finish(state: inout FileWriteState, file: inout ImportSummary.File, summary: inout ImportSummary) throws {
+        let held = state.held
+        state.held = []
+        var groups: [String: [Int]] = [:]
+        for (k, h) in held.enumerated() { groups[LearnerMatcher.norm(h.row.name), default: []].append(k) }
+        var refused = Set<Int>()
+        for ks in groups.values.sorted(by: { $0[0] < $1[0] }) where NamedRow.twoPeople(ks.map { held[$0].row }) {
+            refused.formUnion(ks)
+            file.rejected += ks.count
+            let first = held[ks[0]].row
+            let lines = ks.map { k in
+                let h = held[k]
+                return "\(h.line)" + ((h.row.slot ?? h.row.rule.only).map { " (\($0))" } ?? "")
+            }
+            let listed = lines.count == 2 ? "\(lines[0]) and \(lines[1])" : lines.dropLast().joined(separator: ", ") + " and " + lines.last!
+            summary.issues.append(ImportIssue(
+                file: state.path, line: held[ks[0]].line, field: first.rule.column,
+                message: "'\(first.name)' is on lines \(listed): \(first.rule.why), and this file names learners only by name, "
+                    + "so it cannot say which is which; none of these \(ks.count) rows was imported. To import them, \(first.rule.fix)"))
+        }
+        for (k, h) in held.enumerated() where !refused.contains(k) {
+            try write(h.row.row, line: h.line, state: &state, file: &file, summary: &summary)
+        }
     }
 
     private func write(_ rec: AttemptRecord, state: inout FileWriteState, file: inout ImportSummary.File) throws {

@@ -129,6 +129,11 @@ package struct TalentLMSParser: RowParser {
         }
         // A user the export lists without progress is still a learner of the course.
         let enrolledOnly = ParsedRow.learner(who)
+        // A sheet that names users only by name: one user has one row of a matrix, or one row
+        // per unit (and attempt) of a progress sheet.
+        func held(_ row: ParsedRow, slot: String?) -> ParsedRow {
+            NamedRow.hold(row, who, slot: slot, rule: slot == nil ? Self.matrixRule : Self.rowsRule)
+        }
 
         if unit == nil {
             var out: [AttemptRecord] = []
@@ -149,7 +154,7 @@ package struct TalentLMSParser: RowParser {
                 rec.seconds = v.seconds
                 out.append(rec)
             }
-            return out.isEmpty ? enrolledOnly : .records(out)
+            return held(out.isEmpty ? enrolledOnly : .records(out), slot: nil)
         }
 
         let unitName = cell(unit)
@@ -195,9 +200,22 @@ package struct TalentLMSParser: RowParser {
                 rec.seconds = secs
             }
         }
-        if st == .notAttempted && (rec.score ?? 0) == 0 { return enrolledOnly }
-        return .records([rec])
+        let slot = "'\(unitName)'" + (attempt == nil ? "" : ", attempt \(rec.attempt)")
+        if st == .notAttempted && (rec.score ?? 0) == 0 { return held(enrolledOnly, slot: slot) }
+        return held(.records([rec]), slot: slot)
     }
+
+    private static let nameFix = "add an 'Email' column with each user's email (or 'login' with their username) to the sheet, "
+        + "or import a TalentLMS export that has them (the users' progress with 'email', docs/progress.md)"
+    /// The unit and training matrices have one row per user (TalentLMS help centre, "How to
+    /// work with the unit matrix report": users down the left, units across the top).
+    static let matrixRule = NamedRow.Rule(
+        column: "User", why: "a TalentLMS unit or training matrix has one row per user, so these are two people with the same name",
+        fix: nameFix)
+    /// A progress sheet has one row per user and unit (`getuserstatusincourse`: one entry per unit).
+    static let rowsRule = NamedRow.Rule(
+        column: "User", why: "a TalentLMS progress sheet has one row per user and unit, so these are two people with the same name",
+        fix: nameFix)
 }
 
 /// TalentLMS's words and marks for a unit's state, and the matrix cells that carry them.

@@ -160,15 +160,15 @@ extension Progress {
 
         func run() throws {
             var plan: LadderCore.Plan?
-            var currentLevels: [String: String] = [:]
+            var profiles: [LearnerProfile] = []
             if let curriculum {
                 let (c, p) = try CommandInputs.plan(curriculum)
                 plan = p
                 try TrackSelection(kind: nil, level: level).checkLevel(in: c)
                 if let learners {
-                    let (profiles, warnings) = try LearnerSource.profiles(learners, curriculum: c, plan: p)
-                    printDiagnostics(warnings)
-                    for p in profiles { currentLevels[p.id] = p.currentLevel }
+                    let read = try LearnerSource.profiles(learners, curriculum: c, plan: p)
+                    printDiagnostics(read.warnings)
+                    profiles = read.profiles
                 }
             }
             if curriculum == nil {
@@ -176,6 +176,16 @@ extension Progress {
             }
             try CommandInputs.refuseOverwriting(out, inputs: [(store.path, "the progress store"), (learners, "the --learners file")])
             let db = try CommandInputs.existingStore(store.path)
+            var currentLevels: [String: String] = [:]
+            if let learners {
+                // The file's entries go to the stored learners they name (ids ignoring case, else
+                // a unique name); those that name none are warned about, never dropped silently.
+                let match = try db.matchLearnersFile(profiles, path: learners)
+                try printDiagnostics(LearnerSource.warnings(match.diagnostics))
+                currentLevels = match.currentLevels
+            }
+            // --learner compares ignoring case, as imports do (an email typed with capitals).
+            let learner = try learner.map { try db.learnerIDs(matching: $0).first ?? $0 }
             let options = ReportOptions(plan: plan, level: level, learner: learner, asOf: asOf.flatMap(Self.date) ?? Date(),
                                         stalledDays: stalledDays, currentLevels: currentLevels)
             try ReportRenderer.write(store: db, options: options, format: format, detail: detail || learner != nil, to: out)
