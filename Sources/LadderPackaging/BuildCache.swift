@@ -10,6 +10,9 @@ import LadderCore
 /// - `packages`: each package path's build key (`PackageBuilder.buildKey`), the digest of
 ///   everything its bytes depend on. A job whose key matches and whose file is still there
 ///   with the ledger's size is carried over as it is.
+/// - `last_build`: what the no-op check of the next build with the same options compares
+///   (`PackageBuilder.unchangedBuild`); absent after a build whose inputs had changed too
+///   recently to be trusted, and for gap builds and course backups.
 ///
 /// A cache written by another Ladder version is ignored whole; so is an unreadable one (it is
 /// only a shortcut: the build then does everything, as `--clean` does).
@@ -22,10 +25,26 @@ struct BuildCache: Codable, Equatable {
     var ladderVersion: String
     var files: [String: FileStamp] = [:]
     var packages: [String: String] = [:]
+    var lastBuild: LastBuild?
 
     enum CodingKeys: String, CodingKey {
         case format, files, packages
         case ladderVersion = "ladder_version"
+        case lastBuild = "last_build"
+    }
+
+    /// The build that wrote the cache, as its no-op check needs it.
+    struct LastBuild: Codable, Equatable {
+        /// `BuildInputs.options` and `.files`: the options and every input file's stamp.
+        var options: String
+        var files: String
+        /// The tracks the build covered.
+        var tracks: [String]
+        /// `ledger.json` as published.
+        var ledger: OutputStamp
+        /// How many packages the build covered, and the digest of their stamps (`outputsDigest`).
+        var packages: Int
+        var outputs: String
     }
 
     struct FileStamp: Codable, Equatable, Sendable {
@@ -52,6 +71,25 @@ struct BuildCache: Codable, Equatable {
             cache.format == format, cache.ladderVersion == version
         else { return nil }
         return cache
+    }
+
+    /// Only `last_build` of the folder's cache, when this Ladder version wrote it: the no-op
+    /// check needs nothing else, and decoding every file and package entry is most of the cost.
+    static func readLastBuild(root: String, version: String = LadderCore.version) -> LastBuild? {
+        struct Head: Decodable {
+            var format: Int
+            var ladderVersion: String
+            var lastBuild: LastBuild?
+            enum CodingKeys: String, CodingKey {
+                case format
+                case ladderVersion = "ladder_version"
+                case lastBuild = "last_build"
+            }
+        }
+        guard let data = try? FileSystem.readIfPresent(root + "/" + fileName, action: "read the build cache"),
+            let head = try? JSONDecoder().decode(Head.self, from: data), head.format == format, head.ladderVersion == version
+        else { return nil }
+        return head.lastBuild
     }
 
     func encoded() throws -> Data {
