@@ -115,11 +115,7 @@ struct OutputStamp: Codable, Equatable {
     }
 
     static func of(_ path: String) -> OutputStamp? {
-        var st = stat()
-        guard stat(path, &st) == 0, st.st_mode & S_IFMT == S_IFREG else { return nil }
-        return OutputStamp(
-            size: Int(st.st_size), inode: UInt64(st.st_ino),
-            mtimeNanoseconds: Int64(st.st_mtim.tv_sec) * 1_000_000_000 + Int64(st.st_mtim.tv_nsec))
+        LoadCache.Stamp.of(path).map { OutputStamp(size: $0.size, inode: $0.inode, mtimeNanoseconds: $0.mtimeNanoseconds) }
     }
 }
 

@@ -74,10 +74,10 @@ package struct LoadCache: Codable, Sendable, Equatable {
 
     /// A file's identity as `stat` gives it.
     package struct Stamp: Codable, Sendable, Equatable {
-        var size: Int
-        var inode: UInt64
-        var mtimeNanoseconds: Int64
-        var ctimeNanoseconds: Int64
+        package internal(set) var size: Int
+        package internal(set) var inode: UInt64
+        package internal(set) var mtimeNanoseconds: Int64
+        package internal(set) var ctimeNanoseconds: Int64
 
         enum CodingKeys: String, CodingKey {
             case size, inode
@@ -86,7 +86,7 @@ package struct LoadCache: Codable, Sendable, Equatable {
         }
 
         /// The stamp of a regular file, or nil.
-        static func of(_ path: String) -> Stamp? {
+        package static func of(_ path: String) -> Stamp? {
             var st = stat()
             guard stat(path, &st) == 0, st.st_mode & S_IFMT == S_IFREG else { return nil }
             return Stamp(
