@@ -115,6 +115,11 @@ struct NoOpBuildTests {
         let cacheURL = root.appendingPathComponent(BuildCache.fileName)
         var cache = try JSONDecoder().decode(BuildCache.self, from: Data(contentsOf: cacheURL))
         #expect(cache.lastBuild != nil)
+        // The cache is written by hand: it reads back as it was, whatever its names hold.
+        var odd = cache
+        odd.files["a \"quoted\" \\ name\n\u{1}"] = try #require(cache.files.values.first)
+        odd.packages["x/\"y\".zip"] = "k"
+        #expect(try JSONDecoder().decode(BuildCache.self, from: odd.encoded()) == odd)
         cache.ladderVersion = "0.0.1"
         try cache.encoded().write(to: cacheURL)
         #expect(try Self.build(folder, Self.request(out)).unchanged == nil)
