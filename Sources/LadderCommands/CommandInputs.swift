@@ -54,13 +54,12 @@ public enum CommandInputs {
     }
 
     /// A curriculum loaded and checked, with the warnings it has; throws `DiagnosticsFailure`
-    /// when it has errors (`noInput` when the folder is not there). With `loadCache` (an exports
-    /// folder), unchanged pages come from the load cache kept there (`LoadCache`); `clean`
-    /// parses every page and writes a fresh cache.
-    public static func curriculum(
-        _ folder: String, showsWarnings: Bool = false, loadCache: URL? = nil, clean: Bool = false
-    ) throws -> (Curriculum, warnings: [Diagnostic]) {
-        let result = CurriculumLoader.load(folder: folder, cacheFolder: loadCache, readsCache: !clean)
+    /// when it has errors (`noInput` when the folder is not there).
+    public static func curriculum(_ folder: String, showsWarnings: Bool = false) throws -> (Curriculum, warnings: [Diagnostic]) {
+        try loaded(CurriculumLoader.load(folder: folder), folder: folder, showsWarnings: showsWarnings)
+    }
+
+    private static func loaded(_ result: LoadResult, folder: String, showsWarnings: Bool) throws -> (Curriculum, warnings: [Diagnostic]) {
         guard let c = result.curriculum, !result.diagnostics.hasErrors else {
             var isFolder: ObjCBool = false
             let exists = FileManager.default.fileExists(atPath: folder, isDirectory: &isFolder) && isFolder.boolValue
@@ -71,9 +70,19 @@ public enum CommandInputs {
     }
 
     /// The curriculum and its plan, warnings left out (every command but `check`).
-    public static func plan(_ folder: String, loadCache: URL? = nil, clean: Bool = false) throws -> (Curriculum, Plan) {
-        let (c, _) = try curriculum(folder, loadCache: loadCache, clean: clean)
+    public static func plan(_ folder: String) throws -> (Curriculum, Plan) {
+        let (c, _) = try curriculum(folder)
         return (c, Planner.plan(c))
+    }
+
+    /// `plan` for `ladder build` into `exports`: unchanged pages come from the load cache kept
+    /// in `<exports>/<curriculum>/` (`LoadCache`; `clean` reads none and parses every page).
+    /// Also returns the cache for the next build to publish with the packages, nil when the
+    /// one in place still stands.
+    package static func plan(_ folder: String, loadCache exports: URL, clean: Bool) throws -> (Curriculum, Plan, LoadCache?) {
+        let result = CurriculumLoader.load(folder: folder, cacheFolder: exports, readsCache: !clean)
+        let (c, _) = try loaded(result, folder: folder, showsWarnings: false)
+        return (c, Planner.plan(c), result.loadCache)
     }
 
     /// An existing progress store. Opening a store creates it: a command that only reads one

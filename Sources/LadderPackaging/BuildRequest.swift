@@ -27,6 +27,15 @@ public struct BuildRequest: Sendable {
     public var trackBundles: (any TrackBundleWriter)?
     /// Ignore the build cache (`--clean`): every package is built again.
     public var clean = false
+    /// The load cache to publish with the packages (`<curriculum>/load-cache.json`), as
+    /// loading left it (`LoadResult.loadCache`); nil: the one in place, if any, stays.
+    package var loadCache: LoadCache?
+    /// The tracks as the command line chose them (`--track`, `--level`), for the no-op check
+    /// (`PackageBuilder.unchangedBuild`); nil (gap builds, course backups): no such check, and
+    /// nothing recorded for one.
+    public var selection: String?
+    /// What the no-op check saw before loading, recorded with the build for the next one.
+    package var inputs: BuildInputs?
 
     public init(tracks: [Track], lms: LMSProfile, mode: PackageMode, outputFolder: URL, schemasFolder: URL?, jobs: Int) {
         self.tracks = tracks

@@ -206,20 +206,26 @@ public struct PackageBuilder: Sendable {
             }
             let (ledger, retired) = nextLedger(old: old, with: entries, request: request, cohort: cohort)
             changes.removed = retired.sorted()
-            // The cache: every source digest known (this build's, and the old cache's for files
-            // this build did not need), every package of the new ledger with its key.
-            var next = BuildCache(ladderVersion: LadderCore.version)
-            next.files = (cache?.files ?? [:]).merging(fileDigests.stamps) { _, new in new }
-            let kept = Set(ledger.packages.map(\.path))
-            next.packages = (cache?.packages ?? [:]).filter { kept.contains($0.key) }
-            for job in jobs { next.packages[job.relativePath] = job.key }
-            try AtomicFile.write(try next.encoded(), to: stagingRoot.appendingPathComponent(BuildCache.fileName))
+            // Published with the packages; without a new one, the old one is carried over.
+            if let loadCache = request.loadCache {
+                try AtomicFile.write(try loadCache.encoded(), to: stagingRoot.appendingPathComponent(LoadCache.fileName))
+            }
             try publication.carryOver(except: retired.union(["ledger.json", BuildCache.fileName]))
             for i in reused.keys.sorted() where !FileSystem.exists(stagingRoot.appendingPathComponent(jobs[i].relativePath).path) {
                 // Removed from the folder while this build ran: the ledger would list a missing file.
                 throw FileSystemError(path: stagingRoot.appendingPathComponent(jobs[i].relativePath).path, action: "carry the unchanged package over", code: ENOENT)
             }
             try AtomicFile.write(try Self.encode(ledger), to: stagingRoot.appendingPathComponent("ledger.json"))
+            // The cache: every source digest known (this build's, and the old cache's for files
+            // this build did not need), every package of the new ledger with its key, and the
+            // stamps of what was published for the next build's no-op check.
+            var next = BuildCache(ladderVersion: LadderCore.version)
+            next.files = (cache?.files ?? [:]).merging(fileDigests.stamps) { _, new in new }
+            let kept = Set(ledger.packages.map(\.path))
+            next.packages = (cache?.packages ?? [:]).filter { kept.contains($0.key) }
+            for job in jobs { next.packages[job.relativePath] = job.key }
+            next.lastBuild = lastBuild(ledger, request: request, root: stagingRoot.path)
+            try AtomicFile.write(try next.encoded(), to: stagingRoot.appendingPathComponent(BuildCache.fileName))
             // Every package of the staging folder on the disk before it is put in place.
             try FileSystem.syncWholeFileSystem(holding: stagingRoot.path)
             try publication.publish()

@@ -6,6 +6,12 @@ import Yams
 public struct LoadResult: Sendable {
     public var curriculum: Curriculum?
     public var diagnostics: Diagnostics
+    /// The load cache for the next load, when loading used a cache folder and what the cache
+    /// holds changed; nil otherwise (the one in place still stands). Whoever publishes the
+    /// exports writes it (`ladder build`: into its staging folder).
+    package var loadCache: LoadCache?
+    /// How many pages came from the load cache instead of being parsed.
+    package var pagesFromCache = 0
 }
 
 /// Loading: YAML and Markdown sources under `curricula/<id>/` → `Curriculum`, with every
@@ -45,9 +51,10 @@ public struct CurriculumLoader {
     /// `jobs` threads (default: every core); the result does not depend on how many.
     ///
     /// With `cacheFolder` (an exports folder), pages whose files did not change since the last
-    /// load with the same folder are taken from `<cacheFolder>/.<curriculum>.load-cache.json`
-    /// instead of parsed again, and the cache is brought up to date; `readsCache: false`
-    /// (`--clean`) parses every page and writes a fresh cache.
+    /// load with the same folder are taken from `<cacheFolder>/<curriculum>/load-cache.json`
+    /// instead of parsed again, and the result carries the cache brought up to date
+    /// (`LoadResult.loadCache`, not written here); `readsCache: false` (`--clean`) parses every
+    /// page and gives a fresh cache.
     public static func load(
         folder: String, jobs: Int = ProcessInfo.processInfo.activeProcessorCount, cacheFolder: URL? = nil, readsCache: Bool = true
     ) -> LoadResult {
@@ -56,7 +63,24 @@ public struct CurriculumLoader {
         loader.prefetched.cacheFolder = cacheFolder
         loader.prefetched.readsCache = readsCache
         let curriculum = loader.run()
-        return LoadResult(curriculum: loader.diags.hasErrors ? nil : curriculum, diagnostics: loader.diags)
+        return LoadResult(
+            curriculum: loader.diags.hasErrors ? nil : curriculum, diagnostics: loader.diags, loadCache: loader.nextLoadCache(),
+            pagesFromCache: loader.prefetched.pagesFromCache)
+    }
+
+    /// The curriculum's id as `curriculum.yaml` gives it, in a `Curriculum` with nothing else
+    /// loaded (no levels, no theme) and nothing checked: for `ladder build`'s no-op check,
+    /// which must know where the last build of this curriculum went before deciding whether to
+    /// load it at all. Nil when the file does not read as YAML or names no usable id.
+    package static func outline(folder: String) -> Curriculum? {
+        let loader = CurriculumLoader(folder: folder)
+        var diags = Diagnostics()
+        guard let doc = YAMLDocument.read(url: loader.url("curriculum.yaml"), displayPath: "curriculum.yaml", into: &diags),
+            let id = doc.root?[field: "id"]?.text, Shape.isIdentifier(id)
+        else { return nil }
+        return Curriculum(
+            id: id, title: "", summary: "", track: .professional, language: "en", occupationCodes: [], scopeNotes: [], scale: [],
+            skills: [], levels: [], frameworks: [], theme: Theme(), root: loader.root)
     }
 
     func display(_ relative: String) -> String { displayRoot == "." ? relative : "\(displayRoot)/\(relative)" }
@@ -141,7 +165,6 @@ public struct CurriculumLoader {
         }
         c.frameworks = loadFrameworks(curriculum: c)
         crossCheck(&c)
-        saveLoadCache()
         return c
     }
 

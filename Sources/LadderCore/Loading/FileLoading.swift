@@ -72,7 +72,8 @@ struct FileReader: Sendable {
     func page(_ relative: String, cache: LoadCache? = nil) -> LoadedPage {
         let readAt = LoadCache.now()
         let stamp = LoadCache.Stamp.of(path(relative))
-        if let stamp, let entry = cache?.pages[relative], entry.isValid(for: stamp), let loaded = page(relative, from: entry) {
+        if let stamp, let entry = cache?.pages[relative], entry.isValid(for: stamp), var loaded = page(relative, from: entry) {
+            loaded.fromCache = true
             return loaded
         }
         var diags = Diagnostics()
@@ -184,6 +185,8 @@ struct LoadedPage: Sendable {
     var page: Page?
     /// What the load cache keeps of it (nil when the file could not be stat'ed).
     var entry: LoadCache.PageEntry?
+    /// Whether it came from the load cache.
+    var fromCache = false
 }
 
 /// Files read ahead of the loader, by relative path, and the load cache read and to write.
@@ -197,6 +200,7 @@ struct PrefetchedFiles {
     var cache: LoadCache?
     /// Entries of the pages this load took up, for the next load.
     var entries: [String: LoadCache.PageEntry] = [:]
+    var pagesFromCache = 0
     /// What each level file names, read just before the loader takes up the level.
     var training: [String: Training] = [:]
 
@@ -269,6 +273,7 @@ extension CurriculumLoader {
     mutating func loadPageFile(_ relative: String) -> LoadedPage {
         let loaded = prefetched.pages[relative] ?? reader.page(relative, cache: prefetched.cache)
         if let entry = loaded.entry { prefetched.entries[relative] = entry }
+        if loaded.fromCache { prefetched.pagesFromCache += 1 }
         return loaded
     }
 
@@ -280,15 +285,13 @@ extension CurriculumLoader {
         if prefetched.readsCache { prefetched.cache = LoadCache.read(file, folder: displayRoot, limits: limits) }
     }
 
-    /// Writes the load cache when what it holds changed. A cache that cannot be written is
-    /// only a shortcut lost: the next load parses every page, as without one.
-    func saveLoadCache() {
-        guard let file = prefetched.cacheFile else { return }
+    /// The load cache for the next load, when what it holds changed (nil: no cache folder, or
+    /// the cache read still says it all).
+    func nextLoadCache() -> LoadCache? {
+        guard prefetched.cacheFile != nil else { return nil }
         var next = LoadCache(folder: displayRoot, limits: limits)
         next.pages = prefetched.entries
-        guard next != prefetched.cache, let data = try? next.encoded() else { return }
-        try? FileManager.default.createDirectory(at: file.deletingLastPathComponent(), withIntermediateDirectories: true)
-        try? AtomicFile.write(data, to: file)
+        return next == prefetched.cache ? nil : next
     }
 
     private func unique(_ paths: [String]) -> [String] {

@@ -1,7 +1,7 @@
 import Foundation
 
 /// What loading found in each Markdown page the last time, so that `ladder build` does not
-/// parse again the pages that did not change (issue 15, point 2): `<out>/.<curriculum>.load-cache.json`.
+/// parse again the pages that did not change (issue 15, point 2): `<out>/<curriculum>/load-cache.json`.
 ///
 /// An entry is used only when the page's size, modification time, status-change time and
 /// inode are the ones it was read with, and both times lie at least `settle` before that read
@@ -14,8 +14,11 @@ import Foundation
 /// image list and diagnostics come from the entry, and its images are checked again, since
 /// they are files of their own.
 ///
-/// It lives beside `<out>/<curriculum>/`, not in it: a build publishes that folder by swapping
-/// it whole with the one it built, and loading happens before the build takes its lock.
+/// It lives in `<out>/<curriculum>/` with the packages and `build-cache.json`. Loading reads it
+/// before the build takes its lock (it is only advisory: every entry is checked against its
+/// file), and never writes it: the loader hands the next cache over (`LoadResult.loadCache`)
+/// and the build writes it into its staging folder, so that it is published with the packages
+/// in the same atomic folder swap, or not at all when the build fails.
 package struct LoadCache: Codable, Sendable, Equatable {
     /// Changes whenever what an entry means changes.
     package static let format = 1
@@ -45,9 +48,12 @@ package struct LoadCache: Codable, Sendable, Equatable {
         yamlLimit = limits.yamlFileBytes
     }
 
+    /// Its name in `<out>/<curriculum>/`.
+    package static let fileName = "load-cache.json"
+
     /// The file for a curriculum's cache in an exports folder.
     package static func url(out: URL, curriculum: String) -> URL {
-        out.appendingPathComponent(".\(curriculum).load-cache.json")
+        out.appendingPathComponent(curriculum).appendingPathComponent(fileName)
     }
 
     /// The cache at `url` when this Ladder version, format and these limits wrote it; else nil.
@@ -68,10 +74,10 @@ package struct LoadCache: Codable, Sendable, Equatable {
 
     /// A file's identity as `stat` gives it.
     package struct Stamp: Codable, Sendable, Equatable {
-        var size: Int
-        var inode: UInt64
-        var mtimeNanoseconds: Int64
-        var ctimeNanoseconds: Int64
+        package internal(set) var size: Int
+        package internal(set) var inode: UInt64
+        package internal(set) var mtimeNanoseconds: Int64
+        package internal(set) var ctimeNanoseconds: Int64
 
         enum CodingKeys: String, CodingKey {
             case size, inode
@@ -80,7 +86,7 @@ package struct LoadCache: Codable, Sendable, Equatable {
         }
 
         /// The stamp of a regular file, or nil.
-        static func of(_ path: String) -> Stamp? {
+        package static func of(_ path: String) -> Stamp? {
             var st = stat()
             guard stat(path, &st) == 0, st.st_mode & S_IFMT == S_IFREG else { return nil }
             return Stamp(

@@ -92,8 +92,21 @@ struct Build: ParsableCommand {
     }
 
     func run() throws {
-        let (c, plan) = try CommandInputs.plan(folder)
-        let tracks: [Track]
+        let checkStart = Date()
+        let schemasPath = schemas ?? ProcessInfo.processInfo.environment["LADDER_SCHEMAS"]
+        var request = BuildRequest(
+            tracks: [], lms: lms, mode: package ?? (lms == .generic ? .track : .module),
+            outputFolder: URL(fileURLWithPath: out), schemasFolder: schemasPath.map { URL(fileURLWithPath: $0) }, jobs: j)
+        request.command = (["ladder"] + CommandLine.arguments.dropFirst()).joined(separator: " ")
+        request.clean = clean
+        // Gap builds read a cohort and course backups are written by every build: no no-op check.
+        if track != .gaps, format == .zip { request.selection = "track \(track?.rawValue ?? "onboarding and promotion"), level \(level)" }
+        if let same = try PackageBuilder.unchangedBuild(curriculumFolder: folder, request: &request, waitingForLock: waiting) {
+            warnWithoutSchemas(schemasPath)
+            report(curriculum: same.curriculum, ledger: same.ledger, tracks: same.tracks, changes: same.changes, since: checkStart)
+            return
+        }
+        let (c, plan, loadCache) = try CommandInputs.plan(folder, loadCache: URL(fileURLWithPath: out), clean: clean)
         var learnersByTrack: [String: [String]] = [:]
         var cohort: Set<String> = []
         if track == .gaps, let learners {
@@ -110,34 +123,23 @@ struct Build: ParsableCommand {
             if report.tracks.isEmpty {
                 print("no learner in \(learners) has anything to train; their earlier gap packages (if any) are retired")
             }
-            tracks = report.tracks
+            request.tracks = report.tracks
             learnersByTrack = report.learnersByTrack
         } else {
-            tracks = try TrackSelection(kind: track, level: level, acceptsAll: true).tracks(of: plan, in: c)
+            request.tracks = try TrackSelection(kind: track, level: level, acceptsAll: true).tracks(of: plan, in: c)
         }
-        let schemasPath = schemas ?? ProcessInfo.processInfo.environment["LADDER_SCHEMAS"]
-        if schemasPath == nil {
-            printError("warning: no --schemas given: manifests get Ladder's structural checks but no XML Schema validation, and packages carry no control documents")
-        }
-        var request = BuildRequest(
-            tracks: tracks, lms: lms, mode: package ?? (lms == .generic ? .track : .module),
-            outputFolder: URL(fileURLWithPath: out), schemasFolder: schemasPath.map { URL(fileURLWithPath: $0) }, jobs: j)
-        request.command = (["ladder"] + CommandLine.arguments.dropFirst()).joined(separator: " ")
-        request.clean = clean
+        warnWithoutSchemas(schemasPath)
+        request.loadCache = loadCache
         if let learners { request.otherInputs = [.init(path: learners, role: "the --learners file")] }
         // Checked before anything is built: a curriculum Moodle cannot hold stops here.
-        if format == .mbz { request.trackBundles = try MoodleCourseBackups(curriculum: c, plan: plan, tracks: tracks) }
+        if format == .mbz { request.trackBundles = try MoodleCourseBackups(curriculum: c, plan: plan, tracks: request.tracks) }
         let display = ProgressLine()
         let start = Date()
         let ledger: Ledger
         let changes: BuildChanges
         do {
             (ledger, changes) = try PackageBuilder(curriculum: c, plan: plan).buildReportingChanges(
-                request, learnersByTrack: learnersByTrack, cohort: cohort,
-                waitingForLock: { holder in
-                    let who = holder.map { "another build holds its lock (\($0))" } ?? "another build holds its lock"
-                    printError("waiting for \(out)/\(c.id)/: \(who); this build goes on when that one ends")
-                }
+                request, learnersByTrack: learnersByTrack, cohort: cohort, waitingForLock: { waiting(c.id, $0) }
             ) { done, total, path in
                 display.update("[\(done)/\(total)] \(path)")
             }
@@ -146,14 +148,30 @@ struct Build: ParsableCommand {
             throw error
         }
         display.clear()
-        let all = ledger.packages.filter { p in tracks.contains { $0.id == p.track } && p.lms == lms }
+        report(curriculum: c.id, ledger: ledger, tracks: Set(request.tracks.map(\.id)), changes: changes, since: start)
+    }
+
+    func waiting(_ curriculum: String, _ holder: ExportsLockHolder?) {
+        let who = holder.map { "another build holds its lock (\($0))" } ?? "another build holds its lock"
+        printError("waiting for \(out)/\(curriculum)/: \(who); this build goes on when that one ends")
+    }
+
+    func warnWithoutSchemas(_ schemasPath: String?) {
+        if schemasPath == nil {
+            printError("warning: no --schemas given: manifests get Ladder's structural checks but no XML Schema validation, and packages carry no control documents")
+        }
+    }
+
+    /// What the build wrote (or found unchanged): the totals, the changes, a line per package.
+    func report(curriculum: String, ledger: Ledger, tracks: Set<String>, changes: BuildChanges, since start: Date) {
+        let all = ledger.packages.filter { tracks.contains($0.track) && $0.lms == lms }
         let written = all.filter { $0.standard != MoodleBackupValidator.standard }
         let backups = all.filter { $0.standard == MoodleBackupValidator.standard }
         let bytes = written.reduce(0) { $0 + $1.size }
         let also = backups.isEmpty ? "" : " and \(Plural.count(backups.count, "course backup"))"
         print(
             "built \(Plural.count(written.count, "package")) (\(lms.rawValue), SCORM 1.2, \(bytes / 1024) KiB)\(also) in "
-                + String(format: "%.2f s", Date().timeIntervalSince(start)) + " → \(out)/\(c.id)/")
+                + String(format: "%.2f s", Date().timeIntervalSince(start)) + " → \(out)/\(curriculum)/")
         print("changes: " + changes.summary + (changes.shared > 0 ? "; \(changes.shared) placed by link from another track's identical package" : ""))
         let why = Dictionary(changes.rebuilt.map { ($0.path, $0.reason) }, uniquingKeysWith: { a, _ in a })
         for p in written + backups {

@@ -10,8 +10,16 @@ import Testing
 struct LoadCacheTests {
     static let page = "modules/resolve-routine-inquiries/01-diagnosing-the-inquiry.md"
 
+    /// A load with the cache in `out`, the next cache then written where a build publishes it.
     static func load(_ folder: URL, out: URL, readsCache: Bool = true, jobs: Int = 2) -> LoadResult {
-        CurriculumLoader.load(folder: folder.path, jobs: jobs, cacheFolder: out, readsCache: readsCache)
+        let result = CurriculumLoader.load(folder: folder.path, jobs: jobs, cacheFolder: out, readsCache: readsCache)
+        if let next = result.loadCache {
+            #expect(throws: Never.self) {
+                try FileManager.default.createDirectory(at: cacheURL(out).deletingLastPathComponent(), withIntermediateDirectories: true)
+                try next.encoded().write(to: cacheURL(out))
+            }
+        }
+        return result
     }
 
     static func cacheURL(_ out: URL) -> URL { LoadCache.url(out: out, curriculum: "customer-service") }
@@ -60,6 +68,8 @@ struct LoadCacheTests {
         try Self.writeCache(forged, out)
         let cached = Self.load(copy, out: out)
         #expect(Self.title(cached, Self.page) == "From the cache", "the cache was not used")
+        #expect(cached.pagesFromCache == cache.pages.count && cached.loadCache == nil, "every page from the cache, nothing new to write")
+        #expect(parsed.pagesFromCache == 0)
         try Self.writeCache(Self.settled(cache), out)
         let again = Self.load(copy, out: out, jobs: 1)
         let a = try #require(parsed.curriculum), b = try #require(again.curriculum)

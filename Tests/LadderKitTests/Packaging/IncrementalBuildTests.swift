@@ -11,14 +11,16 @@ struct IncrementalBuildTests {
     static let red = Data(base64Encoded: "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAIAAACQd1PeAAAADElEQVR4nGM4IScHAAK2AQU0pnWqAAAAAElFTkSuQmCC")!
     static let blue = Data(base64Encoded: "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAIAAACQd1PeAAAADElEQVR4nGOQkzsBAAFiAQURG6MhAAAAAElFTkSuQmCC")!
 
-    /// Every file under `root` (relative path → bytes), the build cache left out (it records
-    /// modification times).
+    /// Every file under `root` (relative path → bytes), the build and load caches left out
+    /// (they record modification times).
     static func files(_ root: URL) throws -> [String: Data] {
         var out: [String: Data] = [:]
         for case let r as String in FileManager.default.enumerator(atPath: root.path)! {
             let u = root.appendingPathComponent(r)
             var isDir: ObjCBool = false
-            guard FileManager.default.fileExists(atPath: u.path, isDirectory: &isDir), !isDir.boolValue, r != BuildCache.fileName else { continue }
+            guard FileManager.default.fileExists(atPath: u.path, isDirectory: &isDir), !isDir.boolValue,
+                r != BuildCache.fileName, r != LoadCache.fileName
+            else { continue }
             out[r] = try Data(contentsOf: u)
         }
         return out

@@ -57,4 +57,24 @@ struct LedgerTests {
             try PackageBuilder.readLedger(path)
         }
     }
+
+    /// The ledger is written by hand; its bytes are `JSONEncoder`'s, whatever the entries hold.
+    @Test func theLedgerIsWrittenAsJSONEncoderWritesIt() throws {
+        let odd = "quote \" backslash \\ slash / newline \n tab \t bell \u{7} backspace \u{8} form feed \u{C} é </script> \u{2028}"
+        func entry(_ n: Int) -> LedgerEntry {
+            LedgerEntry(
+                path: n == 1 ? odd : "track-\(n)/p\(n).zip", sha256: String(repeating: "a", count: 64), size: n * 1000, standard: "SCORM 1.2",
+                lms: [.generic, .moodle, .talentlms][n % 3], package: n % 2 == 0 ? .track : .module, track: n == 2 ? odd : "t\(n)",
+                items: n == 3 ? [] : (0...n).map { "item-\($0)" }, sourceDigest: "d\(n)",
+                learners: [nil, [], ["amara"], ["b", odd]][n % 4], schemasValidated: [nil, true, false][n % 3],
+                ladderVersion: n % 5 == 4 ? nil : "0.1.0")
+        }
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        for ledger in [Ledger(curriculum: "c", packages: []), Ledger(curriculum: odd, packages: (0..<12).map(entry))] {
+            let mine = try PackageBuilder.encode(ledger)
+            #expect(String(decoding: mine, as: UTF8.self) == String(decoding: try encoder.encode(ledger), as: UTF8.self))
+            #expect(try JSONDecoder().decode(Ledger.self, from: mine) == ledger)
+        }
+    }
 }
