@@ -81,20 +81,19 @@ extension PackageBuilder {
             let path = root.appendingPathComponent(relative).path
             var st = stat()
             guard stat(path, &st) == 0 else { throw FileSystemError(path: path, action: "read the file", code: errno) }
-            let mtime = Int64(st.st_mtim.tv_sec) * 1_000_000_000 + Int64(st.st_mtim.tv_nsec)
+            let mtime = st.st_mtim.nanoseconds
             let stamp: BuildCache.FileStamp
             if let p = previous.withLock({ $0[relative] }), p.size == Int(st.st_size), p.mtimeNanoseconds == mtime,
                 p.inode == UInt64(st.st_ino), mtime < p.hashedAt - 2_000_000_000
             {
                 stamp = p
             } else {
-                var now = timespec()
-                clock_gettime(CLOCK_REALTIME, &now)
+                let now = LoadCache.now()
                 // Hashed outside the lock: two workers may hash one file once each, never wait.
                 let (hex, _) = try SHA256Hasher.file(path)
                 stamp = BuildCache.FileStamp(
                     size: Int(st.st_size), mtimeNanoseconds: mtime, inode: UInt64(st.st_ino), sha256: hex,
-                    hashedAt: Int64(now.tv_sec) * 1_000_000_000 + Int64(now.tv_nsec))
+                    hashedAt: now)
             }
             digests.withLock { $0[relative] = stamp }
             return stamp.sha256

@@ -129,9 +129,7 @@ struct InputSnapshot: Equatable {
 
     /// Nil when a folder cannot be listed.
     static func take(_ folders: [String]) -> InputSnapshot? {
-        var began = timespec()
-        clock_gettime(CLOCK_REALTIME, &began)
-        let start = Int64(began.tv_sec) * 1_000_000_000 + Int64(began.tv_nsec)
+        let start = LoadCache.now()
         let h = SHA256Hasher()
         var newest = Int64.min
         for folder in folders {
@@ -162,8 +160,8 @@ struct InputSnapshot: Equatable {
             let r = relative.isEmpty ? name : relative + "/" + name
             var st = stat()
             guard lstat(full, &st) == 0 else { return false }
-            let mtime = Int64(st.st_mtim.tv_sec) * 1_000_000_000 + Int64(st.st_mtim.tv_nsec)
-            let ctime = Int64(st.st_ctim.tv_sec) * 1_000_000_000 + Int64(st.st_ctim.tv_nsec)
+            let mtime = st.st_mtim.nanoseconds
+            let ctime = st.st_ctim.nanoseconds
             let kind = st.st_mode & S_IFMT
             if kind == S_IFDIR {
                 h.update("\(r)\0dir\n")

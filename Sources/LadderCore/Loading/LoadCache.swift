@@ -91,8 +91,8 @@ package struct LoadCache: Codable, Sendable, Equatable {
             guard stat(path, &st) == 0, st.st_mode & S_IFMT == S_IFREG else { return nil }
             return Stamp(
                 size: Int(st.st_size), inode: UInt64(st.st_ino),
-                mtimeNanoseconds: Int64(st.st_mtim.tv_sec) * 1_000_000_000 + Int64(st.st_mtim.tv_nsec),
-                ctimeNanoseconds: Int64(st.st_ctim.tv_sec) * 1_000_000_000 + Int64(st.st_ctim.tv_nsec))
+                mtimeNanoseconds: st.st_mtim.nanoseconds,
+                ctimeNanoseconds: st.st_ctim.nanoseconds)
         }
     }
 
@@ -148,9 +148,9 @@ package struct LoadCache: Codable, Sendable, Equatable {
     }
 
     /// Nanoseconds since 1970, now.
-    static func now() -> Int64 {
+    package static func now() -> Int64 {
         var ts = timespec()
         clock_gettime(CLOCK_REALTIME, &ts)
-        return Int64(ts.tv_sec) * 1_000_000_000 + Int64(ts.tv_nsec)
+        return ts.nanoseconds
     }
 }

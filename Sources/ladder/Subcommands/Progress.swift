@@ -170,8 +170,7 @@ extension Progress {
                     printDiagnostics(read.warnings)
                     profiles = read.profiles
                 }
-            }
-            if curriculum == nil {
+            } else {
                 printError("note: without --curriculum nobody is called ready for promotion: the store knows only the items imports recorded, not every item a level requires")
             }
             try CommandInputs.refuseOverwriting(out, inputs: [(store.path, "the progress store"), (learners, "the --learners file")])
