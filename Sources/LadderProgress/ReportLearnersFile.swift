@@ -51,8 +51,7 @@ extension ProgressStore {
         var byNameShown: [String] = []
         for p in pending {
             let key = LearnerMatcher.norm(p.name)
-            let words = key.split(separator: " ")
-            let stored = byName[key] ?? (words.count >= 2 ? byName[words.reversed().joined(separator: " ")] : nil) ?? []
+            let stored = LearnerMatcher.named(p.name, in: byName)
             if stored.count == 1, !byID.contains(stored[0]), fileNames[key] == 1 {
                 matched.append((p, stored))
                 byNameShown.append("'\(p.id)' → '\(stored[0])' (line \(p.line))")

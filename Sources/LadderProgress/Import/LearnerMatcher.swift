@@ -107,10 +107,15 @@ package final class LearnerMatcher {
             }
             byName = map
         }
-        let key = LearnerMatcher.norm(name)
-        if let hit = byName![key], !hit.isEmpty { return hit }
+        return Self.named(name, in: byName!)
+    }
+
+    /// The ids stored under a name (`byName`: normalised name → ids), also written "Last First".
+    static func named(_ name: String, in byName: [String: [String]]) -> [String] {
+        let key = norm(name)
+        if let hit = byName[key], !hit.isEmpty { return hit }
         let words = key.split(separator: " ")
-        if words.count >= 2, let hit = byName![words.reversed().joined(separator: " ")] { return hit }
+        if words.count >= 2, let hit = byName[words.reversed().joined(separator: " ")] { return hit }
         return []
     }
 
