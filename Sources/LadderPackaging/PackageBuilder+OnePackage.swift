@@ -55,7 +55,8 @@ extension PackageBuilder {
         }
         let label = job.relativePath
         // The staging folder is seen by nobody until it is published: the zip goes straight to its place there.
-        let temporary = root.appendingPathComponent(job.relativePath)
+        // (A path, not `appendingPathComponent`, which asks the file system whether it is a folder.)
+        let temporary = URL(fileURLWithPath: root.path + "/" + job.relativePath, isDirectory: false)
         try FileSystem.makeFolders(temporary.deletingLastPathComponent().path)
         do {
             try timed("write zip (libzip)") {
