@@ -117,10 +117,11 @@ public struct PackageBuilder: Sendable {
         var primaryOf: [Int: Int] = [:]
         var primaryByKey: [String: Int] = [:]
         var toBuild: [Int] = []
+        let published = FolderStamps(root: publication.root)
         for (i, job) in jobs.enumerated() {
             let key = job.key!
             if let o = oldByPath[job.relativePath], let cached = cache?.packages[job.relativePath], cached == key,
-                Self.fileSize(publication.root + "/" + job.relativePath) == o.size
+                published.stamp(job.relativePath)?.size == o.size
             {
                 var e = o
                 e.track = job.track.id
@@ -197,6 +198,7 @@ public struct PackageBuilder: Sendable {
             for i in jobs.indices {
                 guard let e = reused[i] ?? builtEntries[i] else { continue }
                 entries.append(e)
+                guard request.trackBundles != nil else { continue }
                 // A package carried over unchanged is still in the published folder.
                 let folder = reused[i] == nil ? stagingRoot : URL(fileURLWithPath: publication.root)
                 built.append(Built(file: folder.appendingPathComponent(jobs[i].relativePath), entry: e))
@@ -210,8 +212,8 @@ public struct PackageBuilder: Sendable {
             if let loadCache = request.loadCache {
                 try AtomicFile.write(try loadCache.encoded(), to: stagingRoot.appendingPathComponent(LoadCache.fileName))
             }
-            try publication.carryOver(except: retired.union(["ledger.json", BuildCache.fileName]))
-            for i in reused.keys.sorted() where !FileSystem.exists(stagingRoot.appendingPathComponent(jobs[i].relativePath).path) {
+            let carried = try publication.carryOver(except: retired.union(["ledger.json", BuildCache.fileName]))
+            for i in reused.keys.sorted() where !carried.contains(jobs[i].relativePath) {
                 // Removed from the folder while this build ran: the ledger would list a missing file.
                 throw FileSystemError(path: stagingRoot.appendingPathComponent(jobs[i].relativePath).path, action: "carry the unchanged package over", code: ENOENT)
             }
@@ -257,12 +259,6 @@ public struct PackageBuilder: Sendable {
         if old.sourceDigest != job.sourceDigest { return .sourceChanged }
         if let k = cache?.packages[job.relativePath], k != job.key { return .otherInputsChanged }
         return .notCached
-    }
-
-    static func fileSize(_ path: String) -> Int? {
-        var st = stat()
-        guard stat(path, &st) == 0, st.st_mode & S_IFMT == S_IFREG else { return nil }
-        return Int(st.st_size)
     }
 
     /// A hard link to `source` at `target`; a copy where the file system refuses links.
