@@ -159,20 +159,28 @@ package struct JSONCursor {
 
     /// Reads an object, calling `body` with each key, which must read (or `skip`) its value.
     package mutating func object(_ body: (inout JSONCursor, String) throws -> Void) throws {
-        try take(0x7B)
+        try members(open: 0x7B, close: 0x7D) { c in
+            let key = try c.string()
+            try c.take(0x3A)
+            try body(&c, key)
+        }
+    }
+
+    /// The members of an object or the items of an array, `open` and `close` its brackets,
+    /// separated by commas; `member` reads one.
+    private mutating func members(open: UInt8, close: UInt8, _ member: (inout JSONCursor) throws -> Void) throws {
+        try take(open)
         skipSpace()
-        if i < bytes.count, bytes[i] == 0x7D {
+        if i < bytes.count, bytes[i] == close {
             i += 1
             return
         }
         while true {
-            let key = try string()
-            try take(0x3A)
-            try body(&self, key)
+            try member(&self)
             skipSpace()
             guard i < bytes.count else { throw Failure() }
             i += 1
-            if bytes[i - 1] == 0x7D { return }
+            if bytes[i - 1] == close { return }
             guard bytes[i - 1] == 0x2C else { throw Failure() }
         }
     }
@@ -192,20 +200,7 @@ package struct JSONCursor {
 
     /// Reads an array, calling `body` for each item, which must read it.
     package mutating func array(_ body: (inout JSONCursor) throws -> Void) throws {
-        try take(0x5B)
-        skipSpace()
-        if i < bytes.count, bytes[i] == 0x5D {
-            i += 1
-            return
-        }
-        while true {
-            try body(&self)
-            skipSpace()
-            guard i < bytes.count else { throw Failure() }
-            i += 1
-            if bytes[i - 1] == 0x5D { return }
-            guard bytes[i - 1] == 0x2C else { throw Failure() }
-        }
+        try members(open: 0x5B, close: 0x5D, body)
     }
 
     package mutating func strings() throws -> [String] {
