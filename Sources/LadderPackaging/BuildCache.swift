@@ -67,7 +67,7 @@ struct BuildCache: Codable, Equatable {
     /// The cache of the folder at `root` when it is usable by this Ladder version, else nil.
     static func read(root: String, version: String = LadderCore.version) -> BuildCache? {
         guard let data = try? FileSystem.readIfPresent(root + "/" + fileName, action: "read the build cache"),
-            let cache = try? JSONDecoder().decode(BuildCache.self, from: data),
+            let cache = read(data) ?? (try? JSONDecoder().decode(BuildCache.self, from: data)),
             cache.format == format, cache.ladderVersion == version
         else { return nil }
         return cache
@@ -87,9 +87,46 @@ struct BuildCache: Codable, Equatable {
             }
         }
         guard let data = try? FileSystem.readIfPresent(root + "/" + fileName, action: "read the build cache"),
-            let head = try? JSONDecoder().decode(Head.self, from: data), head.format == format, head.ladderVersion == version
+            let head = readHead(data) ?? (try? JSONDecoder().decode(Head.self, from: data)).map({ ($0.format, $0.ladderVersion, $0.lastBuild) }),
+            head.format == format, head.version == version
         else { return nil }
         return head.lastBuild
+    }
+
+    private static let fields = ["format", "ladder_version", "files", "packages", "last_build"]
+
+    /// The cache `data` holds, read by `JSONCursor`; nil when the cursor does not read it (then
+    /// `JSONDecoder` decides).
+    static func read(_ data: Data) -> BuildCache? {
+        JSONCursor.read(data) { c in
+            var cache = BuildCache(ladderVersion: "")
+            try c.fields(fields, required: 0b1111) { c, n in
+                switch n {
+                case 0: cache.format = try c.int()
+                case 1: cache.ladderVersion = try c.string()
+                case 2: try c.object { c, key in cache.files[key] = try FileStamp.read(&c) }
+                case 3: try c.object { c, key in cache.packages[key] = try c.string() }
+                default: cache.lastBuild = try c.null() ? nil : LastBuild.read(&c)
+                }
+            }
+            return cache
+        }
+    }
+
+    /// Only the format, version and `last_build` of the cache `data` holds, by `JSONCursor`.
+    private static func readHead(_ data: Data) -> (format: Int, version: String, lastBuild: LastBuild?)? {
+        JSONCursor.read(data) { c in
+            var head: (format: Int, version: String, lastBuild: LastBuild?) = (0, "", nil)
+            try c.fields(fields, required: 0b11) { c, n in
+                switch n {
+                case 0: head.format = try c.int()
+                case 1: head.version = try c.string()
+                case 4: head.lastBuild = try c.null() ? nil : LastBuild.read(&c)
+                default: try c.skip()
+                }
+            }
+            return head
+        }
     }
 
     /// Compact JSON with sorted keys, written by hand: `JSONEncoder` over 12,000 file stamps and
@@ -168,5 +205,45 @@ public struct BuildChanges: Sendable, Equatable {
         if !removed.isEmpty { parts.append("\(removed.count) removed") }
         parts.append("\(unchanged) unchanged")
         return parts.joined(separator: ", ")
+    }
+}
+
+extension BuildCache.FileStamp {
+    fileprivate static func read(_ c: inout JSONCursor) throws -> Self {
+        var f = Self(size: 0, mtimeNanoseconds: 0, inode: 0, sha256: "", hashedAt: 0)
+        try c.fields(["size", "mtime_ns", "inode", "sha256", "hashed_at_ns"], required: 0b11111) { c, n in
+            switch n {
+            case 0: f.size = try c.int()
+            case 1: f.mtimeNanoseconds = try c.int(Int64.self)
+            case 2: f.inode = try c.int(UInt64.self)
+            case 3: f.sha256 = try c.string()
+            default: f.hashedAt = try c.int(Int64.self)
+            }
+        }
+        return f
+    }
+}
+
+extension BuildCache.LastBuild {
+    fileprivate static func read(_ c: inout JSONCursor) throws -> Self {
+        var b = Self(options: "", files: "", tracks: [], ledger: OutputStamp(size: 0, inode: 0, mtimeNanoseconds: 0), packages: 0, outputs: "")
+        try c.fields(["options", "files", "tracks", "ledger", "packages", "outputs"], required: 0b111111) { c, n in
+            switch n {
+            case 0: b.options = try c.string()
+            case 1: b.files = try c.string()
+            case 2: b.tracks = try c.strings()
+            case 3:
+                try c.fields(["size", "inode", "mtime_ns"], required: 0b111) { c, n in
+                    switch n {
+                    case 0: b.ledger.size = try c.int()
+                    case 1: b.ledger.inode = try c.int(UInt64.self)
+                    default: b.ledger.mtimeNanoseconds = try c.int(Int64.self)
+                    }
+                }
+            case 4: b.packages = try c.int()
+            default: b.outputs = try c.string()
+            }
+        }
+        return b
     }
 }

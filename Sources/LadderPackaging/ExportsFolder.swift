@@ -170,57 +170,99 @@ package struct ExportsPublication {
     /// Hard-links (or copies, where links are refused) every file of the current folder into
     /// the staging folder, except `skipped` (relative paths), files the build already wrote
     /// there, and temporary files of dead writers. Folders left empty by retired packages are
-    /// not carried over.
-    func carryOver(except skipped: Set<String>) throws {
-        guard FileSystem.exists(root) else { return }
-        _ = try carry("", skipped)
+    /// not carried over. Returns the relative paths of the files now in the staging folder
+    /// that the current folder holds (carried over, or written by the build).
+    ///
+    /// Each folder is opened once and its files linked by name (`linkat` between the two
+    /// folders, file types from the listing): a path lookup, an `lstat` and a check for the
+    /// target per file made this 7 % of a one-page rebuild of 15,200 packages.
+    @discardableResult
+    func carryOver(except skipped: Set<String>) throws -> Set<String> {
+        var present = Set<String>()
+        guard FileSystem.exists(root) else { return present }
+        let fd = open(root, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+        try FileSystemError.check(fd, root, "list the folder")
+        defer { close(fd) }
+        _ = try carry("", fd, skipped, &present)
+        return present
     }
 
-    private func carry(_ relative: String, _ skipped: Set<String>) throws -> Int {
+    private func carry(_ relative: String, _ fromFD: Int32, _ skipped: Set<String>, _ present: inout Set<String>) throws -> Int {
         let from = relative.isEmpty ? root : root + "/" + relative
         let to = relative.isEmpty ? staging : staging + "/" + relative
-        let names = try FileSystemError.foundation(from, "list the folder") { try FileManager.default.contentsOfDirectory(atPath: from) }.sorted()
+        let entries = try FolderListing.entries(fromFD, path: from)
         var carried = 0
-        // Once per folder, not per file carried (three system calls for each of 15,200 files).
-        var made = false
-        func ensureFolder() throws {
-            if made { return }
-            if mkdir(to, 0o777) != 0, errno != EEXIST { throw FileSystemError(path: to, action: "create the folder", code: errno) }
-            try Self.copyMode(from: from, to: to)
-            made = true
-        }
-        for n in names {
-            let r = relative.isEmpty ? n : relative + "/" + n
-            let source = from + "/" + n
-            let target = to + "/" + n
-            var st = stat()
-            guard lstat(source, &st) == 0 else {
-                // Gone since the listing: nothing to carry over.
-                if errno == ENOENT { continue }
-                throw FileSystemError(path: source, action: "carry the file over", code: errno)
+        // The target folder: opened (made when missing) at the first file to place there, and
+        // given the current folder's permissions once a file is carried into it.
+        var toFD: Int32 = -1
+        defer { if toFD >= 0 { close(toFD) } }
+        var madeMode = false
+        func target() throws -> Int32 {
+            if toFD >= 0 { return toFD }
+            toFD = open(to, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+            if toFD < 0, errno == ENOENT {
+                if mkdir(to, 0o777) != 0, errno != EEXIST { throw FileSystemError(path: to, action: "create the folder", code: errno) }
+                toFD = open(to, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
             }
-            switch st.st_mode & S_IFMT {
-            case S_IFDIR:
-                carried += try carry(r, skipped)
-            case S_IFREG, S_IFLNK:
-                if skipped.contains(r) || AtomicFile.isTemporaryName(n) || FileSystem.exists(target) { continue }
-                try ensureFolder()
-                if st.st_mode & S_IFMT == S_IFLNK {
-                    let link = try FileSystemError.foundation(source, "carry the link over") {
-                        try FileManager.default.destinationOfSymbolicLink(atPath: source)
+            try FileSystemError.check(toFD, to, "create the folder")
+            return toFD
+        }
+        func carriedOne() throws {
+            if !madeMode { try Self.copyMode(from: from, to: to) }
+            madeMode = true
+            carried += 1
+        }
+        for (n, kind) in entries {
+            let r = relative.isEmpty ? n : relative + "/" + n
+            switch kind {
+            case .folder:
+                let sub = openat(fromFD, n, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)
+                if sub < 0, errno == ENOENT { continue }  // gone since the listing
+                try FileSystemError.check(sub, from + "/" + n, "list the folder")
+                defer { close(sub) }
+                carried += try carry(r, sub, skipped, &present)
+            case .file, .link:
+                if skipped.contains(r) || AtomicFile.isTemporaryName(n) { continue }
+                let fd = try target()
+                if kind == .link {
+                    guard let link = FolderListing.linkTarget(fromFD, n) else {
+                        if errno == ENOENT { continue }
+                        throw FileSystemError(path: from + "/" + n, action: "carry the link over", code: errno)
                     }
-                    try FileSystemError.check(symlink(link, target), target, "carry the link over")
-                } else if link(source, target) != 0 {
-                    // A file system that refuses hard links gets a copy.
-                    try FileSystemError.foundation(target, "carry the file over") { try FileManager.default.copyItem(atPath: source, toPath: target) }
+                    if symlinkat(link, fd, n) != 0 {
+                        if errno == EEXIST {
+                            present.insert(r)
+                            continue
+                        }
+                        throw FileSystemError(path: to + "/" + n, action: "carry the link over", code: errno)
+                    }
+                } else if linkat(fromFD, n, fd, n, 0) != 0 {
+                    switch errno {
+                    case EEXIST:
+                        // Written by this build.
+                        present.insert(r)
+                        continue
+                    case ENOENT:
+                        // Gone since the listing: nothing to carry over.
+                        continue
+                    default:
+                        // A file system that refuses hard links gets a copy.
+                        try FileSystemError.foundation(to + "/" + n, "carry the file over") {
+                            try FileManager.default.copyItem(atPath: from + "/" + n, toPath: to + "/" + n)
+                        }
+                    }
                 }
-                carried += 1
-            default:
+                present.insert(r)
+                try carriedOne()
+            case .other:
                 continue
             }
         }
-        if names.isEmpty { try ensureFolder() }
-        if carried > 0 || names.isEmpty { try FileSystem.sync(to) }
+        if entries.isEmpty {
+            _ = try target()
+            try Self.copyMode(from: from, to: to)
+        }
+        if carried > 0 || entries.isEmpty { try FileSystem.sync(to) }
         return carried
     }
 

@@ -84,8 +84,9 @@ extension PackageBuilder {
     /// missing or is not the size its ledger entry says.
     static func outputsDigest(_ packages: [LedgerEntry], root: String) -> String? {
         let h = SHA256Hasher()
+        let stamps = FolderStamps(root: root)
         for p in packages {
-            guard let s = OutputStamp.of(root + "/" + p.path), s.size == p.size else { return nil }
+            guard let s = stamps.stamp(p.path), s.size == p.size else { return nil }
             h.update("\(p.path)\0\(s.size) \(s.inode) \(s.mtimeNanoseconds)\n")
         }
         return h.finalize()

@@ -119,10 +119,11 @@ public struct PackageBuilder: Sendable {
         var toBuild: [Int] = []
         // The other jobs of each job built, in job order: placed by the worker that built it.
         var links: [Int: [Int]] = [:]
+        let published = FolderStamps(root: publication.root)
         for (i, job) in jobs.enumerated() {
             let key = job.key!
             if let o = oldByPath[job.relativePath], let cached = cache?.packages[job.relativePath], cached == key,
-                Self.fileSize(publication.root + "/" + job.relativePath) == o.size
+                published.stamp(job.relativePath)?.size == o.size
             {
                 var e = o
                 e.track = job.track.id
@@ -232,8 +233,8 @@ public struct PackageBuilder: Sendable {
             changes.removed = retired.sorted()
             // The load cache (written by a worker) is published with the packages; without a
             // new one, the old one is carried over.
-            try publication.carryOver(except: retired.union(["ledger.json", BuildCache.fileName]))
-            for i in reused.keys.sorted() where !FileSystem.exists(staging + "/" + jobs[i].relativePath) {
+            let carried = try publication.carryOver(except: retired.union(["ledger.json", BuildCache.fileName]))
+            for i in reused.keys.sorted() where !carried.contains(jobs[i].relativePath) {
                 // Removed from the folder while this build ran: the ledger would list a missing file.
                 throw FileSystemError(path: staging + "/" + jobs[i].relativePath, action: "carry the unchanged package over", code: ENOENT)
             }
@@ -279,12 +280,6 @@ public struct PackageBuilder: Sendable {
         if old.sourceDigest != job.sourceDigest { return .sourceChanged }
         if let k = cache?.packages[job.relativePath], k != job.key { return .otherInputsChanged }
         return .notCached
-    }
-
-    static func fileSize(_ path: String) -> Int? {
-        var st = stat()
-        guard stat(path, &st) == 0, st.st_mode & S_IFMT == S_IFREG else { return nil }
-        return Int(st.st_size)
     }
 
     /// A hard link to `source` at `target`; a copy where the file system refuses links.

@@ -35,7 +35,7 @@ public struct CurriculumLoader {
     /// Size limits: the defaults, or what curriculum.yaml's `limits` sets (within the ceiling).
     var limits = LoaderLimits()
     /// The curriculum folder with every symbolic link resolved: no source may lead out of it.
-    var realRoot: String?
+    var realRoot: RealRoot?
     /// Threads that read files ahead of the loader (1: each file read where it is needed).
     var jobs = 1
     /// Files read ahead, on `jobs` threads (FileLoading.swift).
@@ -95,7 +95,7 @@ public struct CurriculumLoader {
             diags.error(SourceLocation(file: displayRoot), "no such curriculum folder")
             return nil
         }
-        realRoot = SourceFile.realPath(root.path)
+        realRoot = RealRoot(root.path)
         guard let top = readChecked("curriculum.yaml", kind: .curriculum) else { return nil }
         let file = display("curriculum.yaml")
         readLimits(top[field: "limits"])

@@ -10,7 +10,7 @@ import Yams
 struct FileReader: Sendable {
     let displayRoot: String
     let root: URL
-    let realRoot: String?
+    let realRoot: RealRoot?
     let limits: LoaderLimits
 
     func display(_ relative: String) -> String { displayRoot == "." ? relative : "\(displayRoot)/\(relative)" }

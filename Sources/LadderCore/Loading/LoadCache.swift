@@ -59,18 +59,13 @@ package struct LoadCache: Codable, Sendable, Equatable {
     /// The cache at `url` when this Ladder version, format and these limits wrote it; else nil.
     package static func read(_ url: URL, folder: String, limits: LoaderLimits, version: String = LadderCore.version) -> LoadCache? {
         guard let data = try? FileSystem.readIfPresent(url.path, action: "read the load cache"),
-            let cache = try? JSONDecoder().decode(LoadCache.self, from: data),
+            let cache = decoded(data) ?? (try? JSONDecoder().decode(LoadCache.self, from: data)),
             cache.format == format, cache.ladderVersion == version, cache.folder == folder,
             cache.markdownLimit == limits.markdownFileBytes, cache.yamlLimit == limits.yamlFileBytes
         else { return nil }
         return cache
     }
 
-    package func encoded() throws -> Data {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        return try encoder.encode(self)
-    }
 
     /// A file's identity as `stat` gives it.
     package struct Stamp: Codable, Sendable, Equatable {

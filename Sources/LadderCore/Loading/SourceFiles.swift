@@ -42,7 +42,12 @@ package enum SourceFile {
     /// Nil when `path` resolves to a place inside `realRoot`; otherwise the message that says
     /// where it leads. `relative` is the path as the curriculum writes it.
     static func escapeProblem(_ path: String, relative: String, realRoot: String) -> String? {
-        guard let real = realPath(path) else { return nil }
+        escapeProblem(path, relative: relative, realRoot: realRoot, resolved: realPath(path))
+    }
+
+    /// `escapeProblem` of `path` whose real path is `resolved`.
+    static func escapeProblem(_ path: String, relative: String, realRoot: String, resolved: String?) -> String? {
+        guard let real = resolved else { return nil }
         let prefix = realRoot.hasSuffix("/") ? realRoot : realRoot + "/"
         if real.hasPrefix(prefix) { return nil }
         return "'\(relative)' leads outside the curriculum folder (a symbolic link to '\(real)'); "
