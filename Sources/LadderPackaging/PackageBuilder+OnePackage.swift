@@ -41,7 +41,11 @@ extension PackageBuilder {
                 description: job.items.count == 1
                     ? (renderer.responsibility(job.items[0].responsibility)?.statement ?? job.title) : job.track.title + ". " + curriculum.summary,
                 language: curriculum.language, scos: scos, rootItem: scos.count > 1, sharedFiles: shared.assetNames,
-                prerequisites: Dictionary(uniqueKeysWithValues: job.items.map { ($0.id, $0.prerequisites.filter(inside.contains)) }))
+                prerequisites: Dictionary(
+                    uniqueKeysWithValues: job.items.map { i in
+                        // A track's items are already limited to the track: their arrays are shared, not copied.
+                        (i.id, i.prerequisites.allSatisfy(inside.contains) ? i.prerequisites : i.prerequisites.filter(inside.contains))
+                    }))
         }
         let manifest = try timed("write manifest (libxml2)") { try ManifestWriter.write(content) }
 

@@ -142,6 +142,10 @@ extension Plan {
         // ladder hold thousands of items.
         let byID = Dictionary(items.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
         return track.items.compactMap { byID[$0] }.map { item in
+            // Most prerequisites are inside the track (onboarding-P5 holds every item below
+            // it, and each module there lists its level's 400-assessment gate): the plan's
+            // array is kept, not copied per track, which held 33 MB for a 2,000-module ladder.
+            guard !item.prerequisites.allSatisfy(inside.contains) else { return item }
             var i = item
             i.prerequisites = i.prerequisites.filter(inside.contains)
             return i

@@ -72,11 +72,15 @@ package struct CourseBackup: Sendable {
         package var launchSCO: Int? { zip(package.rows, scoIDs).first { !$0.0.launch.isEmpty }?.1 }
     }
 
-    /// One single-SCO package as it goes into the backup.
+    /// One single-SCO package as it goes into the backup: its hashes, sizes and SCO rows,
+    /// not its bytes (a 4,000-item track's packages and their files are about 1.5 GB; the
+    /// archive reads each from the package zip only while it is written, `archive(to:)`).
     package struct Package: Sendable {
         /// The zip's file name, `scorm.reference` and the file in the `package` area.
         package var fileName: String
-        package var bytes: Data
+        /// The zip the build wrote.
+        package var zip: URL
+        package var size: Int
         package var contentHash: String
         /// Every file of the zip (no folders), in zip order.
         package var entries: [Entry]
@@ -84,25 +88,31 @@ package struct CourseBackup: Sendable {
 
         package struct Entry: Sendable {
             package var name: String
-            package var data: Data
+            /// Its index in the package zip.
+            package var index: Int
+            package var size: Int
             package var contentHash: String
         }
 
-        /// Reads a package Ladder built: its bytes, every file in it, and the SCO rows Moodle
-        /// would make from its manifest.
+        /// Reads a package Ladder built: its hash, every file in it (each read once, for its
+        /// hash), and the SCO rows Moodle would make from its manifest.
         package init(zip: URL, fileName: String) throws {
             self.fileName = fileName
-            bytes = try FileSystemError.foundation(zip.path, "read the package") { try Data(contentsOf: zip) }
+            self.zip = zip
+            let bytes = try FileSystemError.foundation(zip.path, "read the package") { try Data(contentsOf: zip) }
+            size = bytes.count
             contentHash = SHA1.hex(bytes)
             let reader = try ZipReader(path: zip.path)
+            var manifest: Data?
             entries = try reader.entries.filter { !$0.name.hasSuffix("/") }.map { e in
                 let data = try reader.read(e)
-                return Entry(name: e.name, data: data, contentHash: SHA1.hex(data))
+                if e.name == "imsmanifest.xml" { manifest = data }
+                return Entry(name: e.name, index: e.index, size: data.count, contentHash: SHA1.hex(data))
             }
-            guard let manifest = entries.first(where: { $0.name == "imsmanifest.xml" }) else {
+            guard let manifest else {
                 throw MoodleBackupError(path: zip.path, problem: .invalidBackup(["the package has no imsmanifest.xml"]))
             }
-            rows = MoodleSCORows.rows(try PackageManifest(data: manifest.data))
+            rows = MoodleSCORows.rows(try PackageManifest(data: manifest))
             let scos = rows.filter { $0.scormtype == "sco" }.count
             if scos != 1 { throw MoodleBackupError(path: zip.path, problem: .notSingleSCO(scos: scos)) }
         }
@@ -158,7 +168,7 @@ package struct CourseBackup: Sendable {
             var files = [
                 FileRecord(
                     id: nextFile, contextID: 1000 + moduleID, area: "package", path: "/", name: p.fileName, contentHash: p.contentHash,
-                    size: p.bytes.count, mimeType: "application/zip")
+                    size: p.size, mimeType: "application/zip")
             ]
             nextFile += 1
             for e in p.entries {
@@ -166,7 +176,7 @@ package struct CourseBackup: Sendable {
                 files.append(
                     FileRecord(
                         id: nextFile, contextID: 1000 + moduleID, area: "content", path: path, name: name, contentHash: e.contentHash,
-                        size: e.data.count, mimeType: Self.mimeType(name)))
+                        size: e.size, mimeType: Self.mimeType(name)))
                 nextFile += 1
             }
             activities.append(
@@ -230,13 +240,19 @@ package struct CourseBackup: Sendable {
         }
     }
 
+    /// Where a stored file's bytes are: a package zip, or an entry of one.
+    package enum Blob: Equatable {
+        case package(URL, size: Int)
+        case entry(Int, of: URL, size: Int)
+    }
+
     /// Every stored file of the backup once, by content hash (files.xml may name one content
-    /// several times; the archive holds it once).
-    package var blobs: [String: Data] {
-        var out: [String: Data] = [:]
+    /// several times; the archive holds it once, read from the first package that has it).
+    package var blobs: [String: Blob] {
+        var out: [String: Blob] = [:]
         for a in activities {
-            out[a.package.contentHash] = a.package.bytes
-            for e in a.package.entries { out[e.contentHash] = e.data }
+            if out[a.package.contentHash] == nil { out[a.package.contentHash] = .package(a.package.zip, size: a.package.size) }
+            for e in a.package.entries where out[e.contentHash] == nil { out[e.contentHash] = .entry(e.index, of: a.package.zip, size: e.size) }
         }
         return out
     }

@@ -40,7 +40,7 @@ public enum MoodleBackupValidator {
     static func problems(path: String, summary: inout Summary) throws -> [String] {
         let archive = try BackupArchive(path: path)
         var out: [String] = []
-        guard let head = archive.data["moodle_backup.xml"] else { return ["moodle_backup.xml is missing"] }
+        guard let head = try archive.data("moodle_backup.xml") else { return ["moodle_backup.xml is missing"] }
         // backup/util/helper/convert_helper.class.php detect_moodle2_format: these three
         // strings within the first 200 bytes, or the restore calls it an unknown format.
         let first = String(decoding: head.prefix(200), as: UTF8.self)
@@ -53,7 +53,7 @@ public enum MoodleBackupValidator {
         let detail = info.child("details")?.child("detail")
         if detail?.child("format")?.text != "moodle2" { out.append("moodle_backup.xml: details/detail/format is not moodle2") }
         if detail?.child("type")?.text != "course" { out.append("moodle_backup.xml: details/detail/type is not course") }
-        for f in Self.requiredFiles where archive.data[f] == nil { out.append("\(f) is missing (the restore opens it)") }
+        for f in Self.requiredFiles where !archive.contains(f) { out.append("\(f) is missing (the restore opens it)") }
 
         let contents = info.child("contents")
         let settings = Set((info.child("settings")?.children("setting") ?? []).compactMap { $0.child("name")?.text })
@@ -83,7 +83,7 @@ public enum MoodleBackupValidator {
             if dir != "activities/\(name)_\(id)" { out.append("activity \(id): directory '\(dir)' is not activities/\(name)_\(id)") }
             if !settings.contains("\(name)_\(id)_included") { out.append("activity \(id): no \(name)_\(id)_included setting") }
             if sections[section] == nil { out.append("activity \(id): section \(section) is not listed") } else { sections[section]!.append(id) }
-            for f in ["module.xml", "\(name).xml", "inforef.xml", "roles.xml", "grades.xml"] where archive.data[dir + "/" + f] == nil {
+            for f in ["module.xml", "\(name).xml", "inforef.xml", "roles.xml", "grades.xml"] where !archive.contains(dir + "/" + f) {
                 out.append("\(dir)/\(f) is missing")
             }
             if let m = try archive.xmlIfPresent(dir + "/module.xml") {

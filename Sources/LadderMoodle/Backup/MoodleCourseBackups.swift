@@ -47,14 +47,23 @@ extension CourseBackup {
     /// (backup/util/helper/backup_file_manager.class.php `get_backup_content_file_location`),
     /// in sorted order, deflated except for zips and media.
     package func archive(to file: URL) throws {
-        var entries = try documents()
-        for (hash, data) in blobs { entries["files/\(hash.prefix(2))/\(hash)"] = data }
+        var documents = try documents()
+        var blobs: [String: Blob] = [:]
+        for (hash, blob) in self.blobs { blobs["files/\(hash.prefix(2))/\(hash)"] = blob }
         let media = Set(activities.flatMap(\.files).filter { PackageBuilder.isCompressed($0.name) }.map(\.contentHash))
         let zip = try ZipWriter(path: file.path)
-        for name in entries.keys.sorted() {
+        for name in Set(documents.keys).union(blobs.keys).sorted() {
             let hash = String(name.split(separator: "/").last ?? "")
-            try zip.add(name, data: entries[name]!, method: name.hasPrefix("files/") && media.contains(hash) ? .store : .deflate)
+            let method: ZipWriter.Method = name.hasPrefix("files/") && media.contains(hash) ? .store : .deflate
+            switch blobs[name] {
+            case .package(let url, let size)?: try zip.add(name, reading: url.path, size: UInt64(size), method: method)
+            case .entry(let index, let url, let size)?: try zip.add(name, entry: index, ofZipAt: url.path, size: UInt64(size), method: method)
+            case nil:
+                // libzip keeps its own copy: the XML of 4,000 activities is held once, not twice.
+                try zip.add(name, data: documents.removeValue(forKey: name)!, method: method)
+            }
         }
+        // The stored files are read from the packages here, one at a time.
         try zip.close()
     }
 }
