@@ -43,17 +43,36 @@ extension PackageBuilder {
     /// encoder's): one encoder per entry was 8 % of a one-page rebuild of 15,200 packages, and
     /// a whole-ledger encode the main memory growth of big builds.
     static func encode(_ ledger: Ledger) throws -> Data {
+        var all: [UInt8] = []
+        emit(ledger, inBlocksOf: .max) { all += $0 }
+        return Data(all)
+    }
+
+    /// Writes `ledger.json` at `destination` (temporary file, then rename) in blocks of 256 KiB:
+    /// the whole text of 15,200 entries is 8 MB, and held at once (with a `Data` copy of it) it
+    /// was the peak of a per-item build's memory.
+    static func write(_ ledger: Ledger, to destination: URL) throws {
+        try AtomicFile.write(to: destination) { try emit(ledger, inBlocksOf: 1 << 18, to: $0) }
+    }
+
+    /// The ledger's text, handed to `sink` a block at a time: whenever at least `block` bytes
+    /// are waiting, and once at the end.
+    private static func emit(_ ledger: Ledger, inBlocksOf block: Int, to sink: ([UInt8]) throws -> Void) rethrows {
         var out: [UInt8] = []
-        out.reserveCapacity(600 * ledger.packages.count + 100)
+        out.reserveCapacity(block == .max ? 600 * ledger.packages.count + 100 : block + 4096)
         out.append(contentsOf: "{\n  \"curriculum\" : ".utf8)
         JSONText.write(ledger.curriculum, .encoder, into: &out)
         out.append(contentsOf: ",\n  \"format\" : \(ledger.format),\n  \"packages\" : [\n".utf8)
         for (i, entry) in ledger.packages.enumerated() {
             if i > 0 { out.append(contentsOf: ",\n".utf8) }
             write(entry, into: &out)
+            if out.count >= block {
+                try sink(out)
+                out.removeAll(keepingCapacity: true)
+            }
         }
         out.append(contentsOf: "\n  ]\n}".utf8)
-        return Data(out)
+        try sink(out)
     }
 
     /// One entry at its depth in the ledger (four spaces), keys in `JSONEncoder`'s sorted order.

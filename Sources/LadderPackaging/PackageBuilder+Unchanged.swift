@@ -75,14 +75,15 @@ extension PackageBuilder {
     }
 
     /// The ledger's entries for the request's packages in `tracks` (what the build wrote or
-    /// carried over), in ledger order.
-    static func builtPackages(_ ledger: Ledger, tracks: Set<String>, request: BuildRequest) -> [LedgerEntry] {
-        ledger.packages.filter { tracks.contains($0.track) && $0.lms == request.lms && $0.package == request.mode }
+    /// carried over), in ledger order. Lazy: a copy of 15,200 entries was 3 MB at the peak of
+    /// a build's memory.
+    static func builtPackages(_ ledger: Ledger, tracks: Set<String>, request: BuildRequest) -> LazyFilterSequence<[LedgerEntry]> {
+        ledger.packages.lazy.filter { tracks.contains($0.track) && $0.lms == request.lms && $0.package == request.mode }
     }
 
     /// The digest of each package's path, size, inode and modification time; nil when one is
     /// missing or is not the size its ledger entry says.
-    static func outputsDigest(_ packages: [LedgerEntry], root: String) -> String? {
+    static func outputsDigest(_ packages: some Sequence<LedgerEntry>, root: String) -> String? {
         let h = SHA256Hasher()
         let stamps = FolderStamps(root: root)
         for p in packages {

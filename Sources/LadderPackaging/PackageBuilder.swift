@@ -41,6 +41,9 @@ public struct PackageBuilder: Sendable {
         let c = curriculum.id
         // A single-item package has no prerequisites: its items need no filtering by track.
         let byID = Dictionary(plan.items.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
+        // An item's single-item list and identifier, made once and shared by its package in
+        // every track (15,200 jobs for about 4,000 items: their own copies were 3 MB).
+        var singles: [String: (items: [PlanItem], identifier: String)] = [:]
         for track in request.tracks {
             let items = request.mode == .module ? track.items.compactMap { byID[$0] } : plan.items(of: track)
             switch request.mode {
@@ -53,13 +56,16 @@ public struct PackageBuilder: Sendable {
                 let width = max(2, String(items.count).count)
                 for (n, item) in items.enumerated() {
                     let number = String(repeating: "0", count: width - String(n + 1).count) + String(n + 1)
-                    var single = item
-                    single.prerequisites = []
+                    if singles[item.id] == nil {
+                        var alone = item
+                        alone.prerequisites = []
+                        singles[item.id] = ([alone], "\(c)-\(item.id.replacingOccurrences(of: ".", with: "-"))")
+                    }
+                    let single = singles[item.id]!
                     out.append(
                         Job(
                             track: track, relativePath: "\(track.id)/\(request.lms.rawValue)-\(number)-\(item.id).zip",
-                            identifier: "\(c)-\(item.id.replacingOccurrences(of: ".", with: "-"))",
-                            title: item.title, items: [single]))
+                            identifier: single.identifier, title: item.title, items: single.items))
                 }
             }
         }
@@ -111,9 +117,15 @@ public struct PackageBuilder: Sendable {
         let jobs = allJobs
 
         // What each job needs: carried over, built, or a link to another job's package.
-        let oldByPath = Dictionary((old?.packages ?? []).map { ($0.path, $0) }, uniquingKeysWith: { a, _ in a })
+        // The old ledger's entries by path, as indexes (entries copied into a dictionary, and
+        // again for each package carried over, were 8 MB at the peak of a rebuild's memory).
+        let oldPackages = old?.packages ?? []
+        var oldIndex: [String: Int] = [:]
+        oldIndex.reserveCapacity(oldPackages.count)
+        for (n, e) in oldPackages.enumerated() where oldIndex[e.path] == nil { oldIndex[e.path] = n }
         var changes = BuildChanges()
-        var reused: [Int: LedgerEntry] = [:]
+        // Jobs carried over, each with its entry's index in the old ledger.
+        var reused: [Int: Int] = [:]
         var primaryOf: [Int: Int] = [:]
         var primaryByKey: [String: Int] = [:]
         var toBuild: [Int] = []
@@ -122,17 +134,14 @@ public struct PackageBuilder: Sendable {
         let published = FolderStamps(root: publication.root)
         for (i, job) in jobs.enumerated() {
             let key = job.key!
-            if let o = oldByPath[job.relativePath], let cached = cache?.packages[job.relativePath], cached == key,
-                published.stamp(job.relativePath)?.size == o.size
+            if let n = oldIndex[job.relativePath], let cached = cache?.packages[job.relativePath], cached == key,
+                published.stamp(job.relativePath)?.size == oldPackages[n].size
             {
-                var e = o
-                e.track = job.track.id
-                e.learners = job.learners
-                reused[i] = e
+                reused[i] = n
                 changes.unchanged += 1
                 continue
             }
-            changes.rebuilt.append((job.relativePath, reason(for: job, old: oldByPath[job.relativePath], cache: cache, request: request, details: &changes.optionDetails)))
+            changes.rebuilt.append((job.relativePath, reason(for: job, old: oldIndex[job.relativePath].map { oldPackages[$0] }, cache: cache, request: request, details: &changes.optionDetails)))
             if let p = primaryByKey[key] {
                 primaryOf[i] = p
                 links[p, default: []].append(i)
@@ -194,31 +203,45 @@ public struct PackageBuilder: Sendable {
                 progress(before + state.doneCount, total, jobs[i].relativePath)
             }
         }
-        let results = state.results
+        let results = state.takeResults()
         if let first = results.lazy.compactMap({ r -> Error? in if case .failure(let e) = r { return e } else { return nil } }).first ?? loadCacheFailure.withLock({ $0 }) {
             // Nothing is published unless every package succeeded.
             publication.abandon()
             throw Self.describe(first, root: publication.root, staging: stagingRoot.path)
         }
         do {
-            var builtEntries: [Int: LedgerEntry] = [:]
-            for (n, r) in results.enumerated() { if case .success(let built) = r { builtEntries[building[n]] = built.entry } }
-            // The other paths of packages built once (linked by the workers): their entries.
-            for (i, p) in primaryOf {
-                var e = builtEntries[p]!
-                e.path = jobs[i].relativePath
+            // Each job's entry straight from its package's result, in job order (a dictionary
+            // of 15,200 entries beside the list was 5 MB at the peak of a build's memory).
+            var slot = [Int](repeating: -1, count: jobs.count)
+            for (n, i) in building.enumerated() { slot[i] = n }
+            func reusedEntry(_ i: Int) -> LedgerEntry? {
+                guard let n = reused[i] else { return nil }
+                var e = oldPackages[n]
                 e.track = jobs[i].track.id
                 e.learners = jobs[i].learners
-                builtEntries[i] = e
+                return e
+            }
+            func builtEntry(_ i: Int) -> LedgerEntry? {
+                let p = primaryOf[i] ?? i
+                guard slot[p] >= 0, case .success(let built) = results[slot[p]] else { return nil }
+                var e = built.entry
+                // The other paths of packages built once (linked by the workers).
+                if p != i {
+                    e.path = jobs[i].relativePath
+                    e.track = jobs[i].track.id
+                    e.learners = jobs[i].learners
+                }
+                return e
             }
             if !FileSystem.syncsWholeFileSystem {
                 let linkedFolders = Set(primaryOf.keys.map { ((staging + "/" + jobs[$0].relativePath) as NSString).deletingLastPathComponent })
                 for f in linkedFolders.sorted() { try FileSystem.sync(f) }
             }
             var entries: [LedgerEntry] = []
+            entries.reserveCapacity(jobs.count)
             var built: [Built] = []
             for i in jobs.indices {
-                guard let e = reused[i] ?? builtEntries[i] else { continue }
+                guard let e = reusedEntry(i) ?? builtEntry(i) else { continue }
                 entries.append(e)
                 // Only course backups need the files (a URL per package cost a `stat` each).
                 guard request.trackBundles != nil else { continue }
@@ -238,7 +261,7 @@ public struct PackageBuilder: Sendable {
                 // Removed from the folder while this build ran: the ledger would list a missing file.
                 throw FileSystemError(path: staging + "/" + jobs[i].relativePath, action: "carry the unchanged package over", code: ENOENT)
             }
-            try AtomicFile.write(try Self.encode(ledger), to: stagingRoot.appendingPathComponent("ledger.json"))
+            try Self.write(ledger, to: stagingRoot.appendingPathComponent("ledger.json"))
             // The cache: every source digest known (this build's, and the old cache's for files
             // this build did not need), every package of the new ledger with its key, and the
             // stamps of what was published for the next build's no-op check.
@@ -248,7 +271,7 @@ public struct PackageBuilder: Sendable {
             next.packages = (cache?.packages ?? [:]).filter { kept.contains($0.key) }
             for job in jobs { next.packages[job.relativePath] = job.key }
             next.lastBuild = lastBuild(ledger, request: request, root: stagingRoot.path)
-            try AtomicFile.write(try next.encoded(), to: stagingRoot.appendingPathComponent(BuildCache.fileName))
+            try next.write(to: stagingRoot.appendingPathComponent(BuildCache.fileName))
             // Every package of the staging folder on the disk before it is put in place.
             try FileSystem.syncWholeFileSystem(holding: stagingRoot.path)
             try publication.publish()
@@ -336,6 +359,12 @@ public struct PackageBuilder: Sendable {
             }
         }
         var doneCount: Int { state.withLock { $0.done } }
-        var results: [Result<Built, Error>] { state.withLock { $0.slots.compactMap { $0 } } }
+        /// The results, moved out (not copied: a build's memory peaks after the packages).
+        func takeResults() -> [Result<Built, Error>] {
+            state.withLock { s in
+                defer { s.slots = [] }
+                return s.slots.compactMap { $0 }
+            }
+        }
     }
 }

@@ -56,7 +56,7 @@ extension PackageBuilder {
             }
         }
         var entries: [LedgerEntry] = []
-        for r in state.results {
+        for r in state.takeResults() {
             switch r {
             case .success(let b): entries.append(b.entry)
             case .failure(let e): throw e

@@ -63,6 +63,15 @@ public final class AtomicFile {
         try file.commit()
     }
 
+    /// Writes to `destination` in one go, creating its folder first, with the content handed
+    /// over in pieces by `produce` (to its `sink`): a large text need not be held whole.
+    package static func write(to destination: URL, _ produce: (_ sink: ([UInt8]) throws -> Void) throws -> Void) throws {
+        try FileSystem.makeFolders(destination.deletingLastPathComponent().path)
+        let file = try AtomicFile(destination)
+        try produce { try FileSystem.writeAll($0, to: file.descriptor, path: destination.path, action: "write the file") }
+        try file.commit()
+    }
+
     /// A temporary path beside `destination`, in the same folder (so rename is atomic).
     package static func temporaryPath(for destination: URL) -> URL {
         destination.deletingLastPathComponent()
