@@ -59,7 +59,7 @@ public struct PackageBuilder: Sendable {
                     if singles[item.id] == nil {
                         var alone = item
                         alone.prerequisites = []
-                        singles[item.id] = ([alone], "\(c)-\(item.id.replacingOccurrences(of: ".", with: "-"))")
+                        singles[item.id] = ([alone], "\(c)-\(Self.dotsAsHyphens(item.id))")
                     }
                     let single = singles[item.id]!
                     out.append(
@@ -70,6 +70,13 @@ public struct PackageBuilder: Sendable {
             }
         }
         return out
+    }
+
+    /// `id` with every `.` as `-`, byte by byte (a `.` in UTF-8 is never part of another
+    /// character): Foundation's `replacingOccurrences` for each of 15,200 jobs was two thirds of
+    /// working out the jobs of a one-page rebuild.
+    static func dotsAsHyphens(_ id: String) -> String {
+        String(decoding: id.utf8.map { $0 == UInt8(ascii: ".") ? UInt8(ascii: "-") : $0 }, as: UTF8.self)
     }
 
     /// Builds every package of the request. `progress` is called after each package.
@@ -109,9 +116,13 @@ public struct PackageBuilder: Sendable {
         let lock = try ExportsLock.acquire(publication.lockPath, command: request.command, waiting: waitingForLock)
         defer { withExtendedLifetime(lock) {} }
         try publication.recover()
-        // Read before any work: a ledger that cannot be read stops the build, untouched.
+        // Read before any work: a ledger that cannot be read stops the build, untouched. The
+        // build cache is read meanwhile on another thread (each took about 0.05 s of a one-page
+        // rebuild of 15,200 packages, one after the other).
+        let root = publication.root
+        let cacheRead = request.clean ? nil : Background { BuildCache.read(root: root) }
         let old = try Self.readLedger(publication.root + "/ledger.json")
-        let cache = request.clean ? nil : BuildCache.read(root: publication.root)
+        let cache = cacheRead?.value
         fileDigests.seed(cache?.files ?? [:])
         try keyJobs(&allJobs, request: request, sharedDigest: try SHA256Hasher.file(shared.path).hex)
         let jobs = allJobs

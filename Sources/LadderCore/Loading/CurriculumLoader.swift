@@ -24,6 +24,8 @@ public struct CurriculumLoader {
     /// The folder as the user named it: diagnostics show paths under it.
     let displayRoot: String
     let root: URL
+    /// `root.path` (`FileReader.rootPath`).
+    let rootPath: String
     var diags = Diagnostics()
     /// Level ids as listed in curriculum.yaml (some may have failed to load).
     var listedLevels: [String] = []
@@ -45,6 +47,7 @@ public struct CurriculumLoader {
         let trimmed = folder.hasSuffix("/") && folder.count > 1 ? String(folder.dropLast()) : folder
         displayRoot = trimmed
         root = URL(fileURLWithPath: trimmed, isDirectory: true)
+        rootPath = root.path
     }
 
     /// Loads the curriculum. Never throws: unreadable input is a diagnostic. Files are read on

@@ -10,10 +10,14 @@ package enum JSONText {
         /// Backspace and form feed as `\b` and `\f`, as JSONEncoder writes them (the gap
         /// report's JSON matches the encoder's bytes); otherwise `\u0008` and `\u000c`.
         var encoderControls = false
+        /// `/` as `\/`, as JSONEncoder writes it without `.withoutEscapingSlashes`.
+        var escapesSlashes = false
 
         package static let plain = Style()
         package static let html = Style(inHTML: true)
         package static let encoder = Style(encoderControls: true)
+        /// JSONEncoder's bytes with its default options (slashes escaped): the build keys.
+        package static let encoderEscapingSlashes = Style(encoderControls: true, escapesSlashes: true)
     }
 
     /// `s` as a JSON string literal.
@@ -30,7 +34,10 @@ package enum JSONText {
     package static func optional(_ n: Int?) -> String { n.map(String.init) ?? "null" }
 
     private static func needsEscape(_ s: String, _ style: Style) -> Bool {
-        s.utf8.contains { $0 < 0x20 || $0 == 0x22 || $0 == 0x5C || (style.inHTML && ($0 == 0x3C || $0 == 0x3E || $0 == 0x26 || $0 == 0xE2)) }
+        s.utf8.contains {
+            $0 < 0x20 || $0 == 0x22 || $0 == 0x5C || (style.inHTML && ($0 == 0x3C || $0 == 0x3E || $0 == 0x26 || $0 == 0xE2))
+                || (style.escapesSlashes && $0 == 0x2F)
+        }
     }
 
     private static let hex = Array("0123456789abcdef".utf8)
@@ -55,6 +62,7 @@ package enum JSONText {
                 case 0x09: escaped = [0x5C, 0x74]
                 case 0x08 where style.encoderControls: escaped = [0x5C, 0x62]
                 case 0x0C where style.encoderControls: escaped = [0x5C, 0x66]
+                case 0x2F where style.escapesSlashes: escaped = [0x5C, 0x2F]
                 case 0x00..<0x20: escaped = unicodeEscape(UInt16(b))
                 case 0x3C, 0x3E, 0x26: escaped = style.inHTML ? unicodeEscape(UInt16(b)) : nil
                 case 0xE2 where style.inHTML && i + 2 < bytes.count && bytes[i + 1] == 0x80 && (bytes[i + 2] == 0xA8 || bytes[i + 2] == 0xA9):

@@ -101,4 +101,25 @@ struct FastLoadingTests {
         ]
         for p in paths { #expect(RelativePath.problem(p) == old(p), "\(p.debugDescription)") }
     }
+
+    /// `FileReader.isPlain` (one pass over the bytes) says what the string tests it replaced
+    /// said, and a plain path joins as URL joins it.
+    @Test func plainRelativePathsAsBefore() {
+        func before(_ r: String) -> Bool {
+            !r.isEmpty && !r.hasSuffix("/") && !r.hasPrefix("/") && !r.contains("//") && !r.hasPrefix("./") && !r.contains("/./") && r != "."
+        }
+        let paths = [
+            "", ".", "..", "./", "/", "//", "a", "a/", "/a", "a//b", "./a", "a/./b", "a/.", "a/..", "../a", ".a", "a/.b", "a./b",
+            ".hidden/x.md", "modules/r00001/01-overview.md", "modules/r00001/images/fig 1.png", "a/b/./", "é/ü.md", "a/../b", "...",
+            "a/.../b", "./.", "./..", "x/./", "modules/r00001//x.md",
+        ]
+        let root = URL(fileURLWithPath: "/tmp/some folder", isDirectory: true)
+        for p in paths {
+            #expect(FileReader.isPlain(p) == before(p), "\(p)")
+            if FileReader.isPlain(p) {
+                #expect(FileReader.path(p, in: root) == root.appendingPathComponent(p).path, "\(p)")
+                #expect(FileReader.path(p, in: root, rootPath: root.path) == root.appendingPathComponent(p).path, "\(p)")
+            }
+        }
+    }
 }
