@@ -158,9 +158,7 @@ struct InputSnapshot: Equatable {
         guard let dir = opendir(path) else { return false }
         var names: [String] = []
         while let entry = readdir(dir) {
-            let name = withUnsafeBytes(of: entry.pointee.d_name) { raw in
-                String(decoding: raw.prefix { $0 != 0 }, as: UTF8.self)
-            }
+            let name = FolderListing.name(of: entry)
             if name != "." && name != ".." { names.append(name) }
         }
         closedir(dir)
