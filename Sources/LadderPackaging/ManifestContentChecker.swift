@@ -168,7 +168,7 @@ package struct ManifestContentChecker {
     /// xml:base anywhere in the manifest. Most importers ignore it and launch the bare href;
     /// Moodle honours it only on <resource>.
     func checkXMLBase(_ run: inout ValidationRun) {
-        for n in root.descendants {
+        for n in root.elements {
             guard let base = n.attributes.first(where: { $0.name == "base" && $0.namespace == PackageValidator.xmlNamespace })?.value else { continue }
             let element = n.qualifiedName
             if lms == .moodle, !(n.name == "resource" && n.namespace == cp) {
@@ -199,7 +199,7 @@ package struct ManifestContentChecker {
             if !prefixes.contains(shown) { prefixes.append(shown) }
             if firstLine == nil { firstLine = line }
         }
-        for n in root.descendants {
+        for n in root.elements {
             if n.namespace == adlcp { note(n.prefix, n.line) }
             for a in n.attributes where a.namespace == adlcp { note(a.prefix, n.line) }
         }

@@ -47,42 +47,20 @@ extension PackageBuilder {
                         (i.id, i.prerequisites.allSatisfy(inside.contains) ? i.prerequisites : i.prerequisites.filter(inside.contains))
                     }))
         }
-        let manifest = try timed("write manifest (libxml2)") { try ManifestWriter.write(content) }
-
-        // Every entry: path → bytes in memory or a file streamed at close.
-        enum Source { case data(Data), file(URL), shared(Int), item(archive: Int, index: Int) }
-        var entries: [String: Source] = ["imsmanifest.xml": .data(manifest)]
-        for (index, name) in shared.entries { entries[name] = .shared(index) }
-        for (sco, p) in zip(scos, prepared) {
-            entries[sco.launch] = p.map { .item(archive: $0.archive, index: $0.index) } ?? .data(sco.html)
-            for (k, v) in sco.media { entries[k] = .file(v) }
-        }
         let label = job.relativePath
         // The staging folder is seen by nobody until it is published: the zip goes straight to its place there.
         // (A path, not `appendingPathComponent`, which asks the file system whether it is a folder.)
         let temporary = URL(fileURLWithPath: root.path + "/" + job.relativePath, isDirectory: false)
-        try FileSystem.makeFolders(temporary.deletingLastPathComponent().path)
         do {
-            try timed("write zip (libzip)") {
-                // Each package opens the shared archive itself: a libzip archive is not
-                // shared between threads.
-                let sharedArchive = try shared.open()
-                var itemArchives: [Int: ZipReader] = [:]
-                let zip = try ZipWriter(path: temporary.path)
-                for name in entries.keys.sorted() {
-                    let method: ZipWriter.Method = Self.isCompressed(name) ? .store : .deflate
-                    switch entries[name]! {
-                    case .data(let d): try zip.add(name, data: d, method: method)
-                    case .file(let u): try zip.add(name, file: u.path, method: method)
-                    case .shared(let index): try zip.add(name, copying: index, from: sharedArchive, method: method)
-                    case .item(let archive, let index):
-                        if itemArchives[archive] == nil { itemArchives[archive] = try ZipReader(path: rendered!.archives[archive]) }
-                        try zip.add(name, copying: index, from: itemArchives[archive]!, method: method)
-                    }
+            do {
+                // A scope of its own: the manifest's bytes (and `writeZip`'s entry list) are
+                // freed once the zip is written, before the read-back below holds a second
+                // copy and its tree.
+                let manifest = try timed("write manifest (libxml2)") { try ManifestWriter.write(content) }
+                try FileSystem.makeFolders(temporary.deletingLastPathComponent().path)
+                try timed("write zip (libzip)") {
+                    try writeZip(manifest: manifest, scos: scos, prepared: prepared, shared: shared, rendered: rendered, to: temporary)
                 }
-                try zip.close()
-                // libzip reads the copied entries from these archives at `close()`.
-                withExtendedLifetime((sharedArchive, itemArchives)) {}
             }
             // Validated once, after writing: the finished file read back as any third-party
             // importer would read it (the temporary file is removed if it fails).
@@ -103,6 +81,41 @@ extension PackageBuilder {
             try? FileManager.default.removeItem(at: temporary)
             throw error
         }
+    }
+
+    /// Writes the zip of one package at `file`: the manifest, the shared files, the SCO pages
+    /// (copied compressed from `rendered` when they were rendered there) and their media, in
+    /// sorted order.
+    private func writeZip(
+        manifest: Data, scos: [RenderedSCO], prepared: [RenderedItems.Entry?], shared: SharedFiles, rendered: RenderedItems?, to file: URL
+    ) throws {
+        // Every entry: path → bytes in memory or a file streamed at close.
+        enum Source { case data(Data), file(URL), shared(Int), item(archive: Int, index: Int) }
+        var entries: [String: Source] = ["imsmanifest.xml": .data(manifest)]
+        for (index, name) in shared.entries { entries[name] = .shared(index) }
+        for (sco, p) in zip(scos, prepared) {
+            entries[sco.launch] = p.map { .item(archive: $0.archive, index: $0.index) } ?? .data(sco.html)
+            for (k, v) in sco.media { entries[k] = .file(v) }
+        }
+        // Each package opens the shared archive itself: a libzip archive is not
+        // shared between threads.
+        let sharedArchive = try shared.open()
+        var itemArchives: [Int: ZipReader] = [:]
+        let zip = try ZipWriter(path: file.path)
+        for name in entries.keys.sorted() {
+            let method: ZipWriter.Method = Self.isCompressed(name) ? .store : .deflate
+            switch entries[name]! {
+            case .data(let d): try zip.add(name, data: d, method: method)
+            case .file(let u): try zip.add(name, file: u.path, method: method)
+            case .shared(let index): try zip.add(name, copying: index, from: sharedArchive, method: method)
+            case .item(let archive, let index):
+                if itemArchives[archive] == nil { itemArchives[archive] = try ZipReader(path: rendered!.archives[archive]) }
+                try zip.add(name, copying: index, from: itemArchives[archive]!, method: method)
+            }
+        }
+        try zip.close()
+        // libzip reads the copied entries from these archives at `close()`.
+        withExtendedLifetime((sharedArchive, itemArchives)) {}
     }
 
     /// The files every package of a build carries (the runtime, the themes, the control

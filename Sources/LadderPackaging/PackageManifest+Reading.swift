@@ -4,7 +4,7 @@ extension PackageManifest {
     /// Parses `imsmanifest.xml` with libxml2 (no network, no entities) and reads the model.
     /// Throws `XMLError` when it is not well-formed.
     package init(data: Data, name: String = "imsmanifest.xml") throws {
-        self.init(root: try XMLDocument(data: data, name: name).root)
+        self.init(root: try XMLTreeReader.root(of: data, name: name) ?? XMLDocument(data: data, name: name).root)
     }
 
     /// Reads the model from the document's root element. Elements are matched in the IMS CP
@@ -29,15 +29,16 @@ extension PackageManifest {
         resources = (resourcesNode.map { reader.children($0, "resource") } ?? []).map { reader.resource($0, bases: outer) }
         declarations = reader.declarations(root)
         language = metadata.flatMap(Self.language)
-        metadataLocations = root.descendants.filter { $0.name == "location" && $0.namespace == reader.adlcp }.map {
+        metadataLocations = root.elements.filter { $0.name == "location" && $0.namespace == reader.adlcp }.map {
             Reader.reference($0.text, bases: [], line: $0.line)
         }
     }
 
     static func language(_ metadata: XMLNode) -> String? {
-        let nodes = metadata.descendants
-        if let general = nodes.first(where: { $0.name == "language" }), !trimmed(general.text).isEmpty { return trimmed(general.text) }
-        for node in nodes where node.name == "langstring" {
+        if let general = metadata.elements.first(where: { $0.name == "language" }), !trimmed(general.text).isEmpty {
+            return trimmed(general.text)
+        }
+        for node in metadata.elements where node.name == "langstring" {
             if let lang = node.attributes.first(where: { $0.name == "lang" && $0.namespace == PackageValidator.xmlNamespace })?.value {
                 return trimmed(lang)
             }

@@ -14,15 +14,15 @@ extension PackageValidator {
     @discardableResult
     func checkManifest(_ data: Data, files: Set<String>, _ run: inout ValidationRun) -> PackageManifest? {
         run.files = files.count
-        let doc: XMLDocument
+        let parsed: (root: XMLNode, document: XMLDocument?)
         do {
-            doc = try XMLDocument(data: data, name: "imsmanifest.xml")
+            parsed = try parseManifest(data)
         } catch {
             let (line, message) = Self.splitParseError("\(error)", name: "imsmanifest.xml")
             run.error("not-well-formed", "imsmanifest.xml is not well-formed XML: \(message)", line: line, entry: "imsmanifest.xml")
             return nil
         }
-        let root = doc.root
+        let root = parsed.root
         guard root.name == "manifest" else {
             run.error("not-a-manifest", "the root element is <\(root.qualifiedName)>, not <manifest>", line: root.line)
             return nil
@@ -53,9 +53,10 @@ extension PackageValidator {
 
         if manifest.standard == .scorm12 {
             checkMetadata(manifest, &run)
-            if let schema {
+            // `parseManifest` keeps the document whenever there is a schema.
+            if let schema, let document = parsed.document {
                 run.schemaValidated = true
-                for message in doc.validate(with: schema) {
+                for message in document.validate(with: schema) {
                     let (line, text) = Self.splitSchemaMessage(message)
                     let (code, said) = Self.translateSchemaMessage(text)
                     run.error(code, said, line: line)
@@ -66,6 +67,16 @@ extension PackageValidator {
         }
         ManifestContentChecker(root: root, manifest: manifest, files: files, lms: lms).check(&run)
         return manifest
+    }
+
+    /// The manifest's tree, with its libxml2 document when a schema is to check it. Without a
+    /// schema only the tree is needed: it is read without the document (`XMLTreeReader`; a
+    /// 4,000-SCO manifest's document is about 25 MB), unless that reader leaves the manifest
+    /// to `XMLDocument` (an error, a DOCTYPE: the messages are then `XMLDocument`'s own).
+    func parseManifest(_ data: Data) throws -> (root: XMLNode, document: XMLDocument?) {
+        if schema == nil, let root = XMLTreeReader.root(of: data, name: "imsmanifest.xml") { return (root, nil) }
+        let document = try XMLDocument(data: data, name: "imsmanifest.xml")
+        return (document.root, document)
     }
 
     func checkMetadata(_ manifest: PackageManifest, _ run: inout ValidationRun) {
