@@ -38,31 +38,63 @@ struct BackupArchive {
         return try reader.read(e.entry)
     }
 
-    /// The `<file>` elements of files.xml, each with its attributes and the text of its child
-    /// elements (the first of each name), read as a stream: the tree of a 4,000-activity
-    /// course's files.xml (18 MB, 40,000 rows) took about 200 MB.
-    func fileElements() throws -> [(attributes: [XMLAttribute], fields: [String: String])] {
-        guard let e = entries["files.xml"] else { throw MoodleBackupError(path: path, problem: .invalidBackup(["files.xml is missing"])) }
+    /// The first `count` bytes of entry `name` (fewer when it is shorter), nil when there is none.
+    func prefix(_ count: Int, of name: String) throws -> Data? {
+        guard let e = entries[name] else { return nil }
+        let stream = try ZipEntryStream(reader, e.entry, limit: e.entry.size, maxRatio: nil)
+        var out = Data(count: count)
+        var filled = 0
+        while filled < count {
+            let n = try out.withUnsafeMutableBytes { try stream.read(into: UnsafeMutableRawBufferPointer(rebasing: $0[filled...])) }
+            if n == 0 { break }
+            filled += n
+        }
+        return out.prefix(filled)
+    }
+
+    /// The elements of entry `name` at each of `paths` (names of elements below the root, so
+    /// `["file"]` is every `<file>` in files.xml), in document order, read as a stream: the
+    /// trees of a 4,000-activity course's files.xml (18 MB, 40,000 rows) and moodle_backup.xml
+    /// took about 200 and 40 MB. nil when there is no such entry.
+    func records(_ name: String, at paths: [[String]]) throws -> [[BackupXMLRecord]]? {
+        guard let e = entries[name] else { return nil }
         let stream = try ZipEntryStream(reader, e.entry, limit: 256 << 20, maxRatio: nil)
-        let xml = try XMLPullReader(name: "files.xml") { try stream.read(into: $0) }
-        var out: [(attributes: [XMLAttribute], fields: [String: String])] = []
+        let xml = try XMLPullReader(name: name) { try stream.read(into: $0) }
+        var out = paths.map { _ in [BackupXMLRecord]() }
         var open: [String] = []
-        var text = ""
+        // The elements being recorded: which path, their depth in `open`, their current field's text.
+        var recording: [(path: Int, depth: Int, text: String)] = []
         while try xml.read() {
             switch xml.kind {
             case .start:
                 open.append(xml.localName)
-                if open.count == 2, xml.localName == "file" { out.append((xml.attributes(), [:])) }
-                if open.count == 3 { text = "" }
+                for (p, path) in paths.enumerated() where open.dropFirst().elementsEqual(path) {
+                    out[p].append(BackupXMLRecord(attributes: xml.attributes(), fields: [:]))
+                    recording.append((p, open.count, ""))
+                }
+                for i in recording.indices where recording[i].depth == open.count - 1 { recording[i].text = "" }
             case .text:
                 // A field's own text, as `XMLNode.text` (not that of elements inside it).
-                if open.count == 3 { text += xml.text }
+                for i in recording.indices where recording[i].depth == open.count - 1 { recording[i].text += xml.text }
             case .end:
-                if open.count == 3, open[1] == "file", out[out.count - 1].fields[open[2]] == nil { out[out.count - 1].fields[open[2]] = text }
+                for r in recording where r.depth == open.count - 1 {
+                    let last = out[r.path].count - 1
+                    // The first field of a name, as `XMLNode.child(_:)`.
+                    if out[r.path][last].fields[xml.localName] == nil { out[r.path][last].fields[xml.localName] = r.text }
+                }
+                while let r = recording.last, r.depth == open.count { recording.removeLast() }
                 open.removeLast()
             }
         }
         return out
+    }
+
+    /// The `<file>` elements of files.xml.
+    func fileElements() throws -> [BackupXMLRecord] {
+        guard let files = try records("files.xml", at: [["file"]]) else {
+            throw MoodleBackupError(path: path, problem: .invalidBackup(["files.xml is missing"]))
+        }
+        return files[0]
     }
 
     func xmlIfPresent(_ name: String) throws -> XMLNode? {
@@ -74,6 +106,15 @@ struct BackupArchive {
         guard let node = try xmlIfPresent(name) else { throw MoodleBackupError(path: path, problem: .invalidBackup(["\(name) is missing"])) }
         return node
     }
+}
+
+/// An element of a backup's XML file read as a stream: its attributes and the text of each
+/// of its child elements (the first of each name).
+struct BackupXMLRecord {
+    var attributes: [XMLAttribute]
+    var fields: [String: String]
+
+    func attribute(_ name: String) -> String? { attributes.first { $0.name == name }?.value }
 }
 
 /// A row of files.xml.
@@ -101,9 +142,9 @@ extension MoodleBackupValidator {
                 out.append("\(c.dir)/module.xml: availability names course module \(cm), which is not in the backup")
             }
         }
-        if let completion = try archive.xmlIfPresent("completion.xml") {
-            for c in completion.children("course_completion_criteria") where c.child("criteriatype")?.text == "4" {
-                let cm = Int(c.child("moduleinstance")?.text ?? "") ?? -1
+        if let completion = try archive.records("completion.xml", at: [["course_completion_criteria"]]) {
+            for c in completion[0] where c.fields["criteriatype"] == "4" {
+                let cm = Int(c.fields["moduleinstance"] ?? "") ?? -1
                 if !modules.contains(cm) { out.append("completion.xml: criterion \(c.attribute("id") ?? "?") names course module \(cm), which is not in the backup") }
             }
         }
@@ -161,12 +202,13 @@ extension MoodleBackupValidator {
 
     /// The SCO rows of a SCORM activity against its package: the rows Moodle makes from the
     /// package's manifest, the package's files in the content area, the launch and the hash.
+    /// `files` are the rows of the activity's context.
     static func scoRows(
-        _ archive: BackupArchive, _ dir: String, _ context: Int, _ scorm: XMLNode, files: [BackupFileRow], scos: inout Int
+        _ archive: BackupArchive, _ dir: String, _ scorm: XMLNode, files: [BackupFileRow], scos: inout Int
     ) throws -> [String] {
         let reference = scorm.child("reference")?.text ?? ""
         let label = "\(dir)/scorm.xml"
-        guard let row = files.first(where: { $0.context == context && $0.area == "package" && $0.name == reference }),
+        guard let row = files.first(where: { $0.area == "package" && $0.name == reference }),
             let blob = try archive.data("files/\(row.hash.prefix(2))/\(row.hash)")
         else { return ["\(label): its package '\(reference)' is not among the stored files"] }
         var out: [String] = []
@@ -175,7 +217,7 @@ extension MoodleBackupValidator {
         try FileSystemError.foundation(temporary.path, "write a temporary copy of the package") { try blob.write(to: temporary) }
         defer { try? FileManager.default.removeItem(at: temporary) }
         let reader = try ZipReader(path: temporary.path)
-        let content = Dictionary(files.filter { $0.context == context && $0.area == "content" }.map { ($0.path + $0.name, $0.hash) }, uniquingKeysWith: { a, _ in a })
+        let content = Dictionary(files.filter { $0.area == "content" }.map { ($0.path + $0.name, $0.hash) }, uniquingKeysWith: { a, _ in a })
         var manifest: Data?
         for e in reader.entries where !e.name.hasSuffix("/") {
             let data = try reader.read(e)
