@@ -53,8 +53,12 @@ package final class ZipWriter {
     /// How an entry is stored.
     package enum Method { case deflate, store }
 
-    private var archive: OpaquePointer?
+    private(set) var archive: OpaquePointer?
     let path: String
+    /// The first entry whose bytes could not be made while the archive was written
+    /// (`add(_:pieces:method:making:)`): `close()` reports it rather than libzip's bare
+    /// "read error".
+    let madeEntryFailure = MadeEntryFailure()
     /// 1980-01-01 00:00: the earliest DOS date, as a fixed timestamp.
     private static let dosDate: UInt16 = (0 << 9) | (1 << 5) | 1
     private static let dosTime: UInt16 = 0
@@ -115,7 +119,8 @@ package final class ZipWriter {
         try add(name, source: source, method: method)
     }
 
-    private func add(_ name: String, source: OpaquePointer, method: Method) throws {
+    /// libzip owns `source` from here on, whether or not the entry is added.
+    func add(_ name: String, source: OpaquePointer, method: Method) throws {
         guard let za = archive else { return }
         let index = zip_file_add(za, name, source, zip_flags_t(ZIP_FL_ENC_UTF_8))
         guard index >= 0 else {
@@ -142,7 +147,7 @@ package final class ZipWriter {
     package func close() throws {
         guard let za = archive else { return }
         if zip_close(za) < 0 {
-            let e = error("cannot write the archive")
+            let e = madeEntryFailure.error ?? error("cannot write the archive")
             zip_discard(za)
             archive = nil
             throw e
@@ -150,7 +155,7 @@ package final class ZipWriter {
         archive = nil
     }
 
-    private func error(_ what: String) -> ZipError {
+    func error(_ what: String) -> ZipError {
         guard let za = archive else { return ZipError(path: path, message: what) }
         return ZipError(path: path, what, libzip: zip_get_error(za))
     }
@@ -406,153 +411,5 @@ package final class ZipEntryStream {
         let n = try out.withUnsafeMutableBytes { try read(into: $0) }
         out.count = n
         return out
-    }
-}
-
-// MARK: - Entries read only while the archive is written
-
-extension ZipWriter {
-    /// Adds the file at `path` (`size` bytes), opened only while the archive is written and
-    /// closed right after: an archive of thousands of files (a course backup of a 4,000-item
-    /// track) holds neither their bytes nor their descriptors until `close()`.
-    package func add(_ name: String, reading path: String, size: UInt64, method: Method) throws {
-        try add(name, lazy: LazySource(.file(path), size: size), method: method)
-    }
-
-    /// Adds entry `index` (`size` bytes inflated) of the zip at `path`, which is opened,
-    /// inflated and closed only while this archive is written. The bytes are compressed again
-    /// with this archive's settings, as if they were added from memory.
-    package func add(_ name: String, entry index: Int, ofZipAt path: String, size: UInt64, method: Method) throws {
-        try add(name, lazy: LazySource(.entry(zip: path, index: index), size: size), method: method)
-    }
-
-    private func add(_ name: String, lazy: LazySource, method: Method) throws {
-        guard let za = archive else { throw ZipError(path: path, message: "archive already closed") }
-        // Released by libzip's ZIP_SOURCE_FREE once it owns the source.
-        let context = Unmanaged.passRetained(lazy)
-        guard let source = zip_source_function(za, lazySourceCallback, context.toOpaque()) else {
-            context.release()
-            throw error("cannot add '\(name)'")
-        }
-        try add(name, source: source, method: method)
-    }
-}
-
-/// libzip's callback for a `LazySource` (a C function: no captures).
-private let lazySourceCallback: zip_source_callback = { userdata, data, length, command in
-    guard let userdata else { return -1 }
-    let unmanaged = Unmanaged<LazySource>.fromOpaque(userdata)
-    let source = unmanaged.takeUnretainedValue()
-    switch command {
-    case ZIP_SOURCE_OPEN: return source.open()
-    case ZIP_SOURCE_READ: return source.read(into: data, length)
-    case ZIP_SOURCE_CLOSE:
-        source.close()
-        return 0
-    case ZIP_SOURCE_STAT: return source.stat(into: data, length)
-    case ZIP_SOURCE_ERROR: return data.map { zip_error_to_data(&source.error, $0, length) } ?? -1
-    case ZIP_SOURCE_FREE:
-        unmanaged.release()
-        return 0
-    case ZIP_SOURCE_SUPPORTS:
-        // ZIP_SOURCE_SUPPORTS_READABLE (a macro Swift does not import).
-        let commands = [ZIP_SOURCE_OPEN, ZIP_SOURCE_READ, ZIP_SOURCE_CLOSE, ZIP_SOURCE_STAT, ZIP_SOURCE_ERROR, ZIP_SOURCE_FREE]
-        return commands.reduce(0) { $0 | (zip_int64_t(1) << zip_int64_t($1.rawValue)) }
-    default:
-        zip_error_set(&source.error, ZIP_ER_OPNOTSUPP, 0)
-        return -1
-    }
-}
-
-/// The bytes of a file or of another zip's entry, read only between libzip's
-/// ZIP_SOURCE_OPEN and ZIP_SOURCE_CLOSE. Used by one archive's `zip_close` on one thread.
-private final class LazySource {
-    enum Origin {
-        case file(String)
-        case entry(zip: String, index: Int)
-    }
-
-    let origin: Origin
-    let size: UInt64
-    var error = zip_error_t()
-    private var file: UnsafeMutablePointer<FILE>?
-    private var archive: OpaquePointer?
-    private var entry: OpaquePointer?
-
-    init(_ origin: Origin, size: UInt64) {
-        self.origin = origin
-        self.size = size
-        zip_error_init(&error)
-    }
-
-    deinit {
-        close()
-        zip_error_fini(&error)
-    }
-
-    private func fail(_ e: UnsafeMutablePointer<zip_error_t>?) -> zip_int64_t {
-        zip_error_set(&error, e.map { zip_error_code_zip($0) } ?? ZIP_ER_INTERNAL, e.map { zip_error_code_system($0) } ?? 0)
-        return -1
-    }
-
-    func open() -> zip_int64_t {
-        switch origin {
-        case .file(let path):
-            guard let f = fopen(path, "rb") else {
-                zip_error_set(&error, ZIP_ER_OPEN, errno)
-                return -1
-            }
-            file = f
-        case .entry(let path, let index):
-            var code: Int32 = 0
-            guard let za = zip_open(path, ZIP_RDONLY, &code) else {
-                zip_error_fini(&error)
-                zip_error_init_with_code(&error, code)
-                return -1
-            }
-            guard let f = zip_fopen_index(za, zip_uint64_t(index), 0) else {
-                defer { zip_discard(za) }
-                return fail(zip_get_error(za))
-            }
-            archive = za
-            entry = f
-        }
-        return 0
-    }
-
-    func read(into data: UnsafeMutableRawPointer?, _ length: zip_uint64_t) -> zip_int64_t {
-        guard let data else { return fail(nil) }
-        if let file {
-            let n = fread(data, 1, Int(length), file)
-            if n == 0, ferror(file) != 0 {
-                zip_error_set(&error, ZIP_ER_READ, errno)
-                return -1
-            }
-            return zip_int64_t(n)
-        }
-        guard let entry else { return fail(nil) }
-        let n = zip_fread(entry, data, length)
-        return n < 0 ? fail(zip_file_get_error(entry)) : n
-    }
-
-    func close() {
-        if let file { fclose(file) }
-        if let entry { zip_fclose(entry) }
-        if let archive { zip_discard(archive) }
-        (file, entry, archive) = (nil, nil, nil)
-    }
-
-    /// What a buffer source says of itself: the size, stored, not encrypted (libzip then
-    /// compresses the bytes as the entry's method says, exactly as from memory).
-    func stat(into data: UnsafeMutableRawPointer?, _ length: zip_uint64_t) -> zip_int64_t {
-        guard let data, length >= MemoryLayout<zip_stat_t>.size else { return fail(nil) }
-        let st = data.assumingMemoryBound(to: zip_stat_t.self)
-        zip_stat_init(st)
-        st.pointee.size = size
-        st.pointee.comp_size = size
-        st.pointee.comp_method = zip_uint16_t(ZIP_CM_STORE)
-        st.pointee.encryption_method = zip_uint16_t(ZIP_EM_NONE)
-        st.pointee.valid |= zip_uint64_t(ZIP_STAT_SIZE | ZIP_STAT_COMP_SIZE | ZIP_STAT_COMP_METHOD | ZIP_STAT_ENCRYPTION_METHOD)
-        return zip_int64_t(MemoryLayout<zip_stat_t>.size)
     }
 }

@@ -3,37 +3,48 @@ import Foundation
 /// The XML files of a course backup, by path inside the .mbz: what Moodle's restore reads
 /// (docs/moodle-backup.md lists each file with the Moodle code it follows).
 extension CourseBackup {
-    /// Every XML file of the backup (the stored files come from `blobs`).
-    package func documents() throws -> [String: Data] {
-        var out: [String: Data] = [
-            "moodle_backup.xml": try moodleBackup(),
-            "files.xml": try filesXML(),
-            "completion.xml": try courseCompletion(),
-            "roles.xml": try BackupXML.empty("roles_definition"),
-            "groups.xml": try BackupXML.empty("groups", children: ["groupings"]),
-            "scales.xml": try BackupXML.empty("scales_definition"),
-            "outcomes.xml": try BackupXML.empty("outcomes_definition"),
-            "questions.xml": try BackupXML.empty("question_categories"),
-            "course/course.xml": try course(),
-            "course/enrolments.xml": try BackupXML.empty("enrolments", children: ["enrols"]),
-            "course/roles.xml": try Self.roles(),
-            "course/inforef.xml": try BackupXML.empty("inforef"),
-            "course/competencies.xml": try courseCompetencies(),
-            "course/completiondefaults.xml": try BackupXML.empty("course_completion_defaults"),
+    /// Every XML file of the backup, to be made when the archive writes it (the stored files
+    /// come from `blobs`): a 4,000-activity course's XML is about 60 MB, held only while
+    /// each file is written. files.xml, 18 MB of it, is made an activity's rows at a time.
+    package func documents() -> [BackupDocument] {
+        // Every maker refers to this one copy of the course (a closure capturing `self` or an
+        // activity would copy them into each of 24,000 closures: 10 MB for 4,000 activities).
+        let course = Shared(self)
+        var out: [BackupDocument] = [
+            .init("moodle_backup.xml") { try course.backup.moodleBackup() },
+            .init("files.xml", pieces: max(1, activities.count)) { try course.backup.filesXMLPiece($0) },
+            .init("completion.xml") { try course.backup.courseCompletion() },
+            .init("roles.xml") { try BackupXML.empty("roles_definition") },
+            .init("groups.xml") { try BackupXML.empty("groups", children: ["groupings"]) },
+            .init("scales.xml") { try BackupXML.empty("scales_definition") },
+            .init("outcomes.xml") { try BackupXML.empty("outcomes_definition") },
+            .init("questions.xml") { try BackupXML.empty("question_categories") },
+            .init("course/course.xml") { try course.backup.course() },
+            .init("course/enrolments.xml") { try BackupXML.empty("enrolments", children: ["enrols"]) },
+            .init("course/roles.xml") { try Self.roles() },
+            .init("course/inforef.xml") { try BackupXML.empty("inforef") },
+            .init("course/competencies.xml") { try course.backup.courseCompetencies() },
+            .init("course/completiondefaults.xml") { try BackupXML.empty("course_completion_defaults") },
         ]
-        for s in sections {
-            out[s.directory + "/section.xml"] = try section(s)
-            out[s.directory + "/inforef.xml"] = try BackupXML.empty("inforef")
+        for (i, s) in sections.enumerated() {
+            out.append(.init(s.directory + "/section.xml") { try course.backup.section(course.backup.sections[i]) })
+            out.append(.init(s.directory + "/inforef.xml") { try BackupXML.empty("inforef") })
         }
-        for a in activities {
-            out[a.directory + "/module.xml"] = try module(a)
-            out[a.directory + "/scorm.xml"] = try scorm(a)
-            out[a.directory + "/grades.xml"] = try grades(a)
-            out[a.directory + "/inforef.xml"] = try inforef(a)
-            out[a.directory + "/roles.xml"] = try Self.roles()
-            out[a.directory + "/competencies.xml"] = try activityCompetencies(a)
+        for (i, a) in activities.enumerated() {
+            out.append(.init(a.directory + "/module.xml") { try course.backup.module(course.backup.activities[i]) })
+            out.append(.init(a.directory + "/scorm.xml") { try course.backup.scorm(course.backup.activities[i]) })
+            out.append(.init(a.directory + "/grades.xml") { try course.backup.grades(course.backup.activities[i]) })
+            out.append(.init(a.directory + "/inforef.xml") { try course.backup.inforef(course.backup.activities[i]) })
+            out.append(.init(a.directory + "/roles.xml") { try Self.roles() })
+            out.append(.init(a.directory + "/competencies.xml") { try course.backup.activityCompetencies(course.backup.activities[i]) })
         }
         return out
+    }
+
+    /// One course shared by reference.
+    private final class Shared {
+        let backup: CourseBackup
+        init(_ backup: CourseBackup) { self.backup = backup }
     }
 
     /// backup/moodle2/backup_stepslib.php `backup_main_structure_step`; read back by
@@ -199,9 +210,12 @@ extension CourseBackup {
     }
 
     /// backup_files_structure_step (files.xml): one row per stored file of every context.
-    func filesXML() throws -> Data {
+    func filesXML() throws -> Data { try filesXML(of: activities[...]) }
+
+    /// files.xml with the rows of `list` only.
+    func filesXML(of list: ArraySlice<Activity>) throws -> Data {
         let x = try BackupXML("files")
-        for a in activities {
+        for a in list {
             for f in a.files {
                 try x.group("file", ["id": String(f.id)]) {
                     try x.fields([
@@ -216,4 +230,30 @@ extension CourseBackup {
         }
         return try x.finish()
     }
+
+    /// Piece `i` of files.xml: activity `i`'s rows, after the document's start for the first
+    /// activity and before its end for the last; the pieces in a row are `filesXML()`, byte
+    /// for byte. libxml2's writer indents an element by its depth alone, so a row is written
+    /// alike in a document of one activity's rows and in the whole one.
+    func filesXMLPiece(_ i: Int) throws -> Data {
+        guard activities.indices.contains(i) else { return try filesXML() }
+        let one = try filesXML(of: activities[i...i])
+        let (head, tail) = (FilesXMLFrame.head, FilesXMLFrame.tail)
+        guard one.count >= head.count + tail.count, one.starts(with: head), one.suffix(tail.count).elementsEqual(tail) else {
+            throw MoodleBackupError(
+                path: fileName, problem: .invalidBackup(["files.xml: the rows of \(activities[i].directory) were not written inside <files>"]))
+        }
+        var piece = Data()
+        if i == 0 { piece += head }
+        piece += one[(one.startIndex + head.count)..<(one.endIndex - tail.count)]
+        if i == activities.count - 1 { piece += tail }
+        return piece
+    }
+}
+
+/// How libxml2's writer (indented, as `BackupXML` sets it) starts and ends files.xml when it
+/// holds rows.
+private enum FilesXMLFrame {
+    static let head = Data("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<files>\n".utf8)
+    static let tail = Data("</files>\n".utf8)
 }

@@ -6,7 +6,7 @@ import LadderPackaging
 /// per track, written from the track's single-SCO packages once the build has made them.
 ///
 /// Stages: the packages read back (`CourseBackup.Package`) → the course with its ids
-/// (`CourseBackup.make`) → its XML files (`documents()`) → the archive, a zip with entries in
+/// (`CourseBackup.make`) → its XML files (`documents()`, made while written) → the archive, a zip with entries in
 /// sorted order and fixed times (`archive(to:)`). Moodle's restore reads zip and tar.gz
 /// backups alike (lib/filestorage/mbz_packer.php picks the reader by the file's first bytes);
 /// Ladder writes zip, through the same libzip writer as its packages.
@@ -47,7 +47,8 @@ extension CourseBackup {
     /// (backup/util/helper/backup_file_manager.class.php `get_backup_content_file_location`),
     /// in sorted order, deflated except for zips and media.
     package func archive(to file: URL) throws {
-        var documents = try documents()
+        var documents: [String: BackupDocument] = [:]
+        for d in self.documents() { documents[d.name] = d }
         var blobs: [String: Blob] = [:]
         for (hash, blob) in self.blobs { blobs["files/\(hash.prefix(2))/\(hash)"] = blob }
         let media = Set(activities.flatMap(\.files).filter { PackageBuilder.isCompressed($0.name) }.map(\.contentHash))
@@ -59,11 +60,11 @@ extension CourseBackup {
             case .package(let url, let size)?: try zip.add(name, reading: url.path, size: UInt64(size), method: method)
             case .entry(let index, let url, let size)?: try zip.add(name, entry: index, ofZipAt: url.path, size: UInt64(size), method: method)
             case nil:
-                // libzip keeps its own copy: the XML of 4,000 activities is held once, not twice.
-                try zip.add(name, data: documents.removeValue(forKey: name)!, method: method)
+                let d = documents[name]!
+                try zip.add(name, pieces: d.pieces, method: method, making: d.make)
             }
         }
-        // The stored files are read from the packages here, one at a time.
+        // The stored files are read from the packages here, and the XML files made, one at a time.
         try zip.close()
     }
 }

@@ -165,6 +165,30 @@ struct MoodleBackupTests {
         for (track, url) in ba { #expect(try Data(contentsOf: url) == Data(contentsOf: try #require(bb[track])), "\(track)") }
     }
 
+    /// The XML files are made while libzip writes them, files.xml an activity's rows at a
+    /// time: what lands in the backup is each document made whole, and files.xml's pieces in
+    /// a row are the whole files.xml.
+    @Test func theXMLFilesMadeWhileWrittenAreTheWholeDocuments() throws {
+        let (c, plan) = try TestSupport.loadSample()
+        let (out, ledger, backups) = try Self.build(tracks: ["onboarding-P1"])
+        defer { try? FileManager.default.removeItem(at: out) }
+        let track = try #require(plan.track("onboarding-P1"))
+        var packages: [String: CourseBackup.Package] = [:]
+        for e in ledger.packages where e.track == track.id && e.standard != MoodleBackupValidator.standard {
+            let zip = out.appendingPathComponent(c.id).appendingPathComponent(e.path)
+            packages[try #require(e.items.first)] = try CourseBackup.Package(zip: zip, fileName: zip.lastPathComponent)
+        }
+        let url = try #require(backups[track.id])
+        let backup = try CourseBackup.make(curriculum: c, plan: plan, track: track, fileName: url.lastPathComponent, packages: packages)
+        let written = try Backup(url)
+        let documents = backup.documents()
+        #expect(documents.count == written.data.keys.filter { !$0.hasPrefix("files/") }.count)
+        for d in documents { #expect(try d.bytes() == written.data[d.name], "\(d.name)") }
+        let files = try #require(documents.first { $0.name == "files.xml" })
+        #expect(files.pieces == backup.activities.count && files.pieces > 1)
+        #expect(try files.bytes() == backup.filesXML())
+    }
+
     /// The validator finds a changed stored file, a missing one and SCO rows that no longer
     /// match their package: it can fail.
     @Test func theValidatorFindsDamage() throws {
@@ -192,6 +216,19 @@ struct MoodleBackupTests {
             d[scorm] = Data(text.utf8)
         }.contains { $0.contains("scormtype") })
         #expect(try rewrite { $0["course/course.xml"] = nil }.contains { $0.contains("course/course.xml is missing") })
+        // moodle_backup.xml and completion.xml, read as streams.
+        func edit(_ name: String, _ from: String, _ to: String) -> (inout [String: Data]) -> Void {
+            { d in d[name] = Data(String(decoding: d[name]!, as: UTF8.self).replacingOccurrences(of: from, with: to).utf8) }
+        }
+        #expect(try rewrite(edit("moodle_backup.xml", "original_course_id>", "original_course_ID>")).contains {
+            $0 == "moodle_backup.xml: <information> has no <original_course_id>"
+        })
+        #expect(try rewrite(edit("moodle_backup.xml", "<format>moodle2</format>", "<format>imscc11</format>")).contains {
+            $0 == "moodle_backup.xml: details/detail/format is not moodle2"
+        })
+        #expect(try rewrite(edit("completion.xml", "<moduleinstance>1</moduleinstance>", "<moduleinstance>999</moduleinstance>")).contains {
+            $0 == "completion.xml: criterion 1 names course module 999, which is not in the backup"
+        })
     }
 
     /// Titles over Moodle's column sizes and id numbers over 100 characters stop the build

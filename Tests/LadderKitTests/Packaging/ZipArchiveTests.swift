@@ -80,4 +80,55 @@ struct ZipArchiveTests {
         #expect((error.underlying as? POSIXError)?.code.rawValue == code)
         #expect(!FileManager.default.fileExists(atPath: path))
     }
+
+    /// An entry made in pieces while the archive is written (how a course backup's XML files
+    /// are added) is the entry of its bytes added whole: the same archive, byte for byte,
+    /// deflated or stored, one piece, many (an empty one among them) or none.
+    @Test func anEntryMadeInPiecesIsTheEntryOfItsBytes() throws {
+        let dir = try Self.folder()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        // Up to 14 KB a piece, 340 KB in all: more than libzip reads at once.
+        let pieces = (0..<50).map { i in Data(String(repeating: "row \(i) ", count: i * 40).utf8) }
+        let all = pieces.reduce(Data(), +)
+        let whole = dir.appendingPathComponent("whole.zip")
+        let w = try ZipWriter(path: whole.path)
+        try w.add("a.xml", data: all, method: .deflate)
+        try w.add("b.xml", data: pieces[7], method: .deflate)
+        try w.add("c.bin", data: all, method: .store)
+        try w.add("d.xml", data: Data(), method: .deflate)
+        try w.close()
+        let made = dir.appendingPathComponent("made.zip")
+        let m = try ZipWriter(path: made.path)
+        var madeB = 0
+        try m.add("a.xml", pieces: pieces.count, method: .deflate) { pieces[$0] }
+        try m.add("b.xml", pieces: 1, method: .deflate) { _ in
+            madeB += 1
+            return pieces[7]
+        }
+        try m.add("c.bin", pieces: pieces.count, method: .store) { pieces[$0] }
+        try m.add("d.xml", pieces: 0, method: .deflate) { _ in Data("never made".utf8) }
+        #expect(madeB == 0, "nothing is made before the archive is written")
+        try m.close()
+        #expect(try Data(contentsOf: made) == Data(contentsOf: whole))
+        #expect(madeB == 1, "a one-piece entry is made once: the piece counted is the piece written")
+    }
+
+    /// A piece that cannot be made fails `close()` with the entry's name and the cause, and
+    /// nothing is left at the path.
+    @Test func anEntryThatCannotBeMadeFailsCloseNamingIt() throws {
+        struct NoBytes: Error, CustomStringConvertible {
+            var description: String { "no bytes for piece 2" }
+        }
+        let dir = try Self.folder()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let path = dir.appendingPathComponent("a.zip").path
+        let w = try ZipWriter(path: path)
+        try w.add("a.txt", data: Data("a".utf8), method: .deflate)
+        try w.add("b.xml", pieces: 3, method: .deflate) { i in
+            if i == 2 { throw NoBytes() }
+            return Data("<b/>".utf8)
+        }
+        #expect(throws: ZipError(path: path, message: "cannot make 'b.xml': no bytes for piece 2")) { try w.close() }
+        #expect(!FileManager.default.fileExists(atPath: path))
+    }
 }
