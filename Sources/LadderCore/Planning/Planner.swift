@@ -21,7 +21,10 @@ public enum Planner {
                 let moduleID = "\(r.id).module"
                 var afterSeen = Set<String>()
                 // orderedUnion(gateBelow + after), with the gate already unique.
-                let modulePrereqs = gateBelow + r.after.map { "\($0).module" }.filter { !inGate.contains($0) && afterSeen.insert($0).inserted }
+                let after = r.after.map { "\($0).module" }.filter { !inGate.contains($0) && afterSeen.insert($0).inserted }
+                // The gate's own array when nothing is added: a copy per module was 13 MB of a
+                // 2,000-module ladder's plan (each P2-P5 module lists its level's 400-item gate).
+                let modulePrereqs = after.isEmpty ? gateBelow : gateBelow + after
                 let module = r.module
                 items.append(
                     PlanItem(
