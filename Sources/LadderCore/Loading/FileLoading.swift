@@ -232,9 +232,9 @@ struct PrefetchedFiles {
     /// Entries of the pages this load took up, for the next load.
     var entries: [String: LoadCache.PageEntry] = [:]
     var pagesFromCache = 0
-    /// What each level file names, read while the loader takes up the level before it.
+    /// What each level file names, until the loader takes the level up.
     var training: [String: Training] = [:]
-    /// The level ids in the order the loader takes them up, and the next level's files being
+    /// The level ids in the order the loader takes them up, and the next level's pages being
     /// read (`prefetchTraining`).
     var levelOrder: [String] = []
     var pending: [String: Background<TrainingFiles>] = [:]
@@ -270,8 +270,8 @@ extension CurriculumLoader {
     var reader: FileReader { FileReader(displayRoot: displayRoot, root: root, rootPath: rootPath, realRoot: realRoot, limits: limits) }
 
     /// Reads, on `jobs` threads, the level files listed in curriculum.yaml, and notes the
-    /// pages, assessments and shadowing tasks each names (`prefetchTraining` reads those one
-    /// level ahead of the loader, so that at most two levels' files are held at a time).
+    /// pages, assessments and shadowing tasks each names (`prefetchTraining` reads the pages
+    /// one level ahead of the loader, the rest as the loader comes to the level).
     /// The loader then takes each file's result where it would have read the file, so nothing
     /// about the outcome depends on the threads. Files it would not read (missing, outside
     /// the folder) are left to the loader, which reports them.
@@ -299,39 +299,47 @@ extension CurriculumLoader {
     }
 
     /// Takes up the pages, assessments and shadowing tasks level `id` names, read on `jobs`
-    /// threads, in place of the previous level's; then starts reading the next level's, which
-    /// goes on while the loader takes up this one. On one thread, taking up a level (its
-    /// responsibilities, references and checks) left the other core idle for about 0.3 s of a
-    /// one-page rebuild of the benchmark's 2,000 modules, between reads that used both. At most
-    /// two levels' files are held at a time.
+    /// threads, in place of the previous level's. Its pages were read while the loader took up
+    /// the level before (on one thread, taking up a level left the other core idle for about
+    /// 0.3 s of a one-page rebuild of the benchmark's 2,000 modules); the next level's pages
+    /// are started now, then this level's assessments and shadowing tasks are read. Only pages
+    /// are read ahead: their text is the model's own, while a YAML file's node tree is
+    /// dropped once taken up, and a whole level's trees held a level early cost about 8 MiB
+    /// of a rebuild's peak memory.
     mutating func prefetchTraining(level id: String) {
-        guard jobs > 1 else { return }
-        let files = (prefetched.pending.removeValue(forKey: id) ?? startPrefetch(id))?.value
+        guard jobs > 1, let training = prefetched.training.removeValue(forKey: id) else { return }
+        let pages = prefetched.pending.removeValue(forKey: id) ?? startReading(pages: training.pages)
         if let i = prefetched.levelOrder.firstIndex(of: id), i + 1 < prefetched.levelOrder.count {
             let next = prefetched.levelOrder[i + 1]
-            if prefetched.pending[next] == nil, let started = startPrefetch(next) { prefetched.pending[next] = started }
+            if prefetched.pending[next] == nil, let named = prefetched.training[next] {
+                prefetched.pending[next] = startReading(pages: named.pages)
+            }
         }
-        guard let files else { return }
+        let yaml = TrainingFiles.read(
+            PrefetchedFiles.Training(pages: [], yaml: training.yaml), reader: reader, cache: prefetched.cache, jobs: jobs
+        ).yaml
         prefetched.pages = [:]
         prefetched.yaml = prefetched.yaml.filter { $0.key.hasPrefix("\(FileKind.level.rawValue):") }
-        for (path, loaded) in files.pages {
+        for (path, loaded) in pages.value.pages {
             if let loaded { prefetched.pages[path] = loaded }
         }
-        for (path, kind, loaded) in files.yaml {
+        for (path, kind, loaded) in yaml {
             if let loaded { prefetched.yaml["\(kind.rawValue):\(path)"] = loaded }
         }
     }
 
-    /// Starts reading the files level `id` names; nil when it names none (or was started).
-    private mutating func startPrefetch(_ id: String) -> Background<TrainingFiles>? {
-        guard let training = prefetched.training.removeValue(forKey: id) else { return nil }
+    /// Starts reading `pages` on `jobs` threads of their own.
+    private func startReading(pages: [String]) -> Background<TrainingFiles> {
         let (reader, cache, jobs) = (self.reader, prefetched.cache, self.jobs)
-        return Background { TrainingFiles.read(training, reader: reader, cache: cache, jobs: jobs) }
+        return Background { TrainingFiles.read(PrefetchedFiles.Training(pages: pages), reader: reader, cache: cache, jobs: jobs) }
     }
 
-    /// The prefetched result for a YAML file, or the file read now.
-    func loadYAML(_ relative: String, kind: FileKind) -> LoadedYAML {
-        prefetched.yaml["\(kind.rawValue):\(relative)"] ?? reader.yaml(relative, kind: kind)
+    /// The prefetched result for a YAML file, or the file read now. The prefetched one is
+    /// handed over, not kept: the five level files' node trees, read at the start, were
+    /// 14 MB of the peak of `ladder check` on 2,000 modules when held to the end of loading.
+    /// (A file named twice is read again the second time, with the same result.)
+    mutating func loadYAML(_ relative: String, kind: FileKind) -> LoadedYAML {
+        prefetched.yaml.removeValue(forKey: "\(kind.rawValue):\(relative)") ?? reader.yaml(relative, kind: kind)
     }
 
     /// The prefetched result for a page, or the page read now; its cache entry kept.

@@ -122,6 +122,10 @@ package enum FileSystem {
         try FileSystemError.check(fd, path, action)
         defer { close(fd) }
         var out = Data()
+        // Room for the whole file at once (one byte more, to see the end): grown by appending,
+        // an 8 MB ledger took a 9.6 MB buffer after copying itself on the way.
+        var info = stat()
+        if fstat(fd, &info) == 0, info.st_size > 0 { out.reserveCapacity(min(limit, Int(info.st_size) + 1)) }
         var chunk = [UInt8](repeating: 0, count: 64 << 10)
         while out.count < limit {
             let n = chunk.withUnsafeMutableBytes { Foundation.read(fd, $0.baseAddress, min($0.count, limit - out.count)) }
