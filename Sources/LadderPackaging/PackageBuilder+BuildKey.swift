@@ -25,9 +25,19 @@ extension PackageBuilder {
                     let single = items.count == 1 ? items[0].id : nil
                     let known = single.flatMap { id in perItem.withLock { $0[id] } }
                     let digest = try known?.digest ?? sourceDigest(items)
-                    let json = known?.items ?? PlanItemsJSON.encoded(items)
-                    if let single, known == nil { perItem.withLock { $0[single] = (digest, json) } }
-                    let key = buildKey(snapshot[i], sourceDigest: digest, request: request, sharedDigest: sharedDigest, itemsJSON: json)
+                    let key: String
+                    if let single {
+                        let json = known?.items ?? PlanItemsJSON.encoded(items)
+                        if known == nil { perItem.withLock { $0[single] = (digest, json) } }
+                        key = buildKey(snapshot[i], sourceDigest: digest, request: request, sharedDigest: sharedDigest, itemsJSON: json)
+                    } else {
+                        // A track's items are hashed as they are written, a piece at a time:
+                        // the whole JSON of a 4,000-item track, two tracks at once, raised the
+                        // build's peak RSS by some 25 MiB (freed, but kept by the allocator).
+                        key = buildKey(snapshot[i], sourceDigest: digest, request: request, sharedDigest: sharedDigest) { h in
+                            PlanItemsJSON.write(items) { h.update($0) }
+                        }
+                    }
                     out.withLock { $0[i] = (digest, key) }
                 } catch {
                     failure.withLock { if $0 == nil { $0 = error } }
@@ -47,11 +57,17 @@ extension PackageBuilder {
     /// `itemsJSON`: the job's plan items as `JSONEncoder` with sorted keys writes them
     /// (`PlanItemsJSON`).
     func buildKey(_ job: Job, sourceDigest: String, request: BuildRequest, sharedDigest: String, itemsJSON: Data) -> String {
+        buildKey(job, sourceDigest: sourceDigest, request: request, sharedDigest: sharedDigest) { $0.update(itemsJSON) }
+    }
+
+    /// `buildKey` with the plan items' JSON handed to the hasher by `hashItems` (in pieces,
+    /// `PlanItemsJSON.write`): the same key as with the whole JSON.
+    func buildKey(_ job: Job, sourceDigest: String, request: BuildRequest, sharedDigest: String, items hashItems: (SHA256Hasher) -> Void) -> String {
         let h = SHA256Hasher()
         h.update("ladder \(LadderCore.version)\ncache format \(BuildCache.format)\n")
         h.update("lms \(request.lms.rawValue)\nmode \(request.mode.rawValue)\nschemas \(request.schemasFolder != nil)\nshared \(sharedDigest)\n")
         h.update("identifier \(job.identifier)\ntitle \(job.title)\ntrack title \(job.items.count == 1 ? "" : job.track.title)\n")
-        h.update(itemsJSON)
+        hashItems(h)
         h.update("\nsources \(sourceDigest)\n")
         return h.finalize()
     }
@@ -126,16 +142,32 @@ extension PackageBuilder {
 /// one-page rebuild of the benchmark's 2,000 modules. The keys stay what they were (BuildKeyTests
 /// compares the bytes with the encoder's), so caches of earlier builds still match.
 enum PlanItemsJSON {
+    /// What `write` hands on at a time, at least (the last piece may be shorter).
+    static let pieceBytes = 64 << 10
+
     static func encoded(_ items: [PlanItem]) -> Data {
+        var whole = Data()
+        write(items, pieceBytes: .max) { whole = Data($0) }
+        return whole
+    }
+
+    /// The bytes of `encoded(items)`, handed to `piece` in order, some items at a time (a
+    /// piece ends after the item that takes it to `pieceBytes`): a 4,000-item track's JSON is
+    /// never whole in memory.
+    static func write(_ items: [PlanItem], pieceBytes: Int = pieceBytes, to piece: ([UInt8]) -> Void) {
         var out: [UInt8] = []
-        out.reserveCapacity(600 * items.count)
+        out.reserveCapacity(min(600 * items.count, pieceBytes) + 1)
         out.append(0x5B)
         for (n, item) in items.enumerated() {
             if n > 0 { out.append(0x2C) }
             write(item, into: &out)
+            if out.count >= pieceBytes {
+                piece(out)
+                out.removeAll(keepingCapacity: true)
+            }
         }
         out.append(0x5D)
-        return Data(out)
+        piece(out)
     }
 
     /// One item, its keys in sorted order.

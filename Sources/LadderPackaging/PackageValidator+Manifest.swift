@@ -13,10 +13,19 @@ extension PackageValidator {
     /// or not a manifest at all).
     @discardableResult
     func checkManifest(_ data: Data, files: Set<String>, _ run: inout ValidationRun) -> PackageManifest? {
+        checkManifest(parseManifest(data), files: files, &run)
+    }
+
+    /// The manifest's tree (with its libxml2 document when a schema is to check it), or why
+    /// it is not well-formed.
+    typealias ParsedManifest = Result<(root: XMLNode, document: XMLDocument?), Error>
+
+    /// `checkManifest` of a manifest already parsed (`parseManifest`), its bytes perhaps freed.
+    func checkManifest(_ parsedManifest: ParsedManifest, files: Set<String>, _ run: inout ValidationRun) -> PackageManifest? {
         run.files = files.count
         let parsed: (root: XMLNode, document: XMLDocument?)
         do {
-            parsed = try parseManifest(data)
+            parsed = try parsedManifest.get()
         } catch {
             let (line, message) = Self.splitParseError("\(error)", name: "imsmanifest.xml")
             run.error("not-well-formed", "imsmanifest.xml is not well-formed XML: \(message)", line: line, entry: "imsmanifest.xml")
@@ -73,10 +82,12 @@ extension PackageValidator {
     /// schema only the tree is needed: it is read without the document (`XMLTreeReader`; a
     /// 4,000-SCO manifest's document is about 25 MB), unless that reader leaves the manifest
     /// to `XMLDocument` (an error, a DOCTYPE: the messages are then `XMLDocument`'s own).
-    func parseManifest(_ data: Data) throws -> (root: XMLNode, document: XMLDocument?) {
-        if schema == nil, let root = XMLTreeReader.root(of: data, name: "imsmanifest.xml") { return (root, nil) }
-        let document = try XMLDocument(data: data, name: "imsmanifest.xml")
-        return (document.root, document)
+    func parseManifest(_ data: Data) -> ParsedManifest {
+        if schema == nil, let root = XMLTreeReader.root(of: data, name: "imsmanifest.xml") { return .success((root, nil)) }
+        return Result {
+            let document = try XMLDocument(data: data, name: "imsmanifest.xml")
+            return (document.root, document)
+        }
     }
 
     func checkMetadata(_ manifest: PackageManifest, _ run: inout ValidationRun) {
