@@ -203,7 +203,7 @@ extension CourseBackup {
     func inforef(_ a: Activity) throws -> Data {
         let x = try BackupXML("inforef")
         try x.group("fileref") {
-            for f in a.files { try x.group("file") { try x.field("id", f.id) } }
+            for id in a.fileIDs { try x.group("file") { try x.field("id", id) } }
         }
         try x.group("grade_itemref") { try x.group("grade_item") { try x.field("id", a.moduleID) } }
         return try x.finish()
