@@ -25,7 +25,7 @@ extension CourseBackup {
             ])
             try x.group("scoes") {
                 let (scoIDs, dataIDs) = (a.scoIDs, a.scoDataIDs)
-                for (n, row) in a.package.rows.enumerated() {
+                for (n, row) in try a.package.rows().enumerated() {
                     try x.group("sco", ["id": String(scoIDs[n])]) {
                         try x.fields([
                             ("manifest", row.manifest), ("organization", row.organization), ("parent", row.parent),

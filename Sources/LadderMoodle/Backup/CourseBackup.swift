@@ -30,6 +30,8 @@ package struct CourseBackup: Sendable {
     package var backupID: String
     package var sections: [Section]
     package var activities: [Activity]
+    /// The course module of each plan item of the track, by item id.
+    package var moduleOf: [String: Int]
 
     package struct Section: Sendable {
         package var id: Int
@@ -51,8 +53,6 @@ package struct CourseBackup: Sendable {
         package var intro: String
         /// The responsibility's competency id number, when the item has one.
         package var competency: String?
-        /// Course modules that must be complete first (the plan's prerequisites inside the track).
-        package var prerequisites: [Int]
         package var package: Package
         /// The `scorm_scoes` id of the package's first row; the others follow in row order.
         package var firstSCOID: Int
@@ -70,17 +70,17 @@ package struct CourseBackup: Sendable {
         /// the SCO reported completed; nil for an assessment, complete when its grade passes.
         package var completionStatusRequired: Int? { item.kind == .assessment ? nil : 4 }
         /// The launch SCO: the first row with a launch (restore maps it to the new sco id).
-        package var launchSCO: Int? { zip(package.rows, scoIDs).first { !$0.0.launch.isEmpty }?.1 }
+        package var launchSCO: Int? { package.launchRow.map { firstSCOID + $0 } }
 
         /// `scorm_scoes` ids of the package's rows, in row order.
-        package var scoIDs: [Int] { Array(firstSCOID..<(firstSCOID + package.rows.count)) }
+        package var scoIDs: [Int] { Array(firstSCOID..<(firstSCOID + package.dataCounts.count)) }
 
         /// `scorm_scoes_data` ids, per row.
         package var scoDataIDs: [[Int]] {
             var next = firstSCODataID
-            return package.rows.map { row in
-                defer { next += row.data.count }
-                return Array(next..<(next + row.data.count))
+            return package.dataCounts.map { count in
+                defer { next += count }
+                return Array(next..<(next + count))
             }
         }
 
@@ -108,9 +108,11 @@ package struct CourseBackup: Sendable {
         }
     }
 
-    /// One single-SCO package as it goes into the backup: its hashes, sizes and SCO rows,
-    /// not its bytes (a 4,000-item track's packages and their files are about 1.5 GB; the
-    /// archive reads each from the package zip only while it is written, `archive(to:)`).
+    /// One single-SCO package as it goes into the backup: its hashes, sizes and the shape of
+    /// its SCO rows, not its bytes (a 4,000-item track's packages and their files are about
+    /// 1.5 GB; the archive reads each from the package zip only while it is written,
+    /// `archive(to:)`), nor the rows themselves (read again when scorm.xml is made, `rows()`:
+    /// kept for 4,000 packages, the rows and their strings were 6 MB).
     package struct Package: Sendable {
         /// The zip's file name, `scorm.reference` and the file in the `package` area.
         package var fileName: String
@@ -122,7 +124,12 @@ package struct CourseBackup: Sendable {
         package var contentHash: SHA1Digest
         /// Every file of the zip (no folders), in zip order.
         package var entries: [Entry]
-        package var rows: [SCORow]
+        /// The index in the zip of imsmanifest.xml.
+        package var manifestIndex: Int
+        /// How many `scorm_scoes_data` rows each SCO row has, in row order.
+        package var dataCounts: [Int]
+        /// The first row with a launch, the one scorm.xml launches.
+        package var launchRow: Int?
 
         package struct Entry: Sendable {
             package var name: String
@@ -142,18 +149,37 @@ package struct CourseBackup: Sendable {
             size = bytes.count
             contentHash = SHA1.digest(bytes)
             let reader = try ZipReader(path: zip.path)
-            var manifest: Data?
+            var manifest: (index: Int, data: Data)?
             entries = try reader.entries.filter { !$0.name.hasSuffix("/") }.map { e in
                 let data = try reader.read(e)
-                if e.name == "imsmanifest.xml" { manifest = data }
+                if e.name == "imsmanifest.xml" { manifest = (e.index, data) }
                 return Entry(name: e.name, index: e.index, size: data.count, contentHash: SHA1.digest(data))
             }
             guard let manifest else {
                 throw MoodleBackupError(path: zip.path, problem: .invalidBackup(["the package has no imsmanifest.xml"]))
             }
-            rows = MoodleSCORows.rows(try PackageManifest(data: manifest))
+            let rows = MoodleSCORows.rows(try PackageManifest(data: manifest.data))
             let scos = rows.filter { $0.scormtype == "sco" }.count
             if scos != 1 { throw MoodleBackupError(path: zip.path, problem: .notSingleSCO(scos: scos)) }
+            manifestIndex = manifest.index
+            dataCounts = rows.map(\.data.count)
+            launchRow = rows.firstIndex { !$0.launch.isEmpty }
+        }
+
+        /// The SCO rows Moodle would make from the package's manifest, read from the zip again.
+        /// Throws when they no longer have the shape read first (the ids given to them would
+        /// not fit).
+        package func rows() throws -> [SCORow] {
+            let reader = try ZipReader(path: zipPath)
+            guard reader.entries.indices.contains(manifestIndex), reader.entries[manifestIndex].name == "imsmanifest.xml" else {
+                throw MoodleBackupError(path: zipPath, problem: .invalidBackup(["the package's imsmanifest.xml is no longer entry \(manifestIndex + 1)"]))
+            }
+            let rows = MoodleSCORows.rows(try PackageManifest(data: try reader.read(reader.entries[manifestIndex])))
+            guard rows.map(\.data.count) == dataCounts, rows.firstIndex(where: { !$0.launch.isEmpty }) == launchRow else {
+                throw MoodleBackupError(
+                    path: zipPath, problem: .invalidBackup(["the package's SCO rows changed after it was read: its manifest no longer makes the rows counted"]))
+            }
+            return rows
         }
     }
 
@@ -197,15 +223,15 @@ package struct CourseBackup: Sendable {
             sections[sections.firstIndex { $0.id == sectionID }!].modules.append(moduleID)
             let responsibility = c.responsibilities.first { $0.id == item.responsibility && $0.level == item.level }
             let (firstSCO, firstData, firstFile) = (nextSCO, nextData, nextFile)
-            nextSCO += p.rows.count
-            nextData += p.rows.reduce(0) { $0 + $1.data.count }
+            nextSCO += p.dataCounts.count
+            nextData += p.dataCounts.reduce(0, +)
             nextFile += 1 + p.entries.count
             activities.append(
                 Activity(
                     moduleID: moduleID, sectionID: sectionID, sectionNumber: number, item: item, name: item.title,
                     intro: responsibility.map { "<p>" + HTML.escape($0.statement) + "</p>" } ?? "",
                     competency: responsibility.map { MoodleIDNumbers.responsibility($0, in: c) },
-                    prerequisites: item.prerequisites.compactMap { moduleOf[$0] }.sorted(), package: p, firstSCOID: firstSCO,
+                    package: p, firstSCOID: firstSCO,
                     firstSCODataID: firstData, firstFileID: firstFile,
                     ruleOutcome: ordered[(i + 1)...].contains { $0.0.responsibility == item.responsibility && $0.0.level == item.level } ? 1 : 3))
         }
@@ -215,8 +241,12 @@ package struct CourseBackup: Sendable {
             summary: "<p>" + HTML.escape(track.title + ". " + c.summary) + "</p>", framework: MoodleIDNumbers.framework(c),
             levelCompetencies: levels.map { MoodleIDNumbers.level($0, in: c) },
             backupID: String(SHA256Hasher.hex(Data("ladder-backup\0\(c.id)\0\(track.id)".utf8)).prefix(32)), sections: sections,
-            activities: activities)
+            activities: activities, moduleOf: moduleOf)
     }
+
+    /// Course modules that must be complete before `a` (the plan's prerequisites inside the
+    /// track), in module order; made when module.xml is (kept for 4,000 activities, 5 MB).
+    package func prerequisites(of a: Activity) -> [Int] { a.item.prerequisites.compactMap { moduleOf[$0] }.sorted() }
 
     /// "P1: Customer Service Representative I": the level id first, as the ladder names levels.
     package static func sectionName(_ level: Level) -> String { "\(level.id): \(level.title)" }

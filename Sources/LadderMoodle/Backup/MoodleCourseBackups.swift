@@ -29,16 +29,20 @@ public struct MoodleCourseBackups: TrackBundleWriter {
     public func relativePath(of track: Track) -> String { "\(track.id)/\(curriculum.id)-\(track.id).mbz" }
 
     public func write(track: Track, packages: [TrackBundlePackage], to file: URL) throws {
+        try course(track: track, packages: packages, fileName: file.lastPathComponent).archive(to: file)
+        // Read back as the validator reads any backup: a problem here is Ladder's own bug.
+        let problems = try MoodleBackupValidator.problems(path: file.path)
+        if !problems.isEmpty { throw MoodleBackupError(path: file.path, problem: .invalidBackup(problems)) }
+    }
+
+    /// The course of `track` from its packages read back; the table of them goes on return,
+    /// before the archive is written.
+    private func course(track: Track, packages: [TrackBundlePackage], fileName: String) throws -> CourseBackup {
         var read: [String: CourseBackup.Package] = [:]
         for p in packages {
             read[p.item] = try CourseBackup.Package(zip: p.zip, fileName: (p.relativePath as NSString).lastPathComponent)
         }
-        let backup = try CourseBackup.make(
-            curriculum: curriculum, plan: plan, track: track, fileName: file.lastPathComponent, packages: read)
-        try backup.archive(to: file)
-        // Read back as the validator reads any backup: a problem here is Ladder's own bug.
-        let problems = try MoodleBackupValidator.problems(path: file.path)
-        if !problems.isEmpty { throw MoodleBackupError(path: file.path, problem: .invalidBackup(problems)) }
+        return try CourseBackup.make(curriculum: curriculum, plan: plan, track: track, fileName: fileName, packages: read)
     }
 }
 
