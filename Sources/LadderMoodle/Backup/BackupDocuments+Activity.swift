@@ -15,7 +15,7 @@ extension CourseBackup {
                 ("lastattemptlock", "0"), ("masteryoverride", "1"), ("displayattemptstatus", "1"), ("displaycoursestructure", "0"),
                 ("updatefreq", "0"),
                 // The package's content hash: scorm_parse() re-extracts only when it changes.
-                ("sha1hash", a.package.contentHash), ("md5hash", ""), ("revision", "1"), ("launch", a.launchSCO.map(String.init) ?? ""),
+                ("sha1hash", a.package.contentHash.hex), ("md5hash", ""), ("revision", "1"), ("launch", a.launchSCO.map(String.init) ?? ""),
                 // One SCO: straight into the content, no table of contents (SCORM_SKIPVIEW_ALWAYS, SCORM_TOC_DISABLED).
                 ("skipview", "2"), ("hidebrowse", "0"), ("hidetoc", "3"), ("nav", "1"), ("navpositionleft", "-100"),
                 ("navpositiontop", "-100"), ("auto", "0"), ("popup", "0"), ("options", ""), ("width", "100"), ("height", "500"),
@@ -24,8 +24,9 @@ extension CourseBackup {
                 ("completionstatusallscos", "0"), ("autocommit", "0"), ("displayactivityname", "1"),
             ])
             try x.group("scoes") {
-                for (n, row) in a.package.rows.enumerated() {
-                    try x.group("sco", ["id": String(a.scoIDs[n])]) {
+                let (scoIDs, dataIDs) = (a.scoIDs, a.scoDataIDs)
+                for (n, row) in try a.package.rows().enumerated() {
+                    try x.group("sco", ["id": String(scoIDs[n])]) {
                         try x.fields([
                             ("manifest", row.manifest), ("organization", row.organization), ("parent", row.parent),
                             ("identifier", row.identifier), ("launch", row.launch), ("scormtype", row.scormtype), ("title", row.title),
@@ -33,7 +34,7 @@ extension CourseBackup {
                         ])
                         try x.group("sco_datas") {
                             for (d, datum) in row.data.enumerated() {
-                                try x.group("sco_data", ["id": String(a.scoDataIDs[n][d])]) {
+                                try x.group("sco_data", ["id": String(dataIDs[n][d])]) {
                                     try x.fields([("name", datum.name), ("value", datum.value)])
                                 }
                             }

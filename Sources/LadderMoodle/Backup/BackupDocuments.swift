@@ -190,9 +190,10 @@ extension CourseBackup {
     /// Old course module ids: the restore maps them (`update_after_restore`). Only numbers go
     /// into this JSON, so it is written as text.
     func availability(_ a: Activity) -> String? {
-        guard !a.prerequisites.isEmpty else { return nil }
-        let conditions = a.prerequisites.map { "{\"type\":\"completion\",\"cm\":\($0),\"e\":1}" }
-        let shown = a.prerequisites.map { _ in "true" }
+        let prerequisites = prerequisites(of: a)
+        guard !prerequisites.isEmpty else { return nil }
+        let conditions = prerequisites.map { "{\"type\":\"completion\",\"cm\":\($0),\"e\":1}" }
+        let shown = prerequisites.map { _ in "true" }
         return "{\"op\":\"&\",\"c\":[\(conditions.joined(separator: ","))],\"showc\":[\(shown.joined(separator: ","))]}"
     }
 
@@ -203,7 +204,7 @@ extension CourseBackup {
     func inforef(_ a: Activity) throws -> Data {
         let x = try BackupXML("inforef")
         try x.group("fileref") {
-            for f in a.files { try x.group("file") { try x.field("id", f.id) } }
+            for id in a.fileIDs { try x.group("file") { try x.field("id", id) } }
         }
         try x.group("grade_itemref") { try x.group("grade_item") { try x.field("id", a.moduleID) } }
         return try x.finish()

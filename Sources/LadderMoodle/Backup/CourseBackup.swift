@@ -30,6 +30,8 @@ package struct CourseBackup: Sendable {
     package var backupID: String
     package var sections: [Section]
     package var activities: [Activity]
+    /// The course module of each plan item of the track, by item id.
+    package var moduleOf: [String: Int]
 
     package struct Section: Sendable {
         package var id: Int
@@ -51,14 +53,13 @@ package struct CourseBackup: Sendable {
         package var intro: String
         /// The responsibility's competency id number, when the item has one.
         package var competency: String?
-        /// Course modules that must be complete first (the plan's prerequisites inside the track).
-        package var prerequisites: [Int]
         package var package: Package
-        /// `scorm_scoes` ids of the package's rows, in row order.
-        package var scoIDs: [Int]
-        /// `scorm_scoes_data` ids, per row.
-        package var scoDataIDs: [[Int]]
-        package var files: [FileRecord]
+        /// The `scorm_scoes` id of the package's first row; the others follow in row order.
+        package var firstSCOID: Int
+        /// The `scorm_scoes_data` id of the first row's first datum; the others follow, row by row.
+        package var firstSCODataID: Int
+        /// The files.xml id of the package; its entries' ids follow in zip order.
+        package var firstFileID: Int
         package var directory: String { "activities/scorm_\(moduleID)" }
         /// The course-module competency rule outcome (competency/classes/course_module_competency.php):
         /// 3 complete for the responsibility's last activity in the course, 1 evidence for the
@@ -69,29 +70,73 @@ package struct CourseBackup: Sendable {
         /// the SCO reported completed; nil for an assessment, complete when its grade passes.
         package var completionStatusRequired: Int? { item.kind == .assessment ? nil : 4 }
         /// The launch SCO: the first row with a launch (restore maps it to the new sco id).
-        package var launchSCO: Int? { zip(package.rows, scoIDs).first { !$0.0.launch.isEmpty }?.1 }
+        package var launchSCO: Int? { package.launchRow.map { firstSCOID + $0 } }
+
+        /// `scorm_scoes` ids of the package's rows, in row order.
+        package var scoIDs: [Int] { Array(firstSCOID..<(firstSCOID + package.dataCounts.count)) }
+
+        /// `scorm_scoes_data` ids, per row.
+        package var scoDataIDs: [[Int]] {
+            var next = firstSCODataID
+            return package.dataCounts.map { count in
+                defer { next += count }
+                return Array(next..<(next + count))
+            }
+        }
+
+        /// The ids of `files`.
+        package var fileIDs: ClosedRange<Int> { firstFileID...(firstFileID + package.entries.count) }
+
+        /// The rows of files.xml for this activity's context: the package in the `package`
+        /// area, then each of its files in the `content` area. Made when asked for from the
+        /// package's entries (a 4,000-activity course has 40,000 rows; kept, they were 10 MB).
+        package var files: [FileRecord] {
+            var out = [
+                FileRecord(
+                    id: firstFileID, contextID: contextID, area: "package", path: "/", name: package.fileName,
+                    contentHash: package.contentHash.hex, size: package.size, mimeType: "application/zip")
+            ]
+            out.reserveCapacity(1 + package.entries.count)
+            for (n, e) in package.entries.enumerated() {
+                let (path, name) = CourseBackup.split(e.name)
+                out.append(
+                    FileRecord(
+                        id: firstFileID + 1 + n, contextID: contextID, area: "content", path: path, name: name,
+                        contentHash: e.contentHash.hex, size: e.size, mimeType: CourseBackup.mimeType(name)))
+            }
+            return out
+        }
     }
 
-    /// One single-SCO package as it goes into the backup: its hashes, sizes and SCO rows,
-    /// not its bytes (a 4,000-item track's packages and their files are about 1.5 GB; the
-    /// archive reads each from the package zip only while it is written, `archive(to:)`).
+    /// One single-SCO package as it goes into the backup: its hashes, sizes and the shape of
+    /// its SCO rows, not its bytes (a 4,000-item track's packages and their files are about
+    /// 1.5 GB; the archive reads each from the package zip only while it is written,
+    /// `archive(to:)`), nor the rows themselves (read again when scorm.xml is made, `rows()`:
+    /// kept for 4,000 packages, the rows and their strings were 6 MB).
     package struct Package: Sendable {
         /// The zip's file name, `scorm.reference` and the file in the `package` area.
         package var fileName: String
         /// The zip the build wrote.
         package var zip: URL
+        /// `zip.path`, made once: the archive names it for each of the package's entries.
+        package var zipPath: String
         package var size: Int
-        package var contentHash: String
+        package var contentHash: SHA1Digest
         /// Every file of the zip (no folders), in zip order.
         package var entries: [Entry]
-        package var rows: [SCORow]
+        /// The index in the zip of imsmanifest.xml.
+        package var manifestIndex: Int
+        /// How many `scorm_scoes_data` rows each SCO row has, in row order.
+        package var dataCounts: [Int]
+        /// The first row with a launch, the one scorm.xml launches.
+        package var launchRow: Int?
 
         package struct Entry: Sendable {
             package var name: String
             /// Its index in the package zip.
             package var index: Int
             package var size: Int
-            package var contentHash: String
+            package var contentHash: SHA1Digest
         }
 
         /// Reads a package Ladder built: its hash, every file in it (each read once, for its
@@ -99,22 +144,42 @@ package struct CourseBackup: Sendable {
         package init(zip: URL, fileName: String) throws {
             self.fileName = fileName
             self.zip = zip
+            zipPath = zip.path
             let bytes = try FileSystemError.foundation(zip.path, "read the package") { try Data(contentsOf: zip) }
             size = bytes.count
-            contentHash = SHA1.hex(bytes)
+            contentHash = SHA1.digest(bytes)
             let reader = try ZipReader(path: zip.path)
-            var manifest: Data?
+            var manifest: (index: Int, data: Data)?
             entries = try reader.entries.filter { !$0.name.hasSuffix("/") }.map { e in
                 let data = try reader.read(e)
-                if e.name == "imsmanifest.xml" { manifest = data }
-                return Entry(name: e.name, index: e.index, size: data.count, contentHash: SHA1.hex(data))
+                if e.name == "imsmanifest.xml" { manifest = (e.index, data) }
+                return Entry(name: e.name, index: e.index, size: data.count, contentHash: SHA1.digest(data))
             }
             guard let manifest else {
                 throw MoodleBackupError(path: zip.path, problem: .invalidBackup(["the package has no imsmanifest.xml"]))
             }
-            rows = MoodleSCORows.rows(try PackageManifest(data: manifest))
+            let rows = MoodleSCORows.rows(try PackageManifest(data: manifest.data))
             let scos = rows.filter { $0.scormtype == "sco" }.count
             if scos != 1 { throw MoodleBackupError(path: zip.path, problem: .notSingleSCO(scos: scos)) }
+            manifestIndex = manifest.index
+            dataCounts = rows.map(\.data.count)
+            launchRow = rows.firstIndex { !$0.launch.isEmpty }
+        }
+
+        /// The SCO rows Moodle would make from the package's manifest, read from the zip again.
+        /// Throws when they no longer have the shape read first (the ids given to them would
+        /// not fit).
+        package func rows() throws -> [SCORow] {
+            let reader = try ZipReader(path: zipPath)
+            guard reader.entries.indices.contains(manifestIndex), reader.entries[manifestIndex].name == "imsmanifest.xml" else {
+                throw MoodleBackupError(path: zipPath, problem: .invalidBackup(["the package's imsmanifest.xml is no longer entry \(manifestIndex + 1)"]))
+            }
+            let rows = MoodleSCORows.rows(try PackageManifest(data: try reader.read(reader.entries[manifestIndex])))
+            guard rows.map(\.data.count) == dataCounts, rows.firstIndex(where: { !$0.launch.isEmpty }) == launchRow else {
+                throw MoodleBackupError(
+                    path: zipPath, problem: .invalidBackup(["the package's SCO rows changed after it was read: its manifest no longer makes the rows counted"]))
+            }
+            return rows
         }
     }
 
@@ -157,35 +222,17 @@ package struct CourseBackup: Sendable {
             let moduleID = i + 1
             sections[sections.firstIndex { $0.id == sectionID }!].modules.append(moduleID)
             let responsibility = c.responsibilities.first { $0.id == item.responsibility && $0.level == item.level }
-            var scoIDs: [Int] = []
-            var dataIDs: [[Int]] = []
-            for row in p.rows {
-                scoIDs.append(nextSCO)
-                nextSCO += 1
-                dataIDs.append(Array(nextData..<(nextData + row.data.count)))
-                nextData += row.data.count
-            }
-            var files = [
-                FileRecord(
-                    id: nextFile, contextID: 1000 + moduleID, area: "package", path: "/", name: p.fileName, contentHash: p.contentHash,
-                    size: p.size, mimeType: "application/zip")
-            ]
-            nextFile += 1
-            for e in p.entries {
-                let (path, name) = Self.split(e.name)
-                files.append(
-                    FileRecord(
-                        id: nextFile, contextID: 1000 + moduleID, area: "content", path: path, name: name, contentHash: e.contentHash,
-                        size: e.size, mimeType: Self.mimeType(name)))
-                nextFile += 1
-            }
+            let (firstSCO, firstData, firstFile) = (nextSCO, nextData, nextFile)
+            nextSCO += p.dataCounts.count
+            nextData += p.dataCounts.reduce(0, +)
+            nextFile += 1 + p.entries.count
             activities.append(
                 Activity(
                     moduleID: moduleID, sectionID: sectionID, sectionNumber: number, item: item, name: item.title,
                     intro: responsibility.map { "<p>" + HTML.escape($0.statement) + "</p>" } ?? "",
                     competency: responsibility.map { MoodleIDNumbers.responsibility($0, in: c) },
-                    prerequisites: item.prerequisites.compactMap { moduleOf[$0] }.sorted(), package: p, scoIDs: scoIDs,
-                    scoDataIDs: dataIDs, files: files,
+                    package: p, firstSCOID: firstSCO,
+                    firstSCODataID: firstData, firstFileID: firstFile,
                     ruleOutcome: ordered[(i + 1)...].contains { $0.0.responsibility == item.responsibility && $0.0.level == item.level } ? 1 : 3))
         }
         let fullName = MoodleLimits.courseFullName(c, track)
@@ -194,8 +241,12 @@ package struct CourseBackup: Sendable {
             summary: "<p>" + HTML.escape(track.title + ". " + c.summary) + "</p>", framework: MoodleIDNumbers.framework(c),
             levelCompetencies: levels.map { MoodleIDNumbers.level($0, in: c) },
             backupID: String(SHA256Hasher.hex(Data("ladder-backup\0\(c.id)\0\(track.id)".utf8)).prefix(32)), sections: sections,
-            activities: activities)
+            activities: activities, moduleOf: moduleOf)
     }
+
+    /// Course modules that must be complete before `a` (the plan's prerequisites inside the
+    /// track), in module order; made when module.xml is (kept for 4,000 activities, 5 MB).
+    package func prerequisites(of a: Activity) -> [Int] { a.item.prerequisites.compactMap { moduleOf[$0] }.sorted() }
 
     /// "P1: Customer Service Representative I": the level id first, as the ladder names levels.
     package static func sectionName(_ level: Level) -> String { "\(level.id): \(level.title)" }
@@ -241,18 +292,19 @@ package struct CourseBackup: Sendable {
     }
 
     /// Where a stored file's bytes are: a package zip, or an entry of one.
+    /// The path is the package's `zipPath`, one string for all its entries.
     package enum Blob: Equatable {
-        case package(URL, size: Int)
-        case entry(Int, of: URL, size: Int)
+        case package(String, size: Int)
+        case entry(Int, of: String, size: Int)
     }
 
     /// Every stored file of the backup once, by content hash (files.xml may name one content
     /// several times; the archive holds it once, read from the first package that has it).
-    package var blobs: [String: Blob] {
-        var out: [String: Blob] = [:]
+    package var blobs: [SHA1Digest: Blob] {
+        var out: [SHA1Digest: Blob] = [:]
         for a in activities {
-            if out[a.package.contentHash] == nil { out[a.package.contentHash] = .package(a.package.zip, size: a.package.size) }
-            for e in a.package.entries where out[e.contentHash] == nil { out[e.contentHash] = .entry(e.index, of: a.package.zip, size: e.size) }
+            if out[a.package.contentHash] == nil { out[a.package.contentHash] = .package(a.package.zipPath, size: a.package.size) }
+            for e in a.package.entries where out[e.contentHash] == nil { out[e.contentHash] = .entry(e.index, of: a.package.zipPath, size: e.size) }
         }
         return out
     }
