@@ -2,11 +2,11 @@ import Foundation
 
 // MARK: - 3-5. Content model, files, LMS profile
 
-/// The checks on the manifest's organizations and resources: they read the `PackageManifest`
-/// (built once from the tree); only the checks on how the XML itself is written (xml:base
-/// placement, the adlcp prefix) look at the tree.
+/// The checks on the manifest's organizations and resources: they read the `PackageManifest`;
+/// the checks on how the XML itself is written (xml:base placement, the adlcp prefix) read
+/// the `ManifestMarkup` gathered with it.
 package struct ManifestContentChecker {
-    let root: XMLNode
+    let markup: ManifestMarkup
     let manifest: PackageManifest
     let files: Set<String>
     let is2004: Bool
@@ -14,8 +14,8 @@ package struct ManifestContentChecker {
     let cp: String
     let adlcp: String
 
-    init(root: XMLNode, manifest: PackageManifest, files: Set<String>, lms: LMSProfile) {
-        self.root = root
+    init(markup: ManifestMarkup, manifest: PackageManifest, files: Set<String>, lms: LMSProfile) {
+        self.markup = markup
         self.manifest = manifest
         self.files = files
         self.is2004 = manifest.standard == .scorm2004
@@ -74,7 +74,7 @@ package struct ManifestContentChecker {
             }
         }
         if organizations.isEmpty {
-            run.error("no-organization", "the manifest has no <organization>: an LMS has nothing to show or launch", line: manifest.organizationsLine ?? root.line)
+            run.error("no-organization", "the manifest has no <organization>: an LMS has nothing to show or launch", line: manifest.organizationsLine ?? manifest.line)
         }
 
         // Items: titles, references, SCORM 1.2 item extensions.
@@ -168,9 +168,8 @@ package struct ManifestContentChecker {
     /// xml:base anywhere in the manifest. Most importers ignore it and launch the bare href;
     /// Moodle honours it only on <resource>.
     func checkXMLBase(_ run: inout ValidationRun) {
-        for n in root.elements {
-            guard let base = n.attributes.first(where: { $0.name == "base" && $0.namespace == PackageValidator.xmlNamespace })?.value else { continue }
-            let element = n.qualifiedName
+        for n in markup.xmlBases {
+            let (base, element) = (n.value, n.qualifiedName)
             if lms == .moodle, !(n.name == "resource" && n.namespace == cp) {
                 run.error(
                     "xml-base",
@@ -199,10 +198,8 @@ package struct ManifestContentChecker {
             if !prefixes.contains(shown) { prefixes.append(shown) }
             if firstLine == nil { firstLine = line }
         }
-        for n in root.elements {
-            if n.namespace == adlcp { note(n.prefix, n.line) }
-            for a in n.attributes where a.namespace == adlcp { note(a.prefix, n.line) }
-        }
+        // Elements and attributes bound as `adlcp` were left out of the markup's list.
+        for use in markup.otherAdlcpPrefixes { note(use.prefix, use.line) }
         guard let line = firstLine else { return }
         let message =
             "the adlcp namespace (\(adlcp)) is used with \(prefixes.joined(separator: ", ")), not the prefix 'adlcp': Moodle reads adlcp:scormtype, adlcp:masteryscore and adlcp:prerequisites by their literal names, so every SCO becomes an asset; bind it as xmlns:adlcp"

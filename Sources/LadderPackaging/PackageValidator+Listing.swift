@@ -11,7 +11,7 @@ extension PackageValidator {
         do {
             // A scope of its own: the zip's directory (libzip's and `ZipReader`'s, about 3 MB
             // for a 4,000-SCO package) is freed when `readZip` returns, and the manifest's
-            // bytes (3.5 MB) once its tree is built, before the checks.
+            // bytes (3.5 MB) once its model is read, before the checks.
             guard let read = readZip(path, &run) else { return run }
             files = read.files
             parsed = parseManifest(read.manifest)

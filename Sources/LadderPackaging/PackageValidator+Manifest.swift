@@ -16,14 +16,14 @@ extension PackageValidator {
         checkManifest(parseManifest(data), files: files, &run)
     }
 
-    /// The manifest's tree (with its libxml2 document when a schema is to check it), or why
-    /// it is not well-formed.
-    typealias ParsedManifest = Result<(root: XMLNode, document: XMLDocument?), Error>
+    /// The manifest's model and markup (with its libxml2 document when a schema is to check
+    /// it), or why it is not well-formed.
+    typealias ParsedManifest = Result<(manifest: PackageManifest, markup: ManifestMarkup, document: XMLDocument?), Error>
 
     /// `checkManifest` of a manifest already parsed (`parseManifest`), its bytes perhaps freed.
     func checkManifest(_ parsedManifest: ParsedManifest, files: Set<String>, _ run: inout ValidationRun) -> PackageManifest? {
         run.files = files.count
-        let parsed: (root: XMLNode, document: XMLDocument?)
+        let parsed: (manifest: PackageManifest, markup: ManifestMarkup, document: XMLDocument?)
         do {
             parsed = try parsedManifest.get()
         } catch {
@@ -31,12 +31,11 @@ extension PackageValidator {
             run.error("not-well-formed", "imsmanifest.xml is not well-formed XML: \(message)", line: line, entry: "imsmanifest.xml")
             return nil
         }
-        let root = parsed.root
-        guard root.name == "manifest" else {
-            run.error("not-a-manifest", "the root element is <\(root.qualifiedName)>, not <manifest>", line: root.line)
+        let (manifest, markup) = (parsed.manifest, parsed.markup)
+        guard markup.rootName == "manifest" else {
+            run.error("not-a-manifest", "the root element is <\(markup.rootQualifiedName)>, not <manifest>", line: manifest.line)
             return nil
         }
-        let manifest = PackageManifest(root: root)
         run.schemaVersion = manifest.schemaVersion?.value
         run.standard = manifest.standard?.rawValue
         switch manifest.standard {
@@ -46,17 +45,17 @@ extension PackageValidator {
             let version = run.schemaVersion.map { " (schemaversion '\($0)')" } ?? ""
             switch lms {
             case .generic:
-                run.warning("scorm-2004", "SCORM 2004 manifest\(version), not checked as SCORM 1.2: only its structure and files are checked", line: root.line)
+                run.warning("scorm-2004", "SCORM 2004 manifest\(version), not checked as SCORM 1.2: only its structure and files are checked", line: manifest.line)
             case .moodle:
                 // Moodle imports SCORM 2004, but its player implements only part of it.
-                run.warning("scorm-2004", "SCORM 2004 manifest\(version): Moodle imports it but supports SCORM 2004 only partly (sequencing is limited); only its structure and files are checked", line: root.line)
+                run.warning("scorm-2004", "SCORM 2004 manifest\(version): Moodle imports it but supports SCORM 2004 only partly (sequencing is limited); only its structure and files are checked", line: manifest.line)
             case .talentlms:
-                run.error("scorm-2004", "SCORM 2004 manifest\(version): TalentLMS imports SCORM 1.2 only (schemaversion must be 1.2)", line: root.line)
+                run.error("scorm-2004", "SCORM 2004 manifest\(version): TalentLMS imports SCORM 1.2 only (schemaversion must be 1.2)", line: manifest.line)
             }
         case nil:
             run.error(
                 "manifest-namespace",
-                "<manifest> is in namespace '\(root.namespace ?? "none")'; SCORM 1.2 needs xmlns=\"\(Self.imscp12)\"", line: root.line)
+                "<manifest> is in namespace '\(markup.rootNamespace ?? "none")'; SCORM 1.2 needs xmlns=\"\(Self.imscp12)\"", line: manifest.line)
             return manifest
         }
 
@@ -74,19 +73,27 @@ extension PackageValidator {
                 run.warning("schema-skipped", "schema validation skipped: no schemas given")
             }
         }
-        ManifestContentChecker(root: root, manifest: manifest, files: files, lms: lms).check(&run)
+        ManifestContentChecker(markup: markup, manifest: manifest, files: files, lms: lms).check(&run)
         return manifest
     }
 
-    /// The manifest's tree, with its libxml2 document when a schema is to check it. Without a
-    /// schema only the tree is needed: it is read without the document (`XMLTreeReader`; a
-    /// 4,000-SCO manifest's document is about 25 MB), unless that reader leaves the manifest
-    /// to `XMLDocument` (an error, a DOCTYPE: the messages are then `XMLDocument`'s own).
+    /// The manifest's model and markup, with its libxml2 document when a schema is to check
+    /// it. Without a schema neither the document nor a tree is needed: the model is read as
+    /// the manifest streams past (`PackageManifest.read`; a 4,000-SCO manifest's document is
+    /// about 25 MB, its `XMLNode` tree about 9 MB, the model 3 MB), unless the stream leaves
+    /// the manifest to `XMLDocument` (an error, a DOCTYPE: the messages are then its own).
     func parseManifest(_ data: Data) -> ParsedManifest {
-        if schema == nil, let root = XMLTreeReader.root(of: data, name: "imsmanifest.xml") { return .success((root, nil)) }
+        let name = "imsmanifest.xml"
+        if schema == nil {
+            return Result {
+                let read = try PackageManifest.read(data, name: name)
+                return (read.manifest, read.markup, nil)
+            }
+        }
         return Result {
-            let document = try XMLDocument(data: data, name: "imsmanifest.xml")
-            return (document.root, document)
+            let document = try XMLDocument(data: data, name: name)
+            let read = PackageManifest.read(document.root)
+            return (read.manifest, read.markup, document)
         }
     }
 
