@@ -12,40 +12,34 @@ import Testing
 /// the store, another learner's commit lands and a third learner's LMSInitialize is answered.
 @Suite("preview sessions in parallel")
 struct SessionConcurrencyTests {
-    /// Holds the slow learner's store writes until released (or for 120 s at most: longer than
-    /// any wait of the test, so a loaded machine cannot let the slow commit through early).
+    /// Holds the slow learner's store writes until the test releases them. The hold has no
+    /// time limit of its own: a limit was a race with the test's own waits, and the suite's
+    /// other tests can keep the test's task from running for minutes (in one full run the
+    /// 120 s limit passed before the test looked, and the slow commit went through).
     final class Gate: Sendable {
         let entered = DispatchSemaphore(value: 0)
         let release = DispatchSemaphore(value: 0)
-        let finished = Locked(false)
+        let finished = DispatchSemaphore(value: 0)
 
         func hold(_ key: SCOKey) {
             guard key.learner == "slow" else { return }
             entered.signal()
-            _ = release.wait(timeout: .now() + 120)
-        }
-
-        /// Waits for the slow write to reach the gate without holding a cooperative thread.
-        func waitEntered() async throws {
-            let deadline = Date().addingTimeInterval(20)
-            while entered.wait(timeout: .now()) != .success {
-                guard Date() < deadline else { throw TestFailure("the slow commit never reached the store") }
-                try await Task.sleep(nanoseconds: 10_000_000)
-            }
+            release.wait()
         }
     }
 
-    /// Waits, without holding a cooperative thread, until `done` or 60 s have passed.
-    static func waitUntil(_ done: () -> Bool) async throws {
-        let deadline = Date().addingTimeInterval(60)
-        while !done(), Date() < deadline { try await Task.sleep(nanoseconds: 10_000_000) }
-    }
+    /// The test waits on semaphores, blocking its own thread: a wait that sleeps between looks
+    /// (`Task.sleep`) wakes only when the test run's thread pool has a thread free, which in a
+    /// full run was 90 to 125 s later. The calls it waits for run on threads of their own.
+    static let wait: DispatchTimeInterval = .seconds(60)
 
     /// The calls run on threads of their own, as the server's request handlers would, straight
     /// into the API (no HTTP, so no thread pool of the test run stands in between).
-    @Test func aSlowCommitBlocksNoOtherSession() async throws {
+    @Test func aSlowCommitBlocksNoOtherSession() throws {
         let db = PreviewFixture.tempDB()
         let gate = Gate()
+        // Whatever happens below, the slow commit is let go before the test ends.
+        defer { gate.release.signal() }
         let server = PreviewServer(
             package: try PackageSource(path: try PreviewFixture.packagePath()), store: try ProgressStore(path: db),
             configuration: PreviewConfiguration(port: 0), beforeRuntimeWrite: gate.hold)
@@ -61,29 +55,31 @@ struct SessionConcurrencyTests {
 
         Thread {
             _ = server.apiCall(["fn": "LMSCommit", "args": [""], "session": slowID])
-            gate.finished.withLock { $0 = true }
+            gate.finished.signal()
         }.start()
-        try await gate.waitEntered()
+        guard gate.entered.wait(timeout: .now() + Self.wait) == .success else {
+            throw TestFailure("the slow commit never reached the store")
+        }
         // The slow commit now holds its session, on its way to the store.
-        let answered = Locked(0)
+        let answered = DispatchSemaphore(value: 0)
         Thread {
             _ = server.apiCall(["fn": "LMSInitialize", "args": [""], "learner": "late", "sco": module])
-            answered.withLock { $0 += 1 }
+            answered.signal()
         }.start()
         Thread {
             _ = server.apiCall(["fn": "LMSCommit", "args": [""], "session": quickID])
-            answered.withLock { $0 += 1 }
+            answered.signal()
         }.start()
-        try await Self.waitUntil { answered.withLock { $0 } == 2 }
+        let bothAnswered = answered.wait(timeout: .now() + Self.wait) == .success && answered.wait(timeout: .now() + Self.wait) == .success
 
-        #expect(answered.withLock { $0 } == 2, "the late LMSInitialize and the quick commit were answered")
-        #expect(!gate.finished.withLock { $0 }, "while the slow commit was still held")
+        #expect(bothAnswered, "the late LMSInitialize and the quick commit were answered")
+        #expect(gate.finished.wait(timeout: .now()) == .timedOut, "while the slow commit was still held")
         #expect(try PreviewFixture.state(db, learner: "quick", sco: module)?.values["cmi.core.lesson_location"] == "page-quick")
         #expect(server.sessions.running(key("late")).count == 1)
         #expect(try PreviewFixture.state(db, learner: "slow", sco: module) == nil)
 
         gate.release.signal()
-        try await Self.waitUntil { gate.finished.withLock { $0 } }
+        #expect(gate.finished.wait(timeout: .now() + Self.wait) == .success, "the slow commit finished once let go")
         #expect(try PreviewFixture.state(db, learner: "slow", sco: module)?.values["cmi.core.lesson_location"] == "page-slow")
     }
 }
