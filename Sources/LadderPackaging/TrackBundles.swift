@@ -97,14 +97,15 @@ extension PackageBuilder {
 }
 
 /// Hands out the tracks whose bundles a build writes, the biggest first, and never more at
-/// once than fit `budget` items together: a course backup holds an entry record for every
-/// file of its track while libzip writes it, and its self-check opens the whole archive
-/// again, so a build's memory peaks with the two biggest tracks bundled side by side (the
-/// 4,000- and 3,200-item tracks of the benchmark's ladder). The budget is the biggest
-/// track's items and two fifths more: the biggest goes beside tracks of up to two fifths of
-/// it, the next ones in pairs that fit. On the benchmark's ladder (4,000 items the biggest)
-/// that keeps the bundles as long as in track order on two workers, where writing the
-/// biggest alone made them about 30 % longer.
+/// once than fit `budget` items together: a course backup holds records for every file of
+/// its track while libzip writes it (about 37 MB for the benchmark's 4,000-item track), and
+/// its self-check opens the whole archive again, so bundles side by side add up. The budget
+/// is `itemsAtOnce`, or the biggest track's items when more (a track always goes, alone if
+/// need be): what the bundles hold at once stays about the same however big the ladder
+/// grows. On the benchmark's ladder onboarding-P5 (4,000 items) goes beside P2 and the
+/// 800-item tracks, P4 beside P3, never P5 beside P4, and the bundles take as long as in
+/// track order on two workers (writing P5 alone made them about 30 % longer); smaller
+/// ladders are bundled biggest first with no wait.
 ///
 /// Workers wait on a condition for room rather than spin: the waiting is the point.
 final class BundleQueue: @unchecked Sendable {
@@ -112,6 +113,8 @@ final class BundleQueue: @unchecked Sendable {
     let items: [Int]
     /// The most items bundled at once (a track bigger on its own still goes, alone).
     let budget: Int
+    /// The budget of a ladder whose tracks are all smaller.
+    static let itemsAtOnce = 6_000
     private let condition = NSCondition()
     // Under `condition`: the tracks not started, biggest first (ties in track order), the
     // items of the tracks being bundled, and whether one failed.
@@ -122,8 +125,7 @@ final class BundleQueue: @unchecked Sendable {
 
     init(items: [Int]) {
         self.items = items
-        let biggest = items.max() ?? 0
-        budget = biggest + biggest * 2 / 5
+        budget = max(items.max() ?? 0, Self.itemsAtOnce)
         pending = items.indices.sorted { items[$0] != items[$1] ? items[$0] > items[$1] : $0 < $1 }
     }
 

@@ -10,14 +10,14 @@ struct BundleQueueTests {
 
     @Test func theBiggestTrackGoesFirstAndNeverBesideTheNextBiggest() {
         let queue = BundleQueue(items: Self.benchmark)
-        #expect(queue.budget == 5600, "the biggest track's 4,000 items and two fifths more")
+        #expect(queue.budget == BundleQueue.itemsAtOnce)
         var order: [Int] = []
         func take() -> Int? {
             let i = queue.next()
             if let i { order.append(i) }
             return i
         }
-        // P5, then beside it the biggest that fits in 1,600 items: P2, not P4 or P3.
+        // P5, then beside it the biggest that fits in 2,000 items: P2, not P4 or P3.
         #expect(take() == 4)
         #expect(take() == 1)
         queue.finish(1, failed: false)
@@ -40,6 +40,21 @@ struct BundleQueueTests {
         queue.finish(8, failed: false)
         #expect(take() == nil)
         #expect(order.sorted() == Array(Self.benchmark.indices), "every track once")
+    }
+
+    @Test func aTrackOverTheBudgetSetsItAndTheNextBiggestWaitsForRoom() {
+        let queue = BundleQueue(items: [1_000, 9_000, 4_000, 6_000])
+        #expect(queue.budget == 9_000)
+        #expect(queue.next() == 1)
+        queue.finish(1, failed: false)
+        // 6,000 and 4,000 do not fit together; 6,000 and 1,000 do.
+        #expect(queue.next() == 3)
+        #expect(queue.next() == 0)
+        queue.finish(0, failed: false)
+        queue.finish(3, failed: false)
+        #expect(queue.next() == 2)
+        queue.finish(2, failed: false)
+        #expect(queue.next() == nil)
     }
 
     @Test func aTrackAloneAlwaysGoesAndAFailureStopsTheRest() {
