@@ -250,18 +250,17 @@ public struct PackageBuilder: Sendable {
             }
             var entries: [LedgerEntry] = []
             entries.reserveCapacity(jobs.count)
-            var built: [Built] = []
+            var folders: [(job: Int, folder: String)] = []
             for i in jobs.indices {
                 guard let e = reusedEntry(i) ?? builtEntry(i) else { continue }
                 entries.append(e)
-                // Only course backups need the files (a URL per package cost a `stat` each).
+                // Only course backups need the files.
                 guard request.trackBundles != nil else { continue }
                 // A package carried over unchanged is still in the published folder.
-                let folder = reused[i] == nil ? staging : publication.root
-                built.append(Built(file: URL(fileURLWithPath: folder + "/" + jobs[i].relativePath, isDirectory: false), entry: e))
+                folders.append((i, reused[i] == nil ? staging : publication.root))
             }
             if let writer = request.trackBundles {
-                entries += try buildBundles(writer, jobs: jobs, built: built, request: request, root: stagingRoot)
+                entries += try buildBundles(writer, jobs: jobs, folders: folders, request: request, root: stagingRoot)
             }
             let (ledger, retired) = nextLedger(old: old, with: entries, request: request, cohort: cohort)
             changes.removed = retired.sorted()

@@ -5,7 +5,7 @@ import Foundation
 #endif
 
 /// Memory the allocator holds free, given back to the system.
-enum FreeMemory {
+package enum FreeMemory {
     #if canImport(Glibc)
         /// glibc's `malloc_trim` (<malloc.h>, which Swift's Glibc module leaves out); nil where
         /// the C library has none.
@@ -16,7 +16,7 @@ enum FreeMemory {
     /// Returns the free pages of every allocation arena to the system (glibc keeps one arena
     /// per thread that allocated at once, and what the loader's reading threads freed stays
     /// there otherwise); nothing elsewhere.
-    static func release() {
+    package static func release() {
         #if canImport(Glibc)
             _ = trim?(0)
         #endif
