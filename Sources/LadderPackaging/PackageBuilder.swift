@@ -11,9 +11,11 @@ import LadderRendering
 /// staging folder replaces `exports/<curriculum>/` in one atomic step (`ExportsPublication`),
 /// under a lock that makes a second build into the same folder wait (`ExportsLock`).
 public struct PackageBuilder: Sendable {
-    public let curriculum: Curriculum
+    /// The curriculum; without its texts once a build's packages are made and bundles follow
+    /// (`buildReportingChanges`).
+    public private(set) var curriculum: Curriculum
     public let plan: Plan
-    let renderer: SCORenderer
+    private(set) var renderer: SCORenderer
     /// Each source file's digest, computed once per build (`PackageBuilder+BuildKey.swift`).
     let fileDigests = FileDigests()
 
@@ -99,7 +101,11 @@ public struct PackageBuilder: Sendable {
     /// it is (a hard link, like every file the build does not replace). Among the others, jobs
     /// with the same key (an item's package in every track that holds it, `--package module`)
     /// are built once and hard-linked (else copied) to their other paths.
-    public func buildReportingChanges(
+    ///
+    /// It consumes the builder: when track bundles follow the packages (course backups), the
+    /// builder lets go of the curriculum's texts before writing them (`dropTexts`), which
+    /// frees them when the caller holds no other copy.
+    public consuming func buildReportingChanges(
         _ request: BuildRequest, learnersByTrack: [String: [String]] = [:], cohort: Set<String> = [],
         waitingForLock: (ExportsLockHolder?) -> Void = { _ in },
         progress: @escaping @Sendable (_ done: Int, _ total: Int, _ path: String) -> Void = { _, _, _ in }
@@ -186,32 +192,37 @@ public struct PackageBuilder: Sendable {
         let total = jobs.count
         let before = reused.count
         if before > 0 { progress(before, total, "unchanged packages") }
-        DispatchQueue.concurrentPerform(iterations: workers) { worker in
-            if worker == 0, let loadCache = request.loadCache {
-                do {
-                    try AtomicFile.write(try loadCache.encoded(), to: URL(fileURLWithPath: staging + "/" + LoadCache.fileName, isDirectory: false))
-                } catch {
-                    loadCacheFailure.withLock { $0 = error }
-                }
-            }
-            // Folders this worker has made (or found) for links: one check per folder.
-            var folders = Set<String>()
-            while let n = state.next() {
-                let i = building[n]
-                do {
-                    let result = try buildOne(jobs[i], root: stagingRoot, request: request, shared: shared, validator: validator, rendered: rendered)
-                    if !FileSystem.syncsWholeFileSystem { try FileSystem.sync(result.file.path) }
-                    for other in linksOf[i] ?? [] {
-                        let target = staging + "/" + jobs[other].relativePath
-                        let folder = (target as NSString).deletingLastPathComponent
-                        if folders.insert(folder).inserted { try FileSystem.makeFolders(folder) }
-                        try Self.linkOrCopy(result.file.path, to: target)
+        // The workers share this copy (this method consumes `self`, which later lets go of
+        // the texts); it goes with the workers.
+        do {
+            let builder = self
+            DispatchQueue.concurrentPerform(iterations: workers) { worker in
+                if worker == 0, let loadCache = request.loadCache {
+                    do {
+                        try AtomicFile.write(try loadCache.encoded(), to: URL(fileURLWithPath: staging + "/" + LoadCache.fileName, isDirectory: false))
+                    } catch {
+                        loadCacheFailure.withLock { $0 = error }
                     }
-                    state.finish(n, .success(result))
-                } catch {
-                    state.finish(n, .failure(error))
                 }
-                progress(before + state.doneCount, total, jobs[i].relativePath)
+                // Folders this worker has made (or found) for links: one check per folder.
+                var folders = Set<String>()
+                while let n = state.next() {
+                    let i = building[n]
+                    do {
+                        let result = try builder.buildOne(jobs[i], root: stagingRoot, request: request, shared: shared, validator: validator, rendered: rendered)
+                        if !FileSystem.syncsWholeFileSystem { try FileSystem.sync(result.file.path) }
+                        for other in linksOf[i] ?? [] {
+                            let target = staging + "/" + jobs[other].relativePath
+                            let folder = (target as NSString).deletingLastPathComponent
+                            if folders.insert(folder).inserted { try FileSystem.makeFolders(folder) }
+                            try Self.linkOrCopy(result.file.path, to: target)
+                        }
+                        state.finish(n, .success(result))
+                    } catch {
+                        state.finish(n, .failure(error))
+                    }
+                    progress(before + state.doneCount, total, jobs[i].relativePath)
+                }
             }
         }
         let results = state.takeResults()
@@ -260,6 +271,7 @@ public struct PackageBuilder: Sendable {
                 folders.append((i, reused[i] == nil ? staging : publication.root))
             }
             if let writer = request.trackBundles {
+                dropTexts()
                 entries += try buildBundles(writer, jobs: jobs, folders: folders, request: request, root: stagingRoot)
             }
             let (ledger, retired) = nextLedger(old: old, with: entries, request: request, cohort: cohort)
@@ -290,6 +302,13 @@ public struct PackageBuilder: Sendable {
             publication.abandon()
             throw Self.describe(error, root: publication.root, staging: stagingRoot.path)
         }
+    }
+
+    /// Lets go of what the packages were rendered from (`Curriculum.withoutTexts`): the
+    /// bundles are written from the packages read back.
+    mutating func dropTexts() {
+        curriculum = curriculum.withoutTexts()
+        renderer = SCORenderer(curriculum: curriculum, courseTitle: renderer.courseTitle)
     }
 
     /// Why a job is built again (its key is not the cached one for its path).

@@ -21,7 +21,9 @@ public struct MoodleCourseBackups: TrackBundleWriter {
         if !problems.isEmpty {
             throw MoodleBackupError(path: curriculum.root.path, problem: .unfitForMoodle(problems))
         }
-        self.curriculum = curriculum
+        // The backups are written from the packages read back: the texts they were rendered
+        // from are not needed (and are not held here while the packages are built).
+        self.curriculum = curriculum.withoutTexts()
         self.plan = plan
     }
 

@@ -137,9 +137,12 @@ struct Build: ParsableCommand {
         let start = Date()
         let ledger: Ledger
         let changes: BuildChanges
+        let id = c.id
         do {
-            (ledger, changes) = try PackageBuilder(curriculum: c, plan: plan).buildReportingChanges(
-                request, learnersByTrack: learnersByTrack, cohort: cohort, waitingForLock: { waiting(c.id, $0) }
+            // The builder takes the only copy of the curriculum: it lets go of the texts once
+            // the packages are made, before any course backup is written.
+            (ledger, changes) = try PackageBuilder(curriculum: consume c, plan: plan).buildReportingChanges(
+                request, learnersByTrack: learnersByTrack, cohort: cohort, waitingForLock: { waiting(id, $0) }
             ) { done, total, path in
                 display.update("[\(done)/\(total)] \(path)")
             }
@@ -148,7 +151,7 @@ struct Build: ParsableCommand {
             throw error
         }
         display.clear()
-        report(curriculum: c.id, ledger: ledger, tracks: Set(request.tracks.map(\.id)), changes: changes, since: start)
+        report(curriculum: id, ledger: ledger, tracks: Set(request.tracks.map(\.id)), changes: changes, since: start)
     }
 
     func waiting(_ curriculum: String, _ holder: ExportsLockHolder?) {
