@@ -11,34 +11,20 @@ struct BundleQueueTests {
     @Test func theBiggestTrackGoesFirstAndNeverBesideTheNextBiggest() {
         let queue = BundleQueue(items: Self.benchmark)
         #expect(queue.budget == BundleQueue.itemsAtOnce)
+        // Each step: the track the queue should hand out next, then the tracks that finish.
+        // P5 first, then beside it the biggest that fits in 2,000 items: P2, not P4 or P3.
+        // Ties go in track order (P1 before the promotions of 800 items). Once P5 is done, P4
+        // goes beside the promotion being written, then P3 beside P4 (5,600 items).
+        let steps: [(next: Int?, finished: [Int])] = [
+            (4, []), (1, [1]), (0, [0]), (5, [5]), (6, [4]), (3, [6]), (2, [2]), (7, [7]), (8, [3, 8]), (nil, []),
+        ]
         var order: [Int] = []
-        func take() -> Int? {
+        for (n, step) in steps.enumerated() {
             let i = queue.next()
+            #expect(i == step.next, "step \(n + 1)")
             if let i { order.append(i) }
-            return i
+            for f in step.finished { queue.finish(f, failed: false) }
         }
-        // P5, then beside it the biggest that fits in 2,000 items: P2, not P4 or P3.
-        #expect(take() == 4)
-        #expect(take() == 1)
-        queue.finish(1, failed: false)
-        // Ties go in track order: P1 before the promotions of 800 items.
-        #expect(take() == 0)
-        queue.finish(0, failed: false)
-        #expect(take() == 5)
-        queue.finish(5, failed: false)
-        #expect(take() == 6)
-        queue.finish(4, failed: false)
-        // P5 done: P4 goes beside the promotion being written, then P3 beside P4 (5,600 items).
-        #expect(take() == 3)
-        queue.finish(6, failed: false)
-        #expect(take() == 2)
-        queue.finish(2, failed: false)
-        #expect(take() == 7)
-        queue.finish(7, failed: false)
-        #expect(take() == 8)
-        queue.finish(3, failed: false)
-        queue.finish(8, failed: false)
-        #expect(take() == nil)
         #expect(order.sorted() == Array(Self.benchmark.indices), "every track once")
     }
 
