@@ -10,7 +10,8 @@ public protocol TrackBundleWriter: Sendable {
     /// Where the file goes, relative to `exports/<curriculum>/`.
     func relativePath(of track: Track) -> String
     /// Writes the file of `track` at `file` from its packages, one per item in track order.
-    func write(track: Track, packages: [TrackBundlePackage], to file: URL) throws
+    /// `curriculum` is the builder's, without its texts by then (`Curriculum.withoutTexts`).
+    func write(track: Track, packages: [TrackBundlePackage], curriculum: Curriculum, to file: URL) throws
 }
 
 /// One single-SCO package of a track, as the build wrote it.
@@ -52,7 +53,7 @@ extension PackageBuilder {
                 do {
                     try FileSystem.makeFolders(file.deletingLastPathComponent().path)
                     let list = packages[track.id] ?? []
-                    try writer.write(track: track, packages: list, to: file)
+                    try writer.write(track: track, packages: list, curriculum: curriculum, to: file)
                     try FileSystem.sync(file.path)
                     let (sha, size) = try SHA256Hasher.file(file.path)
                     let items = list.map(\.item)

@@ -11,7 +11,10 @@ import LadderPackaging
 /// backups alike (lib/filestorage/mbz_packer.php picks the reader by the file's first bytes);
 /// Ladder writes zip, through the same libzip writer as its packages.
 public struct MoodleCourseBackups: TrackBundleWriter {
-    public let curriculum: Curriculum
+    /// The curriculum's id. The curriculum itself comes with each `write`, from the builder,
+    /// which holds it without its texts by then: a copy kept here would hold them, or be a
+    /// second copy without them.
+    public let curriculumID: String
     public let plan: Plan
     public var standard: String { "Moodle backup (moodle2)" }
 
@@ -21,17 +24,15 @@ public struct MoodleCourseBackups: TrackBundleWriter {
         if !problems.isEmpty {
             throw MoodleBackupError(path: curriculum.root.path, problem: .unfitForMoodle(problems))
         }
-        // The backups are written from the packages read back: the texts they were rendered
-        // from are not needed (and are not held here while the packages are built).
-        self.curriculum = curriculum.withoutTexts()
+        curriculumID = curriculum.id
         self.plan = plan
     }
 
     /// `<track>/<curriculum>-<track>.mbz`, beside the track's packages.
-    public func relativePath(of track: Track) -> String { "\(track.id)/\(curriculum.id)-\(track.id).mbz" }
+    public func relativePath(of track: Track) -> String { "\(track.id)/\(curriculumID)-\(track.id).mbz" }
 
-    public func write(track: Track, packages: [TrackBundlePackage], to file: URL) throws {
-        try course(track: track, packages: packages, fileName: file.lastPathComponent).archive(to: file)
+    public func write(track: Track, packages: [TrackBundlePackage], curriculum: Curriculum, to file: URL) throws {
+        try course(track: track, packages: packages, curriculum: curriculum, fileName: file.lastPathComponent).archive(to: file)
         // Read back as the validator reads any backup: a problem here is Ladder's own bug.
         let problems = try MoodleBackupValidator.problems(path: file.path)
         if !problems.isEmpty { throw MoodleBackupError(path: file.path, problem: .invalidBackup(problems)) }
@@ -39,7 +40,7 @@ public struct MoodleCourseBackups: TrackBundleWriter {
 
     /// The course of `track` from its packages read back; the table of them goes on return,
     /// before the archive is written.
-    private func course(track: Track, packages: [TrackBundlePackage], fileName: String) throws -> CourseBackup {
+    private func course(track: Track, packages: [TrackBundlePackage], curriculum: Curriculum, fileName: String) throws -> CourseBackup {
         var read: [String: CourseBackup.Package] = [:]
         for p in packages {
             read[p.item] = try CourseBackup.Package(zip: p.zip, fileName: (p.relativePath as NSString).lastPathComponent)
