@@ -59,6 +59,9 @@ package final class ZipWriter {
     /// (`add(_:pieces:method:making:)`): `close()` reports it rather than libzip's bare
     /// "read error".
     let madeEntryFailure = MadeEntryFailure()
+    /// The entries read or made only while the archive is written (ZipLazySource.swift);
+    /// freed after libzip has closed or discarded the archive.
+    private(set) lazy var lazyEntries = LazyEntries(archive: path, failure: madeEntryFailure)
     /// 1980-01-01 00:00: the earliest DOS date, as a fixed timestamp.
     private static let dosDate: UInt16 = (0 << 9) | (1 << 5) | 1
     private static let dosTime: UInt16 = 0

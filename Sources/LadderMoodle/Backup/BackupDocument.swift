@@ -1,8 +1,9 @@
 import Foundation
 
 /// One XML file of a course backup, by path inside the .mbz, with the way to make its bytes
-/// rather than the bytes: the archive makes it only while libzip writes it
-/// (`ZipWriter.add(_:pieces:method:making:)`), so a backup's XML is never held whole.
+/// rather than the bytes (`CourseBackup.documents()`). The archive is written from the
+/// documents' numbers (`CourseBackup.makeDocument`), made only while libzip writes them, so
+/// a backup's XML is never held whole.
 package struct BackupDocument {
     package var name: String
     /// How many pieces the bytes come in (files.xml: one per activity; others: one).
@@ -14,10 +15,6 @@ package struct BackupDocument {
         self.name = name
         self.pieces = pieces
         self.make = make
-    }
-
-    init(_ name: String, make: @escaping () throws -> Data) {
-        self.init(name, pieces: 1) { _ in try make() }
     }
 
     /// The whole file: every piece in a row.

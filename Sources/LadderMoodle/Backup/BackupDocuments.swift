@@ -3,48 +3,95 @@ import Foundation
 /// The XML files of a course backup, by path inside the .mbz: what Moodle's restore reads
 /// (docs/moodle-backup.md lists each file with the Moodle code it follows).
 extension CourseBackup {
-    /// Every XML file of the backup, to be made when the archive writes it (the stored files
-    /// come from `blobs`): a 4,000-activity course's XML is about 60 MB, held only while
-    /// each file is written. files.xml, 18 MB of it, is made an activity's rows at a time.
-    package func documents() -> [BackupDocument] {
-        // Every maker refers to this one copy of the course (a closure capturing `self` or an
-        // activity would copy them into each of 24,000 closures: 10 MB for 4,000 activities).
-        let course = Shared(self)
-        var out: [BackupDocument] = [
-            .init("moodle_backup.xml") { try course.backup.moodleBackup() },
-            .init("files.xml", pieces: max(1, activities.count)) { try course.backup.filesXMLPiece($0) },
-            .init("completion.xml") { try course.backup.courseCompletion() },
-            .init("roles.xml") { try BackupXML.empty("roles_definition") },
-            .init("groups.xml") { try BackupXML.empty("groups", children: ["groupings"]) },
-            .init("scales.xml") { try BackupXML.empty("scales_definition") },
-            .init("outcomes.xml") { try BackupXML.empty("outcomes_definition") },
-            .init("questions.xml") { try BackupXML.empty("question_categories") },
-            .init("course/course.xml") { try course.backup.course() },
-            .init("course/enrolments.xml") { try BackupXML.empty("enrolments", children: ["enrols"]) },
-            .init("course/roles.xml") { try Self.roles() },
-            .init("course/inforef.xml") { try BackupXML.empty("inforef") },
-            .init("course/competencies.xml") { try course.backup.courseCompetencies() },
-            .init("course/completiondefaults.xml") { try BackupXML.empty("course_completion_defaults") },
-        ]
-        for (i, s) in sections.enumerated() {
-            out.append(.init(s.directory + "/section.xml") { try course.backup.section(course.backup.sections[i]) })
-            out.append(.init(s.directory + "/inforef.xml") { try BackupXML.empty("inforef") })
-        }
-        for (i, a) in activities.enumerated() {
-            out.append(.init(a.directory + "/module.xml") { try course.backup.module(course.backup.activities[i]) })
-            out.append(.init(a.directory + "/scorm.xml") { try course.backup.scorm(course.backup.activities[i]) })
-            out.append(.init(a.directory + "/grades.xml") { try course.backup.grades(course.backup.activities[i]) })
-            out.append(.init(a.directory + "/inforef.xml") { try course.backup.inforef(course.backup.activities[i]) })
-            out.append(.init(a.directory + "/roles.xml") { try Self.roles() })
-            out.append(.init(a.directory + "/competencies.xml") { try course.backup.activityCompetencies(course.backup.activities[i]) })
-        }
-        return out
+    /// The XML files of the course: 14 of the course itself, then 2 per section and 6 per
+    /// activity, numbered in that order (`documentName`, `makeDocument`). A number stands for
+    /// a file, so the archive holds two numbers per file, not a closure
+    /// (`ZipWriter.add(_:item:pieces:of:method:)`).
+    static let courseDocuments = [
+        "moodle_backup.xml", "files.xml", "completion.xml", "roles.xml", "groups.xml", "scales.xml", "outcomes.xml",
+        "questions.xml", "course/course.xml", "course/enrolments.xml", "course/roles.xml", "course/inforef.xml",
+        "course/competencies.xml", "course/completiondefaults.xml",
+    ]
+    static let sectionDocuments = ["section.xml", "inforef.xml"]
+    static let activityDocuments = ["module.xml", "scorm.xml", "grades.xml", "inforef.xml", "roles.xml", "competencies.xml"]
+
+    /// A document's number, read: a file of the course, of section `i` or of activity `i`.
+    private enum DocumentNumber {
+        case course(Int)
+        case section(Int, Int)
+        case activity(Int, Int)
     }
 
-    /// One course shared by reference.
-    private final class Shared {
-        let backup: CourseBackup
-        init(_ backup: CourseBackup) { self.backup = backup }
+    private func document(_ n: Int) -> DocumentNumber {
+        let (c, s) = (Self.courseDocuments.count, Self.sectionDocuments.count * sections.count)
+        if n < c { return .course(n) }
+        if n < c + s { return .section((n - c) / Self.sectionDocuments.count, (n - c) % Self.sectionDocuments.count) }
+        let a = n - c - s
+        return .activity(a / Self.activityDocuments.count, a % Self.activityDocuments.count)
+    }
+
+    /// How many XML files the backup has.
+    var documentCount: Int {
+        Self.courseDocuments.count + Self.sectionDocuments.count * sections.count + Self.activityDocuments.count * activities.count
+    }
+
+    /// The path inside the .mbz of document `n`.
+    func documentName(_ n: Int) -> String {
+        switch document(n) {
+        case .course(let k): return Self.courseDocuments[k]
+        case .section(let i, let k): return sections[i].directory + "/" + Self.sectionDocuments[k]
+        case .activity(let i, let k): return activities[i].directory + "/" + Self.activityDocuments[k]
+        }
+    }
+
+    /// How many pieces document `n` comes in: files.xml one per activity (18 MB of a
+    /// 4,000-activity course's 60 MB of XML), the others one.
+    func documentPieces(_ n: Int) -> Int {
+        guard case .course(let k) = document(n), Self.courseDocuments[k] == "files.xml" else { return 1 }
+        return max(1, activities.count)
+    }
+
+    /// Piece `piece` of document `n`; the same bytes every time.
+    func makeDocument(_ n: Int, piece: Int) throws -> Data {
+        switch document(n) {
+        case .course(let k):
+            switch Self.courseDocuments[k] {
+            case "moodle_backup.xml": return try moodleBackup()
+            case "files.xml": return try filesXMLPiece(piece)
+            case "completion.xml": return try courseCompletion()
+            case "roles.xml": return try BackupXML.empty("roles_definition")
+            case "groups.xml": return try BackupXML.empty("groups", children: ["groupings"])
+            case "scales.xml": return try BackupXML.empty("scales_definition")
+            case "outcomes.xml": return try BackupXML.empty("outcomes_definition")
+            case "questions.xml": return try BackupXML.empty("question_categories")
+            case "course/course.xml": return try course()
+            case "course/enrolments.xml": return try BackupXML.empty("enrolments", children: ["enrols"])
+            case "course/roles.xml": return try Self.roles()
+            case "course/inforef.xml": return try BackupXML.empty("inforef")
+            case "course/competencies.xml": return try courseCompetencies()
+            default: return try BackupXML.empty("course_completion_defaults")
+            }
+        case .section(let i, let k):
+            return k == 0 ? try section(sections[i]) : try BackupXML.empty("inforef")
+        case .activity(let i, let k):
+            let a = activities[i]
+            switch k {
+            case 0: return try module(a)
+            case 1: return try scorm(a)
+            case 2: return try grades(a)
+            case 3: return try inforef(a)
+            case 4: return try Self.roles()
+            default: return try activityCompetencies(a)
+            }
+        }
+    }
+
+    /// Every XML file of the backup, each made when asked (the archive is written from the
+    /// numbers above; this list is for reading the files one by one).
+    package func documents() -> [BackupDocument] {
+        (0..<documentCount).map { n in
+            BackupDocument(documentName(n), pieces: documentPieces(n)) { [self] piece in try makeDocument(n, piece: piece) }
+        }
     }
 
     /// backup/moodle2/backup_stepslib.php `backup_main_structure_step`; read back by

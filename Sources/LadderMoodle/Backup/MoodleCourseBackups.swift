@@ -65,7 +65,8 @@ extension CourseBackup {
     /// returns, before `close()` (for a 4,000-activity course, 64,000 names and their tables
     /// were 7 MB held while libzip wrote).
     private func add(to zip: ZipWriter) throws {
-        let documents = self.documents().sorted { $0.name < $1.name }
+        let documents = (0..<documentCount).map { (number: $0, name: documentName($0)) }.sorted { $0.name < $1.name }
+        let maker = zip.addMaker(named: { [self] in documentName($0) }) { [self] n, piece in try makeDocument(n, piece: piece) }
         // `files/<hh>/<hash>` in name order is the order of the hashes.
         let blobs = self.blobs.sorted { $0.key < $1.key }
         var media = Set<SHA1Digest>()
@@ -90,7 +91,7 @@ extension CourseBackup {
                 b += 1
             } else {
                 let doc = documents[d]
-                try zip.add(doc.name, pieces: doc.pieces, method: .deflate, making: doc.make)
+                try zip.add(doc.name, item: doc.number, pieces: documentPieces(doc.number), of: maker, method: .deflate)
                 d += 1
             }
         }
