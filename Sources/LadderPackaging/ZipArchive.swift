@@ -274,6 +274,13 @@ package final class ZipReader {
     /// `entry(at:)` on this archive.
     func entry(at index: Int) throws -> Entry { try Self.entry(at: index, of: archive, path: path) }
 
+    /// The index in `entries` of the entry named `name` (as libzip decodes names), found in
+    /// the table of names libzip builds when it opens the archive; nil when there is none.
+    package func index(of name: String) -> Int? {
+        let i = zip_name_locate(archive, name, 0)
+        return i < 0 ? nil : Int(i)
+    }
+
     /// Reads one entry, refusing to inflate more than `limit` bytes (zip-bomb guard). Reads
     /// it to the end, so damage is an error (see `stream`).
     package func read(_ entry: Entry, limit: UInt64 = 256 << 20) throws -> Data {

@@ -5,25 +5,22 @@ import LadderPackaging
 /// A backup's entries: each read to its end once when the archive is opened (damage fails
 /// the check there, as it fails Moodle's restore), keeping only its SHA-1 and size; the bytes
 /// are read again when a check asks for them (a 4,000-item track's backup is about 1 GB
-/// inflated: read whole, two of them filled the memory). The table is the reader's entry list
-/// indexed by name, with a 20-byte SHA-1 and the size beside each (a copy of every entry and a
-/// 40-digit string per SHA-1 were 9 MB for a 64,000-entry backup).
+/// inflated: read whole, two of them filled the memory). An entry is found by name in libzip's
+/// own table of names (`ZipReader.index(of:)`), with a 20-byte SHA-1 and the size beside each
+/// (a copy of every entry and a 40-digit string per SHA-1 were 9 MB for a 64,000-entry backup,
+/// and a dictionary of the names 2.4 MB more).
 struct BackupArchive {
     let path: String
     private let reader: ZipReader
-    /// Entry name → its index in `reader.entries`; folders left out.
-    private let index: [String: Int]
     /// The SHA-1 and size of each of `reader.entries`, by the same index (a folder's unused).
     private let digests: [(sha1: SHA1Digest, size: Int)]
 
     init(path: String) throws {
         self.path = path
         reader = try ZipReader(path: path)
-        var index: [String: Int] = [:]
-        index.reserveCapacity(reader.entries.count)
         var digests: [(sha1: SHA1Digest, size: Int)] = []
         digests.reserveCapacity(reader.entries.count)
-        for (i, e) in reader.entries.enumerated() {
+        for e in reader.entries {
             guard !e.name.hasSuffix("/") else {
                 digests.append((SHA1Digest(repeatElement(0, count: 20)), 0))
                 continue
@@ -34,19 +31,20 @@ struct BackupArchive {
                 digest.update(bytes)
                 size += bytes.count
             }
-            index[e.name] = i
             digests.append((digest.finalizeDigest(), size))
         }
-        self.index = index
         self.digests = digests
     }
 
-    private func entry(_ name: String) -> ZipReader.Entry? { index[name].map { reader.entries[$0] } }
+    /// The index of entry `name`; folders are no entries here.
+    private func index(_ name: String) -> Int? { name.hasSuffix("/") ? nil : reader.index(of: name) }
 
-    func contains(_ name: String) -> Bool { index[name] != nil }
+    private func entry(_ name: String) -> ZipReader.Entry? { index(name).map { reader.entries[$0] } }
+
+    func contains(_ name: String) -> Bool { index(name) != nil }
 
     /// The SHA-1 and size of entry `name`, nil when there is none.
-    func digest(_ name: String) -> (sha1: SHA1Digest, size: Int)? { index[name].map { digests[$0] } }
+    func digest(_ name: String) -> (sha1: SHA1Digest, size: Int)? { index(name).map { digests[$0] } }
 
     /// The bytes of entry `name`, nil when there is none.
     func data(_ name: String) throws -> Data? {
@@ -134,14 +132,29 @@ struct BackupXMLRecord {
     func attribute(_ name: String) -> String? { attributes.first { $0.name == name }?.value }
 }
 
-/// A row of files.xml.
+/// A row of files.xml, as the SCO checks need it (`fileRows`). The content hash is kept as
+/// 20 bytes when it is 40 lowercase hex digits, as Moodle writes it (a 40-digit string per
+/// row, and a second list of the rows by context, were 6 MB of a 40,000-row backup's check).
 struct BackupFileRow {
     var id: Int
-    var hash: String
-    var context: Int
+    private var digest: SHA1Digest?
+    /// The hash as written when it is not 40 lowercase hex digits.
+    private var text: String?
     var area: String
     var path: String
     var name: String
+
+    init(id: Int, hash: String, area: String, path: String, name: String) {
+        self.id = id
+        digest = SHA1Digest(hex: hash)
+        text = digest == nil ? hash : nil
+        self.area = area
+        self.path = path
+        self.name = name
+    }
+
+    /// The contenthash as files.xml gives it.
+    var hash: String { digest?.hex ?? text ?? "" }
 }
 
 extension MoodleBackupValidator {
@@ -182,8 +195,12 @@ extension MoodleBackupValidator {
     /// files.xml read and checked: each stored file present under `files/<hh>/<hash>` with that
     /// SHA-1 and size, each file id unique and listed in its activity's inforef.xml (the restore
     /// loads only listed files), each context one of an activity.
-    static func fileRows(_ archive: BackupArchive, contexts: [Int: (dir: String, module: Int)], problems out: inout [String]) throws -> [BackupFileRow] {
-        var rows: [BackupFileRow] = []
+    /// The rows come back by context (an activity's), with how many there are in all.
+    static func fileRows(
+        _ archive: BackupArchive, contexts: [Int: (dir: String, module: Int)], problems out: inout [String]
+    ) throws -> (byContext: [Int: [BackupFileRow]], count: Int) {
+        var rows: [Int: [BackupFileRow]] = [:]
+        var count = 0
         var listed: [Int: Set<Int>] = [:]
         for (context, c) in contexts {
             let ids = try archive.xmlIfPresent(c.dir + "/inforef.xml")?.child("fileref")?.children("file").compactMap { Int($0.child("id")?.text ?? "") }
@@ -193,31 +210,33 @@ extension MoodleBackupValidator {
         // Each row checked as it is read: 40,000 records of 20 fields each were 26 MB.
         let found = try archive.forEachRecord("files.xml", at: [["file"]]) { _, f in
             func text(_ n: String) -> String { f.fields[n] ?? "" }
+            let (hash, context) = (text("contenthash"), Int(text("contextid")) ?? -1)
             let row = BackupFileRow(
-                id: Int(f.attributes.first { $0.name == "id" }?.value ?? "") ?? -1, hash: text("contenthash"), context: Int(text("contextid")) ?? -1,
-                area: text("filearea"), path: text("filepath"), name: text("filename"))
-            rows.append(row)
+                id: Int(f.attributes.first { $0.name == "id" }?.value ?? "") ?? -1, hash: hash, area: text("filearea"),
+                path: text("filepath"), name: text("filename"))
+            rows[context, default: []].append(row)
+            count += 1
             let label = "files.xml: file \(row.id) (\(row.area)\(row.path)\(row.name))"
             if !seen.insert(row.id).inserted { out.append("\(label): its id is used twice") }
-            guard let ids = listed[row.context] else {
-                out.append("\(label): context \(row.context) is no activity's")
+            guard let ids = listed[context] else {
+                out.append("\(label): context \(context) is no activity's")
                 return
             }
-            if !ids.contains(row.id) { out.append("\(label): not in \(contexts[row.context]!.dir)/inforef.xml, so the restore leaves it out") }
+            if !ids.contains(row.id) { out.append("\(label): not in \(contexts[context]!.dir)/inforef.xml, so the restore leaves it out") }
             if row.name == "." { return }
-            guard let blob = archive.digest("files/\(row.hash.prefix(2))/\(row.hash)") else {
-                out.append("\(label): files/\(row.hash.prefix(2))/\(row.hash) is missing")
+            guard let blob = archive.digest("files/\(hash.prefix(2))/\(hash)") else {
+                out.append("\(label): files/\(hash.prefix(2))/\(hash) is missing")
                 return
             }
             let sha1 = blob.sha1.hex
-            if sha1 != row.hash { out.append("\(label): its content's SHA-1 is \(sha1), not \(row.hash)") }
+            if sha1 != hash { out.append("\(label): its content's SHA-1 is \(sha1), not \(hash)") }
             if String(blob.size) != text("filesize") { out.append("\(label): \(blob.size) bytes, files.xml says \(text("filesize"))") }
         }
         if !found { throw MoodleBackupError(path: archive.path, problem: .invalidBackup(["files.xml is missing"])) }
         for (context, ids) in listed.sorted(by: { $0.key < $1.key }) {
             for id in ids.sorted() where !seen.contains(id) { out.append("\(contexts[context]!.dir)/inforef.xml: file \(id) is not in files.xml") }
         }
-        return rows
+        return (rows, count)
     }
 
     /// The SCO rows of a SCORM activity against its package: the rows Moodle makes from the

@@ -60,6 +60,30 @@ package struct SHA1Digest: Hashable, Comparable, Sendable {
         for _ in 0..<4 { low = low << 8 | UInt32(next()) }
     }
 
+    /// The digest written as `hex` writes it (40 lowercase hex digits); nil for anything else.
+    package init?(hex text: String) {
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(20)
+        var high: UInt8?
+        for c in text.utf8 {
+            let v: UInt8
+            switch c {
+            case UInt8(ascii: "0")...UInt8(ascii: "9"): v = c - UInt8(ascii: "0")
+            case UInt8(ascii: "a")...UInt8(ascii: "f"): v = c - UInt8(ascii: "a") + 10
+            default: return nil
+            }
+            if let h = high {
+                bytes.append(h << 4 | v)
+                high = nil
+            } else {
+                high = v
+            }
+            if bytes.count > 20 { return nil }
+        }
+        guard bytes.count == 20, high == nil else { return nil }
+        self.init(bytes)
+    }
+
     /// 40 lowercase hex digits.
     package var hex: String {
         let digits = Array("0123456789abcdef".utf8)
