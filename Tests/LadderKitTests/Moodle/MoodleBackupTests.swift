@@ -189,6 +189,16 @@ struct MoodleBackupTests {
         #expect(try files.bytes() == backup.filesXML())
     }
 
+    /// A SHA-1 read back from its 40 lowercase hex digits, and nothing else read as one.
+    @Test func aDigestIsReadOnlyFromItsOwnHexDigits() throws {
+        let d = SHA1.digest(Data("ladder".utf8))
+        #expect(SHA1Digest(hex: d.hex) == d)
+        #expect(d.hex == SHA1.hex(Data("ladder".utf8)))
+        for bad in [d.hex.uppercased(), String(d.hex.dropLast()), d.hex + "0", String(d.hex.dropLast()) + "g", ""] {
+            #expect(SHA1Digest(hex: bad) == nil, "\(bad)")
+        }
+    }
+
     /// The validator finds a changed stored file, a missing one and SCO rows that no longer
     /// match their package: it can fail.
     @Test func theValidatorFindsDamage() throws {
@@ -216,6 +226,16 @@ struct MoodleBackupTests {
             d[scorm] = Data(text.utf8)
         }.contains { $0.contains("scormtype") })
         #expect(try rewrite { $0["course/course.xml"] = nil }.contains { $0.contains("course/course.xml is missing") })
+        // A content hash kept as 20 bytes must still be the one written: an uppercased one names
+        // no stored file (Moodle's file pool is lowercase), so it is missing, and the activity's
+        // SCO check does not read it as its lowercase twin either.
+        let upper = try rewrite { d in
+            let text = String(decoding: d["files.xml"]!, as: UTF8.self)
+            let hash = try #require(text.range(of: "(?<=<contenthash>)[0-9a-f]{40}", options: .regularExpression))
+            d["files.xml"] = Data(text.replacingCharacters(in: hash, with: text[hash].uppercased()).utf8)
+        }
+        #expect(upper.contains { $0.hasPrefix("files.xml: ") && $0.hasSuffix(" is missing") && $0 != $0.lowercased() })
+        #expect(upper.contains { $0.contains("/scorm.xml: ") }, "\(upper)")
         // moodle_backup.xml and completion.xml, read as streams.
         func edit(_ name: String, _ from: String, _ to: String) -> (inout [String: Data]) -> Void {
             { d in d[name] = Data(String(decoding: d[name]!, as: UTF8.self).replacingOccurrences(of: from, with: to).utf8) }
