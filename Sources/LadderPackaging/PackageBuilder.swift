@@ -131,7 +131,9 @@ public struct PackageBuilder: Sendable {
         let cache = cacheRead?.value
         fileDigests.seed(cache?.files ?? [:])
         try keyJobs(&allJobs, request: request, sharedDigest: try SHA256Hasher.file(shared.path).hex)
-        let jobs = allJobs
+        // One list of jobs, let go of before any track bundles are written (below).
+        var jobs = allJobs
+        allJobs = []
 
         // What each job needs: carried over, built, or a link to another job's package.
         // The old ledger's entries by path, as indexes (entries copied into a dictionary, and
@@ -196,6 +198,7 @@ public struct PackageBuilder: Sendable {
         // the texts); it goes with the workers.
         do {
             let builder = self
+            let jobs = jobs
             DispatchQueue.concurrentPerform(iterations: workers) { worker in
                 if worker == 0, let loadCache = request.loadCache {
                     do {
@@ -225,7 +228,7 @@ public struct PackageBuilder: Sendable {
                 }
             }
         }
-        let results = state.takeResults()
+        var results = state.takeResults()
         if let first = results.lazy.compactMap({ r -> Error? in if case .failure(let e) = r { return e } else { return nil } }).first ?? loadCacheFailure.withLock({ $0 }) {
             // Nothing is published unless every package succeeded.
             publication.abandon()
@@ -270,18 +273,26 @@ public struct PackageBuilder: Sendable {
                 // A package carried over unchanged is still in the published folder.
                 folders.append((i, reused[i] == nil ? staging : publication.root))
             }
-            if let writer = request.trackBundles {
+            results = []
+            // What the rest needs of the jobs, so that the jobs go before the bundles are
+            // written (the jobs of a 2,000-module build and their digests were about 8 MB).
+            let reusedPaths = reused.keys.sorted().map { jobs[$0].relativePath }
+            let keys = jobs.map { (path: $0.relativePath, key: $0.key!) }
+            let bundles = request.trackBundles.map { _ in Self.byTrack(jobs: jobs, folders: folders) }
+            folders = []
+            jobs = []
+            if let writer = request.trackBundles, let bundles {
                 dropTexts()
-                entries += try buildBundles(writer, jobs: jobs, folders: folders, request: request, root: stagingRoot)
+                entries += try buildBundles(writer, bundles, request: request, root: stagingRoot)
             }
             let (ledger, retired) = nextLedger(old: old, with: entries, request: request, cohort: cohort)
             changes.removed = retired.sorted()
             // The load cache (written by a worker) is published with the packages; without a
             // new one, the old one is carried over.
             let carried = try publication.carryOver(except: retired.union(["ledger.json", BuildCache.fileName]))
-            for i in reused.keys.sorted() where !carried.contains(jobs[i].relativePath) {
+            for path in reusedPaths where !carried.contains(path) {
                 // Removed from the folder while this build ran: the ledger would list a missing file.
-                throw FileSystemError(path: staging + "/" + jobs[i].relativePath, action: "carry the unchanged package over", code: ENOENT)
+                throw FileSystemError(path: staging + "/" + path, action: "carry the unchanged package over", code: ENOENT)
             }
             try Self.write(ledger, to: stagingRoot.appendingPathComponent("ledger.json"))
             // The cache: every source digest known (this build's, and the old cache's for files
@@ -291,7 +302,7 @@ public struct PackageBuilder: Sendable {
             next.files = (cache?.files ?? [:]).merging(fileDigests.stamps) { _, new in new }
             let kept = Set(ledger.packages.map(\.path))
             next.packages = (cache?.packages ?? [:]).filter { kept.contains($0.key) }
-            for job in jobs { next.packages[job.relativePath] = job.key }
+            for (path, key) in keys { next.packages[path] = key }
             next.lastBuild = lastBuild(ledger, request: request, root: stagingRoot.path)
             try next.write(to: stagingRoot.appendingPathComponent(BuildCache.fileName))
             // Every package of the staging folder on the disk before it is put in place.
@@ -305,12 +316,12 @@ public struct PackageBuilder: Sendable {
     }
 
     /// Lets go of what the packages were rendered from (`Curriculum.withoutTexts`): the
-    /// bundles are written from the packages read back.
+    /// bundles are written from the packages read back. The renderer stays, on the slim
+    /// curriculum: the bundles' source digests find each module's pages through it.
     mutating func dropTexts() {
         curriculum = curriculum.withoutTexts()
         renderer = SCORenderer(curriculum: curriculum, courseTitle: renderer.courseTitle)
     }
-
     /// Why a job is built again (its key is not the cached one for its path).
     func reason(
         for job: Job, old: LedgerEntry?, cache: BuildCache?, request: BuildRequest, details: inout [String: String]

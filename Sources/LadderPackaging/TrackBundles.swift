@@ -33,12 +33,10 @@ public struct TrackBundlePackage: Sendable {
 extension PackageBuilder {
     /// The bundles of every track of the request, written beside its packages in the staging
     /// folder after every package succeeded (tracks in parallel, biggest first, as
-    /// `BundleQueue` hands them out; results in track order). `folders` holds, for each job
-    /// whose package is in the ledger, its index and the folder its zip is in.
-    func buildBundles(
-        _ writer: any TrackBundleWriter, jobs: [Job], folders: [(job: Int, folder: String)], request: BuildRequest, root: URL
-    ) throws -> [LedgerEntry] {
-        let (tracks, packages, learners) = Self.byTrack(jobs: jobs, folders: folders)
+    /// `BundleQueue` hands them out; results in track order), from the tracks and their
+    /// packages as `byTrack` lists them.
+    func buildBundles(_ writer: any TrackBundleWriter, _ bundles: Bundles, request: BuildRequest, root: URL) throws -> [LedgerEntry] {
+        let (tracks, packages, learners) = bundles
         let state = BuildState(count: tracks.count)
         let queue = BundleQueue(items: tracks.map { packages[$0.id]?.count ?? 0 })
         // What the packages' workers freed, given back before the bundles' peak (glibc keeps
@@ -82,7 +80,10 @@ extension PackageBuilder {
     }
 
     /// The tracks in job order, each one's packages in job order, and each one's learners.
-    static func byTrack(jobs: [Job], folders: [(job: Int, folder: String)]) -> ([Track], [String: [TrackBundlePackage]], [String: [String]]) {
+    typealias Bundles = (tracks: [Track], packages: [String: [TrackBundlePackage]], learners: [String: [String]])
+
+    /// The bundles' tracks, packages and learners from the jobs (`Bundles`).
+    static func byTrack(jobs: [Job], folders: [(job: Int, folder: String)]) -> Bundles {
         var tracks: [Track] = []
         var packages: [String: [TrackBundlePackage]] = [:]
         var learners: [String: [String]] = [:]

@@ -189,6 +189,31 @@ struct MoodleBackupTests {
         #expect(try files.bytes() == backup.filesXML())
     }
 
+    /// A backup's ledger entry has the source digest of its items as a builder of the whole
+    /// curriculum works it out, a module's images included: the backups are written once the
+    /// texts are gone (`dropTexts`), and the digest must not lose what the pages held.
+    @Test func aBackupsSourceDigestCountsItsModulesImages() throws {
+        let folder = try TestSupport.copySample()
+        defer { try? FileManager.default.removeItem(at: folder.deletingLastPathComponent()) }
+        let page = folder.appendingPathComponent("modules/inform-customers/02-explaining-clearly.md")
+        try IncrementalBuildTests.red.write(to: folder.appendingPathComponent("modules/inform-customers/diagram.png"))
+        try (try String(contentsOf: page, encoding: .utf8) + "\n![A diagram](diagram.png)\n").write(to: page, atomically: true, encoding: .utf8)
+        let (out, ledger, _) = try Self.build(folder, tracks: ["onboarding-P1"])
+        defer { try? FileManager.default.removeItem(at: out) }
+        let (c, plan) = try TestSupport.loadSample(folder)
+        let entry = try #require(ledger.packages.first { $0.standard == MoodleBackupValidator.standard })
+        let items = entry.items.compactMap(plan.item)
+        #expect(items.count == entry.items.count && items.contains { $0.responsibility == "inform-customers" && $0.kind == .module })
+        let builder = PackageBuilder(curriculum: c, plan: plan)
+        #expect(try builder.sourceDigest(items) == entry.sourceDigest)
+        // The curriculum without its texts still names the image; one without its levels
+        // (nothing to find pages in) gives another digest, so this test can fail.
+        #expect(try PackageBuilder(curriculum: c.withoutTexts(), plan: plan).sourceDigest(items) == entry.sourceDigest)
+        var bare = c
+        bare.levels = []
+        #expect(try PackageBuilder(curriculum: bare, plan: plan).sourceDigest(items) != entry.sourceDigest)
+    }
+
     /// A SHA-1 read back from its 40 lowercase hex digits, and nothing else read as one.
     @Test func aDigestIsReadOnlyFromItsOwnHexDigits() throws {
         let d = SHA1.digest(Data("ladder".utf8))
