@@ -92,6 +92,8 @@ struct Build: ParsableCommand {
     }
 
     func run() throws {
+        // One allocation arena per worker (`FreeMemory.limitArenas`), set before any thread starts.
+        FreeMemory.limitArenas(to: j)
         let checkStart = Date()
         let schemasPath = schemas ?? ProcessInfo.processInfo.environment["LADDER_SCHEMAS"]
         var request = BuildRequest(
