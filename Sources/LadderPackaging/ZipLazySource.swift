@@ -41,13 +41,13 @@ extension ZipWriter {
     /// numbers rather than a closure.
     package func addMaker(named: @escaping (Int) -> String, making: @escaping (_ item: Int, _ piece: Int) throws -> Data) -> EntryMaker {
         lazyEntries.makers.append(.init(name: named, make: making))
-        return EntryMaker(number: lazyEntries.makers.count - 1)
+        return EntryMaker(table: ObjectIdentifier(lazyEntries), number: lazyEntries.makers.count - 1)
     }
 
     /// Adds an entry whose bytes are pieces `0..<count` of `item` of `maker`, made as
     /// `add(_:pieces:method:making:)` makes them.
     package func add(_ name: String, item: Int, pieces count: Int, of maker: EntryMaker, method: Method) throws {
-        precondition(lazyEntries.makers.indices.contains(maker.number), "a maker of another archive")
+        precondition(maker.table == ObjectIdentifier(lazyEntries), "a maker of another archive")
         try add(name, lazy: lazyEntries.add(.made, path: nil, maker: maker.number, index: item, pieces: count, size: nil), method: method)
     }
 
@@ -64,6 +64,8 @@ extension ZipWriter {
 
 /// A maker of entries' bytes registered with one archive (`ZipWriter.addMaker`).
 package struct EntryMaker {
+    /// The archive's table it was registered with: a maker of another archive is refused.
+    let table: ObjectIdentifier
     let number: Int
 }
 

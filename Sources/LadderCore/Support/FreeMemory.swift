@@ -27,16 +27,17 @@ package enum FreeMemory {
     }
 
     /// Lets the allocator keep at most `count` arenas (at least 2), unless the user chose with
-    /// `MALLOC_ARENA_MAX`. glibc's default is eight per core: the threads of a parallel build
-    /// (the loader's, the packages' workers, the bundles') each get one, and memory one of them
-    /// freed stays in its arena, unused by the others. One per worker is enough for them not
-    /// to wait on each other: the full course-backup build of the benchmark's ladder peaked
-    /// at about 118 MB of RSS with the default and 111 MB with two arenas, in the same time
-    /// (docs/benchmark.md). Call it before the threads start; nothing where the C library is
-    /// not glibc.
+    /// `MALLOC_ARENA_MAX` or `GLIBC_TUNABLES=glibc.malloc.arena_max=…`. glibc's default is
+    /// eight per core: the threads of a parallel build (the loader's, the packages' workers,
+    /// the bundles') each get one, and memory one of them freed stays in its arena, unused by
+    /// the others. With one per worker, the full course-backup build of the benchmark's ladder
+    /// peaked at 110–112 MB of RSS instead of 117–118 MB, for about 2 % more CPU in a talentlms
+    /// build (docs/benchmark.md, fifth pass). Call it before the threads start; nothing where
+    /// the C library is not glibc.
     package static func limitArenas(to count: Int) {
         #if canImport(Glibc)
-            guard ProcessInfo.processInfo.environment["MALLOC_ARENA_MAX"] == nil else { return }
+            let environment = ProcessInfo.processInfo.environment
+            guard environment["MALLOC_ARENA_MAX"] == nil, environment["GLIBC_TUNABLES"]?.contains("arena_max") != true else { return }
             _ = option?(arenaMax, Int32(clamping: max(2, count)))
         #endif
     }

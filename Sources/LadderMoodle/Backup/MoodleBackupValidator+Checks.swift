@@ -36,7 +36,8 @@ struct BackupArchive {
         self.digests = digests
     }
 
-    /// The index of entry `name`; folders are no entries here.
+    /// The index of entry `name`; folders are no entries here. Names match byte for byte, as
+    /// Moodle's restore (PHP) matches them: a name in NFC does not find an entry stored in NFD.
     private func index(_ name: String) -> Int? { name.hasSuffix("/") ? nil : reader.index(of: name) }
 
     private func entry(_ name: String) -> ZipReader.Entry? { index(name).map { reader.entries[$0] } }
