@@ -278,10 +278,11 @@ public struct PackageBuilder: Sendable {
             // written (the jobs of a 2,000-module build and their digests were about 8 MB).
             let reusedPaths = reused.keys.sorted().map { jobs[$0].relativePath }
             let keys = jobs.map { (path: $0.relativePath, key: $0.key!) }
-            let bundles = request.trackBundles.map { _ in Self.byTrack(jobs: jobs, folders: folders) }
+            // Empty unless bundles follow: `folders` is filled only for them.
+            let bundles = Self.byTrack(jobs: jobs, folders: folders)
             folders = []
             jobs = []
-            if let writer = request.trackBundles, let bundles {
+            if let writer = request.trackBundles {
                 dropTexts()
                 entries += try buildBundles(writer, bundles, request: request, root: stagingRoot)
             }
@@ -322,6 +323,7 @@ public struct PackageBuilder: Sendable {
         curriculum = curriculum.withoutTexts()
         renderer = SCORenderer(curriculum: curriculum, courseTitle: renderer.courseTitle)
     }
+
     /// Why a job is built again (its key is not the cached one for its path).
     func reason(
         for job: Job, old: LedgerEntry?, cache: BuildCache?, request: BuildRequest, details: inout [String: String]
