@@ -53,7 +53,7 @@ public struct SCORenderer: Sendable {
                     html: intro + "<p class=\"ladder-draft\">\(strings.html(.moduleDraft))</p>\n<p>\(HTML.escape(r?.statement ?? item.title))</p>\n")
             }
             for (i, page) in pages.enumerated() {
-                let folder = (page.path as NSString).deletingLastPathComponent
+                let folder = PagePaths.folder(of: page.path)
                 let doc = Markdown.render(
                     Self.droppingTitleHeading(page.markdown, title: page.title), headingOffset: 1, idPrefix: "page-\(i + 1)-",
                     imageSource: { Self.packagedImage($0, folder: folder)?.packaged ?? $0 })
@@ -197,9 +197,7 @@ public struct SCORenderer: Sendable {
     /// Where a page's relative image goes in the package (`media/<path with dashes>`) and the
     /// curriculum file it comes from; nil for absolute URLs, which stay as they are.
     static func packagedImage(_ src: String, folder: String) -> (packaged: String, source: String)? {
-        if src.contains(":") || src.hasPrefix("//") { return nil }
-        let clean = String(src.split(separator: "#", omittingEmptySubsequences: false)[0].split(separator: "?", omittingEmptySubsequences: false)[0])
-        let source = ((folder as NSString).appendingPathComponent(clean) as NSString).standardizingPath
+        guard let source = PagePaths.imageSource(src, folder: folder) else { return nil }
         return ("media/" + source.replacingOccurrences(of: "/", with: "-"), source)
     }
 

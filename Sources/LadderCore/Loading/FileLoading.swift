@@ -17,8 +17,6 @@ struct FileReader: Sendable {
 
     func display(_ relative: String) -> String { displayRoot == "." ? relative : "\(displayRoot)/\(relative)" }
 
-    func url(_ relative: String) -> URL { root.appendingPathComponent(relative) }
-
     func path(_ relative: String) -> String { FileReader.path(relative, in: root, rootPath: rootPath) }
 
     /// `root.appendingPathComponent(relative).path`, joined as text when that is the same
@@ -77,7 +75,7 @@ struct FileReader: Sendable {
     func yaml(_ relative: String, kind: FileKind) -> LoadedYAML {
         let path = display(relative)
         var diags = Diagnostics()
-        guard let doc = YAMLDocument.read(url: url(relative), displayPath: path, limits: limits, into: &diags) else {
+        guard let doc = YAMLDocument.read(path: self.path(relative), displayPath: path, limits: limits, into: &diags) else {
             return LoadedYAML(diagnostics: diags.all, root: nil)
         }
         guard let root = doc.root else {
@@ -120,7 +118,7 @@ struct FileReader: Sendable {
             var scratch = Diagnostics()
             guard
                 let data = SourceFile.read(
-                    url(relative), limit: limits.markdownFileBytes, what: "", hint: "", at: SourceLocation(file: ""), into: &scratch),
+                    path: path(relative), limit: limits.markdownFileBytes, what: "", hint: "", at: SourceLocation(file: ""), into: &scratch),
                 data.count == entry.stamp.size, let text = SourceText.decodeUTF8(data, path: "", into: &scratch)
             else { return nil }
             let fm = FrontMatter.split(text)
@@ -137,7 +135,7 @@ struct FileReader: Sendable {
         let file = display(relative)
         guard
             let data = SourceFile.read(
-                url(relative), limit: limits.markdownFileBytes, what: "a Markdown page",
+                path: path(relative), limit: limits.markdownFileBytes, what: "a Markdown page",
                 hint: "see 'limits' in docs/curriculum-format.md", at: SourceLocation(file: file), into: &diags),
             let text = SourceText.decodeUTF8(data, path: file, into: &diags),
             ControlCharacters.check(text, file: file, into: &diags),
@@ -160,13 +158,11 @@ struct FileReader: Sendable {
         }
         // Images are packaged with the module: each must exist beside the page.
         let imageSources = Markdown.imageSources(body)
-        let folder = (relative as NSString).deletingLastPathComponent
+        let folder = PagePaths.folder(of: relative)
         var images: [String] = []
-        for src in imageSources where !src.contains(":") && !src.hasPrefix("//") {
-            // The renderer's rule for the file it packages (SCORenderer.packagedImage).
-            let clean = String(src.split(separator: "#", omittingEmptySubsequences: false)[0].split(separator: "?", omittingEmptySubsequences: false)[0])
-            let source = ((folder as NSString).appendingPathComponent(clean) as NSString).standardizingPath
-            if !images.contains(source) { images.append(source) }
+        // The file the renderer packages for each (SCORenderer.packagedImage).
+        for src in imageSources {
+            if let source = PagePaths.imageSource(src, folder: folder), !images.contains(source) { images.append(source) }
         }
         let checks = imageSources.filter { !$0.contains("://") && !$0.hasPrefix("//") }.map { src in
             LoadCache.ImageCheck(source: src, line: fm.bodyLine + CurriculumLoader.lineIndex(of: "(\(src)", in: body))
@@ -178,7 +174,7 @@ struct FileReader: Sendable {
     /// Each local image a page shows must be a file inside the folder.
     private func checkImages(_ relative: String, _ checks: [LoadCache.ImageCheck], into diags: inout Diagnostics) {
         let file = display(relative)
-        let folder = (relative as NSString).deletingLastPathComponent
+        let folder = PagePaths.folder(of: relative)
         for check in checks {
             let src = check.source
             let path = src.split(separator: "#")[0].split(separator: "?")[0]

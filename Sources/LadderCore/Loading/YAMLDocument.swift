@@ -12,9 +12,14 @@ package struct YAMLDocument {
     /// `nil` result; nothing is thrown. A key repeated within a mapping is reported, but the
     /// tree still comes back, every pair kept, so the file's other checks run.
     static func read(url: URL, displayPath: String, limits: LoaderLimits = LoaderLimits(), into diags: inout Diagnostics) -> YAMLDocument? {
+        read(path: url.path, displayPath: displayPath, limits: limits, into: &diags)
+    }
+
+    /// `read(url:…)` of the file at `path`.
+    static func read(path: String, displayPath: String, limits: LoaderLimits = LoaderLimits(), into diags: inout Diagnostics) -> YAMLDocument? {
         guard
             let data = SourceFile.read(
-                url, limit: limits.yamlFileBytes, what: "a YAML file", hint: "see 'limits' in docs/curriculum-format.md",
+                path: path, limit: limits.yamlFileBytes, what: "a YAML file", hint: "see 'limits' in docs/curriculum-format.md",
                 at: SourceLocation(file: displayPath), into: &diags)
         else { return nil }
         guard let text = SourceText.decodeUTF8(data, path: displayPath, into: &diags) else { return nil }

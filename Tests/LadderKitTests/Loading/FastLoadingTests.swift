@@ -122,4 +122,36 @@ struct FastLoadingTests {
             }
         }
     }
+
+    /// A page's folder and its images' files (`PagePaths`) are what NSString gave for them,
+    /// plain paths joined as text and every other through NSString.
+    @Test func pageFoldersAndImageSourcesAsBefore() {
+        func folderBefore(_ r: String) -> String { (r as NSString).deletingLastPathComponent }
+        func sourceBefore(_ src: String, _ folder: String) -> String? {
+            if src.contains(":") || src.hasPrefix("//") { return nil }
+            let clean = String(src.split(separator: "#", omittingEmptySubsequences: false)[0].split(separator: "?", omittingEmptySubsequences: false)[0])
+            return ((folder as NSString).appendingPathComponent(clean) as NSString).standardizingPath
+        }
+        let pages = [
+            "modules/r00001/01-overview.md", "overview.md", "modules/a//b.md", "modules/./a/b.md", "modules/a/../b.md", "a/b/",
+            "~x/a.md", "modules/é/a.md", "modules/.../a.md", "modules/.h/a.md", "/abs/a.md", "", "a/.", "..",
+        ]
+        let sources = [
+            "images/flow.png", "flow.png", "images/flow.png?v=2#top", "images//flow.png", "./images/flow.png", "images/./a.png",
+            "../shared/a.png", "images/../a.png", "images/", "/abs.png", "~/a.png", "https://example.org/a.png", "//cdn/a.png",
+            "data:image/png;base64,AA", "images/fig 1.png", "images/é.png", "images/.../a.png", ".a.png", "a..png", "#only", "?q", "",
+            "images/a.png/", "...", "..", ".",
+        ]
+        var compared = 0
+        for page in pages {
+            #expect(PagePaths.folder(of: page) == folderBefore(page), "\(page.debugDescription)")
+            let folder = folderBefore(page)
+            for src in sources {
+                #expect(PagePaths.imageSource(src, folder: folder) == sourceBefore(src, folder), "\(src.debugDescription) in \(folder.debugDescription)")
+                compared += 1
+            }
+        }
+        #expect(PagePaths.isPlain("modules/r00001/images/flow.png") && !PagePaths.isPlain("modules/../x") && PagePaths.isPlain("a/.../b"))
+        #expect(compared == pages.count * sources.count)
+    }
 }
