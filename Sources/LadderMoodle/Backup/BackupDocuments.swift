@@ -6,16 +6,39 @@ extension CourseBackup {
     /// The XML files of the course: 14 of the course itself, then 2 per section and 6 per
     /// activity, numbered in that order (`documentName`, `makeDocument`). A number stands for
     /// a file, so the archive holds two numbers per file, not a closure
-    /// (`ZipWriter.add(_:item:pieces:of:method:)`).
-    static let courseDocuments = [
-        "moodle_backup.xml", "files.xml", "completion.xml", "roles.xml", "groups.xml", "scales.xml", "outcomes.xml",
-        "questions.xml", "course/course.xml", "course/enrolments.xml", "course/roles.xml", "course/inforef.xml",
-        "course/competencies.xml", "course/completiondefaults.xml",
+    /// (`ZipWriter.add(_:item:pieces:of:method:)`). Each table gives a file's name with the
+    /// way to make piece `piece` of it (only files.xml has more than one).
+    private typealias Made<Part> = @Sendable (CourseBackup, Part, _ piece: Int) throws -> Data
+    private static let courseDocuments: [(name: String, make: Made<Void>)] = [
+        ("moodle_backup.xml", { b, _, _ in try b.moodleBackup() }),
+        ("files.xml", { b, _, piece in try b.filesXMLPiece(piece) }),
+        ("completion.xml", { b, _, _ in try b.courseCompletion() }),
+        ("roles.xml", { _, _, _ in try BackupXML.empty("roles_definition") }),
+        ("groups.xml", { _, _, _ in try BackupXML.empty("groups", children: ["groupings"]) }),
+        ("scales.xml", { _, _, _ in try BackupXML.empty("scales_definition") }),
+        ("outcomes.xml", { _, _, _ in try BackupXML.empty("outcomes_definition") }),
+        ("questions.xml", { _, _, _ in try BackupXML.empty("question_categories") }),
+        ("course/course.xml", { b, _, _ in try b.course() }),
+        ("course/enrolments.xml", { _, _, _ in try BackupXML.empty("enrolments", children: ["enrols"]) }),
+        ("course/roles.xml", { _, _, _ in try roles() }),
+        ("course/inforef.xml", { _, _, _ in try BackupXML.empty("inforef") }),
+        ("course/competencies.xml", { b, _, _ in try b.courseCompetencies() }),
+        ("course/completiondefaults.xml", { _, _, _ in try BackupXML.empty("course_completion_defaults") }),
     ]
-    static let sectionDocuments = ["section.xml", "inforef.xml"]
-    static let activityDocuments = ["module.xml", "scorm.xml", "grades.xml", "inforef.xml", "roles.xml", "competencies.xml"]
+    private static let sectionDocuments: [(name: String, make: Made<Section>)] = [
+        ("section.xml", { b, s, _ in try b.section(s) }),
+        ("inforef.xml", { _, _, _ in try BackupXML.empty("inforef") }),
+    ]
+    private static let activityDocuments: [(name: String, make: Made<Activity>)] = [
+        ("module.xml", { b, a, _ in try b.module(a) }),
+        ("scorm.xml", { b, a, _ in try b.scorm(a) }),
+        ("grades.xml", { b, a, _ in try b.grades(a) }),
+        ("inforef.xml", { b, a, _ in try b.inforef(a) }),
+        ("roles.xml", { _, _, _ in try roles() }),
+        ("competencies.xml", { b, a, _ in try b.activityCompetencies(a) }),
+    ]
 
-    /// A document's number, read: a file of the course, of section `i` or of activity `i`.
+    /// A document's number, read: file `k` of the course, of section `i` or of activity `i`.
     private enum DocumentNumber {
         case course(Int)
         case section(Int, Int)
@@ -38,51 +61,25 @@ extension CourseBackup {
     /// The path inside the .mbz of document `n`.
     func documentName(_ n: Int) -> String {
         switch document(n) {
-        case .course(let k): return Self.courseDocuments[k]
-        case .section(let i, let k): return sections[i].directory + "/" + Self.sectionDocuments[k]
-        case .activity(let i, let k): return activities[i].directory + "/" + Self.activityDocuments[k]
+        case .course(let k): return Self.courseDocuments[k].name
+        case .section(let i, let k): return sections[i].directory + "/" + Self.sectionDocuments[k].name
+        case .activity(let i, let k): return activities[i].directory + "/" + Self.activityDocuments[k].name
         }
     }
 
     /// How many pieces document `n` comes in: files.xml one per activity (18 MB of a
     /// 4,000-activity course's 60 MB of XML), the others one.
     func documentPieces(_ n: Int) -> Int {
-        guard case .course(let k) = document(n), Self.courseDocuments[k] == "files.xml" else { return 1 }
+        guard case .course(let k) = document(n), Self.courseDocuments[k].name == "files.xml" else { return 1 }
         return max(1, activities.count)
     }
 
     /// Piece `piece` of document `n`; the same bytes every time.
     func makeDocument(_ n: Int, piece: Int) throws -> Data {
         switch document(n) {
-        case .course(let k):
-            switch Self.courseDocuments[k] {
-            case "moodle_backup.xml": return try moodleBackup()
-            case "files.xml": return try filesXMLPiece(piece)
-            case "completion.xml": return try courseCompletion()
-            case "roles.xml": return try BackupXML.empty("roles_definition")
-            case "groups.xml": return try BackupXML.empty("groups", children: ["groupings"])
-            case "scales.xml": return try BackupXML.empty("scales_definition")
-            case "outcomes.xml": return try BackupXML.empty("outcomes_definition")
-            case "questions.xml": return try BackupXML.empty("question_categories")
-            case "course/course.xml": return try course()
-            case "course/enrolments.xml": return try BackupXML.empty("enrolments", children: ["enrols"])
-            case "course/roles.xml": return try Self.roles()
-            case "course/inforef.xml": return try BackupXML.empty("inforef")
-            case "course/competencies.xml": return try courseCompetencies()
-            default: return try BackupXML.empty("course_completion_defaults")
-            }
-        case .section(let i, let k):
-            return k == 0 ? try section(sections[i]) : try BackupXML.empty("inforef")
-        case .activity(let i, let k):
-            let a = activities[i]
-            switch k {
-            case 0: return try module(a)
-            case 1: return try scorm(a)
-            case 2: return try grades(a)
-            case 3: return try inforef(a)
-            case 4: return try Self.roles()
-            default: return try activityCompetencies(a)
-            }
+        case .course(let k): return try Self.courseDocuments[k].make(self, (), piece)
+        case .section(let i, let k): return try Self.sectionDocuments[k].make(self, sections[i], piece)
+        case .activity(let i, let k): return try Self.activityDocuments[k].make(self, activities[i], piece)
         }
     }
 

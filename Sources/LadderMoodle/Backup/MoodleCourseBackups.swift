@@ -6,7 +6,7 @@ import LadderPackaging
 /// per track, written from the track's single-SCO packages once the build has made them.
 ///
 /// Stages: the packages read back (`CourseBackup.Package`) → the course with its ids
-/// (`CourseBackup.make`) → its XML files (`documents()`, made while written) → the archive, a zip with entries in
+/// (`CourseBackup.make`) → its XML files (by number, `makeDocument`, made while written) → the archive, a zip with entries in
 /// sorted order and fixed times (`archive(to:)`). Moodle's restore reads zip and tar.gz
 /// backups alike (lib/filestorage/mbz_packer.php picks the reader by the file's first bytes);
 /// Ladder writes zip, through the same libzip writer as its packages.
