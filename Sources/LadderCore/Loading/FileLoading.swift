@@ -177,10 +177,12 @@ struct FileReader: Sendable {
         let folder = PagePaths.folder(of: relative)
         for check in checks {
             let src = check.source
-            let path = src.split(separator: "#")[0].split(separator: "?")[0]
-            let joined = folder.isEmpty ? String(path) : "\(folder)/\(path)"
+            // As the packaged file is named (PagePaths.imageSource): a link that is only `#…`
+            // or `?…` names no file (splitting without empty parts left nothing, and crashed).
+            let path = PagePaths.withoutQueryOrFragment(src)
+            let joined = folder.isEmpty ? path : "\(folder)/\(path)"
             let at = SourceLocation(file: file, line: check.line, column: 1)
-            if let problem = RelativePath.problem(String(path)) {
+            if let problem = RelativePath.problem(path) {
                 diags.error(at, "image: \(problem)")
             } else if !exists(joined) {
                 diags.error(at, "image '\(src)' does not exist")

@@ -22,11 +22,16 @@ package enum PagePaths {
     /// dropped; nil for a URL (`scheme:` or `//host`), which the page keeps as it is.
     package static func imageSource(_ src: String, folder: String) -> String? {
         if src.contains(":") || src.hasPrefix("//") { return nil }
-        let clean = String(src.split(separator: "#", omittingEmptySubsequences: false)[0].split(separator: "?", omittingEmptySubsequences: false)[0])
+        let clean = withoutQueryOrFragment(src)
         if isPlain(clean), folder.isEmpty || isPlain(folder) {
             return folder.isEmpty ? clean : folder + "/" + clean
         }
         return ((folder as NSString).appendingPathComponent(clean) as NSString).standardizingPath
+    }
+
+    /// `src` up to its first `#` or `?`: the file an image link names (`""` when it names none).
+    package static func withoutQueryOrFragment(_ src: String) -> String {
+        String(src.split(separator: "#", omittingEmptySubsequences: false)[0].split(separator: "?", omittingEmptySubsequences: false)[0])
     }
 
     /// ASCII, not empty, and every `/`-separated segment neither empty, `.` nor `..`, and no

@@ -571,6 +571,14 @@ struct BadEdit: Sendable, CustomTestStringConvertible {
             name: "a draw bigger than the bank", file: quiz, replace: "draw: 5\n", with: "draw: 12\n",
             at: .edit(columns: "draw: ".count), message: "'draw: 12' asks for more questions than the bank has (10)"),
         BadEdit(
+            name: "image link that is only a fragment", file: "modules/inform-customers/02-explaining-clearly.md",
+            replace: "# Explaining products and services clearly\n", with: "![A diagram](#)\n# Explaining products and services clearly\n",
+            at: .edit(columns: 0), message: "image: the path is empty"),
+        BadEdit(
+            name: "image link that is only a query", file: "modules/inform-customers/02-explaining-clearly.md",
+            replace: "# Explaining products and services clearly\n", with: "![A diagram](?v=2)\n# Explaining products and services clearly\n",
+            at: .edit(columns: 0), message: "image: the path is empty"),
+        BadEdit(
             name: "page minutes is text", file: "modules/inform-customers/01-opening-the-contact.md", replace: "minutes: 6\n",
             with: "minutes: six\n", at: .edit(columns: "minutes: ".count), message: "'minutes' must be a whole number, not 'six'"),
         // Keys
